@@ -1,0 +1,1 @@
+"""Inbound WeCom: the callback endpoint, decryption, de-duplication and chat commands."""

@@ -1,0 +1,1 @@
+"""The domain. Plain async functions over `models`; the caller owns the transaction."""

@@ -1,0 +1,142 @@
+"""The audit trail (R21): every change, who made it, before and after, chained by SHA-256.
+
+`record` must run inside the caller's transaction, so the event commits or rolls back with the
+change it describes. Appends are serialised (an advisory lock on PostgreSQL; SQLite serialises
+writers itself) so that the chain has exactly one order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import connections
+from tortoise.models import Model
+
+from models.audit import AuditEvent
+
+GENESIS = "0" * 64
+_LOCK_ID = 0x5E1_A0D1  # arbitrary, fixed: the audit chain's advisory lock
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, default=_default, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def jsonable(value: Any) -> Any:
+    """What the database will give back: the form that is hashed."""
+    return None if value is None else json.loads(canonical(value))
+
+
+def snapshot(obj: Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Field values of a model instance (foreign keys as ids), for `before` and `after`."""
+    meta = obj._meta
+    names = fields or [n for n in meta.db_fields if n not in ("created_at", "updated_at")]
+    out: dict[str, Any] = {}
+    for name in names:
+        column = meta.fields_db_projection.get(name, name)
+        attr = name if name in meta.fields_map else column
+        out[name] = getattr(obj, attr, None)
+    return jsonable(out)
+
+
+def _utc(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(*, prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str,
+               object_type: str, object_id: str, before: Any, after: Any) -> str:
+    body = canonical({
+        "seq": seq, "at": _utc(at), "actor": actor, "action": action,
+        "object_type": object_type, "object_id": object_id, "before": before, "after": after,
+    })
+    return hashlib.sha256((prev_hash + "\n" + body).encode()).hexdigest()
+
+
+async def _lock_chain() -> None:
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_LOCK_ID])
+
+
+async def record(*, actor: str, action: str, obj: Model | None = None,
+                 object_type: str | None = None, object_id: str | int | None = None,
+                 before: Any = None, after: Any = None,
+                 at: dt.datetime | None = None) -> AuditEvent:
+    """Append one event. Call inside the transaction that makes the change."""
+    if obj is not None:
+        object_type = object_type or obj._meta.db_table
+        object_id = obj.pk if object_id is None else object_id
+    if object_type is None or object_id is None:
+        raise ValueError("audit.record needs obj or object_type and object_id")
+    await _lock_chain()
+    last = await AuditEvent.all().order_by("-seq").first()
+    prev_hash, seq = (last.hash, last.seq + 1) if last else (GENESIS, 1)
+    when = at or dt.datetime.now(dt.UTC)
+    before_j, after_j = jsonable(before), jsonable(after)
+    digest = event_hash(prev_hash=prev_hash, seq=seq, at=when, actor=actor, action=action,
+                        object_type=object_type, object_id=str(object_id),
+                        before=before_j, after=after_j)
+    return await AuditEvent.create(seq=seq, at=when, actor=actor, action=action,
+                                   object_type=object_type, object_id=str(object_id),
+                                   before=before_j, after=after_j, prev_hash=prev_hash,
+                                   hash=digest)
+
+
+@dataclass
+class ChainBreak:
+    seq: int | None
+    event_id: int | None
+    reason: str
+
+
+async def _events(batch: int = 2000) -> AsyncIterator[AuditEvent]:
+    last_seq = 0
+    while True:
+        rows = await AuditEvent.filter(seq__gt=last_seq).order_by("seq").limit(batch)
+        if not rows:
+            return
+        for row in rows:
+            yield row
+        last_seq = rows[-1].seq
+
+
+async def verify_chain() -> tuple[int, ChainBreak | None]:
+    """Walk the chain; return how many events are sound and the first break, if any."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    async for ev in _events():
+        if ev.seq != expected_seq:
+            return count, ChainBreak(ev.seq, ev.id, f"序号不连续：应为 {expected_seq}，实为 {ev.seq}（有事件被删除或调换）")
+        if ev.prev_hash != prev_hash:
+            return count, ChainBreak(ev.seq, ev.id, "前一事件哈希不符（有事件被删除、插入或调换）")
+        digest = event_hash(prev_hash=prev_hash, seq=ev.seq, at=ev.at, actor=ev.actor,
+                            action=ev.action, object_type=ev.object_type,
+                            object_id=ev.object_id, before=ev.before, after=ev.after)
+        if digest != ev.hash:
+            return count, ChainBreak(ev.seq, ev.id, "内容哈希不符（事件内容被修改）")
+        prev_hash, expected_seq, count = ev.hash, expected_seq + 1, count + 1
+    return count, None

@@ -1,0 +1,33 @@
+"""Writing to the outbox: the domain's only way to tell the outside world anything.
+
+Rows are written in the caller's transaction, so a message exists if and only if the change
+that caused it committed. Topics are handled in `notifications`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from models.enums import OutboxStatus
+from models.outbox import OutboxMessage
+
+
+async def enqueue(*, topic: str, payload: dict[str, Any], key: str,
+                  due_at: dt.datetime | None = None) -> OutboxMessage:
+    """Queue one message or timer. The same `key` twice is one row (the first wins)."""
+    existing = await OutboxMessage.get_or_none(idempotency_key=key)
+    if existing is not None:
+        return existing
+    return await OutboxMessage.create(
+        topic=topic, payload=payload, idempotency_key=key,
+        due_at=due_at or dt.datetime.now(dt.UTC), status=OutboxStatus.PENDING,
+    )
+
+
+async def cancel(*, key: str) -> bool:
+    """Cancel a pending row (e.g. a reminder made moot by an answer)."""
+    updated = await OutboxMessage.filter(
+        idempotency_key=key, status=OutboxStatus.PENDING
+    ).update(status=OutboxStatus.CANCELLED)
+    return updated > 0

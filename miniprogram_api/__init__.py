@@ -1,0 +1,1 @@
+"""The staff JSON API used by the WeCom mini-program (`/api/v1/...`)."""

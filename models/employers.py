@@ -1,0 +1,71 @@
+"""The employer roster (监管对象名录库, R9), integrity grades (R12) and the blacklist (R23)."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import BlacklistStatus, EmployerStatus, Grade
+
+
+class Employer(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    uscc = fields.CharField(max_length=18, unique=True)  # 统一社会信用代码, GB 32100-2015
+    name = fields.CharField(max_length=128, db_index=True)
+    legal_rep = fields.CharField(max_length=64, default="")
+    township = fields.CharField(max_length=32, default="", db_index=True)  # 乡镇街道
+    industry = fields.CharField(max_length=64, default="", db_index=True)
+    headcount = fields.IntField(default=0)  # 职工人数
+    address = fields.CharField(max_length=200, default="")
+    contact_phone = fields.CharField(max_length=32, default="")
+    grade = fields.CharEnumField(Grade, max_length=8, default=Grade.NONE, db_index=True)
+    status = fields.CharEnumField(EmployerStatus, max_length=16, default=EmployerStatus.ACTIVE)
+    # Denormalised from closed inspections so the draw's frequency rules stay one indexed scan.
+    last_inspected_on = fields.DateField(null=True)
+
+    class Meta:
+        table = "employer"
+
+
+class GradeChange(TimestampedModel):
+    # Grade history: every grade an employer held and from when.
+
+    id = fields.IntField(primary_key=True)
+    employer: fields.ForeignKeyRelation[Employer] = fields.ForeignKeyField(
+        "models.Employer", related_name="grade_changes", on_delete=fields.CASCADE
+    )
+    grade = fields.CharEnumField(Grade, max_length=8)
+    previous = fields.CharEnumField(Grade, max_length=8, null=True)
+    effective_from = fields.DateField()
+    source = fields.CharField(max_length=32)  # import / assessment / manual
+    reason = fields.CharField(max_length=200, default="")
+    decided_by = fields.ForeignKeyField(
+        "models.Staff", related_name="grade_decisions", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "grade_change"
+
+
+class BlacklistEntry(TimestampedModel):
+    # 拖欠农民工工资失信联合惩戒对象名单 entry: notice, hearing, decision, term, removal.
+
+    id = fields.IntField(primary_key=True)
+    employer: fields.ForeignKeyRelation[Employer] = fields.ForeignKeyField(
+        "models.Employer", related_name="blacklist_entries", on_delete=fields.RESTRICT
+    )
+    legal_rep = fields.CharField(max_length=64, default="")
+    status = fields.CharEnumField(BlacklistStatus, max_length=16, default=BlacklistStatus.NOTICED)
+    cause = fields.TextField()
+    basis = fields.TextField(default="")
+    noticed_on = fields.DateField(null=True)
+    hearing_until = fields.DateField(null=True)
+    decided_on = fields.DateField(null=True)
+    term_start = fields.DateField(null=True)
+    term_end = fields.DateField(null=True)
+    removed_on = fields.DateField(null=True)
+    removal_reason = fields.TextField(default="")
+    decided_by = fields.ForeignKeyField(
+        "models.Staff", related_name="blacklist_decisions", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "blacklist_entry"

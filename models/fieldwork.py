@@ -1,0 +1,127 @@
+"""Inspections (one visit per employer, R20), findings, evidence, rectification and follow-up (R22)."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import FindingResult, FollowUpResult, InspectionState, RectificationState
+
+
+class Inspection(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)  # 检查编号, e.g. JC2026-0001
+    employer = fields.ForeignKeyField("models.Employer", related_name="inspections")
+    state = fields.CharEnumField(InspectionState, max_length=16, default=InspectionState.PLANNED)
+    window_start = fields.DateField()
+    window_end = fields.DateField()
+    checkin_at = fields.DatetimeField(null=True)
+    checkin_lat = fields.FloatField(null=True)
+    checkin_lng = fields.FloatField(null=True)
+    checkin_note = fields.CharField(max_length=200, default="")
+    submitted_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    summary = fields.TextField(default="")
+    campaigns: fields.ManyToManyRelation = fields.ManyToManyField(
+        "models.Campaign", related_name="inspections", through="inspection_campaign"
+    )
+
+    class Meta:
+        table = "inspection"
+
+
+class InspectionMember(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    inspection = fields.ForeignKeyField(
+        "models.Inspection", related_name="members", on_delete=fields.CASCADE
+    )
+    staff = fields.ForeignKeyField("models.Staff", related_name="inspection_memberships")
+    confirmed_at = fields.DatetimeField(null=True)  # signs off the findings
+
+    class Meta:
+        table = "inspection_member"
+        unique_together = (("inspection", "staff"),)
+
+
+class Finding(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    inspection = fields.ForeignKeyField(
+        "models.Inspection", related_name="findings", on_delete=fields.CASCADE
+    )
+    item_version = fields.ForeignKeyField("models.ItemVersion", related_name="findings")
+    result = fields.CharEnumField(FindingResult, max_length=16)
+    description = fields.TextField(default="")
+    basis = fields.TextField(default="")
+    recorded_by = fields.ForeignKeyField("models.Staff", related_name="findings")
+
+    class Meta:
+        table = "finding"
+        unique_together = (("inspection", "item_version"),)
+
+
+class RectificationOrder(TimestampedModel):
+    # 限期改正指令书: the order itself; its printable form is a Notice.
+
+    id = fields.IntField(primary_key=True)
+    inspection = fields.ForeignKeyField(
+        "models.Inspection", related_name="rectification_orders"
+    )
+    employer = fields.ForeignKeyField("models.Employer", related_name="rectification_orders")
+    requirements = fields.TextField()
+    issued_on = fields.DateField()
+    working_days = fields.IntField()
+    deadline = fields.DateField()
+    state = fields.CharEnumField(RectificationState, max_length=16, default=RectificationState.OPEN)
+    closed_on = fields.DateField(null=True)
+    issued_by = fields.ForeignKeyField("models.Staff", related_name="rectification_orders")
+    findings: fields.ManyToManyRelation = fields.ManyToManyField(
+        "models.Finding", related_name="rectification_orders", through="rectification_finding"
+    )
+
+    class Meta:
+        table = "rectification_order"
+
+
+class FollowUp(TimestampedModel):
+    # 回访: a follow-up visit to check that a problem was put right (R22).
+
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField(
+        "models.RectificationOrder", related_name="follow_ups", on_delete=fields.CASCADE
+    )
+    visited_on = fields.DateField()
+    result = fields.CharEnumField(FollowUpResult, max_length=16)
+    note = fields.TextField(default="")
+    recorded_by = fields.ForeignKeyField("models.Staff", related_name="follow_ups")
+
+    class Meta:
+        table = "follow_up"
+
+
+class Evidence(TimestampedModel):
+    # A photo or document. Content type is sniffed from the bytes, never taken from the client.
+
+    id = fields.IntField(primary_key=True)
+    inspection = fields.ForeignKeyField(
+        "models.Inspection", related_name="evidence", on_delete=fields.CASCADE
+    )
+    finding = fields.ForeignKeyField(
+        "models.Finding", related_name="evidence", null=True, on_delete=fields.SET_NULL
+    )
+    follow_up = fields.ForeignKeyField(
+        "models.FollowUp", related_name="evidence", null=True, on_delete=fields.SET_NULL
+    )
+    notice = fields.ForeignKeyField(  # uploaded by the employer from the notice page
+        "models.Notice", related_name="evidence", null=True, on_delete=fields.SET_NULL
+    )
+    content_type = fields.CharField(max_length=64)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=200)
+    thumbnail_key = fields.CharField(max_length=200, null=True)
+    original_name = fields.CharField(max_length=200, default="")
+    uploaded_by = fields.ForeignKeyField(
+        "models.Staff", related_name="uploads", null=True, on_delete=fields.SET_NULL
+    )
+    reviewed = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "evidence"

@@ -1,0 +1,133 @@
+"""Short-lived state: Redis when configured, else an in-process store with the same interface.
+
+Only what may be lost lives here: the WeCom access token, callback de-duplication keys,
+rate-limit counters, short locks, mini-program sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Protocol
+
+
+class KeyValue(Protocol):
+    async def get(self, key: str) -> str | None: ...
+    async def set(self, key: str, value: str, *, ttl: float | None = None) -> None: ...
+    async def set_if_absent(self, key: str, value: str, *, ttl: float) -> bool: ...
+    async def delete(self, key: str) -> None: ...
+    async def delete_if_equals(self, key: str, value: str) -> bool: ...
+    async def incr(self, key: str, *, ttl: float) -> int: ...
+    async def ping(self) -> bool: ...
+    async def close(self) -> None: ...
+
+
+class MemoryKV:
+    """One process only. Expired keys are dropped lazily on access and on writes."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self._prefix = prefix
+        self._data: dict[str, tuple[str, float | None]] = {}
+        self._lock = asyncio.Lock()
+
+    def _live(self, key: str) -> str | None:
+        entry = self._data.get(self._prefix + key)
+        if entry is None:
+            return None
+        value, expires = entry
+        if expires is not None and expires <= time.monotonic():
+            del self._data[self._prefix + key]
+            return None
+        return value
+
+    def _put(self, key: str, value: str, ttl: float | None) -> None:
+        expires = time.monotonic() + ttl if ttl else None
+        self._data[self._prefix + key] = (value, expires)
+
+    async def get(self, key: str) -> str | None:
+        return self._live(key)
+
+    async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
+        self._put(key, value, ttl)
+
+    async def set_if_absent(self, key: str, value: str, *, ttl: float) -> bool:
+        async with self._lock:
+            if self._live(key) is not None:
+                return False
+            self._put(key, value, ttl)
+            return True
+
+    async def delete(self, key: str) -> None:
+        self._data.pop(self._prefix + key, None)
+
+    async def delete_if_equals(self, key: str, value: str) -> bool:
+        async with self._lock:
+            if self._live(key) == value:
+                del self._data[self._prefix + key]
+                return True
+            return False
+
+    async def incr(self, key: str, *, ttl: float) -> int:
+        async with self._lock:
+            current = self._live(key)
+            if current is None:
+                self._put(key, "1", ttl)
+                return 1
+            value = int(current) + 1
+            # Keep the original expiry: a fixed window, as with Redis INCR + EXPIRE NX.
+            self._data[self._prefix + key] = (str(value), self._data[self._prefix + key][1])
+            return value
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        self._data.clear()
+
+
+_DELETE_IF_EQUALS = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
+"""
+
+
+class RedisKV:
+    def __init__(self, url: str, prefix: str = "suiji:") -> None:
+        from redis import asyncio as redis_asyncio
+
+        self._redis = redis_asyncio.from_url(url, decode_responses=True)
+        self._prefix = prefix
+
+    async def get(self, key: str) -> str | None:
+        value = await self._redis.get(self._prefix + key)
+        return None if value is None else str(value)
+
+    async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
+        await self._redis.set(self._prefix + key, value, px=int(ttl * 1000) if ttl else None)
+
+    async def set_if_absent(self, key: str, value: str, *, ttl: float) -> bool:
+        return bool(await self._redis.set(self._prefix + key, value, px=int(ttl * 1000), nx=True))
+
+    async def delete(self, key: str) -> None:
+        await self._redis.delete(self._prefix + key)
+
+    async def delete_if_equals(self, key: str, value: str) -> bool:
+        result = await self._redis.eval(_DELETE_IF_EQUALS, 1, self._prefix + key, value)
+        return bool(result)
+
+    async def incr(self, key: str, *, ttl: float) -> int:
+        full = self._prefix + key
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(full)
+            pipe.pexpire(full, int(ttl * 1000), nx=True)
+            value, _ = await pipe.execute()
+        return int(value)
+
+    async def ping(self) -> bool:
+        return bool(await self._redis.ping())
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def open_kv(url: str | None, prefix: str = "suiji:") -> KeyValue:
+    return RedisKV(url, prefix) if url else MemoryKV(prefix)

@@ -1,0 +1,58 @@
+"""Sections, staff (the inspector roster, R8) and declared conflicts (回避)."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import SectionKind, StaffStatus
+
+
+class Section(TimestampedModel):
+    # A section (科室) of the bureau or a directly affiliated unit (直属单位).
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharEnumField(SectionKind, max_length=16, default=SectionKind.BUSINESS)
+
+    class Meta:
+        table = "section"
+
+
+class Staff(TimestampedModel):
+    # A member of staff. Inspectors hold a law-enforcement certificate (行政执法资格证, R8).
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=32)
+    wecom_userid = fields.CharField(max_length=64, unique=True)
+    section: fields.ForeignKeyRelation[Section] = fields.ForeignKeyField(
+        "models.Section", related_name="staff", on_delete=fields.RESTRICT
+    )
+    cert_no = fields.CharField(max_length=32, unique=True, null=True)
+    cert_valid_until = fields.DateField(null=True)
+    mobile = fields.CharField(max_length=20, default="")
+    status = fields.CharEnumField(StaffStatus, max_length=16, default=StaffStatus.ACTIVE)
+    # Roles are independent: a team leader is usually an inspector too.
+    is_admin = fields.BooleanField(default=False)  # 政策法规科: rosters, item list
+    is_initiator = fields.BooleanField(default=False)  # 发起科室: plans, campaigns, draws
+    is_leader = fields.BooleanField(default=False)  # 分管领导 eligible as 组长 (R16)
+    is_inspector = fields.BooleanField(default=False)  # 执法检查人员
+
+    class Meta:
+        table = "staff"
+
+
+class Conflict(TimestampedModel):
+    # A declared conflict of interest (回避): never assign this inspector to this employer.
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="conflicts", on_delete=fields.CASCADE
+    )
+    employer = fields.ForeignKeyField(
+        "models.Employer", related_name="conflicts", on_delete=fields.CASCADE
+    )
+    reason = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "conflict"
+        unique_together = (("staff", "employer"),)

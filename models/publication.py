@@ -1,0 +1,27 @@
+"""Publication duties (R3, R17): what must go on the public window, by when, and when it did."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import PublicationKind
+
+
+class Publication(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(PublicationKind, max_length=16)
+    object_type = fields.CharField(max_length=32)
+    object_id = fields.IntField()
+    title = fields.CharField(max_length=200)
+    section = fields.ForeignKeyField(
+        "models.Section", related_name="publications", null=True, on_delete=fields.SET_NULL
+    )
+    due_on = fields.DateField(null=True)
+    # A confidential campaign's record becomes visible only from this moment (R14).
+    visible_from = fields.DatetimeField(null=True)
+    published_at = fields.DatetimeField(null=True)
+    withdrawn_at = fields.DatetimeField(null=True)
+    withdrawn_reason = fields.TextField(default="")
+
+    class Meta:
+        table = "publication"
+        unique_together = (("kind", "object_type", "object_id"),)

@@ -1,0 +1,21 @@
+"""The campaign report (R19), due 10 working days after the field window closes."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import ReportStatus
+
+
+class CampaignReport(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    campaign = fields.OneToOneField("models.Campaign", related_name="report")
+    due_on = fields.DateField()
+    status = fields.CharEnumField(ReportStatus, max_length=16, default=ReportStatus.DUE)
+    figures = fields.JSONField(default=dict)
+    pdf_key = fields.CharField(max_length=200, null=True)
+    xlsx_key = fields.CharField(max_length=200, null=True)
+    generated_at = fields.DatetimeField(null=True)
+    archived_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "campaign_report"

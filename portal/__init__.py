@@ -1,0 +1,1 @@
+"""Public web: the publication window (`/public/...`) and notice pages (`/n/{token}`)."""

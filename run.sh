@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up and run Suiji on a fresh machine: venv, install, migrate, demo data, serve.
+#   ./run.sh                  serves on http://127.0.0.1:8080 with SQLite (no settings needed)
+# Settings come from the environment or a .env file (see README.md).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || $PY -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+.venv/bin/suiji migrate
+.venv/bin/suiji demo
+exec .venv/bin/suiji serve "$@"

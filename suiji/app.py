@@ -1,0 +1,63 @@
+"""The one app factory: `create_app(settings)`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from models.kv import open_kv
+from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
+from suiji import db, health
+from suiji.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+# Largest request body accepted at all; routes enforce tighter limits of their own.
+MAX_BODY = 20 * 1024 * 1024
+
+# Each adapter contributes routes and background contexts through one `setup(app)`.
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup]
+
+
+def _runtime(settings: Settings) -> Runtime:
+    wecom = None
+    if settings.wecom_enabled:
+        assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
+        wecom = WeComConfig(settings.wecom_corp_id, settings.wecom_agent_id,
+                            settings.wecom_secret, settings.wecom_api_base)
+    callback = None
+    if settings.wecom_callback_enabled:
+        assert settings.wecom_token and settings.wecom_aes_key and settings.wecom_corp_id
+        callback = CallbackConfig(settings.wecom_token, settings.wecom_aes_key,
+                                  settings.wecom_corp_id)
+    assert settings.secret_key
+    return Runtime(
+        env=settings.env, public_base_url=settings.public_base_url,
+        secret_key=settings.secret_key, data_dir=settings.data_dir,
+        database_url=settings.database_url,
+        kv=open_kv(settings.redis_url, settings.redis_prefix), wecom=wecom, callback=callback,
+    )
+
+
+def create_app(settings: Settings, *, manage_db: bool = True) -> web.Application:
+    """Build the app. `manage_db=False` when the caller (a test) already opened the database."""
+    app = web.Application(client_max_size=MAX_BODY)
+    app[SETTINGS] = settings
+
+    async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+        if manage_db:
+            if not db.is_postgres(settings.database_url):
+                # The embedded default migrates itself; PostgreSQL waits for `suiji migrate`.
+                await db.migrate(settings.database_url)
+            await db.init_db(settings.database_url)
+        runtime = _runtime(settings)
+        app[RUNTIME] = runtime
+        yield
+        await runtime.kv.close()
+        if manage_db:
+            await db.close_db()
+
+    app.cleanup_ctx.append(runtime_ctx)
+    for setup in ROUTE_SETUPS:
+        setup(app)
+    return app

@@ -1,0 +1,134 @@
+"""Typed settings from the environment (or `.env`). See DESIGN.md "Outside contract"."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "SUIJI_"
+# Values people paste from samples and tutorials; refused in production.
+_KNOWN_DEFAULT_SECRETS = {"changethis", "change-me", "changeme", "secret", "dev", "please-change-me"}
+
+
+class SettingsError(Exception):
+    """Start-up refused: the message names the variable and what is wrong with it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite://suiji.sqlite3"
+    redis_url: str | None = None
+    redis_prefix: str = "suiji:"
+    secret_key: str | None = None
+    public_base_url: str = "http://127.0.0.1:8080"
+    data_dir: Path = Path("data")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: str | None = None
+    wecom_token: str | None = None
+    wecom_aes_key: str | None = None
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+
+    # Secret generated on first run when none is set; see `resolve_secret_key`.
+    secret_key_generated: bool = Field(default=False, exclude=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_scheme(cls, v: str) -> str:
+        if not v.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+            raise ValueError("must start with sqlite:// or postgres://")
+        return v
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        if not v.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return v
+
+    @field_validator("public_base_url", "wecom_api_base")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+    @field_validator("wecom_aes_key")
+    @classmethod
+    def _aes_key(cls, v: str | None) -> str | None:
+        # WeCom's EncodingAESKey is 43 characters of base64 without the trailing "=".
+        if v and len(v) != 43:
+            raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
+        return v or None
+
+    @model_validator(mode="after")
+    def _wecom_complete(self) -> Settings:
+        app = {"WECOM_CORP_ID": self.wecom_corp_id, "WECOM_AGENT_ID": self.wecom_agent_id,
+               "WECOM_SECRET": self.wecom_secret}
+        given = [k for k, v in app.items() if v not in (None, "")]
+        if given and len(given) != len(app):
+            missing = [ENV_PREFIX + k for k in app if k not in given]
+            raise ValueError(f"{', '.join(missing)} missing: WeCom needs corp id, agent id and secret")
+        return self
+
+    @property
+    def wecom_enabled(self) -> bool:
+        return bool(self.wecom_corp_id and self.wecom_agent_id and self.wecom_secret)
+
+    @property
+    def wecom_callback_enabled(self) -> bool:
+        return bool(self.wecom_token and self.wecom_aes_key and self.wecom_corp_id)
+
+
+def resolve_secret_key(settings: Settings) -> Settings:
+    """Use SUIJI_SECRET_KEY, or a key generated once into the data folder (not in production)."""
+    if settings.secret_key:
+        key = settings.secret_key
+        if settings.env == "production" and (
+            key.lower() in _KNOWN_DEFAULT_SECRETS or len(key) < 32
+        ):
+            raise SettingsError(
+                "SUIJI_SECRET_KEY: a default or short key (< 32 characters) is refused in "
+                "production; generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return settings
+    if settings.env == "production":
+        raise SettingsError(
+            "SUIJI_SECRET_KEY: required in production (a generated key would differ between "
+            "machines and is refused)"
+        )
+    path = settings.data_dir / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+    return settings.model_copy(update={"secret_key": key, "secret_key_generated": True})
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; a missing or malformed value becomes a SettingsError naming its variable."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = ENV_PREFIX + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else ""
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {msg}" if name else msg)
+        raise SettingsError("; ".join(lines)) from None
+    return resolve_secret_key(settings)

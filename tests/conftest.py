@@ -1,0 +1,109 @@
+"""Test wiring: one real database per run (SQLite file, or a throwaway PostgreSQL database),
+migrated with the real migrations, emptied after every test.
+
+Backends are chosen by environment:
+  SUIJI_TEST_DATABASE_URL  postgres://user@host:port/any_db  -> a throwaway suiji_test_* database
+                           unset -> a SQLite file in a temporary folder
+  SUIJI_TEST_REDIS_URL     redis://host:port/db -> Redis with a unique key prefix; unset -> in-process
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from tortoise import Tortoise, connections
+
+from models.kv import KeyValue, MemoryKV, RedisKV
+from suiji import db
+from suiji.settings import Settings, load_settings
+
+PG_URL = os.environ.get("SUIJI_TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("SUIJI_TEST_REDIS_URL", "")
+
+
+def _pg_parts(url: str) -> tuple[str, str]:
+    base, _, _name = url.rpartition("/")
+    return base, _name
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not PG_URL:
+        yield f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    import asyncio
+
+    base, admin_db = _pg_parts(PG_URL.replace("postgresql://", "postgres://"))
+    name = f"suiji_test_{uuid.uuid4().hex[:12]}"
+    dsn = base.replace("postgres://", "postgresql://", 1)
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(f"{dsn}/{admin_db}")
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield f"{base}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url: str) -> bool:
+    return db.is_postgres(database_url)
+
+
+@pytest.fixture(scope="session")
+async def _schema(database_url: str) -> AsyncIterator[list[str]]:
+    await db.migrate(database_url)
+    await db.init_db(database_url)
+    tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
+    for model in Tortoise.apps["models"].values():
+        for field in model._meta.m2m_fields:
+            through = model._meta.fields_map[field].through  # type: ignore[attr-defined]
+            if through not in tables:
+                tables.append(through)
+    yield tables
+    await db.close_db()
+
+
+async def _empty(tables: list[str]) -> None:
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        script = "PRAGMA foreign_keys=OFF;" + "".join(f'DELETE FROM "{t}";' for t in tables)
+        script += "DELETE FROM sqlite_sequence; PRAGMA foreign_keys=ON;"
+        await conn.execute_script(script)
+
+
+@pytest.fixture(autouse=True)
+async def clean_db(_schema: list[str]) -> AsyncIterator[None]:
+    """Every test starts from an empty, migrated database."""
+    yield
+    await _empty(_schema)
+
+
+@pytest.fixture
+async def kv() -> AsyncIterator[KeyValue]:
+    store: KeyValue = (RedisKV(REDIS_URL, f"suiji-test:{uuid.uuid4().hex[:8]}:")
+                       if REDIS_URL else MemoryKV())
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        env="test", database_url=database_url, data_dir=tmp_path / "data",
+        secret_key=secrets.token_urlsafe(32),
+        redis_url=REDIS_URL or None, redis_prefix=f"suiji-test:{uuid.uuid4().hex[:8]}:",
+    )

@@ -1,0 +1,59 @@
+import pytest
+
+from suiji.settings import SettingsError, load_settings
+
+
+def test_defaults_run_without_any_setting(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = load_settings(data_dir=tmp_path / "d")
+    assert s.database_url == "sqlite://suiji.sqlite3"
+    assert s.redis_url is None
+    assert s.public_base_url == "http://127.0.0.1:8080"
+    assert s.secret_key_generated and len(s.secret_key or "") >= 32
+    # The generated key is kept: a restart keeps sessions and tokens valid.
+    assert load_settings(data_dir=tmp_path / "d").secret_key == s.secret_key
+    assert not s.wecom_enabled and not s.wecom_callback_enabled
+
+
+def test_malformed_value_names_the_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_WECOM_AGENT_ID", "abc")
+    with pytest.raises(SettingsError, match="SUIJI_WECOM_AGENT_ID"):
+        load_settings(data_dir=tmp_path)
+
+
+def test_bad_database_url_names_the_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_DATABASE_URL", "mysql://x")
+    with pytest.raises(SettingsError, match="SUIJI_DATABASE_URL"):
+        load_settings(data_dir=tmp_path)
+
+
+def test_partial_wecom_app_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_WECOM_CORP_ID", "ww123")
+    with pytest.raises(SettingsError, match="SUIJI_WECOM_SECRET"):
+        load_settings(data_dir=tmp_path)
+
+
+def test_aes_key_must_be_43_characters(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_WECOM_AES_KEY", "short")
+    with pytest.raises(SettingsError, match="SUIJI_WECOM_AES_KEY"):
+        load_settings(data_dir=tmp_path)
+
+
+def test_production_refuses_generated_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_ENV", "production")
+    with pytest.raises(SettingsError, match="SUIJI_SECRET_KEY"):
+        load_settings(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("key", ["changethis", "short-key"])
+def test_production_refuses_default_or_short_secret(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("SUIJI_ENV", "production")
+    monkeypatch.setenv("SUIJI_SECRET_KEY", key)
+    with pytest.raises(SettingsError, match="SUIJI_SECRET_KEY"):
+        load_settings(data_dir=tmp_path)
+
+
+def test_production_accepts_a_real_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_ENV", "production")
+    monkeypatch.setenv("SUIJI_SECRET_KEY", "k" * 48)
+    assert load_settings(data_dir=tmp_path).secret_key == "k" * 48
