@@ -154,6 +154,20 @@ def test_example_record_is_reproducible_and_verifies():
     assert "分层 C：候选 3 个，抽取 2 个" in result.stdout
 
 
+def test_worked_example_in_docs_matches_the_reference():
+    """docs/draw.md works stratum C of the example by hand; its numbers must stay true."""
+    doc = (ROOT / "docs" / "draw.md").read_text(encoding="utf-8")
+    c = example_record()["strata"][1]
+    seed_text = f"suiji-draw-v1\n{CAMPAIGN}\nC\n{c['roster_hash']}\n{ENTROPY}\n{SECRET}"
+    assert "```\n" + seed_text + "\n```" in doc  # the literal six lines
+    seed = hashlib.sha256(seed_text.encode()).digest()
+    hashes = [c["roster_hash"], c["commitment"], seed.hex()]
+    hashes += [hashlib.sha256(seed + k.encode()).hexdigest() for k in c["candidates"]]
+    for h in hashes:
+        assert h in doc
+    assert c["drawn"] == ["91500102MA3BJHU700", "91500102MAM99N5924"]
+
+
 # --- tampering: exit 1, naming the first mismatch -------------------------------------------
 
 
