@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from inspection import clock
+from inspection.errors import Problem
 from inspection.importing import (
     ImportSummary,
     RowErrors,
@@ -23,7 +24,6 @@ from inspection.importing import (
     split_list,
     text,
 )
-from inspection.errors import Problem
 from inspection.tabular import Column, parse_date, read_sheet, write_xlsx
 from models.enums import SectionKind, StaffStatus
 from models.org import Section, Staff

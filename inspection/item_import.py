@@ -36,8 +36,8 @@ WITHDRAWN_LABEL = items.STATUS_LABELS[ItemVersionStatus.WITHDRAWN]
 
 
 async def _next_codes() -> int:
-    codes = await Item.filter(code__startswith="SX-").values_list("code", flat=True)
-    numbers = [int(c[3:]) for c in codes if str(c)[3:].isdigit()]
+    codes = [str(c) for c in await Item.filter(code__startswith="SX-").values_list("code", flat=True)]
+    numbers = [int(c[3:]) for c in codes if c[3:].isdigit()]
     return max(numbers, default=0) + 1
 
 

@@ -64,8 +64,9 @@ async def create_item(*, actor: str, code: str, fields: dict[str, str],
     if await Item.exists(code=code):
         raise Conflict("item_exists", f"事项编码「{code}」已存在")
     item = await Item.create(code=code)
-    version = await ItemVersion.create(item=item, version=1, effective_from=effective_from,
-                                       reason=reason or "新增事项", **fields)
+    values: dict[str, Any] = {**fields, "effective_from": effective_from,
+                              "reason": reason or "新增事项"}
+    version = await ItemVersion.create(item=item, version=1, **values)
     await audit.record(actor=actor, action="item.create", obj=item, after={
         "code": code, "version": 1, **audit.snapshot(version, [*CONTENT_FIELDS, "reason"])})
     return version

@@ -134,7 +134,7 @@ async def test_import_problems_all_at_once():
     rows[0][1] = ""
     rows.append(list(rows[1]))
     with pytest.raises(ValidationFailed) as info:
-        await import_items(to_csv(ITEM_HEADERS + ["生效日期"], [[*r, "明天"] for r in rows]))
+        await import_items(to_csv([*ITEM_HEADERS, "生效日期"], [[*r, "明天"] for r in rows]))
     got = [(p.row, p.field, p.code) for p in info.value.problems]
     assert (2, "检查依据", "required") in got and (2, "生效日期", "bad_date") in got
     assert (3, "事项名称", "duplicate_in_file") in got and (4, "事项名称", "duplicate_in_file") in got
