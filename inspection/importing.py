@@ -27,6 +27,7 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    published: int = 0  # item versions published by this import
     warnings: list[Problem] = field(default_factory=list)
     # key -> names of the fields that changed (created rows are not listed)
     changes: dict[str, list[str]] = field(default_factory=dict)

@@ -114,6 +114,7 @@ async def import_items(*, data: bytes, filename: str, actor: str, publish: bool 
                 summary.unchanged += 1
         if publish and version.status == ItemVersionStatus.DRAFT:
             await items.publish_version(actor=actor, version_id=version.id, today=day)
+            summary.published += 1
     return summary
 
 

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from inspection.errors import Problem, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
+HEADER_SEARCH_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,7 @@ def read_sheet(data: bytes, filename: str, columns: Sequence[Column]) -> Sheet:
         for name in (col.key, col.header, *col.aliases):
             lookup[_norm_header(name)] = col.key
     it = iter(source)
-    header: Sequence[Any] = ()
-    header_row = 0
-    for header_row, candidate in enumerate(it, start=1):  # noqa: B007 - used after the loop
-        if any(c not in (None, "") for c in candidate):
-            header = candidate
-            break
+    header_row, header = _find_header(it, lookup)
     warnings: list[Problem] = []
     index: dict[int, str] = {}
     problems: list[Problem] = []
@@ -132,6 +128,24 @@ def read_sheet(data: bytes, filename: str, columns: Sequence[Column]) -> Sheet:
             raise ValidationFailed([Problem(f"行数过多：一次最多导入 {MAX_ROWS} 行", code="too_many_rows")])
         rows.append((number, values))
     return Sheet(columns=[index[i] for i in sorted(index)], rows=rows, warnings=warnings)
+
+
+def _find_header(it: Iterator[Sequence[Any]],
+                 lookup: dict[str, str]) -> tuple[int, Sequence[Any]]:
+    """The header row: the first row naming a known column. The bureau's sheets often start with
+    a title row (e.g. 涪陵区监管对象名录库) above it; those rows are skipped. Without any known
+    column, the first non-empty row is taken so that the missing columns get reported."""
+    first: tuple[int, Sequence[Any]] | None = None
+    for number, candidate in enumerate(it, start=1):
+        if not any(c not in (None, "") for c in candidate):
+            continue
+        if first is None:
+            first = (number, candidate)
+        if any(_norm_header(c) in lookup for c in candidate if c not in (None, "")):
+            return number, candidate
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    return first or (1, ())
 
 
 def _cell(value: Any) -> Any:

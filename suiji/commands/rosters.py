@@ -65,7 +65,8 @@ def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
     for w in summary.warnings:
         print("提示：" + format_problem(w))
     print(f"{KINDS[args.kind]}导入完成：新增 {summary.created}，更新 {summary.updated}，"
-          f"未变 {summary.unchanged}，提示 {len(summary.warnings)}")
+          f"未变 {summary.unchanged}，提示 {len(summary.warnings)}"
+          + (f"，公布 {summary.published}" if args.kind == "items" else ""))
     for key, fields in summary.changes.items():
         print(f"  更新 {key}：{'、'.join(fields)}")
     return 0

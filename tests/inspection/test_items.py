@@ -119,7 +119,7 @@ async def test_import_without_codes_as_drafts_then_publish_and_amend():
     assert sorted(await Item.all().values_list("code", flat=True)) == ["SX-001", "SX-002"]
     assert await ItemVersion.filter(status=ItemVersionStatus.DRAFT).count() == 2
     s = await import_items(to_csv(ITEM_HEADERS, item_rows()), publish=True)
-    assert (s.created, s.updated, s.unchanged) == (0, 0, 2)
+    assert (s.created, s.updated, s.unchanged, s.published) == (0, 0, 2, 2)
     assert len(await items.current_published_versions(today=D1)) == 2
     rows = item_rows()
     rows[1][4] = "实地检查、书面审查"

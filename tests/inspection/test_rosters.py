@@ -153,3 +153,47 @@ async def test_export_round_trips_unchanged():
     summary = await run_import(data, "export.xlsx")
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 20)
     assert (await Employer.get(uscc=rows[0][0])).name == rows[0][1]
+
+
+async def test_title_rows_above_the_header_are_skipped():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["涪陵区监管对象名录库（2026年）"])
+    ws.append([])
+    ws.append(HEADERS)
+    rows = employer_rows(2)
+    rows[1][6] = "E"
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(out.getvalue(), "名录.xlsx")
+    # Row numbers are the sheet's own: title 1, blank 2, header 3, data from 4.
+    assert [(p.row, p.field) for p in info.value.problems] == [(5, "诚信等级")]
+
+
+async def test_every_kind_of_row_problem_in_one_report():
+    rows = employer_rows(6)
+    rows[0][0] = ""
+    rows[1][0] = "91350100M000100Y4"
+    rows[2][0] = "91350100M0I0100Y43"
+    rows[3][5] = "-3"
+    rows[4][1] = "公" * 129
+    rows[5][6] = "AA"
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(to_csv(HEADERS, rows))
+    got = [(p.row, p.code) for p in info.value.problems]
+    assert got == [(2, "required"), (3, "bad_uscc"), (4, "bad_uscc"), (5, "bad_number"),
+                   (6, "too_long"), (7, "bad_grade")]
+    assert info.value.problems[1].message == "长度应为18位，实为17位"
+    assert info.value.problems[2].message == "含非法字符「I」"
+
+
+async def test_not_a_spreadsheet():
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(b"PK\x03\x04 not really a zip", "broken.xlsx")
+    assert info.value.problems[0].code == "bad_xlsx"
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(bytes(range(128, 256)) * 4, "binary.csv")
+    assert info.value.problems[0].code == "encoding"
