@@ -72,6 +72,13 @@ async def create_item(*, actor: str, code: str, fields: dict[str, str],
     return version
 
 
+async def item_by_code(code: str) -> Item:
+    item = await Item.get_or_none(code=code)
+    if item is None:
+        raise NotFound(f"抽查事项「{code}」")
+    return item
+
+
 async def latest_version(item: Item) -> ItemVersion:
     version = await ItemVersion.filter(item=item).order_by("-version").first()
     assert version is not None  # an item is always created with its first version
