@@ -18,9 +18,9 @@ from tortoise.transactions import in_transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inspection import rosters  # noqa: E402
-from suiji import db  # noqa: E402
-from tests.inspection.test_rosters import HEADERS, employer_rows, to_csv  # noqa: E402
+from inspection import rosters
+from suiji import db
+from tests.inspection.test_rosters import HEADERS, employer_rows, to_csv
 
 
 async def main(n: int, url: str) -> None:

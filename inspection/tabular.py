@@ -65,11 +65,11 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(data: bytes) -> Iterable[Sequence[Any]]:
     text = _decode(data)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect)
+    # The delimiter is the one the first lines (title and header rows) use most; headers never
+    # contain delimiters, whereas csv.Sniffer guesses from data and can be fooled by it.
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    delimiter = max((",", "\t", ";"), key=head.count)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _xlsx_rows(data: bytes) -> Iterable[Sequence[Any]]:

@@ -197,3 +197,15 @@ async def test_not_a_spreadsheet():
     with pytest.raises(ValidationFailed) as info:
         await run_import(bytes(range(128, 256)) * 4, "binary.csv")
     assert info.value.problems[0].code == "encoding"
+
+
+async def test_tab_and_semicolon_separated_files():
+    rows = employer_rows(2)
+    tsv = "\n".join("\t".join(map(str, r)) for r in [HEADERS, *rows]).encode()
+    assert (await run_import(tsv, "a.txt")).created == 2
+    rows = employer_rows(3)
+    rows[2] = rows[2][:2]  # a short row: the missing cells are empty
+    ssv = "\n".join(";".join(map(str, r)) for r in [HEADERS, *rows]).encode("gb18030")
+    summary = await run_import(ssv, "b.csv")
+    assert (summary.created, summary.unchanged) == (1, 2)
+    assert (await Employer.get(uscc=rows[2][0])).grade == Grade.NONE

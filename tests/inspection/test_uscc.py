@@ -7,6 +7,9 @@ from inspection import uscc
 
 @pytest.mark.parametrize("code", [
     "91350100M000100Y43",  # the standard's own example
+    "914403001922038216",  # published codes of registered enterprises (Shenzhen, Beijing)
+    "9144030071526726XG",
+    "91110000802100433B",
     uscc.make_uscc("91500102MA5U00001"),  # a Fuling enterprise (region 500102)
     uscc.make_uscc("N2500102MF0000012"),  # village collective economic organisation (N)
     uscc.make_uscc("Y1500102MJ0000013"),  # other authority (Y)
