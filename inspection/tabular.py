@@ -127,6 +127,8 @@ def read_sheet(data: bytes, filename: str, columns: Sequence[Column]) -> Sheet:
         if len(rows) >= MAX_ROWS:
             raise ValidationFailed([Problem(f"行数过多：一次最多导入 {MAX_ROWS} 行", code="too_many_rows")])
         rows.append((number, values))
+    if not rows:
+        raise ValidationFailed([Problem("文件中没有数据行", code="empty")], "没有可导入的数据")
     return Sheet(columns=[index[i] for i in sorted(index)], rows=rows, warnings=warnings)
 
 

@@ -209,3 +209,9 @@ async def test_tab_and_semicolon_separated_files():
     summary = await run_import(ssv, "b.csv")
     assert (summary.created, summary.unchanged) == (1, 2)
     assert (await Employer.get(uscc=rows[2][0])).grade == Grade.NONE
+
+
+async def test_header_only_file_is_refused():
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(to_csv(HEADERS, [["", "", ""]]))
+    assert info.value.problems[0].code == "empty"
