@@ -11,6 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from inspection import inspectors, item_import, rosters, tabular
@@ -61,6 +62,10 @@ def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
         print(f"导入失败：{exc.message}", file=sys.stderr)
         for p in exc.problems:
             print(format_problem(p), file=sys.stderr)
+        return 1
+    except IntegrityError:
+        # Another import or user changed the same keys meanwhile; ours rolled back whole.
+        print("导入失败：数据在导入期间被他人修改，未导入任何数据，请重试", file=sys.stderr)
         return 1
     for w in summary.warnings:
         print("提示：" + format_problem(w))
