@@ -73,7 +73,11 @@ def _validate(values: dict[str, Any], row: int, columns: list[str],
               errors: RowErrors) -> dict[str, Any]:
     out: dict[str, Any] = {}
     code = uscc.normalise(text(values, "uscc"))
-    if not code:
+    if isinstance(values.get("uscc"), int | float):
+        # Excel keeps 15 significant digits: an all-digit code typed into a number cell is lost.
+        errors.add(row, "uscc", "被 Excel 存成了数字，末几位已丢失；请将该列设为文本格式后重新填写",
+                   "number_cell")
+    elif not code:
         errors.add(row, "uscc", "不能为空", "required")
     else:
         for reason in uscc.problems(code):

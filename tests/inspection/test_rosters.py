@@ -215,3 +215,11 @@ async def test_header_only_file_is_refused():
     with pytest.raises(ValidationFailed) as info:
         await run_import(to_csv(HEADERS, [["", "", ""]]))
     assert info.value.problems[0].code == "empty"
+
+
+async def test_all_digit_code_stored_as_a_number_in_excel():
+    rows = employer_rows(1)
+    rows[0][0] = 914403001922038216.0  # what Excel keeps of an 18-digit number
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(to_xlsx(HEADERS, rows), "a.xlsx")
+    assert [p.code for p in info.value.problems] == ["number_cell"]
