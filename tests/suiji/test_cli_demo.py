@@ -1,0 +1,60 @@
+"""`suiji demo`: realistic, idempotent, audited (R21); `suiji audit verify` catches an edit."""
+
+import datetime as dt
+
+from tortoise import connections
+
+from inspection import items, uscc
+from inspection.clock import today
+from models.audit import AuditEvent
+from models.employers import BlacklistEntry, Employer
+from models.enums import BlacklistStatus, Grade
+from models.org import Section, Staff
+from tests.suiji.cli_helpers import run_cli
+
+
+async def counts() -> dict[str, int]:
+    return {"sections": await Section.all().count(), "staff": await Staff.all().count(),
+            "employers": await Employer.all().count(),
+            "blacklist": await BlacklistEntry.all().count(),
+            "items": len(await items.current_published_versions()),
+            "audit": await AuditEvent.all().count()}
+
+
+async def test_demo_twice_same_data_and_audit_chain(settings, tmp_path):
+    first = run_cli(settings, tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    after_one = await counts()
+    assert after_one["sections"] >= 6 and 35 <= after_one["staff"] <= 45
+    assert 450 <= after_one["employers"] <= 550 and after_one["blacklist"] == 2
+    assert after_one["items"] >= 8
+
+    second = run_cli(settings, tmp_path, "demo")
+    assert second.returncode == 0, second.stderr
+    assert await counts() == after_one
+
+    # Realistic: valid Fuling USCCs, grades spread, certificates expiring and one expired.
+    codes = await Employer.all().values_list("uscc", flat=True)
+    assert all(uscc.is_valid(c) and c[2:8] == "500102" for c in codes)
+    grades = {g: await Employer.filter(grade=g).count() for g in Grade}
+    assert grades[Grade.A] > grades[Grade.B] > grades[Grade.C] > 0 and grades[Grade.NONE] > 0
+    assert await Employer.filter(township="敦仁街道").exists()
+    day = today()
+    inspectors = await Staff.filter(is_inspector=True)
+    expired = [s for s in inspectors if s.cert_valid_until < day]
+    soon = [s for s in inspectors if day <= s.cert_valid_until <= day + dt.timedelta(days=30)]
+    assert len(expired) == 1 and 2 <= len(soon) <= 5
+    assert 3 <= await Staff.filter(is_leader=True).count() <= 4
+    assert await Staff.filter(is_admin=True).exists() and await Staff.filter(is_initiator=True).exists()
+    assert await BlacklistEntry.filter(status=BlacklistStatus.IN_FORCE).count() == 2
+    names = [v.name for v in await items.current_published_versions()]
+    assert "用人单位参加各项社会保险和缴纳社会保险费的情况" in names
+
+    ok = run_cli(settings, tmp_path, "audit", "verify")
+    assert ok.returncode == 0 and f"共 {after_one['audit']} 条事件" in ok.stdout
+
+    ev = await AuditEvent.get(seq=after_one["audit"] // 2)
+    await connections.get("default").execute_query(
+        "UPDATE audit_event SET actor = 'staff:1' WHERE id = " + str(ev.id))
+    broken = run_cli(settings, tmp_path, "audit", "verify")
+    assert broken.returncode == 1 and f"第 {ev.seq} 号事件" in broken.stdout
