@@ -102,9 +102,7 @@ A_CLAUSE = Clause("A", Grade.A, f"{RULE}第五条第（一）项",
                   lambda yf: [])
 
 
-async def year_file(*, employer_id: int, year: int) -> YearFile:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    facts = await integrity.facts_of(employer_id=employer_id, start=start, end=end)
+def _cases(facts: list[Fact], orders: list[RectificationOrder]) -> list[Case]:
     cases: dict[str, Case] = {}
 
     def add(key: str, on: dt.date, summary: str) -> None:
@@ -119,12 +117,30 @@ async def year_file(*, employer_id: int, year: int) -> YearFile:
         elif f.kind == CreditEventKind.WAGE_ARREARS:
             add(f"credit_event:{f.source_id}", f.occurred_on, f.summary)
     # An order counts from the day it is issued, whatever its outcome (cancelled ones do not).
-    orders = await RectificationOrder.filter(
-        employer_id=employer_id, issued_on__gte=start, issued_on__lte=end,
-        state__not=RectificationState.CANCELLED)
     for o in orders:
-        add(f"inspection:{ledger.fk(o, 'inspection')}", o.issued_on, f"限期改正指令（{o.issued_on.isoformat()}）")
-    return YearFile(year, facts, sorted(cases.values(), key=lambda c: (c.occurred_on, c.key)))
+        add(f"inspection:{ledger.fk(o, 'inspection')}", o.issued_on,
+            f"限期改正指令（{o.issued_on.isoformat()}）")
+    return sorted(cases.values(), key=lambda c: (c.occurred_on, c.key))
+
+
+async def year_files(*, year: int, employer_ids: list[int] | None = None) -> dict[int, YearFile]:
+    """The year's facts and cases of the given employers (all when None), in bulk."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    facts = await integrity.facts_by_employer(employer_ids=employer_ids, start=start, end=end)
+    query = RectificationOrder.filter(issued_on__gte=start, issued_on__lte=end,
+                                      state__not=RectificationState.CANCELLED)
+    if employer_ids is not None:
+        query = query.filter(employer_id__in=employer_ids)
+    orders: dict[int, list[RectificationOrder]] = {}
+    for o in await query:
+        orders.setdefault(ledger.fk(o, "employer"), []).append(o)
+    return {eid: YearFile(year, facts.get(eid, []), _cases(facts.get(eid, []), orders.get(eid, [])))
+            for eid in set(facts) | set(orders)}
+
+
+async def year_file(*, employer_id: int, year: int) -> YearFile:
+    files = await year_files(year=year, employer_ids=[employer_id])
+    return files.get(employer_id, YearFile(year, [], []))
 
 
 def evaluate(yf: YearFile) -> tuple[Grade, list[dict[str, object]]]:
@@ -160,8 +176,9 @@ async def propose(*, year: int, actor: str, today: dt.date | None = None,
         query = query.filter(id__in=employer_ids)
     existing = {ledger.fk(a, "employer"): a for a in await GradeAssessment.filter(year=year)}
     out: list[GradeAssessment] = []
+    files = await year_files(year=year, employer_ids=employer_ids)
     for employer in await query.order_by("id"):
-        grade, clauses = evaluate(await year_file(employer_id=employer.id, year=year))
+        grade, clauses = evaluate(files.get(employer.id, YearFile(year, [], [])))
         current = existing.get(employer.id)
         if current is None:
             current = await GradeAssessment.create(employer_id=employer.id, year=year,

@@ -30,6 +30,9 @@ MANUAL_KINDS = frozenset({
     CreditEventKind.FORCED_LABOUR, CreditEventKind.MASS_INCIDENT, CreditEventKind.CRIMINAL,
     CreditEventKind.FALSE_MATERIALS, CreditEventKind.REFUSED_RECTIFICATION,
 })
+# Facts whose proving record is the blacklist entry or grade change the event points at.
+_MIRRORED_OWN = (CreditEventKind.BLACKLISTED, CreditEventKind.BLACKLIST_REMOVED,
+                 CreditEventKind.GRADE_CHANGED)
 # A refusal recorded by hand is of a decision (处理决定/处罚决定) or of an order not escalated here.
 REFUSAL_SUBJECTS = ("order", "decision")
 MAX_TEXT = 2000
@@ -116,47 +119,76 @@ def _in(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
-async def facts_of(*, employer_id: int, start: dt.date | None = None,
-                   end: dt.date | None = None) -> list[Fact]:
-    """Every fact about one employer dated within [start, end], oldest first."""
-    facts: list[Fact] = []
-    findings = await Finding.filter(inspection__employer_id=employer_id,
-                                    result=FindingResult.NONCOMPLIANT).select_related(
-        "inspection", "item_version")
+async def facts_by_employer(*, employer_ids: list[int] | None = None,
+                            start: dt.date | None = None, end: dt.date | None = None
+                            ) -> dict[int, list[Fact]]:
+    """Every fact dated within [start, end] of the given employers (all when None), oldest
+    first, in a fixed number of queries whatever the number of employers."""
+    out: dict[int, list[Fact]] = {}
+
+    def scope(query: Any, field: str = "employer_id") -> Any:
+        return query if employer_ids is None else query.filter(**{f"{field}__in": employer_ids})
+
+    def add(employer_id: int, fact: Fact) -> None:
+        if _in(fact.occurred_on, start, end):
+            out.setdefault(employer_id, []).append(fact)
+
+    findings = await scope(Finding.filter(result=FindingResult.NONCOMPLIANT,
+                                          inspection__state__in=ledger.FINAL_INSPECTION_STATES),
+                           "inspection__employer_id").select_related("inspection", "item_version")
     for f in findings:
-        on = f.inspection.submitted_at.date() if f.inspection.submitted_at else f.created_at.date()
-        facts.append(Fact(CreditEventKind.VIOLATION, on, "finding", f.id,
-                          f"{f.inspection.code}：{f.item_version.name}不符合", ledger.fk(f, "inspection"),
-                          {"description": f.description, "basis": f.basis}))
-    for p in await PenaltyDecision.filter(employer_id=employer_id):
-        facts.append(Fact(CreditEventKind.PENALTY, p.decided_on, "penalty_decision", p.id,
-                          f"{p.number}：{p.cause}；{p.result}", ledger.fk(p, "inspection"),
-                          {"procedure": p.procedure.value}))
-    orders = await RectificationOrder.filter(
-        employer_id=employer_id,
-        state__in=[RectificationState.RECTIFIED, RectificationState.ESCALATED])
+        ins = f.inspection
+        on = ins.submitted_at.date() if ins.submitted_at else f.created_at.date()
+        add(ledger.fk(ins, "employer"), Fact(
+            CreditEventKind.VIOLATION, on, "finding", f.id,
+            f"{ins.code}：{f.item_version.name}不符合", ledger.fk(f, "inspection"),
+            {"description": f.description, "basis": f.basis}))
+    penalties = PenaltyDecision.all()
+    if start is not None:
+        penalties = penalties.filter(decided_on__gte=start)
+    if end is not None:
+        penalties = penalties.filter(decided_on__lte=end)
+    for p in await scope(penalties):
+        add(ledger.fk(p, "employer"), Fact(
+            CreditEventKind.PENALTY, p.decided_on, "penalty_decision", p.id,
+            f"{p.number}：{p.cause}；{p.result}", ledger.fk(p, "inspection"),
+            {"procedure": p.procedure.value}))
+    orders = await scope(RectificationOrder.filter(
+        state__in=[RectificationState.RECTIFIED, RectificationState.ESCALATED]))
     for o in orders:
         rectified = o.state == RectificationState.RECTIFIED
         kind = CreditEventKind.RECTIFIED if rectified else CreditEventKind.REFUSED_RECTIFICATION
         text = "已按限期改正指令整改" if rectified else "逾期拒不整改，已转立案"
-        facts.append(Fact(kind, o.closed_on or o.deadline, "rectification_order", o.id,
-                          f"{text}（期限 {o.deadline.isoformat()}）", ledger.fk(o, "inspection"),
-                          {"refused": None if rectified else "order",
-                           "issued_on": o.issued_on.isoformat()}))
-    manual = await CreditEvent.filter(employer_id=employer_id, source_type="credit_event")
-    for e in manual:
+        add(ledger.fk(o, "employer"), Fact(
+            kind, o.closed_on or o.deadline, "rectification_order", o.id,
+            f"{text}（期限 {o.deadline.isoformat()}）", ledger.fk(o, "inspection"),
+            {"refused": None if rectified else "order", "issued_on": o.issued_on.isoformat()}))
+    events = CreditEvent.filter(kind__in=[*MANUAL_KINDS, *_MIRRORED_OWN])
+    if start is not None:
+        events = events.filter(occurred_on__gte=start)
+    if end is not None:
+        events = events.filter(occurred_on__lte=end)
+    for e in await scope(events):
         detail = dict(e.detail or {})
-        facts.append(Fact(e.kind, e.occurred_on, "credit_event", e.id,
-                          str(detail.get("description", "")), None, detail))
-    for e in await CreditEvent.filter(employer_id=employer_id, kind__in=[
-            CreditEventKind.BLACKLISTED, CreditEventKind.BLACKLIST_REMOVED,
-            CreditEventKind.GRADE_CHANGED]):
-        detail = dict(e.detail or {})
-        facts.append(Fact(e.kind, e.occurred_on, e.source_type, e.source_id or e.id,
-                          str(detail.get("summary", "")), None, detail))
-    facts = [f for f in facts if _in(f.occurred_on, start, end)]
-    facts.sort(key=lambda f: (f.occurred_on, f.source_type, f.source_id))
-    return facts
+        if e.source_type == "credit_event":  # recorded directly by record_fact
+            fact = Fact(e.kind, e.occurred_on, "credit_event", e.id,
+                        str(detail.get("description", "")), None, detail)
+        elif e.kind in _MIRRORED_OWN:  # blacklist and grade events point at their own rows
+            fact = Fact(e.kind, e.occurred_on, e.source_type, e.source_id or e.id,
+                        str(detail.get("summary", "")), None, detail)
+        else:  # a ledger mirror of a record already read above
+            continue
+        add(ledger.fk(e, "employer"), fact)
+    for facts in out.values():
+        facts.sort(key=lambda f: (f.occurred_on, f.source_type, f.source_id))
+    return out
+
+
+async def facts_of(*, employer_id: int, start: dt.date | None = None,
+                   end: dt.date | None = None) -> list[Fact]:
+    """Every fact about one employer dated within [start, end], oldest first."""
+    found = await facts_by_employer(employer_ids=[employer_id], start=start, end=end)
+    return found.get(employer_id, [])
 
 
 async def integrity_file(*, employer_id: int, start: dt.date | None = None,

@@ -18,11 +18,14 @@ from tortoise.models import Model
 
 from inspection import audit
 from models.credit import CreditEvent
-from models.enums import CreditEventKind, FindingResult, RectificationState
+from models.enums import CreditEventKind, FindingResult, InspectionState, RectificationState
 from models.fieldwork import Finding, RectificationOrder
 from models.penalties import PenaltyDecision
 
 _LOCK_ID = 0x5E1_C4ED  # arbitrary, fixed: the credit ledger's advisory lock
+
+FINAL_INSPECTION_STATES = (InspectionState.SUBMITTED, InspectionState.RECTIFYING,
+                           InspectionState.CLOSED)
 
 KIND_LABELS: dict[CreditEventKind, str] = {
     CreditEventKind.VIOLATION: "发现劳动保障违法行为",
@@ -88,15 +91,19 @@ async def sync(*, actor: str) -> int:
         seen.add((kind.value, source_type, source_id))
         added += 1
 
-    findings = await Finding.filter(result=FindingResult.NONCOMPLIANT).select_related(
+    # A finding is final once its inspection is submitted; a draft may still change.
+    findings = await Finding.filter(result=FindingResult.NONCOMPLIANT,
+                                    inspection__state__in=FINAL_INSPECTION_STATES).select_related(
         "inspection", "item_version")
+    # Penalty decisions are final documents, only ever added: look past the newest mirrored.
+    last_penalty = max((i for _k, t, i in seen if t == "penalty_decision"), default=0)
     for f in sorted(findings, key=lambda f: f.id):
         insp = f.inspection
         on = _day(insp.submitted_at, f.created_at.date())
         await add(CreditEventKind.VIOLATION, insp.employer_id, on, "finding", f.id,
                   {"inspection": insp.code, "item": f.item_version.name,
                    "description": f.description, "basis": f.basis})
-    for p in await PenaltyDecision.all().order_by("id"):
+    for p in await PenaltyDecision.filter(id__gt=last_penalty).order_by("id"):
         await add(CreditEventKind.PENALTY, fk(p, "employer"), p.decided_on, "penalty_decision", p.id,
                   {"number": p.number, "procedure": p.procedure.value, "cause": p.cause,
                    "basis": p.basis, "result": p.result,

@@ -6,7 +6,7 @@ from tortoise.transactions import in_transaction
 
 from inspection.credit import integrity, timers
 from models.audit import AuditEvent
-from models.enums import CreditEventKind, RectificationState
+from models.enums import CreditEventKind, InspectionState, RectificationState
 from tests import credit_factories as f
 
 
@@ -43,3 +43,16 @@ async def test_file_lists_each_fact_with_its_source():
 def test_timer_handlers_are_registered():
     assert set(timers.handlers()) == {"timer.grade_effective", "timer.report_due",
                                       "timer.blacklist_expiry"}
+
+
+async def test_draft_findings_are_not_facts_yet():
+    # Findings may still change until the inspection is submitted; only then are they facts.
+    emp = await f.employer()
+    inspector = await f.staff(is_inspector=True)
+    ins = await f.inspection(emp, state=InspectionState.CHECKED_IN)
+    await f.finding(ins, await f.item_version(), inspector)
+    assert (await integrity.integrity_file(employer_id=emp.id)).facts == []
+    ins.state = InspectionState.SUBMITTED
+    await ins.save()
+    assert [x.kind for x in (await integrity.integrity_file(employer_id=emp.id)).facts] == [
+        CreditEventKind.VIOLATION]
