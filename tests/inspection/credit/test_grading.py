@@ -226,3 +226,17 @@ async def test_review_rules():
 async def test_future_year_refused():
     with pytest.raises(ValidationFailed):
         await grading.propose(year=2028, actor="cli", today=TODAY)
+
+
+async def test_a_grade_in_force_from_a_later_date_wins():
+    emp = await f.employer(grade=Grade.B)
+    await GradeChange.create(employer=emp, grade=Grade.B, previous=Grade.NONE,
+                             effective_from=TODAY + dt.timedelta(days=30), source="manual")
+    a = await _propose(emp)
+    admin = await f.staff(is_admin=True)
+    async with in_transaction():
+        await grading.review(assessment_id=a.id, staff_id=admin.id, confirm=True,
+                             effective_from=TODAY, today=TODAY)
+    await emp.refresh_from_db()
+    assert emp.grade == Grade.B  # kept: the later decision governs
+    assert await GradeChange.filter(employer_id=emp.id).count() == 2  # both in the history
