@@ -4,6 +4,7 @@ each with a bar chart of findings by item. Pure functions of the figures: no dat
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -23,8 +24,8 @@ FONT = "STSong-Light"
 CALLUP_LABELS = {"called": "发出召集", "accepted": "接受", "declined": "因公务无法参加",
                  "skipped": "跳过", "replaced": "组长递补", "withdrawn": "撤回",
                  "substitutions": "递补人次"}
-ORDER_LABELS = {"orders": "限期改正指令书", "open": "整改中", "rectified": "已整改",
-                "escalated": "转立案", "cancelled": "撤销"}
+ORDER_LABELS = {"orders": "限期改正指令书", "open": "　其中整改中", "rectified": "　其中已整改",
+                "escalated": "　其中转立案", "cancelled": "　其中撤销"}
 
 
 def summary_rows(fig: dict[str, Any]) -> list[tuple[str, str]]:
@@ -55,6 +56,8 @@ def _chart(fig: dict[str, Any]) -> Drawing:
     chart.categoryAxis.categoryNames = [r["item_code"] for r in items] or ["—"]
     chart.categoryAxis.labels.fontName = FONT
     chart.valueAxis.valueMin = 0
+    top = max([max(row) for row in chart.data] + [1])
+    chart.valueAxis.valueStep = max(1, math.ceil(top / 5))  # whole households only
     chart.bars[0].fillColor = colors.HexColor("#c0392b")
     chart.bars[1].fillColor = colors.HexColor("#7f8c8d")
     drawing.add(chart)
@@ -80,15 +83,16 @@ def render_pdf(fig: dict[str, Any], *, due_on: str) -> bytes:
                          f"{camp['field_end']}　报告期限 {due_on}"), body),
         Spacer(1, 5 * mm),
         Table([["项目", "数量"], *summary_rows(fig)], colWidths=[90 * mm, 40 * mm],
-              style=table_style),
+              style=table_style, repeatRows=1),
         Spacer(1, 5 * mm), _chart(fig), Spacer(1, 3 * mm),
     ]
     rows = [["事项编号", "抽查事项", "符合", "不符合", "不适用"]]
     rows += [[r["item_code"], Paragraph(escape(f"{r['name']}（第{r['version']}版）"), body),
               str(r["compliant"]), str(r["noncompliant"]), str(r["not_applicable"])]
              for r in fig["findings_by_item"]]
+    story.append(Paragraph("各抽查事项检查结果", body))
     story.append(Table(rows, colWidths=[25 * mm, 85 * mm, 18 * mm, 18 * mm, 18 * mm],
-                       style=table_style))
+                       style=table_style, repeatRows=1))
     if fig["declines"]:
         story.append(Spacer(1, 5 * mm))
         story.append(Paragraph("因公务无法参加及递补情况", body))
