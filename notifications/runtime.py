@@ -38,6 +38,7 @@ class Runtime:
     kv: KeyValue
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None
+    credit_export_token: str | None = None
 
 
 RUNTIME = web.AppKey("runtime", Runtime)

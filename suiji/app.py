@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from miniprogram_api import credit_export
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
 from suiji import db, health
@@ -16,7 +17,7 @@ SETTINGS = web.AppKey("settings", Settings)
 MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
-ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup]
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup, credit_export.setup]
 
 
 def _runtime(settings: Settings) -> Runtime:
@@ -36,6 +37,7 @@ def _runtime(settings: Settings) -> Runtime:
         secret_key=settings.secret_key, data_dir=settings.data_dir,
         database_url=settings.database_url,
         kv=open_kv(settings.redis_url, settings.redis_prefix), wecom=wecom, callback=callback,
+        credit_export_token=settings.credit_export_token,
     )
 
 

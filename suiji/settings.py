@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     wecom_token: str | None = None
     wecom_aes_key: str | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    # Bearer token of the credit-platform export endpoint; unset: the endpoint answers 503.
+    credit_export_token: str | None = None
 
     # Secret generated on first run when none is set; see `resolve_secret_key`.
     secret_key_generated: bool = Field(default=False, exclude=True)
@@ -71,6 +73,13 @@ class Settings(BaseSettings):
         # WeCom's EncodingAESKey is 43 characters of base64 without the trailing "=".
         if v and len(v) != 43:
             raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
+        return v or None
+
+    @field_validator("credit_export_token")
+    @classmethod
+    def _export_token(cls, v: str | None) -> str | None:
+        if v and len(v) < 24:
+            raise ValueError("must be at least 24 characters (a random token, not a password)")
         return v or None
 
     @model_validator(mode="after")

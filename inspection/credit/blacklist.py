@@ -1,0 +1,226 @@
+"""The wage-arrears blacklist (R23) under 《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》
+(人力资源社会保障部令第45号, 2021, in force 2022-01-01).
+
+Lifecycle: prior notice (事先告知) → a statement-and-defence window (陈述、申辩) of
+HEARING_WORKING_DAYS working days after the notice is served → decision to list (or not) → in force
+for TERM_YEARS years → expiry, or early removal (信用修复) once at least EARLY_REMOVAL_MONTHS months
+have passed, the arrears are put right and a credit pledge (信用承诺) is made. The employer and its
+legal representative are listed together.
+
+Periods in years and months follow 《民法典》第二百零一条、第二百零三条: the start day is not counted
+and the period ends on the corresponding day of the final month, or on that month's last day if it
+has none — so a listing decided on 2024-02-29 ends on 2027-02-28, and one decided on 2023-02-28
+ends on 2026-02-28.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from inspection import audit, clock, outbox
+from inspection.calendar import add_working_days
+from inspection.credit import ledger
+from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from models.employers import BlacklistEntry, Employer
+from models.enums import BlacklistStatus, CreditEventKind, StaffStatus
+from models.org import Staff
+
+RULE = "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）"
+HEARING_WORKING_DAYS = 5
+TERM_YEARS = 3
+EARLY_REMOVAL_MONTHS = 6
+EXPIRY_TOPIC = "timer.blacklist_expiry"
+MAX_TEXT = 2000
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The corresponding day `months` later, or the last day of that month (民法典第二百零三条)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def term_end(decided_on: dt.date) -> dt.date:
+    """The last day in force of a listing decided on `decided_on`."""
+    return add_months(decided_on, 12 * TERM_YEARS)
+
+
+def earliest_removal(decided_on: dt.date) -> dt.date:
+    """The first day an early removal may be decided: six full months after the listing."""
+    return add_months(decided_on, EARLY_REMOVAL_MONTHS)
+
+
+async def _officer(staff_id: int) -> Staff:
+    staff = await Staff.get_or_none(id=staff_id)
+    if staff is None or staff.status != StaffStatus.ACTIVE or not (
+            staff.is_admin or staff.is_initiator):
+        raise Forbidden("只有发起科室（劳动保障监察）或政策法规科可以办理失信联合惩戒名单")
+    return staff
+
+
+def _text(value: str, name: str, problems: list[Problem], *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        problems.append(Problem("必须填写", field=name))
+    elif len(value) > MAX_TEXT:
+        problems.append(Problem(f"不能超过 {MAX_TEXT} 字", field=name))
+    return value
+
+
+async def _entry(entry_id: int) -> BlacklistEntry:
+    entry = await BlacklistEntry.get_or_none(id=entry_id)
+    if entry is None:
+        raise NotFound("名单记录")
+    return entry
+
+
+async def give_notice(*, employer_id: int, cause: str, basis: str, noticed_on: dt.date,
+                      staff_id: int, legal_rep: str | None = None,
+                      today: dt.date | None = None) -> BlacklistEntry:
+    """事先告知: record the notice served and open the statement-and-defence window."""
+    staff = await _officer(staff_id)
+    employer = await Employer.get_or_none(id=employer_id)
+    if employer is None:
+        raise NotFound("用人单位")
+    today = today or clock.today()
+    problems: list[Problem] = []
+    cause = _text(cause, "cause", problems)
+    basis = _text(basis, "basis", problems)
+    rep = _text(legal_rep if legal_rep is not None else employer.legal_rep, "legal_rep", problems)
+    if len(rep) > 64:
+        problems.append(Problem("不能超过 64 字", field="legal_rep"))
+    if noticed_on > today:
+        problems.append(Problem("告知书送达日期不能晚于今天", field="noticed_on"))
+    if problems:
+        raise ValidationFailed(problems)
+    if await BlacklistEntry.filter(employer_id=employer.id, status__in=[
+            BlacklistStatus.NOTICED, BlacklistStatus.IN_FORCE]).exists():
+        raise Conflict("blacklist_open", "该单位已有在办或生效的名单记录")
+    hearing_until, _warnings = await add_working_days(noticed_on, HEARING_WORKING_DAYS)
+    entry = await BlacklistEntry.create(
+        employer_id=employer.id, legal_rep=rep, status=BlacklistStatus.NOTICED, cause=cause,
+        basis=basis, noticed_on=noticed_on, hearing_until=hearing_until)
+    await audit.record(actor=f"staff:{staff.id}", action="blacklist.notice", obj=entry,
+                       after=audit.snapshot(entry))
+    return entry
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.BEIJING).astimezone(dt.UTC)
+
+
+async def decide(*, entry_id: int, staff_id: int, listed: bool, decided_on: dt.date,
+                 reason: str = "", today: dt.date | None = None) -> BlacklistEntry:
+    """列入决定 (or 不予列入 after the statements), only once the window has closed."""
+    staff = await _officer(staff_id)
+    entry = await _entry(entry_id)
+    today = today or clock.today()
+    if entry.status != BlacklistStatus.NOTICED:
+        raise Conflict("blacklist_not_noticed", "该记录不在事先告知阶段，不能作出决定")
+    problems: list[Problem] = []
+    reason = _text(reason, "reason", problems, required=not listed)
+    if decided_on > today:
+        problems.append(Problem("决定日期不能晚于今天", field="decided_on"))
+    if problems:
+        raise ValidationFailed(problems)
+    assert entry.hearing_until is not None
+    if decided_on <= entry.hearing_until:
+        raise Conflict("hearing_window_open",
+                       f"陈述、申辩期至 {entry.hearing_until.isoformat()} 届满，届满后方可作出决定")
+    before = audit.snapshot(entry)
+    entry.decided_on, entry.decided_by = decided_on, staff
+    if listed:
+        entry.status = BlacklistStatus.IN_FORCE
+        entry.term_start, entry.term_end = decided_on, term_end(decided_on)
+    else:
+        entry.status, entry.removal_reason = BlacklistStatus.WITHDRAWN, reason
+    await entry.save()
+    await audit.record(actor=f"staff:{staff.id}",
+                       action="blacklist.list" if listed else "blacklist.withdraw", obj=entry,
+                       before=before, after=audit.snapshot(entry))
+    if listed:
+        assert entry.term_end is not None
+        employer = await Employer.get(id=ledger.fk(entry, "employer"))
+        await ledger.append(
+            employer_id=ledger.fk(entry, "employer"), kind=CreditEventKind.BLACKLISTED,
+            occurred_on=decided_on, source_type="blacklist_entry", source_id=entry.id,
+            detail={"summary": f"列入失信联合惩戒对象名单，期限至 {entry.term_end.isoformat()}",
+                    "employer_name": employer.name, "legal_rep": entry.legal_rep,
+                    "cause": entry.cause, "basis": entry.basis, "term_start": entry.term_start,
+                    "term_end": entry.term_end})
+        await outbox.enqueue(topic=EXPIRY_TOPIC, payload={"entry_id": entry.id},
+                             key=f"blacklist-expiry:{entry.id}",
+                             due_at=_midnight(entry.term_end + dt.timedelta(days=1)))
+    return entry
+
+
+async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date, rectified: bool,
+                       pledge: str, note: str = "", today: dt.date | None = None
+                       ) -> BlacklistEntry:
+    """信用修复: early removal after ≥ 6 months, arrears put right and a credit pledge made."""
+    staff = await _officer(staff_id)
+    entry = await _entry(entry_id)
+    today = today or clock.today()
+    if entry.status != BlacklistStatus.IN_FORCE:
+        raise Conflict("blacklist_not_in_force", "该记录不在名单有效期内，不能提前移出")
+    problems: list[Problem] = []
+    pledge = _text(pledge, "pledge", problems)
+    note = _text(note, "note", problems, required=False)
+    if not rectified:
+        problems.append(Problem("须已改正拖欠农民工工资违法行为", field="rectified"))
+    if removed_on > today:
+        problems.append(Problem("移出日期不能晚于今天", field="removed_on"))
+    if problems:
+        raise ValidationFailed(problems)
+    assert entry.decided_on is not None
+    earliest = earliest_removal(entry.decided_on)
+    if removed_on < earliest:
+        raise Conflict("too_early",
+                       f"列入未满{EARLY_REMOVAL_MONTHS}个月，最早可于 {earliest.isoformat()} 提前移出")
+    before = audit.snapshot(entry)
+    entry.status, entry.removed_on = BlacklistStatus.REMOVED, removed_on
+    entry.removal_reason = f"信用修复：已改正并作出信用承诺。承诺：{pledge}" + (f"；{note}" if note else "")
+    await entry.save()
+    await audit.record(actor=f"staff:{staff.id}", action="blacklist.remove", obj=entry,
+                       before=before, after=audit.snapshot(entry))
+    await _removed_event(entry, removed_on, "提前移出（信用修复）")
+    await outbox.cancel(key=f"blacklist-expiry:{entry.id}")
+    return entry
+
+
+async def _removed_event(entry: BlacklistEntry, on: dt.date, why: str) -> None:
+    await ledger.append(employer_id=ledger.fk(entry, "employer"), kind=CreditEventKind.BLACKLIST_REMOVED,
+                        occurred_on=on, source_type="blacklist_entry", source_id=entry.id,
+                        detail={"summary": f"移出失信联合惩戒对象名单：{why}", "reason": why,
+                                "legal_rep": entry.legal_rep})
+
+
+async def expire(*, today: dt.date | None = None, actor: str = "system") -> list[BlacklistEntry]:
+    """Move every listing whose term has ended to EXPIRED (the timer's work; also a sweep)."""
+    today = today or clock.today()
+    done = []
+    for entry in await BlacklistEntry.filter(status=BlacklistStatus.IN_FORCE,
+                                             term_end__lt=today).order_by("id"):
+        before = audit.snapshot(entry)
+        entry.status = BlacklistStatus.EXPIRED
+        await entry.save()
+        await audit.record(actor=actor, action="blacklist.expire", obj=entry, before=before,
+                           after=audit.snapshot(entry))
+        assert entry.term_end is not None
+        await _removed_event(entry, entry.term_end + dt.timedelta(days=1), "期满移出")
+        done.append(entry)
+    return done
+
+
+async def on_blacklist_expiry(payload: dict[str, object]) -> None:
+    """Outbox handler for "timer.blacklist_expiry" (runs in the worker's transaction)."""
+    await expire()
+
+
+async def in_force(*, today: dt.date | None = None) -> list[BlacklistEntry]:
+    """Listings in force on `today` — what the public window shows (employer prefetched)."""
+    today = today or clock.today()
+    return await BlacklistEntry.filter(
+        status=BlacklistStatus.IN_FORCE, term_start__lte=today, term_end__gte=today,
+    ).select_related("employer").order_by("term_start", "id")

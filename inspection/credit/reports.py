@@ -1,0 +1,144 @@
+"""The campaign report (R19): due 10 working days after the field window closes, generated from
+the data as PDF and XLSX, chased through the outbox until it exists, archived with the campaign.
+
+Files are stored under the data folder at `reports/<campaign code>/`; CampaignReport keeps their
+keys (paths relative to the data folder) and the figures they were made from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+from inspection import audit, clock, outbox
+from inspection.calendar import add_working_days, load_calendar
+from inspection.credit import figures, render
+from inspection.errors import Conflict, NotFound
+from models.campaigns import Campaign
+from models.enums import CampaignState, ReportStatus, StaffStatus
+from models.org import Staff
+from models.reports import CampaignReport
+
+REPORT_WORKING_DAYS = 10  # R19
+DUE_TOPIC = "timer.report_due"
+CHASE_HOUR = 9  # chase at 09:00 Beijing time on working days
+MAX_CHASES = 10
+_NOT_REPORTABLE = (CampaignState.DRAFT, CampaignState.APPROVED, CampaignState.CANCELLED)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(CHASE_HOUR), tzinfo=clock.BEIJING).astimezone(dt.UTC)
+
+
+async def _campaign(campaign_id: int) -> Campaign:
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise NotFound("抽查任务")
+    return campaign
+
+
+async def open_report(*, campaign_id: int, actor: str) -> CampaignReport:
+    """The report row with its due date and the chase timer; idempotent.
+
+    Called when the field window closes (campaign → reporting) and by `generate`.
+    """
+    campaign = await _campaign(campaign_id)
+    report = await CampaignReport.get_or_none(campaign_id=campaign.id)
+    if report is not None:
+        return report
+    due_on, _warnings = await add_working_days(campaign.field_end, REPORT_WORKING_DAYS)
+    report = await CampaignReport.create(campaign_id=campaign.id, due_on=due_on)
+    await audit.record(actor=actor, action="report.open", obj=report,
+                       after=audit.snapshot(report))
+    await outbox.enqueue(topic=DUE_TOPIC, payload={"report_id": report.id, "chase": 0},
+                         key=f"report-due:{report.id}:0", due_at=_at(due_on))
+    return report
+
+
+def _safe(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", code)[:64] or "campaign"
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+async def generate(*, campaign_id: int, actor: str, data_dir: Path) -> CampaignReport:
+    """Count the figures from the rows, render PDF and XLSX, store them; regenerable until
+    archived."""
+    campaign = await _campaign(campaign_id)
+    if campaign.state in _NOT_REPORTABLE:
+        raise Conflict("campaign_not_reportable", "该抽查任务尚未实施或已取消，不能生成报告")
+    report = await open_report(campaign_id=campaign.id, actor=actor)
+    if report.status == ReportStatus.ARCHIVED:
+        raise Conflict("report_archived", "报告已随任务归档，不能重新生成")
+    fig = await figures.campaign_figures(campaign_id=campaign.id)
+    due = report.due_on.isoformat()
+    pdf, xlsx = await asyncio.to_thread(
+        lambda: (render.render_pdf(fig, due_on=due), render.render_xlsx(fig, due_on=due)))
+    folder = Path("reports") / _safe(campaign.code)
+    pdf_key = str(folder / f"{_safe(campaign.code)}-report.pdf")
+    xlsx_key = str(folder / f"{_safe(campaign.code)}-report.xlsx")
+    await asyncio.to_thread(_write, data_dir / pdf_key, pdf)
+    await asyncio.to_thread(_write, data_dir / xlsx_key, xlsx)
+    before = audit.snapshot(report)
+    report.figures, report.pdf_key, report.xlsx_key = fig, pdf_key, xlsx_key
+    report.status, report.generated_at = ReportStatus.GENERATED, clock.now()
+    await report.save()
+    await audit.record(actor=actor, action="report.generate", obj=report, before=before,
+                       after=audit.snapshot(report))
+    return report
+
+
+async def archive(*, campaign_id: int, actor: str) -> CampaignReport:
+    """File the generated report with the campaign (call when the campaign closes)."""
+    report = await CampaignReport.get_or_none(campaign_id=campaign_id)
+    if report is None or report.status == ReportStatus.DUE:
+        raise Conflict("report_missing", "抽查工作报告尚未生成，不能归档")
+    if report.status == ReportStatus.ARCHIVED:
+        return report
+    before = audit.snapshot(report)
+    report.status, report.archived_at = ReportStatus.ARCHIVED, clock.now()
+    await report.save()
+    await audit.record(actor=actor, action="report.archive", obj=report, before=before,
+                       after=audit.snapshot(report))
+    return report
+
+
+async def on_report_due(payload: dict[str, object]) -> None:
+    """Outbox handler for "timer.report_due": while the report is missing, tell the initiating
+    section's initiators on the due day and every following working day (up to MAX_CHASES)."""
+    report_id, chase = payload.get("report_id"), payload.get("chase", 0)
+    if not isinstance(report_id, int) or not isinstance(chase, int):
+        return
+    report = await CampaignReport.filter(id=report_id).select_related("campaign").first()
+    if report is None or report.status != ReportStatus.DUE:
+        return
+    campaign = report.campaign
+    if campaign.state == CampaignState.CANCELLED:
+        return
+    users = await Staff.filter(section_id=campaign.section_id, is_initiator=True,
+                               status=StaffStatus.ACTIVE).order_by("id").values_list(
+        "wecom_userid", flat=True)
+    today = clock.today()
+    calendar = await load_calendar(start=report.due_on)
+    late = calendar.working_days_between(report.due_on, today)
+    when = "今天到期" if late <= 0 else f"已逾期 {late} 个工作日"
+    text = (f"【抽查工作报告催办】任务 {campaign.code}「{campaign.title}」的抽查工作报告"
+            f"（期限 {report.due_on.isoformat()}，检查结束后 {REPORT_WORKING_DAYS} 个工作日内）"
+            f"{when}，尚未生成。请尽快生成并归档。")
+    if users:
+        await outbox.enqueue(topic="wecom.message",
+                             payload={"touser": "|".join(str(u) for u in users), "msgtype": "text",
+                                      "text": {"content": text}},
+                             key=f"report-due:{report.id}:{chase}:message")
+    if chase + 1 < MAX_CHASES:
+        nxt = calendar.add_working_days(max(today, report.due_on), 1)
+        await outbox.enqueue(topic=DUE_TOPIC, payload={"report_id": report.id, "chase": chase + 1},
+                             key=f"report-due:{report.id}:{chase + 1}", due_at=_at(nxt))
