@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from tortoise.transactions import in_transaction
@@ -36,15 +37,15 @@ def _problem(status: int, code: str, title: str) -> web.Response:
 
 
 def _crypto(request: web.Request) -> CallbackCrypto | None:
-    crypto = request.app.get(CRYPTO)
-    if crypto is not None:
-        return crypto
-    config = request.app[RUNTIME].callback
-    if config is None:
-        return None
-    crypto = CallbackCrypto(config)
-    request.app[CRYPTO] = crypto
-    return crypto
+    return request.app.get(CRYPTO)
+
+
+async def _crypto_ctx(app: web.Application) -> AsyncIterator[None]:
+    # Runs after the runtime context (appended later), so the callback settings are known.
+    config = app[RUNTIME].callback
+    if config is not None:
+        app[CRYPTO] = CallbackCrypto(config)
+    yield
 
 
 def _params(request: web.Request, *names: str) -> list[str] | None:
@@ -128,5 +129,6 @@ async def receive(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
+    app.cleanup_ctx.append(_crypto_ctx)
     app.router.add_get("/wecom/callback", verify_url)
     app.router.add_post("/wecom/callback", receive)
