@@ -18,6 +18,7 @@ from inspection.callup import (
     lock_campaign,
     schedule_timers,
 )
+from inspection.clock import BEIJING
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.campaigns import Campaign
@@ -151,7 +152,9 @@ async def extend(*, campaign_id: int, leader_id: int, hours: int, name: str | No
             raise Conflict("callup_closed", f"{name} 的召集已结束（{STATE_LABELS[targets[0].state]}）。")
     else:
         targets = await CallUp.filter(campaign_id=campaign.id, state=CallUpState.CALLED,
-                                      reply_deadline__lte=now).prefetch_related("staff")
+                                      # SQLite compares stored local-time text: match its zone
+                                      reply_deadline__lte=now.astimezone(BEIJING)
+                                      ).prefetch_related("staff")
         if not targets:
             return "目前没有逾期未答复的人员。"
     for callup in targets:
