@@ -14,7 +14,7 @@ import secrets
 from inspection import audit, messages, outbox
 from inspection.cards import callup_card
 from inspection.clock import BEIJING
-from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import Draw, DrawEntry
@@ -302,7 +302,7 @@ async def find_own(*, staff_id: int, code: str | None = None,
     if code:
         pending = [c for c in pending if c.campaign.code == code]
     if not pending:
-        raise NotFound("待答复的召集", code="no_open_callup")
+        raise DomainError("no_open_callup", "您目前没有待答复的召集。", [], 404)
     if len(pending) > 1:
         codes = "、".join(c.campaign.code for c in pending)
         raise Conflict("ambiguous_callup", f"您有多项待答复的召集（{codes}），请在命令后写明"
