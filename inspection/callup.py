@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import AsyncIterator
+
+from tortoise.expressions import Q
 
 from inspection import audit, messages, outbox
 from inspection.cards import callup_card
@@ -23,6 +26,7 @@ from models.org import Conflict as Recusal
 from models.org import Staff
 
 ACTIVE = (CallUpState.CALLED, CallUpState.ACCEPTED)
+_BATCH = 16
 STATE_LABELS = {
     CallUpState.CALLED: "待答复", CallUpState.ACCEPTED: "已接受",
     CallUpState.DECLINED: "因公务无法参加", CallUpState.SKIPPED: "已跳过",
@@ -109,6 +113,21 @@ async def _recipients_for_escalation(campaign: Campaign) -> list[str]:
             .values_list("wecom_userid", flat=True)]
 
 
+async def _uncalled(draw_id: int, seen: set[int]) -> AsyncIterator[DrawEntry]:
+    """Draw entries not yet called, in draw order, read in small batches (orders can be long)."""
+    after = ("", 0)
+    while True:
+        batch = await DrawEntry.filter(draw_id=draw_id, staff_id__isnull=False).filter(
+            Q(stratum__gt=after[0]) | Q(stratum=after[0], position__gt=after[1])
+        ).exclude(staff_id__in=seen or {0}).order_by("stratum", "position").limit(
+            _BATCH).prefetch_related("staff")
+        for entry in batch:
+            yield entry
+        if len(batch) < _BATCH:
+            return
+        after = (batch[-1].stratum, batch[-1].position)
+
+
 async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
                       replaces: CallUp | None = None) -> list[CallUp]:
     """Call the next inspectors in draw order until every place is taken or the order ends."""
@@ -120,16 +139,13 @@ async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
     open_places = campaign.inspectors_needed - taken
     if open_places <= 0:
         return []
-    seen = set(await CallUp.filter(campaign_id=campaign.id).values_list("staff_id", flat=True))
+    rows = await CallUp.filter(campaign_id=campaign.id).values_list("staff_id", flat=True)
+    seen: set[int] = set(rows)  # type: ignore[arg-type]  # flat: ints, not tuples
     employer_ids = {e.id for e in await messages.campaign_employers(campaign.id)}
     called: list[CallUp] = []
-    entries = await DrawEntry.filter(draw_id=draw.id, staff_id__isnull=False).order_by(
-        "stratum", "position").prefetch_related("staff")
-    for entry in entries:
+    async for entry in _uncalled(draw.id, seen):
         if open_places <= 0:
             break
-        if entry.staff_id in seen:
-            continue
         staff: Staff = entry.staff  # type: ignore[assignment]  # prefetched above
         why = await _ineligible(staff, campaign, employer_ids)
         callup = await CallUp.create(
