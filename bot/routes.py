@@ -72,8 +72,14 @@ async def verify_url(request: web.Request) -> web.Response:
 async def _read_limited(request: web.Request) -> bytes | None:
     if request.content_length is not None and request.content_length > MAX_BODY:
         return None
-    body = await request.content.read(MAX_BODY + 1)
-    return None if len(body) > MAX_BODY else body
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(16 * 1024):  # read() may return a partial chunk
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def _keep_for_worker(msg: Inbound) -> None:

@@ -209,3 +209,31 @@ async def test_slow_processing_is_kept_for_the_worker(client, monkeypatch):
         await handlers.callup_handlers()["wecom.inbound"](kept.payload)
     assert (await CallUp.get(id=called[0].id)).state == CallUpState.ACCEPTED
     assert await AuditEvent.filter(action="callup.accept").count() == 1
+
+
+async def test_oversized_chunked_body_refused(client):
+    await flow()
+    before = await state()
+
+    async def chunks():
+        for _ in range(10):
+            yield b"<xml>" + b"x" * 10_000
+
+    params, _ = signed(text_xml("insp1", "接受"))
+    resp = await client.post(URL, params=params, data=chunks())
+    assert resp.status == 413
+    assert await state() == before
+
+
+async def test_body_in_many_small_chunks_accepted(client):
+    _, _, _, called = await flow()
+    params, body = signed(text_xml("insp1", "接受"))
+    raw = body.encode()
+
+    async def chunks():
+        for i in range(0, len(raw), 100):
+            yield raw[i:i + 100]
+
+    resp = await client.post(URL, params=params, data=chunks())
+    assert resp.status == 200
+    assert (await CallUp.get(id=called[0].id)).state == CallUpState.ACCEPTED
