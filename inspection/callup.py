@@ -104,7 +104,7 @@ async def _card(campaign: Campaign, callup: CallUp, staff: Staff) -> None:
     await messages.send(campaign=campaign, payload=payload, key=f"callup:{callup.id}:card")
 
 
-async def _recipients_for_escalation(campaign: Campaign) -> list[str]:
+async def escalation_recipients(campaign: Campaign) -> list[str]:
     """The leader and the initiating section (its initiators and the campaign's creator)."""
     ids = {campaign.leader_id, campaign.created_by_id}
     ids |= set(await Staff.filter(section_id=campaign.section_id, is_initiator=True,
@@ -177,7 +177,7 @@ async def _order_exhausted(campaign: Campaign, missing: int, *, now: dt.datetime
                        after={"missing": missing, "callups": count}, at=now)
     text = (f"【{campaign.code} {campaign.title}】执法检查人员抽取顺序已用尽，仍缺 {missing} 人。"
             "请发起科室研究处理（如补充名录后重新组织抽取）。")
-    await messages.send_text(to=await _recipients_for_escalation(campaign), content=text,
+    await messages.send_text(to=await escalation_recipients(campaign), content=text,
                              key=f"campaign:{campaign.id}:exhausted:{count}", campaign=campaign)
 
 

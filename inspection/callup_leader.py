@@ -13,6 +13,7 @@ from inspection.callup import (
     STATE_LABELS,
     _snap,
     cancel_timers,
+    escalation_recipients,
     fill_places,
     fmt,
     lock_campaign,
@@ -72,12 +73,10 @@ async def deadline_passed(*, callup_id: int, deadline: str, now: dt.datetime) ->
     await audit.record(actor="system", action="callup.escalate", obj=callup, before=before,
                        after=_snap(callup), at=now)
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
-    creator = await Staff.get_or_none(id=campaign.created_by_id) if campaign.created_by_id else None
-    to = leader or creator
-    if to is None:
-        return
+    # Without a leader, the initiating section decides instead.
+    to = [leader.wecom_userid] if leader else await escalation_recipients(campaign)
     await messages.send_text(
-        to=[to.wecom_userid], campaign=campaign,
+        to=to, campaign=campaign,
         key=f"callup:{callup.id}:escalate:{int(callup.reply_deadline.timestamp())}",
         content=(f"【{campaign.code}】{staff.name} 未在 {fmt(callup.reply_deadline)} 前答复召集。"
                  f"请回复“递补 {staff.name}”由下一位递补，或“延期 {staff.name} 24”延长答复期限（小时）。"))

@@ -118,3 +118,14 @@ async def test_chase_sends_a_nudge():
     assert await callup_leader.chase(campaign_id=c.id, leader_id=leader.id, name="检查员2",
                                      now=NOW, actor="wecom:liu") == "已催办 检查员2。"
     assert any("组长催办" in t for t in await texts("insp2"))
+
+
+async def test_deadline_without_leader_goes_to_initiating_section():
+    initiator = await f.staff("王科长", userid="wang", inspector=False, initiator=True)
+    order = [await f.staff(f"检查员{i}", userid=f"insp{i}") for i in range(1, 4)]
+    c = await f.campaign(needed=1, created_by=initiator)
+    await f.inspector_draw(c, order)
+    [first] = await callup.start_callup(campaign_id=c.id, now=NOW, actor="cli")
+    await callup_leader.deadline_passed(callup_id=first.id,
+                                        deadline=first.reply_deadline.isoformat(), now=LATER)
+    assert any("递补 检查员1" in t for t in await texts("wang"))
