@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from bot import routes as bot_routes
 from miniprogram_api import credit_export
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
@@ -17,7 +18,9 @@ SETTINGS = web.AppKey("settings", Settings)
 MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
-ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup, credit_export.setup]
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
+    health.setup, bot_routes.setup, credit_export.setup,
+]
 
 
 def _runtime(settings: Settings) -> Runtime:

@@ -1,0 +1,38 @@
+"""Outbox topics the call-up owns, for the worker (wired in suiji/handlers.py at merge).
+
+Each handler gets the row's payload and runs inside the worker's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.inbound import process
+from bot.parse import Inbound
+from inspection import callup_leader, clock
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def inbound(payload: dict[str, Any]) -> None:
+    """A callback the route could not finish in time: process it now (idempotent domain)."""
+    await process(Inbound.from_payload(payload))
+
+
+async def reminder(payload: dict[str, Any]) -> None:
+    await callup_leader.remind(callup_id=int(payload["callup_id"]),
+                               deadline=str(payload["deadline"]), now=clock.now())
+
+
+async def deadline(payload: dict[str, Any]) -> None:
+    await callup_leader.deadline_passed(callup_id=int(payload["callup_id"]),
+                                        deadline=str(payload["deadline"]), now=clock.now())
+
+
+def callup_handlers() -> dict[str, Handler]:
+    return {
+        "wecom.inbound": inbound,
+        "timer.callup_reminder": reminder,
+        "timer.callup_deadline": deadline,
+    }

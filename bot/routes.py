@@ -1,0 +1,140 @@
+"""`GET/POST /wecom/callback`: WeCom's URL check and its messages and events.
+
+Order of checks, each refusing before any change: configured (503), size (413, before the body
+is read whole), well-formed envelope (400), signature and corp id (403), well-formed message (400).
+Then de-duplication (WeCom retries when it gets no answer within 5 seconds), and the work itself in
+one transaction under a time budget; if that budget or the database fails, the message is kept in
+the outbox ("wecom.inbound") for the worker, and WeCom still gets its empty 200 at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from tortoise.transactions import in_transaction
+
+from bot.crypto import CallbackCrypto, CallbackMalformed, CallbackRejected
+from bot.inbound import process
+from bot.parse import MAX_BODY, Inbound, parse_envelope, parse_message
+from inspection import outbox
+from notifications.runtime import RUNTIME
+
+log = logging.getLogger(__name__)
+
+CRYPTO = web.AppKey("wecom_callback_crypto", CallbackCrypto)
+DEDUP_TTL = 3 * 24 * 3600.0  # WeCom retries for minutes; keep keys well beyond that
+BUDGET = 3.0  # seconds of WeCom's 5 for the work itself
+
+
+def _problem(status: int, code: str, title: str) -> web.Response:
+    return web.json_response({"type": "about:blank", "title": title, "status": status,
+                              "code": code}, status=status,
+                             content_type="application/problem+json")
+
+
+def _crypto(request: web.Request) -> CallbackCrypto | None:
+    return request.app.get(CRYPTO)
+
+
+async def _crypto_ctx(app: web.Application) -> AsyncIterator[None]:
+    # Runs after the runtime context (appended later), so the callback settings are known.
+    config = app[RUNTIME].callback
+    if config is not None:
+        app[CRYPTO] = CallbackCrypto(config)
+    yield
+
+
+def _params(request: web.Request, *names: str) -> list[str] | None:
+    values = [request.query.get(n, "") for n in names]
+    return values if all(values) and all(len(v) <= 1024 for v in values) else None
+
+
+async def verify_url(request: web.Request) -> web.Response:
+    crypto = _crypto(request)
+    if crypto is None:
+        return _problem(503, "callback_not_configured", "企业微信回调未配置")
+    params = _params(request, "msg_signature", "timestamp", "nonce", "echostr")
+    if params is None:
+        return _problem(400, "malformed", "缺少回调参数")
+    sig, ts, nonce, echostr = params
+    try:
+        plain = crypto.verify_url(msg_signature=sig, timestamp=ts, nonce=nonce, echostr=echostr)
+    except CallbackRejected:
+        log.warning("wecom url check refused")
+        return _problem(403, "bad_signature", "签名校验失败")
+    return web.Response(text=plain)
+
+
+async def _read_limited(request: web.Request) -> bytes | None:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(16 * 1024):  # read() may return a partial chunk
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _keep_for_worker(msg: Inbound) -> None:
+    key = "inbound:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
+    async with in_transaction():
+        await outbox.enqueue(topic="wecom.inbound", payload=msg.to_payload(), key=key)
+
+
+async def receive(request: web.Request) -> web.Response:
+    crypto = _crypto(request)
+    if crypto is None:
+        return _problem(503, "callback_not_configured", "企业微信回调未配置")
+    params = _params(request, "msg_signature", "timestamp", "nonce")
+    if params is None:
+        return _problem(400, "malformed", "缺少回调参数")
+    body = await _read_limited(request)
+    if body is None:
+        return _problem(413, "too_large", "请求体过大")
+    sig, ts, nonce = params
+    try:
+        envelope = parse_envelope(body.decode("utf-8"))
+        if envelope.to_user and envelope.to_user != crypto.corp_id:
+            raise CallbackRejected("wrong corp id")
+        msg = parse_message(crypto.decrypt(msg_signature=sig, timestamp=ts, nonce=nonce,
+                                           encrypt=envelope.encrypt))
+        if msg.to_user and msg.to_user != crypto.corp_id:
+            raise CallbackRejected("wrong corp id")
+    except UnicodeDecodeError:
+        return _problem(400, "malformed", "请求体不是 UTF-8")
+    except CallbackMalformed as exc:
+        log.warning("wecom callback malformed", extra={"reason": str(exc)})
+        return _problem(400, "malformed", "回调内容格式错误")
+    except CallbackRejected as exc:
+        log.warning("wecom callback refused", extra={"reason": str(exc)})
+        return _problem(403, "bad_signature", "签名或企业校验失败")
+    kv = request.app[RUNTIME].kv
+    dedup = "wecom:dedup:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
+    if not await kv.set_if_absent(dedup, "1", ttl=DEDUP_TTL):
+        return web.Response(text="")  # a retry of a delivery we already took
+    try:
+        async with asyncio.timeout(BUDGET):
+            await process(msg)
+    except Exception:  # too slow or the database hiccupped: hand it to the worker
+        log.exception("inbound processing deferred to the worker",
+                      extra={"from_user": msg.from_user})
+        try:
+            await _keep_for_worker(msg)
+        except Exception:
+            await kv.delete(dedup)  # nothing kept: let WeCom's retry bring it back
+            log.exception("inbound could not be kept; WeCom will retry")
+            return _problem(500, "unavailable", "暂时无法处理，请稍后重试")
+    return web.Response(text="")
+
+
+def setup(app: web.Application) -> None:
+    app.cleanup_ctx.append(_crypto_ctx)
+    app.router.add_get("/wecom/callback", verify_url)
+    app.router.add_post("/wecom/callback", receive)

@@ -1,0 +1,189 @@
+"""Who inspects which drawn employer (R16, R20): by the leader's 分配, or an automatic proposal.
+
+Every employer gets at least `inspectors_per_employer` (≥ 2) accepted team members, never one with
+a declared conflict (回避); the automatic proposal spreads the visits as evenly as it can. A
+proposal is not stored: its fingerprint travels in the card's button, and confirming recomputes
+it, so a proposal made stale by a later change is refused instead of applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from inspection import audit, messages
+from inspection.callup import lock_campaign
+from inspection.cards import assignment_card
+from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from models.callups import CallUp
+from models.campaigns import Campaign
+from models.enums import CallUpState, InspectionState
+from models.fieldwork import Inspection, InspectionMember
+from models.org import Conflict as Recusal
+from models.org import Staff
+
+OPEN_STATES = (InspectionState.PLANNED, InspectionState.ASSIGNED)
+
+
+@dataclass
+class Proposal:
+    plan: dict[int, list[int]]  # inspection id -> staff ids
+    fingerprint: str
+
+
+async def _context(campaign: Campaign) -> tuple[list[Inspection], list[Staff], set[tuple[int, int]]]:
+    if campaign.team_formed_at is None:
+        raise Conflict("team_not_formed", "检查组尚未组成，暂不能分配。")
+    inspections = await Inspection.filter(campaigns__id=campaign.id, state__in=OPEN_STATES
+                                          ).order_by("code").prefetch_related("employer")
+    team = [c.staff for c in await CallUp.filter(
+        campaign_id=campaign.id, state=CallUpState.ACCEPTED).order_by("position"
+                                                                      ).prefetch_related("staff")]
+    recusals = {(r[0], r[1]) for r in await Recusal.filter(
+        staff_id__in=[s.id for s in team]).values_list("staff_id", "employer_id")}
+    return inspections, team, recusals
+
+
+def _fingerprint(plan: dict[int, list[int]]) -> str:
+    body = json.dumps(sorted((k, sorted(v)) for k, v in plan.items()))
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def balance(inspections: list[tuple[int, int]], team: list[int], per: int,
+            recusals: set[tuple[int, int]]) -> dict[int, list[int]]:
+    """Pure: (inspection id, employer id) pairs → staff ids; fewest options first, lightest load."""
+    options = {iid: [s for s in team if (s, eid) not in recusals] for iid, eid in inspections}
+    short = [iid for iid, opts in options.items() if len(opts) < per]
+    if short:
+        raise ValueError(short)
+    load = dict.fromkeys(team, 0)
+    order = {s: i for i, s in enumerate(team)}
+    plan: dict[int, list[int]] = {}
+    for iid in sorted(options, key=lambda i: (len(options[i]), i)):
+        chosen = sorted(options[iid], key=lambda s: (load[s], order[s]))[:per]
+        for s in chosen:
+            load[s] += 1
+        plan[iid] = sorted(chosen, key=order.__getitem__)
+    return plan
+
+
+async def propose(*, campaign: Campaign) -> Proposal:
+    inspections, team, recusals = await _context(campaign)
+    if not inspections:
+        raise Conflict("nothing_to_assign", "没有待分配的检查。")
+    per = max(2, campaign.inspectors_per_employer)
+    if len(team) < per:
+        raise Conflict("team_too_small", f"检查组不足 {per} 人，无法分配。")
+    try:
+        plan = balance([(i.id, i.employer_id) for i in inspections], [s.id for s in team], per,
+                       recusals)
+    except ValueError as exc:
+        codes = {i.id: i.code for i in inspections}
+        bad = "、".join(codes[i] for i in exc.args[0])
+        raise Conflict("not_enough_without_conflict",
+                       f"{bad} 可派的无回避情形人员不足 {per} 人，请调整后手动分配。") from exc
+    return Proposal(plan=plan, fingerprint=_fingerprint(plan))
+
+
+async def _lines(campaign: Campaign, plan: dict[int, list[int]]) -> list[str]:
+    names = dict(await Staff.filter(id__in={s for v in plan.values() for s in v}
+                                    ).values_list("id", "name"))
+    rows = await Inspection.filter(id__in=list(plan)).order_by("code").prefetch_related("employer")
+    return [f"{i.code} {i.employer.name}：{'、'.join(names[s] for s in plan[i.id])}" for i in rows]
+
+
+async def auto_assign(*, campaign_id: int, leader_id: int, now: dt.datetime, actor: str) -> str:
+    """自动分配: send the leader the proposal as a card with a 确认分配 button."""
+    campaign = await lock_campaign(campaign_id)
+    _require_leader(campaign, leader_id)
+    proposal = await propose(campaign=campaign)
+    leader = await Staff.get(id=leader_id)
+    key = f"assign:{campaign.id}:{proposal.fingerprint}"
+    card = assignment_card(touser=leader.wecom_userid, code=campaign.code,
+                           task_id=f"assign-{campaign.id}-{proposal.fingerprint}",
+                           lines=await _lines(campaign, proposal.plan), confirm_key=key)
+    await audit.record(actor=actor, action="assignment.propose", obj=campaign,
+                       after={"plan": {str(k): v for k, v in proposal.plan.items()}}, at=now)
+    await messages.send(campaign=campaign, payload=card, key=f"assign:{campaign.id}:card:{proposal.fingerprint}")
+    return "已生成自动分配方案，请在卡片上确认，或用“分配 检查编号 姓名 姓名”调整。"
+
+
+def _require_leader(campaign: Campaign, leader_id: int) -> None:
+    if campaign.leader_id != leader_id:
+        raise Forbidden(f"只有 {campaign.code} 的组长可以分配检查。", code="not_leader")
+
+
+async def _apply(campaign: Campaign, inspection: Inspection, staff_ids: list[int], *,
+                 now: dt.datetime, actor: str) -> None:
+    before = sorted(await InspectionMember.filter(inspection_id=inspection.id)
+                    .values_list("staff_id", flat=True))
+    if before == sorted(staff_ids):
+        return
+    await InspectionMember.filter(inspection_id=inspection.id).exclude(staff_id__in=staff_ids).delete()
+    for sid in staff_ids:
+        await InspectionMember.get_or_create(inspection_id=inspection.id, staff_id=sid)
+    inspection.state = InspectionState.ASSIGNED
+    await inspection.save(update_fields=["state", "updated_at"])
+    await audit.record(actor=actor, action="inspection.assign", obj=inspection,
+                       before={"members": before}, after={"members": sorted(staff_ids)}, at=now)
+
+
+async def _announce(campaign: Campaign, plan: dict[int, list[int]], key: str) -> None:
+    lines = await _lines(campaign, plan)
+    users = [str(u) for u in await Staff.filter(id__in={s for v in plan.values() for s in v}
+                                                 ).values_list("wecom_userid", flat=True)]
+    await messages.send_text(to=users, campaign=campaign, key=key,
+                             content=f"【{campaign.code}】检查分工：\n" + "\n".join(lines))
+
+
+async def confirm(*, campaign_id: int, leader_id: int, fingerprint: str, now: dt.datetime,
+                  actor: str, response_code: str = "") -> str:
+    campaign = await lock_campaign(campaign_id)
+    _require_leader(campaign, leader_id)
+    proposal = await propose(campaign=campaign)
+    if proposal.fingerprint != fingerprint:
+        raise Conflict("proposal_stale", "情况已有变化，该方案已失效，请重新发送“自动分配”。")
+    inspections = {i.id: i for i in await Inspection.filter(id__in=list(proposal.plan))}
+    for iid, staff_ids in proposal.plan.items():
+        await _apply(campaign, inspections[iid], staff_ids, now=now, actor=actor)
+    leader = await Staff.get(id=leader_id)
+    await messages.update_card(campaign=campaign, userid=leader.wecom_userid,
+                               response_code=response_code, replace_name="已确认分配",
+                               key=f"assign:{campaign.id}:update:{fingerprint}")
+    await _announce(campaign, proposal.plan, key=f"assign:{campaign.id}:announce:{fingerprint}")
+    return "已按方案完成分配，并已通知检查组成员。"
+
+
+async def assign(*, campaign_id: int, leader_id: int, target: str, names: list[str],
+                 now: dt.datetime, actor: str) -> str:
+    """分配 <检查编号或单位> <姓名> <姓名>: set exactly these members on one inspection."""
+    campaign = await lock_campaign(campaign_id)
+    _require_leader(campaign, leader_id)
+    inspections, team, recusals = await _context(campaign)
+    matches = [i for i in inspections if target in (i.code, i.employer.name, i.employer.uscc)]
+    if not matches:
+        raise NotFound(f"本次抽查中待分配的检查“{target}”")
+    inspection = matches[0]
+    per = max(2, campaign.inspectors_per_employer)
+    names = list(dict.fromkeys(names))
+    problems: list[Problem] = []
+    by_name = {s.name: s for s in team}
+    chosen: list[int] = []
+    for name in names:
+        staff = by_name.get(name)
+        if staff is None:
+            problems.append(Problem(f"{name} 不是本检查组已接受召集的成员", field="姓名"))
+        elif (staff.id, inspection.employer_id) in recusals:
+            problems.append(Problem(f"{name} 与该单位存在回避情形，不能分配", field="姓名"))
+        else:
+            chosen.append(staff.id)
+    if len(names) < per:
+        problems.append(Problem(f"每家单位至少分配 {per} 名执法检查人员", field="姓名"))
+    if problems:
+        raise ValidationFailed(problems, message="分配未完成：" + "；".join(p.message for p in problems))
+    await _apply(campaign, inspection, chosen, now=now, actor=actor)
+    stamp = int(now.timestamp())
+    await _announce(campaign, {inspection.id: chosen}, key=f"assign:{inspection.id}:manual:{stamp}")
+    return f"已分配 {inspection.code} {inspection.employer.name}：{'、'.join(names)}。"

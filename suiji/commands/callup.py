@@ -1,0 +1,43 @@
+"""`suiji callup start CODE`: call the first drawn inspectors of a campaign (R15).
+
+For operators and for a campaign whose inspector draw was revealed without the call-up having
+started (the draw normally starts it). One transaction; idempotent.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from tortoise.transactions import in_transaction
+
+from inspection import callup, clock
+from inspection.errors import DomainError
+from models.campaigns import Campaign
+from suiji.commands import run_with_db
+from suiji.settings import Settings
+
+
+def _start(settings: Settings, args: argparse.Namespace) -> int:
+    async def work() -> tuple[int, str]:
+        campaign = await Campaign.get_or_none(code=args.code)
+        if campaign is None:
+            return 1, f"抽查任务 {args.code} 不存在 / no such campaign"
+        try:
+            async with in_transaction():
+                called = await callup.start_callup(campaign_id=campaign.id, now=clock.now(),
+                                                   actor="cli")
+        except DomainError as exc:
+            return 1, f"{exc.message} ({exc.code})"
+        return 0, f"已召集 {len(called)} 人 / {len(called)} inspectors called"
+
+    code, message = run_with_db(settings, work)
+    print(message)
+    return code
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("callup", help="call-up of drawn inspectors")
+    csub = p.add_subparsers(dest="callup_command", required=True)
+    s = csub.add_parser("start", help="card the first drawn inspectors of a campaign")
+    s.add_argument("code", help="campaign code, e.g. 2026-FL-003")
+    s.set_defaults(handler=_start)

@@ -1,0 +1,93 @@
+"""分配 and 自动分配: ≥ 2 per employer, balanced, never a declared conflict (回避) (R16, R20)."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspection import assignment, callup
+from inspection.errors import Conflict, ValidationFailed
+from models.enums import InspectionState
+from models.fieldwork import Inspection, InspectionMember
+from models.org import Conflict as Recusal
+from models.outbox import OutboxMessage
+from tests import factories as f
+
+NOW = f.NOW
+
+
+async def formed_team(n: int = 4, employers: int = 5):
+    leader = await f.staff("刘组长", userid="liu", leader=True, inspector=False)
+    order = [await f.staff(f"检查员{i}", userid=f"insp{i}") for i in range(1, n + 1)]
+    c = await f.campaign(needed=n, leader=leader)
+    await f.inspector_draw(c, order)
+    inspections = await f.employers_with_inspections(c, [f"单位{i}" for i in range(1, employers + 1)])
+    for x in await callup.start_callup(campaign_id=c.id, now=NOW, actor="cli"):
+        await callup.accept(callup_id=x.id, staff_id=x.staff_id, now=NOW, actor="wecom:x")
+    return c, leader, order, inspections
+
+
+def test_balance_is_even_and_avoids_conflicts():
+    inspections = [(i, 100 + i) for i in range(1, 6)]
+    recusals = {(1, 101), (1, 102), (2, 101)}
+    plan = assignment.balance(inspections, [1, 2, 3, 4], 2, recusals)
+    assert all(len(v) == 2 for v in plan.values())
+    assert all((s, 100 + i) not in recusals for i, v in plan.items() for s in v)
+    loads = [sum(s in v for v in plan.values()) for s in (1, 2, 3, 4)]
+    assert max(loads) - min(loads) <= 1 and sum(loads) == 10
+
+
+def test_balance_reports_employers_without_enough_people():
+    with pytest.raises(ValueError) as err:
+        assignment.balance([(1, 101)], [1, 2], 2, {(1, 101)})
+    assert err.value.args[0] == [1]
+
+
+async def test_auto_assign_card_then_confirm():
+    c, leader, order, inspections = await formed_team()
+    await Recusal.create(staff=order[0], employer_id=inspections[0].employer_id, reason="曾任职")
+    text = await assignment.auto_assign(campaign_id=c.id, leader_id=leader.id, now=NOW,
+                                        actor="wecom:liu")
+    assert "确认" in text
+    card = await OutboxMessage.filter(idempotency_key__startswith=f"assign:{c.id}:card").first()
+    key = card.payload["template_card"]["button_list"][0]["key"]
+    fingerprint = key.split(":")[2]
+    await assignment.confirm(campaign_id=c.id, leader_id=leader.id, fingerprint=fingerprint,
+                             now=NOW, actor="wecom:liu", response_code="RC-A")
+    members = await InspectionMember.filter(inspection_id=inspections[0].id)
+    assert len(members) == 2 and order[0].id not in {m.staff_id for m in members}
+    assert await InspectionMember.all().count() == 10
+    assert all(i.state == InspectionState.ASSIGNED for i in await Inspection.all())
+    update = await OutboxMessage.get(topic="wecom.update_card")
+    assert update.payload["response_code"] == "RC-A"
+
+
+async def test_stale_proposal_refused():
+    c, leader, _, _ = await formed_team()
+    with pytest.raises(Conflict) as err:
+        await assignment.confirm(campaign_id=c.id, leader_id=leader.id, fingerprint="0" * 16,
+                                 now=NOW, actor="wecom:liu")
+    assert err.value.code == "proposal_stale"
+
+
+async def test_manual_assign_rules():
+    c, leader, order, inspections = await formed_team()
+    await Recusal.create(staff=order[1], employer_id=inspections[0].employer_id, reason="亲属")
+    with pytest.raises(ValidationFailed) as err:
+        await assignment.assign(campaign_id=c.id, leader_id=leader.id, target=inspections[0].code,
+                                names=["检查员1", "检查员2"], now=NOW, actor="wecom:liu")
+    assert "回避" in err.value.message
+    with pytest.raises(ValidationFailed):
+        await assignment.assign(campaign_id=c.id, leader_id=leader.id, target="单位1",
+                                names=["检查员1"], now=NOW, actor="wecom:liu")
+    text = await assignment.assign(campaign_id=c.id, leader_id=leader.id, target="单位1",
+                                   names=["检查员1", "检查员3"], now=NOW, actor="wecom:liu")
+    assert text.startswith("已分配")
+    assert await InspectionMember.filter(inspection_id=inspections[0].id).count() == 2
+
+
+async def test_no_assignment_before_team():
+    leader = await f.staff("刘组长", userid="liu", leader=True, inspector=False)
+    c = await f.campaign(leader=leader)
+    with pytest.raises(Conflict) as err:
+        await assignment.auto_assign(campaign_id=c.id, leader_id=leader.id, now=NOW, actor="x")
+    assert err.value.code == "team_not_formed"
