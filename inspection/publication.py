@@ -142,7 +142,9 @@ async def overdue(*, today: dt.date | None = None) -> list[Publication]:
 def visible(query: QuerySet[Publication], *, now: dt.datetime | None = None
             ) -> QuerySet[Publication]:
     """Only what is public now: published, not withdrawn, past its embargo (R14)."""
-    at = now or clock.now()
+    # In the database's time zone: SQLite compares datetimes as text, and Tortoise stores them
+    # in the configured zone (Asia/Shanghai) but passes a UTC parameter through as is.
+    at = (now or clock.now()).astimezone(clock.BEIJING)
     return query.filter(published_at__isnull=False, published_at__lte=at,
                         withdrawn_at__isnull=True).filter(
         Q(visible_from__isnull=True) | Q(visible_from__lte=at))

@@ -8,6 +8,8 @@ from aiohttp import web
 
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
+from portal import notices as portal_notices
+from portal import window as portal_window
 from suiji import db, health
 from suiji.settings import Settings
 
@@ -16,7 +18,9 @@ SETTINGS = web.AppKey("settings", Settings)
 MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
-ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup]
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
+    health.setup, portal_notices.setup, portal_window.setup,
+]
 
 
 def _runtime(settings: Settings) -> Runtime:
