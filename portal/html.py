@@ -29,6 +29,9 @@ th{background:#f0f2f5}.scroll{overflow-x:auto}input,button{font:inherit;padding:
 border-radius:6px;border:1px solid #c4c9d0}button{background:#b3261e;color:#fff;border:0}
 form.row{display:flex;gap:8px;flex-wrap:wrap}nav a{display:inline-block;margin:0 12px 6px 0}
 footer{text-align:center;color:#59636e;font-size:12px;padding:16px}
+@media (max-width:640px){table,tbody,tr,td{display:block}thead{display:none}
+tr{border-bottom:2px solid #e5e7eb;padding:6px 0}td{border:0;padding:2px 0}
+td[data-label]::before{content:attr(data-label) "：";color:#59636e}}
 """
 
 
@@ -56,8 +59,9 @@ def page(title: str, body: str, *, status: int = 200, org: str = "涪陵区人�
 def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]]) -> str:
     cols = list(columns)
     head = "".join(f"<th>{e(label)}</th>" for _key, label in cols)
-    body = "".join("<tr>" + "".join(f"<td>{e(row.get(key))}</td>" for key, _l in cols) + "</tr>"
-                   for row in rows)
+    # On a phone each row becomes a card; data-label names the column beside each value.
+    body = "".join("<tr>" + "".join(f'<td data-label="{e(label)}">{e(row.get(key))}</td>'
+                                    for key, label in cols) + "</tr>" for row in rows)
     if not body:
         body = f'<tr><td colspan="{len(cols)}" class="muted">暂无公示内容</td></tr>'
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'

@@ -159,3 +159,22 @@ async def test_miss_timing_does_not_depend_on_token_shape(client):
     bad = [await timed("/n/!!") for _ in range(15)]
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", "D" * 22)
     assert median(bad) > median(well) / 4
+
+
+async def test_done_when_qr_in_pdf_opens_the_page_genuine_then_revoked(client, settings):
+    import cv2
+    import numpy as np
+
+    from notifications.render.layout import pdf_to_png
+
+    w = await make_world()
+    n = await _issue(w)
+    pdf = await (await client.get(f"/n/{n.token}/pdf")).read()
+    img = cv2.imdecode(np.frombuffer(pdf_to_png(pdf), np.uint8), cv2.IMREAD_COLOR)
+    url = cv2.QRCodeDetector().detectAndDecode(img)[0]
+    assert url == f"{settings.public_base_url}/n/{n.token}"
+    path = url.removeprefix(settings.public_base_url)
+    assert "真实有效" in await (await client.get(path)).text()
+    async with in_transaction():
+        await notices.revoke_notice(notice_id=n.id, reason="撤销测试", actor="staff:1")
+    assert "已被撤销" in await (await client.get(path)).text()

@@ -1,0 +1,39 @@
+import asyncio
+import datetime as dt
+import os
+import sys
+
+from tortoise.transactions import in_transaction
+
+from inspection import publication
+from models.enums import PublicationKind
+from tests.notices_fixtures import make_world
+
+
+async def _suiji(settings, *args: str) -> tuple[int, str]:
+    env = {**os.environ, "SUIJI_DATABASE_URL": settings.database_url, "SUIJI_ENV": "test",
+           "SUIJI_SECRET_KEY": settings.secret_key, "SUIJI_DATA_DIR": str(settings.data_dir)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "suiji", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode()
+
+
+async def test_due_and_overdue_across_national_day(settings):
+    w = await make_world()
+    async with in_transaction():
+        duty = await publication.create_duty(
+            kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=1,
+            title="涪人社监罚〔2026〕第3号", section_id=w["section"].id,
+            decided_on=dt.date(2026, 9, 30), actor="cli")
+    code, out = await _suiji(settings, "publication", "due", "penalty", "2026-09-30")
+    assert code == 0 and out.strip() == "2026-11-03"
+    code, out = await _suiji(settings, "publication", "overdue", "--today", "2026-11-03")
+    assert code == 0 and "没有逾期" in out
+    code, out = await _suiji(settings, "publication", "overdue", "--today", "2026-11-04")
+    assert code == 1 and "涪人社监罚〔2026〕第3号" in out and "逾期 1 天" in out
+    code, out = await _suiji(settings, "publication", "publish", str(duty.id))
+    assert code == 0
+    code, out = await _suiji(settings, "publication", "overdue", "--today", "2026-11-04")
+    assert code == 0
