@@ -55,13 +55,14 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     font = _font()
     lines: list[str] = []
     for para in text.splitlines() or [""]:
-        line = ""
+        line, used = "", 0.0
         for ch in para:
-            if pdfmetrics.stringWidth(line + ch, font, size) > width and line:
+            w = pdfmetrics.stringWidth(ch, font, size)
+            if used + w > width and line:
                 lines.append(line)
-                line = ch
+                line, used = ch, w
             else:
-                line += ch
+                line, used = line + ch, used + w
         lines.append(line)
     return lines
 
@@ -74,10 +75,18 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
     n = len(matrix)
     cell = size / n
     path = canvas.beginPath()
+    # One rectangle per horizontal run of dark modules: about half the path operators of one
+    # square per module, for the same image.
     for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                path.rect(x + c * cell, y + size - (r + 1) * cell, cell, cell)
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(x + start * cell, y + size - (r + 1) * cell, (c - start) * cell, cell)
+            else:
+                c += 1
     canvas.setFillColor(black)
     canvas.drawPath(path, fill=1, stroke=0)
 

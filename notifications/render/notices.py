@@ -60,9 +60,8 @@ def view_of(notice: Notice, employer: Employer, base_url: str) -> NoticeView:
 
 
 async def load_view(notice_id: int, base_url: str) -> tuple[Notice, NoticeView]:
-    notice = await Notice.get(id=notice_id)
-    employer = await Employer.get(id=notice.employer_id)  # type: ignore[attr-defined]
-    return notice, view_of(notice, employer, base_url)
+    notice = await Notice.get(id=notice_id).select_related("employer")
+    return notice, view_of(notice, notice.employer, base_url)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -87,11 +86,20 @@ def _render_to(path: Path, view: NoticeView, png: bool) -> None:
 
 async def notice_file(notice_id: int, *, base_url: str, data_dir: Path,
                       fmt: str = "pdf") -> Path:
-    """The notice's PDF or PNG, rendered on first request (off the event loop) and cached."""
+    """The notice's PDF or PNG, rendered on first request and cached.
+
+    Rendered on the event loop: a PDF is about 8 ms of CPU, once per notice, and handing it to a
+    worker thread measured about 3 ms more per notice (benchmarks/README.md). The PNG (pdfium,
+    ~190 ms at 144 dpi) does go to a thread.
+    """
     if fmt not in ("pdf", "png"):
         raise ValueError("fmt must be pdf or png")
     notice, view = await load_view(notice_id, base_url)
     path = data_dir / "notices" / f"{notice.token}.{fmt}"
-    if not path.exists():
-        await asyncio.to_thread(_render_to, path, view, fmt == "png")
+    if path.exists():
+        return path
+    if fmt == "png":
+        await asyncio.to_thread(_render_to, path, view, True)
+    else:
+        _render_to(path, view, False)
     return path
