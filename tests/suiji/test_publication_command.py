@@ -37,3 +37,21 @@ async def test_due_and_overdue_across_national_day(settings):
     assert code == 0
     code, out = await _suiji(settings, "publication", "overdue", "--today", "2026-11-04")
     assert code == 0
+
+
+async def test_notice_file_and_revoke(settings, tmp_path):
+    from inspection import notices
+    from models.enums import NoticeKind, NoticeStatus
+    from models.notices import Notice
+
+    w = await make_world()
+    async with in_transaction():
+        n = await notices.issue_notice(
+            kind=NoticeKind.RESULT, employer_id=w["employer"].id, issued_by_id=w["staff"].id,
+            issuer="重庆市涪陵区人力资源和社会保障局", content={"body": "检查结果如下。"})
+    out_file = tmp_path / "n.pdf"
+    code, out = await _suiji(settings, "notice", "file", n.number, "--out", str(out_file))
+    assert code == 0 and out_file.read_bytes().startswith(b"%PDF")
+    code, out = await _suiji(settings, "notice", "revoke", n.number, "--reason", "误发")
+    assert code == 0 and n.number in out
+    assert (await Notice.get(id=n.id)).status == NoticeStatus.REVOKED
