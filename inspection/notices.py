@@ -258,9 +258,9 @@ async def acknowledge(*, notice_id: int, uscc_suffix: str,
     return AckResult(AckOutcome.ACKNOWLEDGED, notice, left)
 
 
-async def record_view(*, notice: Notice, actor: str) -> None:
-    """Every view of a notice's page is on the record (R21)."""
-    await audit.record(actor=actor, action="notice.viewed", obj=notice)
+async def record_view(*, notice: Notice, actor: str, action: str = "notice.viewed") -> None:
+    """Every view (or PDF download) of a notice is on the record (R21)."""
+    await audit.record(actor=actor, action=action, obj=notice)
 
 
 async def add_employer_evidence(*, notice_id: int, content_type: str, size: int, sha256: str,

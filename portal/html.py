@@ -3,6 +3,7 @@ no external resources (inline CSS, no scripts, no web fonts), and a CSP that for
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
@@ -68,12 +69,20 @@ def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]])
 
 
 def client_ip(request: web.Request) -> str:
-    """The visitor's address. nginx (deploy/) sets X-Real-IP; only trust it from the proxy."""
+    """The visitor's address. nginx (deploy/) overwrites X-Real-IP with the client's address;
+    trust it only from a loopback or private peer (nginx on this host or in the Compose
+    network), never from a public one, who could name any address it likes."""
     remote = request.remote or ""
-    if remote in ("127.0.0.1", "::1"):
+    try:
+        peer = ipaddress.ip_address(remote)
+    except ValueError:
+        return remote
+    if peer.is_loopback or peer.is_private:
         real = request.headers.get("X-Real-IP", "").strip()
-        if real and len(real) <= 45:
-            return real
+        try:
+            return str(ipaddress.ip_address(real))
+        except ValueError:
+            pass
     return remote
 
 

@@ -199,15 +199,18 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
         return too_many()
     token = request.match_info["token"]
-    notice = await _find(token)
-    if notice is None:
-        return _miss()
+    async with in_transaction():
+        notice = await _find(token)
+        if notice is None:
+            return _miss()
+        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
+        await domain.record_view(notice=notice, actor=actor, action="notice.downloaded")
     runtime = request.app[RUNTIME]
     path = await notice_file(notice.id, base_url=runtime.public_base_url,
                              data_dir=runtime.data_dir)
     return web.FileResponse(path, headers={
         "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'inline; filename="notice-{notice.id}.pdf"'})
+        "Content-Disposition": 'inline; filename="notice.pdf"'})
 
 
 async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:

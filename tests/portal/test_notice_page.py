@@ -178,3 +178,18 @@ async def test_done_when_qr_in_pdf_opens_the_page_genuine_then_revoked(client, s
     async with in_transaction():
         await notices.revoke_notice(notice_id=n.id, reason="撤销测试", actor="staff:1")
     assert "已被撤销" in await (await client.get(path)).text()
+
+
+def test_client_ip_trusts_the_header_only_from_a_private_peer():
+    from aiohttp.test_utils import make_mocked_request
+
+    from portal.html import client_ip
+
+    def req(peer, real):
+        r = make_mocked_request("GET", "/", headers={"X-Real-IP": real})
+        r._transport_peername = (peer, 1234)  # type: ignore[attr-defined]
+        return r
+
+    assert client_ip(req("172.18.0.5", "203.0.113.7")) == "203.0.113.7"  # nginx in Compose
+    assert client_ip(req("127.0.0.1", "not-an-ip")) == "127.0.0.1"
+    assert client_ip(req("8.8.8.8", "203.0.113.7")) == "8.8.8.8"  # public peer: header ignored
