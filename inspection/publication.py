@@ -44,7 +44,8 @@ KIND_LABELS: dict[PublicationKind, str] = {
     PublicationKind.REPORT: "抽查报告",
 }
 REMIND_BEFORE_WORKING_DAYS = 3
-REMIND_AT = dt.time(9, 0)  # Beijing time, the start of the working day
+REMIND_AT = dt.time(9, 0)
+STAGES = ("before", "due", "overdue")  # Beijing time, the start of the working day
 
 
 async def publication_due(kind: PublicationKind, decided_on: dt.date, *,
@@ -61,13 +62,14 @@ def _at_nine(day: dt.date) -> dt.datetime:
 
 
 def reminder_days(calendar: WorkingCalendar, due_on: dt.date, today: dt.date) -> dict[str, dt.date]:
-    """When to remind: some working days before the due date, and on it; never in the past."""
+    """When to remind: some working days before the due date, on it, and the working day after
+    it if still not done (overdue); never in the past."""
     before = due_on
     for _ in range(REMIND_BEFORE_WORKING_DAYS):
         before -= dt.timedelta(days=1)
         while not calendar.is_workday(before):
             before -= dt.timedelta(days=1)
-    stages = {"before": before, "due": due_on}
+    stages = {"before": before, "due": due_on, "overdue": calendar.add_working_days(due_on, 1)}
     return {k: max(v, today) for k, v in stages.items()}
 
 
@@ -78,7 +80,8 @@ def timer_key(publication_id: int, stage: str) -> str:
 async def create_duty(*, kind: PublicationKind, object_type: str, object_id: int, title: str,
                       section_id: int | None, decided_on: dt.date, actor: str,
                       working_days: int | None = None,
-                      visible_from: dt.datetime | None = None) -> Publication:
+                      visible_from: dt.datetime | None = None,
+                      today: dt.date | None = None) -> Publication:
     """Record a publication duty with its due date and reminders. Call inside a transaction."""
     kind = PublicationKind(kind)
     if not title.strip() or len(title) > 200:
@@ -93,16 +96,16 @@ async def create_duty(*, kind: PublicationKind, object_type: str, object_id: int
                                     visible_from=visible_from)
     await audit.record(actor=actor, action="publication.duty_created", obj=duty,
                        after=audit.snapshot(duty))
-    await schedule_reminders(duty)
+    await schedule_reminders(duty, today=today)
     return duty
 
 
-async def schedule_reminders(duty: Publication) -> None:
-    """Outbox timers for a duty (idempotent: one per stage)."""
+async def schedule_reminders(duty: Publication, *, today: dt.date | None = None) -> None:
+    """Outbox timers for a duty (idempotent: one per stage). `today` defaults to Beijing's."""
     if duty.due_on is None or duty.section_id is None:  # type: ignore[attr-defined]
         return
-    calendar = await load_calendar(end=duty.due_on)
-    for stage, day in reminder_days(calendar, duty.due_on, clock.today()).items():
+    calendar = await load_calendar()
+    for stage, day in reminder_days(calendar, duty.due_on, today or clock.today()).items():
         await outbox.enqueue(topic=TIMER_TOPIC, key=timer_key(duty.id, stage),
                              payload={"publication_id": duty.id, "stage": stage},
                              due_at=_at_nine(day))
@@ -121,7 +124,7 @@ async def mark_published(*, publication_id: int, actor: str,
     before = audit.snapshot(duty, ["published_at"])
     duty.published_at = at or clock.now()
     await duty.save(update_fields=["published_at", "updated_at"])
-    for stage in ("before", "due"):
+    for stage in STAGES:
         await outbox.cancel(key=timer_key(duty.id, stage))
     await audit.record(actor=actor, action="publication.published", obj=duty, before=before,
                        after=audit.snapshot(duty, ["published_at"]))
@@ -153,7 +156,9 @@ def visible(query: QuerySet[Publication], *, now: dt.datetime | None = None
 def reminder_text(duty: Publication, stage: str, today: dt.date) -> str:
     label = KIND_LABELS[duty.kind]
     due = f"{duty.due_on:%Y年%-m月%-d日}" if duty.due_on else ""
-    if stage == "due" or (duty.due_on and duty.due_on <= today):
+    if stage == "overdue" or (duty.due_on and duty.due_on < today):
+        head = f"【公示已逾期】{label}“{duty.title}”应于{due}前公示，至今未公示。"
+    elif stage == "due" or (duty.due_on and duty.due_on <= today):
         head = f"【公示今日到期】{label}“{duty.title}”须于今天（{due}）公示。"
     else:
         head = f"【公示即将到期】{label}“{duty.title}”须于{due}前公示。"

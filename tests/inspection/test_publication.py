@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from tortoise.transactions import in_transaction
 
-from inspection import publication
+from inspection import clock, publication
 from inspection.errors import Conflict
 from models.audit import AuditEvent
 from models.enums import OutboxStatus, PublicationKind, StaffStatus
@@ -28,7 +28,7 @@ async def _penalty_duty(w) -> Publication:
         return await publication.create_duty(
             kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=7,
             title="涪人社监罚〔2026〕第3号 行政处罚决定", section_id=w["section"].id,
-            decided_on=DECIDED, actor="staff:1")
+            decided_on=DECIDED, actor="staff:1", today=DECIDED)
 
 
 async def test_overdue_list_catches_it_once_missed():
@@ -52,7 +52,10 @@ async def test_reminder_timers_then_cancelled_when_published():
     w = await make_world()
     duty = await _penalty_duty(w)
     timers = await OutboxMessage.filter(topic=publication.TIMER_TOPIC).order_by("due_at")
-    assert [t.payload["stage"] for t in timers] == ["before", "due"]
+    assert [t.payload["stage"] for t in timers] == ["before", "due", "overdue"]
+    beijing = [t.due_at.astimezone(clock.BEIJING) for t in timers]
+    assert [(b.date(), b.hour) for b in beijing] == [
+        (dt.date(2026, 10, 29), 9), (dt.date(2026, 11, 3), 9), (dt.date(2026, 11, 4), 9)]
     assert all(t.status == OutboxStatus.PENDING for t in timers)
     async with in_transaction():
         await publication.mark_published(publication_id=duty.id, actor="staff:1")
@@ -66,7 +69,8 @@ def test_reminder_days_skip_the_holiday():
     cal = WorkingCalendar()
     # Due 9 Oct 2026: three working days before is 29 Sep (30 Sep, 8 Oct, 9 Oct... counting back).
     days = publication.reminder_days(cal, dt.date(2026, 10, 9), dt.date(2026, 9, 1))
-    assert days == {"before": dt.date(2026, 9, 29), "due": dt.date(2026, 10, 9)}
+    assert days == {"before": dt.date(2026, 9, 29), "due": dt.date(2026, 10, 9),
+                    "overdue": dt.date(2026, 10, 10)}  # the adjusted working Saturday
     days = publication.reminder_days(cal, dt.date(2026, 10, 9), dt.date(2026, 10, 8))
     assert days["before"] == dt.date(2026, 10, 8)  # never in the past
 
@@ -89,6 +93,15 @@ async def test_due_handler_messages_the_section_unless_done():
         await publication.mark_published(publication_id=duty.id, actor="staff:1")
         await publication.on_publication_due({"publication_id": duty.id, "stage": "due"})
     assert await OutboxMessage.filter(topic="wecom.message").count() == 1
+
+
+async def test_overdue_reminder_text():
+    w = await make_world()
+    duty = await _penalty_duty(w)
+    async with in_transaction():
+        await publication.on_publication_due({"publication_id": duty.id, "stage": "overdue"})
+    msg = await OutboxMessage.get(topic="wecom.message")
+    assert msg.payload["text"]["content"].startswith("【公示已逾期】")
 
 
 async def test_visible_respects_embargo_and_withdrawal():
