@@ -1,8 +1,8 @@
 """What the publication window shows (R3, R7, R13, R17, R23), as plain rows for HTML and JSON.
 
 Only what is public now: item versions and plans once published; closed inspections' results and
-general-procedure penalty decisions unless their publication duty (a `Publication` row) is still
-unpublished, embargoed (`visible_from`, R14) or withdrawn; blacklist entries in force.
+general-procedure penalty decisions and blacklist entries in force, unless their publication duty
+(a `Publication` row) is still unpublished, embargoed (`visible_from`, R14) or withdrawn.
 """
 
 from __future__ import annotations
@@ -122,7 +122,10 @@ async def penalties(page: int = 1, employer_ids: list[int] | None = None) -> lis
 
 async def blacklist(page: int = 1, employer_ids: list[int] | None = None) -> list[Row]:
     today = clock.today()
+    hidden = await _hidden_ids(PublicationKind.BLACKLIST, "blacklist_entry", clock.now())
     q = BlacklistEntry.filter(status=BlacklistStatus.IN_FORCE, term_start__lte=today)
+    if hidden:
+        q = q.exclude(id__in=hidden)
     if employer_ids is not None:
         q = q.filter(employer_id__in=employer_ids)
     rows = await q.select_related("employer").order_by("-term_start", "-id").offset(

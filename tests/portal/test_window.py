@@ -76,6 +76,11 @@ async def make_public_world() -> dict:
                                 term_end=dt.date(2029, 1, 1), legal_rep="王某")
     await BlacklistEntry.create(employer=secret_emp, status=BlacklistStatus.NOTICED,
                                 cause="听证中")
+    withdrawn = await BlacklistEntry.create(employer=secret_emp, status=BlacklistStatus.IN_FORCE,
+                                            cause="已撤回公示", term_start=dt.date(2026, 1, 1))
+    await Publication.create(kind=PublicationKind.BLACKLIST, object_type="blacklist_entry",
+                             object_id=withdrawn.id, title="t", published_at=NOW,
+                             withdrawn_at=NOW, withdrawn_reason="复核撤销")
     return w
 
 
