@@ -168,6 +168,8 @@ async def acknowledge(request: web.Request) -> web.Response:
     if await over_limit(request, "notice-ack", limit=ACK_LIMIT[0], window=ACK_LIMIT[1]):
         return too_many()
     token = request.match_info["token"]
+    if request.content_length is None or request.content_length > 1024:
+        return page("文书核验", '<div class="banner bad">请求无效。</div>', status=413)
     form = await request.post()
     suffix = str(form.get("suffix", ""))[:32]
     async with in_transaction():
