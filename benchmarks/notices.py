@@ -1,0 +1,134 @@
+"""Notice PDF with QR: time per notice from the database to the finished file, beside a bare
+reportlab + qrcode render of the same page in the same run.
+
+    python -m benchmarks.notices [--n 200] [--database-url sqlite:///tmp/bench.sqlite3]
+
+"full": `notifications.render.notices.notice_file` on a fresh notice each time (cache empty):
+load the notice and its employer, build the view, render off the event loop, write the file
+atomically. "bare": the same page drawn directly with reportlab's canvas and qrcode (no
+database, no layout helpers, no file), in memory. Goal: full <= 1.2 x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import io
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import qrcode
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+from tortoise.transactions import in_transaction
+
+from inspection import notices
+from models.employers import Employer
+from models.enums import NoticeKind
+from models.org import Section, Staff
+from notifications.render.notices import notice_file
+from suiji import db
+
+AUTHORITY = "重庆市涪陵区人力资源和社会保障局"
+BODY = "经查，你单位存在未依法与劳动者订立书面劳动合同、未按时足额支付劳动报酬的行为。" * 3
+ITEMS = ["与全部在岗职工订立书面劳动合同", "补发拖欠的劳动报酬"]
+BASIS = "《劳动保障监察条例》第十一条、第三十条"
+
+
+def bare_render(url: str) -> bytes:
+    """The same page, written straight against reportlab and qrcode."""
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    w, h = A4
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, pageCompression=1)
+    c.setFont("STSong-Light", 20)
+    c.drawCentredString(w / 2, h - 30 * mm, AUTHORITY)
+    c.line(25 * mm, h - 34 * mm, w - 25 * mm, h - 34 * mm)
+    c.setFont("STSong-Light", 18)
+    c.drawCentredString(w / 2, h - 46 * mm, "劳动保障监察限期改正指令书")
+    c.setFont("STSong-Light", 12)
+    c.drawRightString(w - 25 * mm, h - 55 * mm, "涪人社监察〔2026〕第1号")
+    y = h - 68 * mm
+    for line in ["重庆涪江建筑工程有限公司：", "（统一社会信用代码：91500102MA5U7ABC1K）",
+                 *[BODY[i:i + 38] for i in range(0, len(BODY), 38)],
+                 "请你单位：", *[f"{i}. {t}" for i, t in enumerate(ITEMS, 1)],
+                 "请于2026年11月3日前改正，并将改正情况书面报送本局。", f"依据：{BASIS}"]:
+        c.drawString(25 * mm, y, line)
+        y -= 19
+    c.circle(w - 55 * mm, 62 * mm, 20 * mm)
+    c.drawRightString(w - 25 * mm, 42 * mm, AUTHORITY)
+    c.drawRightString(w - 25 * mm, 35 * mm, "2026年9月30日")
+    qr = qrcode.QRCode(border=0)
+    qr.add_data(url)
+    qr.make(fit=True)
+    m = qr.get_matrix()
+    cell = 32 * mm / len(m)
+    p = c.beginPath()
+    for r, row in enumerate(m):
+        for col, dark in enumerate(row):
+            if dark:
+                p.rect(25 * mm + col * cell, 30 * mm + 32 * mm - (r + 1) * cell, cell, cell)
+    c.drawPath(p, fill=1, stroke=0)
+    c.drawString(25 * mm, 24 * mm, "扫码核验：查看文书真伪、状态并确认收到")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+async def main(n: int, database_url: str) -> None:
+    await db.migrate(database_url)
+    await db.init_db(database_url)
+    try:
+        section = await Section.create(code=f"B{time.time_ns()}"[-30:], name=f"基准{time.time_ns()}")
+        staff = await Staff.create(name="基准", wecom_userid=f"bench{time.time_ns()}",
+                                   section=section)
+        employer = await Employer.create(uscc=f"9150{time.time_ns()}"[:18],
+                                         name="重庆涪江建筑工程有限公司")
+        ids = []
+        async with in_transaction():
+            for _ in range(n):
+                notice = await notices.issue_notice(
+                    kind=NoticeKind.RECTIFICATION, employer_id=employer.id,
+                    issued_by_id=staff.id, issuer=AUTHORITY,
+                    content={"body": BODY, "items": ITEMS, "basis": BASIS},
+                    deadline=dt.date(2027, 11, 3), issued_on=dt.date(2026, 9, 30), actor="cli")
+                ids.append(notice.id)
+        base = "https://suiji.example.gov.cn"
+        url = f"{base}/n/AbCdEfGhIjKlMnOpQrStUv"
+        with tempfile.TemporaryDirectory() as tmp:
+            await notice_file(ids[0], base_url=base, data_dir=Path(tmp))  # warm-up
+            bare_render(url)
+            full_t, bare_t = [], []
+            for nid in ids[1:]:
+                # Interleaved, so both see the same machine state.
+                t = time.perf_counter()
+                bare_render(url)
+                bare_t.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                await notice_file(nid, base_url=base, data_dir=Path(tmp))
+                full_t.append(time.perf_counter() - t)
+        fm, bm = statistics.median(full_t) * 1000, statistics.median(bare_t) * 1000
+        print(f"notices rendered: {len(full_t)} ({database_url.split(':')[0]})")
+        print(f"bare reportlab+qrcode: median {bm:.2f} ms, mean {statistics.mean(bare_t) * 1000:.2f} ms")
+        print(f"database -> file:      median {fm:.2f} ms, mean {statistics.mean(full_t) * 1000:.2f} ms")
+        print(f"ratio (median): {fm / bm:.2f}x  (goal <= 1.2x)")
+    finally:
+        await db.close_db()
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--database-url", default=None)
+    args = ap.parse_args()
+    url = args.database_url
+    if url is None:
+        url = f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3"
+    asyncio.run(main(args.n, url))

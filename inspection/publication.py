@@ -1,0 +1,187 @@
+"""Publication duties (R3, R7, R13, R17, R23): what must reach the public window, by when.
+
+Each duty is a `Publication` row. Its due date is counted in working days (statutory holidays
+and adjusted working weekends, `inspection.calendar`) from the day of the decision, the day
+itself not counted. Reminders are outbox timers ("timer.publication_due") written with the
+duty; `on_publication_due` turns a timer into a WeCom message to the responsible section, unless
+the duty was done meanwhile. Nothing is public before `visible_from` (R14 confidential campaigns).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from inspection import audit, clock, outbox
+from inspection.calendar import WorkingCalendar, add_working_days, load_calendar
+from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from models.enums import PublicationKind, StaffStatus
+from models.org import Section, Staff
+from models.publication import Publication
+
+TIMER_TOPIC = "timer.publication_due"
+# Working days from the decision to publication. Penalty decisions: 20 by the guideline (R17).
+# Others have no statutory period; the bureau's practice of "promptly" is taken as these.
+DUE_WORKING_DAYS: dict[PublicationKind, int] = {
+    PublicationKind.PENALTY: 20,
+    PublicationKind.RESULT: 20,
+    PublicationKind.ITEM_LIST: 5,
+    PublicationKind.PLAN: 5,
+    PublicationKind.DRAW: 1,
+    PublicationKind.BLACKLIST: 5,
+    PublicationKind.REPORT: 10,
+}
+KIND_LABELS: dict[PublicationKind, str] = {
+    PublicationKind.ITEM_LIST: "抽查事项清单",
+    PublicationKind.PLAN: "年度抽查计划",
+    PublicationKind.DRAW: "抽取记录",
+    PublicationKind.RESULT: "抽查结果",
+    PublicationKind.PENALTY: "行政处罚决定",
+    PublicationKind.BLACKLIST: "黑名单",
+    PublicationKind.REPORT: "抽查报告",
+}
+REMIND_BEFORE_WORKING_DAYS = 3
+REMIND_AT = dt.time(9, 0)
+STAGES = ("before", "due", "overdue")  # Beijing time, the start of the working day
+
+
+async def publication_due(kind: PublicationKind, decided_on: dt.date, *,
+                          working_days: int | None = None) -> tuple[dt.date, list[str]]:
+    """Due date of a duty decided on `decided_on`, with warnings if the calendar lacks the year."""
+    days = DUE_WORKING_DAYS[PublicationKind(kind)] if working_days is None else working_days
+    if not 0 < days <= 250:
+        raise ValidationFailed([Problem("公示期限应为 1 至 250 个工作日", field="working_days")])
+    return await add_working_days(decided_on, days)
+
+
+def _at_nine(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, REMIND_AT, tzinfo=clock.BEIJING)
+
+
+def reminder_days(calendar: WorkingCalendar, due_on: dt.date, today: dt.date) -> dict[str, dt.date]:
+    """When to remind: some working days before the due date, on it, and the working day after
+    it if still not done (overdue); never in the past."""
+    before = due_on
+    for _ in range(REMIND_BEFORE_WORKING_DAYS):
+        before -= dt.timedelta(days=1)
+        while not calendar.is_workday(before):
+            before -= dt.timedelta(days=1)
+    stages = {"before": before, "due": due_on, "overdue": calendar.add_working_days(due_on, 1)}
+    return {k: max(v, today) for k, v in stages.items()}
+
+
+def timer_key(publication_id: int, stage: str) -> str:
+    return f"publication:{publication_id}:timer:{stage}"
+
+
+async def create_duty(*, kind: PublicationKind, object_type: str, object_id: int, title: str,
+                      section_id: int | None, decided_on: dt.date, actor: str,
+                      working_days: int | None = None,
+                      visible_from: dt.datetime | None = None,
+                      today: dt.date | None = None) -> Publication:
+    """Record a publication duty with its due date and reminders. Call inside a transaction."""
+    kind = PublicationKind(kind)
+    if not title.strip() or len(title) > 200:
+        raise ValidationFailed([Problem("请填写不超过 200 字的公示标题", field="title")])
+    if section_id is not None and not await Section.exists(id=section_id):
+        raise NotFound("责任科室")
+    if await Publication.exists(kind=kind, object_type=object_type, object_id=object_id):
+        raise Conflict("publication_exists", "该事项已有公示任务")
+    due_on, _warnings = await publication_due(kind, decided_on, working_days=working_days)
+    duty = await Publication.create(kind=kind, object_type=object_type, object_id=object_id,
+                                    title=title.strip(), section_id=section_id, due_on=due_on,
+                                    visible_from=visible_from)
+    await audit.record(actor=actor, action="publication.duty_created", obj=duty,
+                       after=audit.snapshot(duty))
+    await schedule_reminders(duty, today=today)
+    return duty
+
+
+async def schedule_reminders(duty: Publication, *, today: dt.date | None = None) -> None:
+    """Outbox timers for a duty (idempotent: one per stage). `today` defaults to Beijing's."""
+    if duty.due_on is None or duty.section_id is None:  # type: ignore[attr-defined]
+        return
+    calendar = await load_calendar()
+    for stage, day in reminder_days(calendar, duty.due_on, today or clock.today()).items():
+        await outbox.enqueue(topic=TIMER_TOPIC, key=timer_key(duty.id, stage),
+                             payload={"publication_id": duty.id, "stage": stage},
+                             due_at=_at_nine(day))
+
+
+async def mark_published(*, publication_id: int, actor: str,
+                         at: dt.datetime | None = None) -> Publication:
+    """The record is on the window: the duty is done and its reminders are moot."""
+    duty = await Publication.filter(id=publication_id).select_for_update().first()
+    if duty is None:
+        raise NotFound("公示任务")
+    if duty.published_at is not None:
+        raise Conflict("already_published", "该事项已公示")
+    if duty.withdrawn_at is not None:
+        raise Conflict("publication_withdrawn", "该公示已撤回")
+    before = audit.snapshot(duty, ["published_at"])
+    duty.published_at = at or clock.now()
+    await duty.save(update_fields=["published_at", "updated_at"])
+    for stage in STAGES:
+        await outbox.cancel(key=timer_key(duty.id, stage))
+    await audit.record(actor=actor, action="publication.published", obj=duty, before=before,
+                       after=audit.snapshot(duty, ["published_at"]))
+    return duty
+
+
+def pending() -> QuerySet[Publication]:
+    return Publication.filter(published_at__isnull=True, withdrawn_at__isnull=True,
+                              due_on__isnull=False)
+
+
+async def overdue(*, today: dt.date | None = None) -> list[Publication]:
+    """Duties not published by their due date: due before `today` (a duty is on time all day)."""
+    day = today or clock.today()
+    return await pending().filter(due_on__lt=day).order_by("due_on", "id")
+
+
+def visible(query: QuerySet[Publication], *, now: dt.datetime | None = None
+            ) -> QuerySet[Publication]:
+    """Only what is public now: published, not withdrawn, past its embargo (R14)."""
+    # In the database's time zone: SQLite compares datetimes as text, and Tortoise stores them
+    # in the configured zone (Asia/Shanghai) but passes a UTC parameter through as is.
+    at = (now or clock.now()).astimezone(clock.BEIJING)
+    return query.filter(published_at__isnull=False, published_at__lte=at,
+                        withdrawn_at__isnull=True).filter(
+        Q(visible_from__isnull=True) | Q(visible_from__lte=at))
+
+
+def reminder_text(duty: Publication, stage: str, today: dt.date) -> str:
+    label = KIND_LABELS[duty.kind]
+    due = f"{duty.due_on:%Y年%-m月%-d日}" if duty.due_on else ""
+    if stage == "overdue" or (duty.due_on and duty.due_on < today):
+        head = f"【公示已逾期】{label}“{duty.title}”应于{due}前公示，至今未公示。"
+    elif stage == "due" or (duty.due_on and duty.due_on <= today):
+        head = f"【公示今日到期】{label}“{duty.title}”须于今天（{due}）公示。"
+    else:
+        head = f"【公示即将到期】{label}“{duty.title}”须于{due}前公示。"
+    return head + "请及时在抽查公示窗口公示，完成后在系统中标记已公示。"
+
+
+async def on_publication_due(payload: dict[str, Any]) -> None:
+    """Outbox handler for "timer.publication_due": remind the responsible section's staff.
+
+    Runs in the worker's transaction. A duty done or withdrawn meanwhile sends nothing.
+    """
+    duty = await Publication.get_or_none(id=int(payload["publication_id"]))
+    stage = str(payload.get("stage", "due"))
+    if duty is None or duty.published_at is not None or duty.withdrawn_at is not None:
+        return
+    if duty.section_id is None:  # type: ignore[attr-defined]
+        return
+    users = await Staff.filter(section_id=duty.section_id,  # type: ignore[attr-defined]
+                               status=StaffStatus.ACTIVE).order_by("id").values_list(
+        "wecom_userid", flat=True)
+    if not users:
+        return
+    body = {"touser": "|".join(str(u) for u in users), "msgtype": "text",
+            "text": {"content": reminder_text(duty, stage, clock.today())}}
+    await outbox.enqueue(topic="wecom.message", payload=body,
+                         key=f"publication:{duty.id}:remind:{stage}")

@@ -1,0 +1,283 @@
+"""`/n/{token}`: the page a notice's QR code opens on an employer's phone.
+
+It says whether the notice is genuine (revoked or superseded ones say so plainly), shows the
+issuer, addressee, content, deadline and current status, lets the addressee confirm receipt
+(proved by the last 6 characters of its USCC, tries limited per notice and per IP) and then
+upload rectification evidence. Unknown and malformed tokens get the same page after the same
+work; every request is rate-limited per IP; every view and acknowledgment is audited (R21).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import re
+from pathlib import Path
+
+from aiohttp import web
+from tortoise.transactions import in_transaction
+
+from inspection import clock
+from inspection import notices as domain
+from inspection.errors import DomainError
+from models.employers import Employer
+from models.enums import FollowUpResult, NoticeStatus, RectificationState
+from models.fieldwork import Evidence, FollowUp, RectificationOrder
+from models.notices import Notice
+from notifications.render.notices import cn_date, notice_file
+from notifications.runtime import RUNTIME, Runtime
+from portal.html import e, over_limit, page, too_many
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+_DUMMY = "-" * 22  # looked up for malformed tokens, so every miss costs the same query
+VIEW_LIMIT = (60, 60.0)  # requests per IP per minute
+ACK_LIMIT = (10, 3600.0)  # acknowledgment tries per IP per hour
+UPLOAD_LIMIT = (20, 3600.0)
+MAX_UPLOAD = 10 * 1024 * 1024
+COOKIE = "suiji_notice"
+_MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+          (b"%PDF-", "application/pdf", "pdf"))
+RECT_LABELS = {RectificationState.OPEN: "整改中", RectificationState.RECTIFIED: "已整改",
+               RectificationState.ESCALATED: "已转立案查处", RectificationState.CANCELLED: "已撤销"}
+FOLLOW_LABELS = {FollowUpResult.RECTIFIED: "已整改", FollowUpResult.PARTIAL: "部分整改",
+                 FollowUpResult.NOT_RECTIFIED: "未整改"}
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, ctype, ext in _MAGIC:
+        if head.startswith(magic):
+            return ctype, ext
+    return None
+
+
+def _proof(runtime: Runtime, token: str) -> str:
+    return hmac.new(runtime.secret_key.encode(), f"notice-ack:{token}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def _is_addressee(request: web.Request, token: str) -> bool:
+    given = request.cookies.get(COOKIE, "")
+    return hmac.compare_digest(given, _proof(request.app[RUNTIME], token))
+
+
+async def _find(token: str) -> Notice | None:
+    return await Notice.get_or_none(token=token if TOKEN_RE.match(token) else _DUMMY)
+
+
+def _miss() -> web.Response:
+    return page("文书核验", '<div class="banner bad">未找到该文书。</div><section>'
+                "<p>请核对二维码是否完整、清晰后重新扫描。若文书为纸质送达而此处查不到，"
+                "可能不是本局签发，请致电发文机关核实。</p></section>", status=404)
+
+
+async def _status_html(notice: Notice) -> str:
+    parts: list[str] = []
+    if notice.deadline:
+        days = (notice.deadline - clock.today()).days
+        when = f"{cn_date(notice.deadline)}前"
+        note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
+        parts.append(f"<dt>期限</dt><dd>{e(when)}{e(note)}</dd>")
+    order_id = notice.rectification_order_id  # type: ignore[attr-defined]
+    if order_id is not None:
+        order = await RectificationOrder.get(id=order_id)
+        parts.append(f"<dt>整改进度</dt><dd>{e(RECT_LABELS[order.state])}</dd>")
+        last = await FollowUp.filter(order_id=order_id).order_by("-visited_on", "-id").first()
+        if last is not None:
+            parts.append(f"<dt>最近回访</dt><dd>{e(cn_date(last.visited_on))} "
+                         f"{e(FOLLOW_LABELS[last.result])}</dd>")
+    if notice.acknowledged_at:
+        at = notice.acknowledged_at.astimezone(clock.BEIJING)
+        parts.append(f"<dt>签收</dt><dd>已于 {at:%Y-%m-%d %H:%M} 确认收到</dd>")
+    else:
+        parts.append("<dt>签收</dt><dd>尚未确认收到</dd>")
+    count = await Evidence.filter(notice_id=notice.id).count()
+    if count:
+        parts.append(f"<dt>已上传整改材料</dt><dd>{count} 份（待执法人员审核）</dd>")
+    return "<section><h2>当前状态</h2><dl>" + "".join(parts) + "</dl></section>"
+
+
+async def _render(request: web.Request, notice: Notice, message: str = "",
+                  status: int = 200, *, addressee: bool | None = None) -> web.Response:
+    employer = await Employer.get(id=notice.employer_id)  # type: ignore[attr-defined]
+    token = notice.token
+    if notice.status == NoticeStatus.ISSUED:
+        banner = (f'<div class="banner ok">✓ 本文书真实有效，由{e(notice.issuer)}签发。</div>')
+    elif notice.status == NoticeStatus.REVOKED:
+        banner = (f'<div class="banner bad">✗ 本文书已被撤销，不再具有效力。'
+                  f"撤销理由：{e(notice.status_reason)}</div>")
+    else:
+        newer = await Notice.get_or_none(id=notice.superseded_by_id)  # type: ignore[attr-defined]
+        link = (f'<a href="/n/{e(newer.token)}">查看替代它的新文书 {e(newer.number)}</a>'
+                if newer else "")
+        banner = (f'<div class="banner warn">本文书已被新文书替代，不再具有效力。'
+                  f"{e(notice.status_reason)} {link}</div>")
+    content = notice.content or {}
+    items = "".join(f"<li>{e(i)}</li>" for i in content.get("items", []))
+    body = [banner]
+    if message:
+        body.append(message)
+    body.append(
+        f"<section><h2>{e(domain.TITLES[notice.kind])}</h2><dl>"
+        f"<dt>文号</dt><dd>{e(notice.number)}</dd>"
+        f"<dt>发文机关</dt><dd>{e(notice.issuer)}</dd>"
+        f"<dt>发文日期</dt><dd>{e(cn_date(notice.issued_on))}</dd>"
+        f"<dt>受文单位</dt><dd>{e(employer.name)}</dd></dl>"
+        f"<p>{e(content.get('body', ''))}</p>"
+        + (f"<ol>{items}</ol>" if items else "")
+        + (f'<p class="muted">依据：{e(content.get("basis"))}</p>' if content.get("basis") else "")
+        + f'<p><a href="/n/{e(token)}/pdf">下载文书（PDF）</a></p></section>')
+    body.append(await _status_html(notice))
+    in_force = notice.status == NoticeStatus.ISSUED
+    if in_force and notice.acknowledged_at is None:
+        if notice.ack_failures >= domain.MAX_ACK_FAILURES:
+            body.append('<section><p class="muted">验证失败次数过多，请联系执法人员确认收到。</p></section>')
+        else:
+            body.append(
+                f'<section><h2>确认收到</h2><form class="row" method="post" action="/n/{e(token)}/ack">'
+                '<label>请输入贵单位统一社会信用代码的最后6位<br>'
+                '<input name="suffix" maxlength="6" minlength="6" autocomplete="off" required></label>'
+                "<button type=\"submit\">确认收到</button></form></section>")
+    if addressee is None:
+        addressee = _is_addressee(request, token)
+    if (in_force and notice.acknowledged_at is not None and addressee
+            and notice.inspection_id is not None):  # type: ignore[attr-defined]
+        body.append(
+            f'<section><h2>上传整改材料</h2><form method="post" action="/n/{e(token)}/evidence" '
+            'enctype="multipart/form-data"><input type="file" name="file" '
+            'accept="image/jpeg,image/png,application/pdf" required> '
+            '<button type="submit">上传</button></form>'
+            '<p class="muted">支持 JPG、PNG、PDF，单个不超过 10 MB，由执法人员审核。</p></section>')
+    return page("文书核验", "".join(body), status=status)
+
+
+async def view(request: web.Request) -> web.Response:
+    if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
+        return too_many()
+    token = request.match_info["token"]
+    async with in_transaction():
+        notice = await _find(token)
+        if notice is None:
+            return _miss()
+        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
+        await domain.record_view(notice=notice, actor=actor)
+    return await _render(request, notice)
+
+
+async def acknowledge(request: web.Request) -> web.Response:
+    if await over_limit(request, "notice-ack", limit=ACK_LIMIT[0], window=ACK_LIMIT[1]):
+        return too_many()
+    token = request.match_info["token"]
+    if request.content_length is None or request.content_length > 1024:
+        return page("文书核验", '<div class="banner bad">请求无效。</div>', status=413)
+    form = await request.post()
+    suffix = str(form.get("suffix", ""))[:32]
+    async with in_transaction():
+        notice = await _find(token)
+        if notice is None:
+            return _miss()
+        result = await domain.acknowledge(notice_id=notice.id, uscc_suffix=suffix)
+    outcome, notice = result.outcome, result.notice
+    if outcome == domain.AckOutcome.ACKNOWLEDGED:
+        resp = await _render(request, notice, '<div class="banner ok">已确认收到，谢谢。</div>',
+                             addressee=True)
+        runtime = request.app[RUNTIME]
+        resp.set_cookie(COOKIE, _proof(runtime, token), path=f"/n/{token}", httponly=True,
+                        samesite="Strict", max_age=180 * 86400,
+                        secure=runtime.public_base_url.startswith("https://"))
+        return resp
+    messages = {
+        domain.AckOutcome.ALREADY: ("ok", "该文书此前已确认收到。"),
+        domain.AckOutcome.WRONG: ("bad", f"验证未通过，还可尝试 {result.tries_left} 次。"),
+        domain.AckOutcome.LOCKED: ("bad", "验证失败次数过多，请联系执法人员确认收到。"),
+        domain.AckOutcome.NOT_IN_FORCE: ("bad", "该文书已失效，无需确认。"),
+    }
+    cls, text = messages[outcome]
+    status = 200 if outcome == domain.AckOutcome.ALREADY else 400
+    return await _render(request, notice, f'<div class="banner {cls}">{e(text)}</div>', status)
+
+
+async def pdf(request: web.Request) -> web.StreamResponse:
+    if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
+        return too_many()
+    token = request.match_info["token"]
+    async with in_transaction():
+        notice = await _find(token)
+        if notice is None:
+            return _miss()
+        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
+        await domain.record_view(notice=notice, actor=actor, action="notice.downloaded")
+    runtime = request.app[RUNTIME]
+    path = await notice_file(notice.id, base_url=runtime.public_base_url,
+                             data_dir=runtime.data_dir)
+    return web.FileResponse(path, headers={
+        "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": 'inline; filename="notice.pdf"'})
+
+
+async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
+    if request.content_length is not None and request.content_length > MAX_UPLOAD + 64 * 1024:
+        return "文件超过 10 MB"
+    reader = await request.multipart()
+    async for part in reader:
+        if getattr(part, "name", None) != "file":
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk(64 * 1024):  # type: ignore[union-attr]
+            data.extend(chunk)
+            if len(data) > MAX_UPLOAD:
+                return "文件超过 10 MB"
+        return bytes(data), str(getattr(part, "filename", "") or "")
+    return "请选择要上传的文件"
+
+
+def _store(path: Path, data: bytes) -> None:
+    # Content-addressed: the same bytes twice are one file; rename so readers never see half.
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+async def upload(request: web.Request) -> web.Response:
+    if await over_limit(request, "notice-upload", limit=UPLOAD_LIMIT[0], window=UPLOAD_LIMIT[1]):
+        return too_many()
+    token = request.match_info["token"]
+    notice = await _find(token)
+    if notice is None:
+        return _miss()
+    if not _is_addressee(request, token):
+        return await _render(request, notice,
+                             '<div class="banner bad">请先在本页确认收到，再上传材料。</div>', 403)
+    got = await _read_upload(request)
+    if isinstance(got, str):
+        return await _render(request, notice, f'<div class="banner bad">{e(got)}</div>', 413
+                             if "10 MB" in got else 400)
+    data, name = got
+    kind = sniff(data[:16])
+    if kind is None:
+        return await _render(request, notice,
+                             '<div class="banner bad">只支持 JPG、PNG、PDF 文件。</div>', 415)
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"evidence/{digest[:2]}/{digest}.{kind[1]}"
+    path: Path = request.app[RUNTIME].data_dir / key
+    await asyncio.to_thread(_store, path, data)
+    try:
+        async with in_transaction():
+            await domain.add_employer_evidence(notice_id=notice.id, content_type=kind[0],
+                                               size=len(data), sha256=digest, storage_key=key,
+                                               original_name=name)
+    except DomainError as exc:
+        return await _render(request, notice, f'<div class="banner bad">{e(exc.message)}</div>',
+                             exc.status)
+    notice = await Notice.get(id=notice.id)
+    return await _render(request, notice, '<div class="banner ok">材料已上传，待执法人员审核。</div>')
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/n/{token}", view)
+    app.router.add_post("/n/{token}/ack", acknowledge)
+    app.router.add_get("/n/{token}/pdf", pdf)
+    app.router.add_post("/n/{token}/evidence", upload)

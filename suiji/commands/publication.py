@@ -1,0 +1,140 @@
+"""`suiji publication overdue|due|publish` and `suiji notice revoke|file`: operators' tools for
+the publication tracker (R17) and notices."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from tortoise.transactions import in_transaction
+
+from inspection import clock, notices, publication
+from inspection.errors import DomainError
+from models.enums import PublicationKind
+from models.notices import Notice
+from models.org import Section
+from notifications.render.notices import notice_file
+from suiji.commands import run_with_db
+from suiji.settings import Settings
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+
+
+def _overdue(settings: Settings, args: argparse.Namespace) -> int:
+    today = args.today or clock.today()
+
+    async def work() -> list[tuple[int, str, str, str, str, int]]:
+        rows = await publication.overdue(today=today)
+        sections = {s.id: s.name for s in await Section.all()}
+        return [(d.id, publication.KIND_LABELS[d.kind], d.title, str(d.due_on),
+                 sections.get(d.section_id, "（未指定）"),  # type: ignore[attr-defined]
+                 (today - d.due_on).days if d.due_on else 0) for d in rows]
+
+    rows = run_with_db(settings, work)
+    if not rows:
+        print(f"截至 {today} 没有逾期未公示的事项 / nothing overdue")
+        return 0
+    print(f"截至 {today} 逾期未公示 {len(rows)} 项 / {len(rows)} overdue:")
+    for pid, kind, title, due, section, late in rows:
+        print(f"  #{pid}\t{kind}\t{title}\t应于 {due} 前公示\t{section}\t逾期 {late} 天")
+    return 1
+
+
+def _due(settings: Settings, args: argparse.Namespace) -> int:
+    async def work() -> tuple[dt.date, list[str]]:
+        return await publication.publication_due(PublicationKind(args.kind), args.decided_on,
+                                                 working_days=args.days)
+
+    try:
+        due, warnings = run_with_db(settings, work)
+    except DomainError as exc:
+        print(exc.message)
+        return 2
+    print(due.isoformat())
+    for w in warnings:
+        print(f"注意：{w}")
+    return 0
+
+
+def _publish(settings: Settings, args: argparse.Namespace) -> int:
+    async def work() -> str:
+        async with in_transaction():
+            duty = await publication.mark_published(publication_id=args.id, actor="cli")
+        return duty.title
+
+    try:
+        title = run_with_db(settings, work)
+    except DomainError as exc:
+        print(exc.message)
+        return 2
+    print(f"已标记公示：{title}")
+    return 0
+
+
+def _revoke(settings: Settings, args: argparse.Namespace) -> int:
+    async def work() -> str:
+        async with in_transaction():
+            n = await Notice.get_or_none(number=args.number)
+            if n is None:
+                raise DomainError("not_found", f"文书 {args.number} 不存在", [], 404)
+            await notices.revoke_notice(notice_id=n.id, reason=args.reason, actor="cli")
+        return n.number
+
+    try:
+        number = run_with_db(settings, work)
+    except DomainError as exc:
+        print(exc.message)
+        return 2
+    print(f"已撤销：{number}")
+    return 0
+
+
+def _file(settings: Settings, args: argparse.Namespace) -> int:
+    async def work() -> Path | None:
+        n = await Notice.get_or_none(number=args.number)
+        if n is None:
+            return None
+        return await notice_file(n.id, base_url=settings.public_base_url,
+                                 data_dir=settings.data_dir, fmt=args.format)
+
+    path = run_with_db(settings, work)
+    if path is None:
+        print(f"文书 {args.number} 不存在")
+        return 2
+    shutil.copyfile(path, args.out)
+    print(f"已生成 {args.out}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("publication", help="publication duties (R17)")
+    ps = p.add_subparsers(dest="publication_command", required=True)
+    o = ps.add_parser("overdue", help="list duties past their due date (exit 1 if any)")
+    o.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+    o.set_defaults(handler=_overdue)
+    d = ps.add_parser("due", help="due date of a duty decided on a date")
+    d.add_argument("kind", choices=[k.value for k in PublicationKind])
+    d.add_argument("decided_on", type=_date)
+    d.add_argument("--days", type=int, default=None, help="working days (default per kind)")
+    d.set_defaults(handler=_due)
+    m = ps.add_parser("publish", help="mark a duty published (it then shows on /public/)")
+    m.add_argument("id", type=int)
+    m.set_defaults(handler=_publish)
+    n = sub.add_parser("notice", help="notices to employers")
+    ns = n.add_subparsers(dest="notice_command", required=True)
+    r = ns.add_parser("revoke", help="revoke a notice by its number")
+    r.add_argument("number")
+    r.add_argument("--reason", required=True)
+    r.set_defaults(handler=_revoke)
+    f = ns.add_parser("file", help="write a notice's PDF or PNG")
+    f.add_argument("number")
+    f.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    f.add_argument("--out", required=True)
+    f.set_defaults(handler=_file)

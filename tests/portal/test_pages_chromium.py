@@ -1,0 +1,83 @@
+"""The notice page and the public window in headless Chromium at a phone's size (390×844).
+
+Screenshots are kept under test-artifacts/pages/ (gitignored). Skipped only when Debian's
+`chromium` is not installed (.ci/run installs it).
+"""
+
+import asyncio
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from inspection import notices
+from models.enums import NoticeKind
+from suiji.app import create_app
+from tests.notices_fixtures import AUTHORITY
+from tests.portal.test_window import make_public_world
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
+                                "(apt-get install -y chromium)")
+URL_RE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)|url\(\s*["']?((?:https?:)?//[^)"']+)""",
+                    re.IGNORECASE)
+
+
+async def _chromium(tmp_path: Path, url: str, *extra: str) -> tuple[int, str]:
+    assert CHROMIUM is not None
+    proc = await asyncio.create_subprocess_exec(
+        CHROMIUM, "--no-sandbox", "--headless", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=390,844",
+        "--hide-scrollbars", *extra, url,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, _err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    return proc.returncode or 0, out.decode()
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings):
+    return await aiohttp_client(create_app(settings, manage_db=False))
+
+
+async def test_pages_render_on_a_phone_without_external_resources(client, tmp_path):
+    w = await make_public_world()
+    async with in_transaction():
+        live = await notices.issue_notice(
+            kind=NoticeKind.RECTIFICATION, employer_id=w["employer"].id,
+            inspection_id=w["inspection"].id, issued_by_id=w["staff"].id, issuer=AUTHORITY,
+            content={"body": "经查，你单位未与3名劳动者订立书面劳动合同。", "items": ["补签劳动合同"],
+                     "basis": "《劳动保障监察条例》第三十条"},
+            deadline=dt.date(2026, 12, 15), issued_on=dt.date(2026, 11, 20))
+        gone = await notices.issue_notice(
+            kind=NoticeKind.RESULT, employer_id=w["employer"].id, issued_by_id=w["staff"].id,
+            issuer=AUTHORITY, content={"body": "检查结果如下。"}, issued_on=dt.date(2026, 11, 20))
+        await notices.revoke_notice(notice_id=gone.id, reason="送达对象有误", actor="staff:1")
+    base = str(client.make_url("/")).rstrip("/")
+    pages = {
+        "notice": (f"/n/{live.token}", "真实有效"),
+        "notice-revoked": (f"/n/{gone.token}", "已被撤销"),
+        "notice-unknown": ("/n/AAAAAAAAAAAAAAAAAAAAAA", "未找到该文书"),
+        "public-index": ("/public/", "抽查公示窗口"),
+        "public-items": ("/public/items", "劳动合同订立情况"),
+        "public-penalties": ("/public/penalties", "罚款人民币五千元"),
+        "public-results": ("/public/results", "JC2026-0001"),
+        "public-blacklist": ("/public/blacklist", "拖欠农民工工资"),
+        "public-search": ("/public/search?q=涪江", "涪人社监罚"),
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, (path, expected) in pages.items():
+        html = await (await client.get(path, headers={"X-Real-IP": f"192.0.2.{len(name)}"})).text()
+        external = [u for m in URL_RE.findall(html) for u in m if u and not u.startswith(base)]
+        assert external == [], f"{name} references {external}"
+        shot = ARTIFACTS / f"{name}.png"
+        shot.unlink(missing_ok=True)
+        code, _ = await _chromium(tmp_path, base + path, f"--screenshot={shot}")
+        assert code == 0 and shot.exists() and shot.stat().st_size > 5000, name
+        code, dom = await _chromium(tmp_path, base + path, "--dump-dom")
+        assert code == 0 and expected in dom, name
+        assert 'name="viewport"' in dom
