@@ -20,6 +20,7 @@ from typing import Any
 from tortoise import connections
 from tortoise.models import Model
 
+from inspection import clock
 from models.audit import AuditEvent
 
 GENESIS = "0" * 64
@@ -96,7 +97,7 @@ async def record(*, actor: str, action: str, obj: Model | None = None,
     await _lock_chain()
     last = await AuditEvent.all().order_by("-seq").first()
     prev_hash, seq = (last.hash, last.seq + 1) if last else (GENESIS, 1)
-    when = at or dt.datetime.now(dt.UTC)
+    when = at or clock.now()
     before_j, after_j = jsonable(before), jsonable(after)
     digest = event_hash(prev_hash=prev_hash, seq=seq, at=when, actor=actor, action=action,
                         object_type=object_type, object_id=str(object_id),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from inspection import clock
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 
@@ -21,7 +22,7 @@ async def enqueue(*, topic: str, payload: dict[str, Any], key: str,
         return existing
     return await OutboxMessage.create(
         topic=topic, payload=payload, idempotency_key=key,
-        due_at=due_at or dt.datetime.now(dt.UTC), status=OutboxStatus.PENDING,
+        due_at=clock.db_time(due_at) if due_at else clock.now(), status=OutboxStatus.PENDING,
     )
 
 
