@@ -8,6 +8,7 @@ shows its candidates and result only from the opening of its field window (`visi
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from inspection import sampling
@@ -16,10 +17,15 @@ from models.campaigns import Campaign
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.enums import DrawStatus, PublicationKind
 from models.publication import Publication
+from tools import verify_draw
 from tools.verify_draw import ALGORITHM
+
+# The stdlib verifier the public window offers for download (the file the domain itself uses).
+VERIFIER_PATH = Path(verify_draw.__file__)
 
 STATUS_LABELS = {DrawStatus.COMMITTED: "已承诺，待揭示", DrawStatus.REVEALED: "已揭示",
                  DrawStatus.VOIDED: "已作废"}
+STATUS_LABELS_BY_VALUE = {k.value: v for k, v in STATUS_LABELS.items()}
 
 
 def _iso(value: dt.datetime | None) -> str | None:

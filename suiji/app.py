@@ -8,6 +8,7 @@ from aiohttp import web
 
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
+from portal import draws as portal_draws
 from suiji import db, health
 from suiji.settings import Settings
 
@@ -16,7 +17,7 @@ SETTINGS = web.AppKey("settings", Settings)
 MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
-ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup]
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup, portal_draws.setup]
 
 
 def _runtime(settings: Settings) -> Runtime:
