@@ -93,25 +93,37 @@ def _validate(values: dict[str, Any], problems: list[Problem]) -> None:
             problems.extend(exc.problems)
 
 
-async def _set_links(campaign: Campaign, *, item_version_ids: list[int] | None,
-                     inspector_section_ids: list[int] | None, leader_id: int | None) -> None:
+async def _check_links(*, item_version_ids: list[int] | None,
+                       inspector_section_ids: list[int] | None, leader_id: int | None
+                       ) -> tuple[list[ItemVersion] | None, list[Section] | None]:
+    # Checked before anything is written, so a refused request leaves no trace even untransacted.
+    versions = None
     if item_version_ids is not None:
         versions = await _require_published_current(item_version_ids)
-        await CampaignItem.filter(campaign_id=campaign.id).delete()
-        await CampaignItem.bulk_create([CampaignItem(campaign_id=campaign.id, item_version_id=v.id)
-                                        for v in versions])
+    sections = None
     if inspector_section_ids is not None:
         sections = await Section.filter(id__in=inspector_section_ids)
         if len(sections) != len(set(inspector_section_ids)):
             raise ValidationFailed([Problem("科室不存在", field="inspector_section_ids")])
-        await campaign.inspector_sections.clear()
-        if sections:
-            await campaign.inspector_sections.add(*sections)
     if leader_id is not None:
         leader = await Staff.get_or_none(id=leader_id)
         if leader is None or not leader.is_leader:
             raise ValidationFailed([Problem("组长须为分管领导（R16）", field="leader_id")])
-        campaign.leader_id = leader.id
+    return versions, sections
+
+
+async def _set_links(campaign: Campaign, versions: list[ItemVersion] | None,
+                     sections: list[Section] | None, leader_id: int | None) -> None:
+    if versions is not None:
+        await CampaignItem.filter(campaign_id=campaign.id).delete()
+        await CampaignItem.bulk_create([CampaignItem(campaign_id=campaign.id, item_version_id=v.id)
+                                        for v in versions])
+    if sections is not None:
+        await campaign.inspector_sections.clear()
+        if sections:
+            await campaign.inspector_sections.add(*sections)
+    if leader_id is not None:
+        campaign.leader_id = leader_id
 
 
 async def snapshot(campaign: Campaign) -> dict[str, Any]:
@@ -149,10 +161,12 @@ async def create_campaign(*, code: str, title: str, section_id: int, field_start
             raise NotFound("年度抽查计划")
         kind = CampaignKind.PLANNED
     values["rules"] = values.get("rules") or {}
+    versions, sections = await _check_links(item_version_ids=item_version_ids,
+                                            inspector_section_ids=inspector_section_ids,
+                                            leader_id=leader_id)
     campaign = await Campaign.create(code=code, section_id=section_id, kind=kind, plan_id=plan_id,
                                      created_by_id=created_by_id, **values)
-    await _set_links(campaign, item_version_ids=item_version_ids,
-                     inspector_section_ids=inspector_section_ids, leader_id=leader_id)
+    await _set_links(campaign, versions, sections, leader_id)
     await campaign.save()
     await audit.record(actor=actor, action="campaign.create", obj=campaign,
                        after=await snapshot(campaign))
@@ -184,11 +198,13 @@ async def edit_campaign(*, code: str, actor: str, item_version_ids: list[int] | 
     _validate(merged, problems)
     if problems:
         raise ValidationFailed(problems)
+    versions, sections = await _check_links(item_version_ids=item_version_ids,
+                                            inspector_section_ids=inspector_section_ids,
+                                            leader_id=leader_id)
     before = await snapshot(campaign)
     for name, value in changes.items():
         setattr(campaign, name, value)
-    await _set_links(campaign, item_version_ids=item_version_ids,
-                     inspector_section_ids=inspector_section_ids, leader_id=leader_id)
+    await _set_links(campaign, versions, sections, leader_id)
     await campaign.save()
     await audit.record(actor=actor, action="campaign.edit", obj=campaign, before=before,
                        after=await snapshot(campaign))
