@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -98,7 +99,7 @@ async def test_illegal_transitions_have_a_clear_error():
 def test_state_machine_is_the_documented_chain():
     S = CampaignState
     chain = [S.DRAFT, S.APPROVED, S.DRAWN, S.CALLING_UP, S.IN_FIELD, S.REPORTING, S.CLOSED]
-    for a, b in zip(chain, chain[1:], strict=False):
+    for a, b in itertools.pairwise(chain):
         assert b in campaigns.TRANSITIONS[a]
     assert not campaigns.TRANSITIONS[S.CLOSED]
     assert S.CANCELLED not in campaigns.TRANSITIONS[S.IN_FIELD]
