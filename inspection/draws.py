@@ -10,22 +10,35 @@ roster costs one string, not a million objects.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
 import secrets
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
-from inspection import audit, clock, sampling
+from inspection import audit, bulk, clock, sampling
 from inspection.campaigns import get_campaign, transition
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.visits import plan_visits
 from models.campaigns import Campaign
-from models.draws import Draw, DrawEntry, DrawStratum
+from models.draws import Draw, DrawStratum
 from models.employers import Employer
 from models.enums import CampaignState, DrawKind, DrawStatus, PublicationKind
 from models.org import Staff
 from models.publication import Publication
 from tools import verify_draw as v1
+
+
+@dataclass
+class Entry:
+    # One drawn key before it becomes a DrawEntry row; `ref` is the employer's or staff's id.
+    stratum: str
+    position: int
+    key: str
+    rank: str
+    ref: int = 0
+
 
 KIND_LABELS = {DrawKind.EMPLOYERS: "用人单位", DrawKind.INSPECTORS: "执法检查人员"}
 MAX_ENTROPY = 200
@@ -127,11 +140,16 @@ def order_stratum(*, campaign_code: str, stratum: DrawStratum, public_entropy: s
     keys = stratum.candidates.split("\n") if stratum.candidates else []
     seed = v1.compute_seed(campaign_code, stratum.stratum, stratum.roster_hash,
                            public_entropy, secret)
-    ranked = [(v1.rank(seed, k), k.encode("utf-8"), k) for k in keys]
-    # (rank, key bytes) is v1.draw_order's total order; employers need only the head of it.
+    # v1.rank inlined for a million keys. Rank (fixed 64 hex) followed by the key sorts exactly
+    # as (rank, key's UTF-8 bytes), because str order is code-point order = UTF-8 byte order.
+    sha = hashlib.sha256
+    ranked = [sha(seed + k.encode("utf-8")).hexdigest() + k for k in keys]
     employers = kind == DrawKind.EMPLOYERS
     top = heapq.nsmallest(stratum.count, ranked) if employers else sorted(ranked)
-    return [(k, r) for r, _, k in top]
+    out = [(rk[64:], rk[:64]) for rk in top]
+    # The published verifier's own functions must agree on what is kept (one algorithm).
+    assert all(v1.rank(seed, k) == r for k, r in out[:50])
+    return out
 
 
 async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entropy: str,
@@ -151,14 +169,15 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
         raise Conflict("campaign_not_approved", "抽查任务不在可抽取状态")
     strata = await DrawStratum.filter(draw_id=draw.id).order_by("id")
     now = clock.now()
-    entries: list[DrawEntry] = []
+    entries: list[Entry] = []
     for s in strata:
         ordered = order_stratum(campaign_code=campaign.code, stratum=s, public_entropy=entropy,
                                 secret=draw.secret, kind=kind)
-        entries += [DrawEntry(draw_id=draw.id, stratum=s.stratum, position=i, key=k, rank=r)
-                    for i, (k, r) in enumerate(ordered, start=1)]
+        entries += [Entry(s.stratum, i, k, r) for i, (k, r) in enumerate(ordered, start=1)]
     await _link_entries(kind, entries)
-    await DrawEntry.bulk_create(entries, batch_size=1000)
+    fk = "employer_id" if kind == DrawKind.EMPLOYERS else "staff_id"
+    await bulk.insert("draw_entry", ["draw_id", "stratum", "position", "key", "rank", fk],
+                      [(draw.id, e.stratum, e.position, e.key, e.rank, e.ref) for e in entries])
     draw.status, draw.public_entropy, draw.revealed_at = DrawStatus.REVEALED, entropy, now
     draw.revealed_by_id = staff_id
     draw.witnesses = witnesses.strip()
@@ -174,23 +193,21 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
                                         for s in strata} if kind == DrawKind.EMPLOYERS
                               else len(entries)})
     if kind == DrawKind.EMPLOYERS:
-        await plan_visits(campaign=campaign, draw=draw, entries=entries, actor=actor)
+        await plan_visits(campaign=campaign, draw=draw, drawn={e.ref: e.key for e in entries}, actor=actor)
     others = await Draw.filter(campaign_id=campaign.id).values_list("status", flat=True)
     if len(others) == len(DrawKind) and all(s == DrawStatus.REVEALED for s in others):
         await transition(campaign, CampaignState.DRAWN, actor=actor)
     return draw
 
 
-async def _link_entries(kind: DrawKind, entries: list[DrawEntry]) -> None:
+async def _link_entries(kind: DrawKind, entries: list[Entry]) -> None:
     keys = [e.key for e in entries]
     if kind == DrawKind.EMPLOYERS:
         ids = dict(await Employer.filter(uscc__in=keys).values_list("uscc", "id"))
-        for e in entries:
-            e.employer_id = ids[e.key]
     else:
         ids = dict(await Staff.filter(cert_no__in=keys).values_list("cert_no", "id"))
-        for e in entries:
-            e.staff_id = ids[e.key]
+    for e in entries:
+        e.ref = ids[e.key]
 
 
 async def reveal_draws(*, campaign_code: str, public_entropy: str, actor: str,

@@ -30,7 +30,7 @@ GRADE_STRATA = ("A", "B", "C", "ungraded")
 BLACKLIST = "blacklist"
 EMPLOYER_STRATA = (*GRADE_STRATA, BLACKLIST)
 INSPECTOR_STRATUM = "inspectors"
-_GRADE_TO_STRATUM = {"A": "A", "B": "B", "C": "C", "none": "ungraded"}
+_STRATUM_TO_GRADE = {"A": "A", "B": "B", "C": "C", "ungraded": "none"}
 
 # R11/R12 defaults: high-integrity employers are drawn less and less often, low-grade ones more
 # (重点检查); blacklisted employers are all drawn and exempt from the frequency limits (R12, R23).
@@ -163,10 +163,10 @@ class Sample:
 
 
 def sort_keys(keys: list[str]) -> list[str]:
-    # DESIGN.md: ascending by UTF-8 bytes. For ASCII keys (every USCC) str order is byte order.
-    if all(k.isascii() for k in keys):
-        return sorted(keys)
-    return sorted(keys, key=lambda k: k.encode("utf-8"))
+    # DESIGN.md: ascending by UTF-8 bytes, which is code-point order, i.e. Python's str order
+    # (not UTF-16 order). The database usually hands them over sorted already: timsort then
+    # only confirms it, in one linear pass.
+    return sorted(keys)
 
 
 class _Sql:
@@ -186,13 +186,27 @@ class _Sql:
         return list(rows)
 
 
-async def _blacklisted(on: dt.date) -> set[str]:
-    q = _Sql()
-    rows = await q.rows(
-        "SELECT e.uscc FROM blacklist_entry b JOIN employer e ON e.id = b.employer_id "  # noqa: S608
-        f"WHERE b.status = {q.p(BlacklistStatus.IN_FORCE.value)} "
-        f"AND (b.term_end IS NULL OR b.term_end >= {q.p(on)})")
-    return {r[0] for r in rows}
+def _scope(q: _Sql, rules: Rules, stratum: str, on: dt.date) -> list[str]:
+    """WHERE terms of one stratum: active, the campaign's filters, the grade or the blacklist."""
+    where = [f"e.status = {q.p(EmployerStatus.ACTIVE.value)}"]
+    if rules.townships:
+        where.append(f"e.township IN ({', '.join(q.p(t) for t in rules.townships)})")
+    if rules.industries:
+        where.append(f"e.industry IN ({', '.join(q.p(t) for t in rules.industries)})")
+    if rules.headcount_min is not None:
+        where.append(f"e.headcount >= {q.p(rules.headcount_min)}")
+    if rules.headcount_max is not None:
+        where.append(f"e.headcount <= {q.p(rules.headcount_max)}")
+    # A blacklist entry in force on the first field day puts the employer in the blacklist
+    # stratum whatever its grade (R12, R23), and takes it out of its grade's stratum.
+    listed = ("EXISTS (SELECT 1 FROM blacklist_entry b WHERE b.employer_id = e.id "  # noqa: S608
+              f"AND b.status = {q.p(BlacklistStatus.IN_FORCE.value)} "
+              f"AND (b.term_end IS NULL OR b.term_end >= {q.p(on)}))")
+    if stratum == BLACKLIST:
+        where.append(listed)
+    else:
+        where += [f"NOT {listed}", f"e.grade = {q.p(_STRATUM_TO_GRADE[stratum])}"]
+    return where
 
 
 async def _inspections_in_year(year: int) -> dict[str, int]:
@@ -205,47 +219,52 @@ async def _inspections_in_year(year: int) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
+async def _stratum(campaign: Campaign, rules: Rules, stratum: str, yearly: dict[str, int]
+                   ) -> tuple[list[str], list[dict[str, Any]]]:
+    start = campaign.field_start
+    days = rules.min_interval_days.get(stratum, 0)
+    cutoff = start - dt.timedelta(days=days)
+    # One indexed pass per stratum, only the key column: the roster may hold a million rows.
+    # Only placeholders are interpolated into the SQL (values go as parameters), hence the noqa.
+    q = _Sql()
+    where = _scope(q, rules, stratum, start)
+    if days > 0:
+        where.append(f"(e.last_inspected_on IS NULL OR e.last_inspected_on <= {q.p(cutoff)})")
+    rows = await q.rows(f"SELECT e.uscc FROM employer e WHERE {' AND '.join(where)} "  # noqa: S608
+                        "ORDER BY e.uscc")
+    keys = [r[0] for r in rows]
+    exclusions: list[dict[str, Any]] = []
+    if days > 0:
+        q = _Sql()
+        where = [*_scope(q, rules, stratum, start), f"e.last_inspected_on > {q.p(cutoff)}"]
+        for uscc, last in await q.rows(
+                "SELECT e.uscc, CAST(e.last_inspected_on AS TEXT) FROM employer e "  # noqa: S608
+                f"WHERE {' AND '.join(where)} ORDER BY e.uscc"):
+            exclusions.append({"key": uscc, "stratum": stratum, "reason": "recent_inspection",
+                               "detail": f"上次检查 {last[:10]}，最短间隔 {days} 天"})
+    limit = rules.max_per_year.get(stratum)
+    at_limit = {u: n for u, n in yearly.items() if limit is not None and n >= limit}
+    if at_limit:
+        kept = []
+        for uscc in keys:
+            if uscc in at_limit:
+                exclusions.append({"key": uscc, "stratum": stratum, "reason": "yearly_limit",
+                                   "detail": f"{start.year} 年已检查 {at_limit[uscc]} 次，"
+                                             f"上限 {limit} 次"})
+            else:
+                kept.append(uscc)
+        keys = kept
+    return sort_keys(keys), exclusions
+
+
 async def sample_employers(campaign: Campaign, rules: Rules) -> Sample:
     """Freeze the employer strata of a campaign: R11 ratio and frequency, R12 grades, R23."""
-    q = _Sql()
-    where = [f"status = {q.p(EmployerStatus.ACTIVE.value)}"]
-    if rules.townships:
-        where.append(f"township IN ({', '.join(q.p(t) for t in rules.townships)})")
-    if rules.industries:
-        where.append(f"industry IN ({', '.join(q.p(t) for t in rules.industries)})")
-    if rules.headcount_min is not None:
-        where.append(f"headcount >= {q.p(rules.headcount_min)}")
-    if rules.headcount_max is not None:
-        where.append(f"headcount <= {q.p(rules.headcount_max)}")
-    # The date as ISO text on both backends, so it compares with ISO cut-off strings.
-    # Only placeholders are interpolated (values go as parameters), hence the noqa.
-    rows = await q.rows("SELECT uscc, grade, CAST(last_inspected_on AS TEXT) FROM employer "  # noqa: S608
-                        f"WHERE {' AND '.join(where)}")
-    blacklisted = await _blacklisted(campaign.field_start)
     yearly = await _inspections_in_year(campaign.field_start.year)
-    cutoff = {s: (campaign.field_start - dt.timedelta(days=d)).isoformat()
-              for s, d in rules.min_interval_days.items() if d > 0}
-    buckets: dict[str, list[str]] = {s: [] for s in rules.strata}
+    candidates: dict[str, list[str]] = {}
     exclusions: list[dict[str, Any]] = []
-    for uscc, grade, last in rows:
-        stratum = BLACKLIST if uscc in blacklisted else _GRADE_TO_STRATUM.get(grade, "ungraded")
-        bucket = buckets.get(stratum)
-        if bucket is None:  # a stratum this campaign does not sample
-            continue
-        if last is not None and stratum in cutoff and last[:10] > cutoff[stratum]:
-            exclusions.append({"key": uscc, "stratum": stratum, "reason": "recent_inspection",
-                               "detail": f"上次检查 {last[:10]}，最短间隔 "
-                                         f"{rules.min_interval_days[stratum]} 天"})
-            continue
-        limit = rules.max_per_year.get(stratum)
-        done = yearly.get(uscc, 0) if yearly else 0
-        if limit is not None and done >= limit:
-            exclusions.append({"key": uscc, "stratum": stratum, "reason": "yearly_limit",
-                               "detail": f"{campaign.field_start.year} 年已检查 {done} 次，"
-                                         f"上限 {limit} 次"})
-            continue
-        bucket.append(uscc)
-    candidates = {s: sort_keys(keys) for s, keys in buckets.items()}
+    for stratum in rules.strata:
+        candidates[stratum], excluded = await _stratum(campaign, rules, stratum, yearly)
+        exclusions += excluded
     counts = {s: rules.count_for(s, len(keys)) for s, keys in candidates.items()}
     exclusions.sort(key=lambda e: (e["stratum"], e["key"]))
     return Sample(candidates, counts, exclusions)
