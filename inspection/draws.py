@@ -137,16 +137,16 @@ async def _locked_draw(campaign: Campaign, kind: DrawKind) -> Draw:
 def order_stratum(*, campaign_code: str, stratum: DrawStratum, public_entropy: str,
                   secret: str, kind: DrawKind) -> list[tuple[str, str]]:
     """DESIGN.md steps 4–5: (key, rank) in draw order; employers only the first `count`."""
-    keys = stratum.candidates.split("\n") if stratum.candidates else []
     seed = v1.compute_seed(campaign_code, stratum.stratum, stratum.roster_hash,
                            public_entropy, secret)
-    # v1.rank inlined for a million keys. Rank (fixed 64 hex) followed by the key sorts exactly
-    # as (rank, key's UTF-8 bytes), because str order is code-point order = UTF-8 byte order.
+    # v1.rank inlined for a million keys: one encode of the whole roster, raw digests. The raw
+    # digest orders exactly as its hex, so digest + key bytes sorts as v1's (rank, key bytes).
+    keys = stratum.candidates.encode("utf-8").split(b"\n") if stratum.candidates else []
     sha = hashlib.sha256
-    ranked = [sha(seed + k.encode("utf-8")).hexdigest() + k for k in keys]
+    ranked = [sha(seed + k).digest() + k for k in keys]
     employers = kind == DrawKind.EMPLOYERS
     top = heapq.nsmallest(stratum.count, ranked) if employers else sorted(ranked)
-    out = [(rk[64:], rk[:64]) for rk in top]
+    out = [(rk[32:].decode("utf-8"), rk[:32].hex()) for rk in top]
     # The published verifier's own functions must agree on what is kept (one algorithm).
     assert all(v1.rank(seed, k) == r for k, r in out[:50])
     return out

@@ -19,19 +19,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise import connections
-
+from inspection import roster_scan
 from inspection.errors import Problem, ValidationFailed
 from models.campaigns import Campaign
-from models.enums import BlacklistStatus, EmployerStatus, StaffStatus
+from models.enums import StaffStatus
 from models.org import Staff
 
 GRADE_STRATA = ("A", "B", "C", "ungraded")
-BLACKLIST = "blacklist"
+BLACKLIST = roster_scan.BLACKLIST
 EMPLOYER_STRATA = (*GRADE_STRATA, BLACKLIST)
 INSPECTOR_STRATUM = "inspectors"
-_STRATUM_TO_GRADE = {"A": "A", "B": "B", "C": "C", "ungraded": "none"}
-
 # R11/R12 defaults: high-integrity employers are drawn less and less often, low-grade ones more
 # (重点检查); blacklisted employers are all drawn and exempt from the frequency limits (R12, R23).
 DEFAULT_STRATA: dict[str, dict[str, Any]] = {
@@ -169,49 +166,9 @@ def sort_keys(keys: list[str]) -> list[str]:
     return sorted(keys)
 
 
-class _Sql:
-    """Placeholders differ: asyncpg numbers them, sqlite uses `?`."""
-
-    def __init__(self) -> None:
-        self.conn = connections.get("default")
-        self.pg = self.conn.capabilities.dialect == "postgres"
-        self.params: list[Any] = []
-
-    def p(self, value: Any) -> str:
-        self.params.append(value)
-        return f"${len(self.params)}" if self.pg else "?"
-
-    async def rows(self, sql: str) -> list[Any]:
-        _, rows = await self.conn.execute_query(sql, self.params)
-        return list(rows)
-
-
-def _scope(q: _Sql, rules: Rules, stratum: str, on: dt.date) -> list[str]:
-    """WHERE terms of one stratum: active, the campaign's filters, the grade or the blacklist."""
-    where = [f"e.status = {q.p(EmployerStatus.ACTIVE.value)}"]
-    if rules.townships:
-        where.append(f"e.township IN ({', '.join(q.p(t) for t in rules.townships)})")
-    if rules.industries:
-        where.append(f"e.industry IN ({', '.join(q.p(t) for t in rules.industries)})")
-    if rules.headcount_min is not None:
-        where.append(f"e.headcount >= {q.p(rules.headcount_min)}")
-    if rules.headcount_max is not None:
-        where.append(f"e.headcount <= {q.p(rules.headcount_max)}")
-    # A blacklist entry in force on the first field day puts the employer in the blacklist
-    # stratum whatever its grade (R12, R23), and takes it out of its grade's stratum.
-    listed = ("EXISTS (SELECT 1 FROM blacklist_entry b WHERE b.employer_id = e.id "  # noqa: S608
-              f"AND b.status = {q.p(BlacklistStatus.IN_FORCE.value)} "
-              f"AND (b.term_end IS NULL OR b.term_end >= {q.p(on)}))")
-    if stratum == BLACKLIST:
-        where.append(listed)
-    else:
-        where += [f"NOT {listed}", f"e.grade = {q.p(_STRATUM_TO_GRADE[stratum])}"]
-    return where
-
-
 async def _inspections_in_year(year: int) -> dict[str, int]:
     # A merged visit (R20) is one inspection row, so it counts once however many campaigns share it.
-    q = _Sql()
+    q = roster_scan.Sql()
     rows = await q.rows(
         "SELECT e.uscc, COUNT(*) FROM inspection i JOIN employer e ON e.id = i.employer_id "  # noqa: S608
         f"WHERE i.window_start >= {q.p(dt.date(year, 1, 1))} "
@@ -219,52 +176,29 @@ async def _inspections_in_year(year: int) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
-async def _stratum(campaign: Campaign, rules: Rules, stratum: str, yearly: dict[str, int]
-                   ) -> tuple[list[str], list[dict[str, Any]]]:
-    start = campaign.field_start
-    days = rules.min_interval_days.get(stratum, 0)
-    cutoff = start - dt.timedelta(days=days)
-    # One indexed pass per stratum, only the key column: the roster may hold a million rows.
-    # Only placeholders are interpolated into the SQL (values go as parameters), hence the noqa.
-    q = _Sql()
-    where = _scope(q, rules, stratum, start)
-    if days > 0:
-        where.append(f"(e.last_inspected_on IS NULL OR e.last_inspected_on <= {q.p(cutoff)})")
-    rows = await q.rows(f"SELECT e.uscc FROM employer e WHERE {' AND '.join(where)} "  # noqa: S608
-                        "ORDER BY e.uscc")
-    keys = [r[0] for r in rows]
-    exclusions: list[dict[str, Any]] = []
-    if days > 0:
-        q = _Sql()
-        where = [*_scope(q, rules, stratum, start), f"e.last_inspected_on > {q.p(cutoff)}"]
-        for uscc, last in await q.rows(
-                "SELECT e.uscc, CAST(e.last_inspected_on AS TEXT) FROM employer e "  # noqa: S608
-                f"WHERE {' AND '.join(where)} ORDER BY e.uscc"):
-            exclusions.append({"key": uscc, "stratum": stratum, "reason": "recent_inspection",
-                               "detail": f"上次检查 {last[:10]}，最短间隔 {days} 天"})
-    limit = rules.max_per_year.get(stratum)
-    at_limit = {u: n for u, n in yearly.items() if limit is not None and n >= limit}
-    if at_limit:
-        kept = []
-        for uscc in keys:
-            if uscc in at_limit:
-                exclusions.append({"key": uscc, "stratum": stratum, "reason": "yearly_limit",
-                                   "detail": f"{start.year} 年已检查 {at_limit[uscc]} 次，"
-                                             f"上限 {limit} 次"})
-            else:
-                kept.append(uscc)
-        keys = kept
-    return sort_keys(keys), exclusions
-
-
 async def sample_employers(campaign: Campaign, rules: Rules) -> Sample:
     """Freeze the employer strata of a campaign: R11 ratio and frequency, R12 grades, R23."""
-    yearly = await _inspections_in_year(campaign.field_start.year)
+    start = campaign.field_start
+    days = {s: rules.min_interval_days.get(s, 0) for s in rules.strata}
+    # Excluded if inspected fewer than `days` before the first field day (the visit's earliest).
+    cutoffs = {s: start - dt.timedelta(days=d) for s, d in days.items() if d > 0}
+    found = await roster_scan.scan(scope=rules, on=start, strata=list(rules.strata),
+                                   cutoffs=cutoffs)
+    exclusions: list[dict[str, Any]] = [
+        {"key": key, "stratum": stratum, "reason": "recent_inspection",
+         "detail": f"上次检查 {last}，最短间隔 {days[stratum]} 天"}
+        for key, stratum, last in found.recent]
+    yearly = await _inspections_in_year(start.year)
     candidates: dict[str, list[str]] = {}
-    exclusions: list[dict[str, Any]] = []
-    for stratum in rules.strata:
-        candidates[stratum], excluded = await _stratum(campaign, rules, stratum, yearly)
-        exclusions += excluded
+    for stratum, keys in found.keys.items():
+        limit = rules.max_per_year.get(stratum)
+        at_limit = {u: n for u, n in yearly.items() if limit is not None and n >= limit}
+        if at_limit:
+            exclusions += [{"key": u, "stratum": stratum, "reason": "yearly_limit",
+                            "detail": f"{start.year} 年已检查 {at_limit[u]} 次，上限 {limit} 次"}
+                           for u in keys if u in at_limit]
+            keys = [u for u in keys if u not in at_limit]
+        candidates[stratum] = sort_keys(keys)
     counts = {s: rules.count_for(s, len(keys)) for s, keys in candidates.items()}
     exclusions.sort(key=lambda e: (e["stratum"], e["key"]))
     return Sample(candidates, counts, exclusions)

@@ -1,0 +1,109 @@
+"""One pass over the employer roster that sorts employers into strata (R12, R23) and applies the
+minimum interval (R11), in SQL, so that a million-row roster never becomes a million Python rows.
+
+On PostgreSQL each stratum comes back as a single newline-joined string, ordered by the keys'
+bytes (COLLATE "C"): exactly the text the roster hash and `DrawStratum.candidates` need. SQLite
+(small, embedded rosters) returns rows, ordered by its default binary collation.
+Only placeholders are interpolated into the SQL; values travel as parameters (hence the noqa).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tortoise import connections
+
+from models.enums import BlacklistStatus, EmployerStatus
+
+BLACKLIST = "blacklist"
+_GRADES = {"A": "A", "B": "B", "C": "C", "none": "ungraded"}
+
+
+class Scope(Protocol):
+    townships: list[str]
+    industries: list[str]
+    headcount_min: int | None
+    headcount_max: int | None
+
+
+class Sql:
+    """Placeholders differ: asyncpg numbers them, sqlite uses `?`."""
+
+    def __init__(self) -> None:
+        self.conn = connections.get("default")
+        self.pg = self.conn.capabilities.dialect == "postgres"
+        self.params: list[Any] = []
+
+    def p(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}" if self.pg else "?"
+
+    def date(self, value: dt.date) -> str:
+        # asyncpg needs the type inside CASE; SQLite stores ISO text and must compare text.
+        return f"CAST({self.p(value)} AS DATE)" if self.pg else self.p(value)
+
+    async def rows(self, sql: str) -> list[Any]:
+        _, rows = await self.conn.execute_query(sql, self.params)
+        return list(rows)
+
+
+def _classified(q: Sql, scope: Scope, on: dt.date, cutoffs: dict[str, dt.date]) -> str:
+    # SQLite binds `?` in textual order, so parameters are added in the order they appear.
+    cut = " ".join(f"WHEN {q.p(s)} THEN {q.date(d)}" for s, d in cutoffs.items())
+    no_cut = "CAST(NULL AS DATE)" if q.pg else "NULL"
+    cut_expr = f"CASE c.stratum {cut} END" if cutoffs else no_cut
+    # IN (subquery) rather than a correlated EXISTS: the planner hashes the few listed ids once.
+    listed = ("e.id IN (SELECT b.employer_id FROM blacklist_entry b "  # noqa: S608
+              f"WHERE b.status = {q.p(BlacklistStatus.IN_FORCE.value)} "
+              f"AND (b.term_end IS NULL OR b.term_end >= {q.p(on)}))")
+    grade = " ".join(f"WHEN e.grade = {q.p(g)} THEN {q.p(s)}" for g, s in _GRADES.items())
+    where = [f"e.status = {q.p(EmployerStatus.ACTIVE.value)}"]
+    if scope.townships:
+        where.append(f"e.township IN ({', '.join(q.p(t) for t in scope.townships)})")
+    if scope.industries:
+        where.append(f"e.industry IN ({', '.join(q.p(t) for t in scope.industries)})")
+    if scope.headcount_min is not None:
+        where.append(f"e.headcount >= {q.p(scope.headcount_min)}")
+    if scope.headcount_max is not None:
+        where.append(f"e.headcount <= {q.p(scope.headcount_max)}")
+    return (f"SELECT c.uscc, c.stratum, c.last, {cut_expr} AS cut FROM ("  # noqa: S608
+            f"SELECT e.uscc AS uscc, CASE WHEN {listed} THEN '{BLACKLIST}' {grade} END AS stratum, "
+            f"e.last_inspected_on AS last FROM employer e WHERE {' AND '.join(where)}) c")
+
+
+@dataclass
+class Scan:
+    keys: dict[str, list[str]]  # eligible keys per stratum, ascending by UTF-8 bytes
+    recent: list[tuple[str, str, str]]  # (key, stratum, last inspected ISO date) excluded
+
+
+async def scan(*, scope: Scope, on: dt.date, strata: list[str],
+               cutoffs: dict[str, dt.date]) -> Scan:
+    """Eligible employer keys of each stratum, and those excluded for a recent inspection."""
+    q = Sql()
+    inner = _classified(q, scope, on, cutoffs)
+    wanted = f"s.stratum IN ({', '.join(q.p(s) for s in strata)})"
+    fresh = "(s.last IS NULL OR s.cut IS NULL OR s.last <= s.cut)"
+    keys: dict[str, list[str]] = {s: [] for s in strata}
+    if q.pg:
+        rows = await q.rows(
+            "SELECT s.stratum, string_agg(s.uscc, E'\\n' ORDER BY s.uscc COLLATE \"C\") "  # noqa: S608
+            f"FROM ({inner}) s WHERE {wanted} AND {fresh} GROUP BY s.stratum")
+        for name, text in rows:
+            keys[name] = text.split("\n") if text else []
+    else:
+        for name, uscc in await q.rows(f"SELECT s.stratum, s.uscc FROM ({inner}) s "  # noqa: S608
+                                       f"WHERE {wanted} AND {fresh} ORDER BY s.uscc"):
+            keys[name].append(uscc)
+    recent: list[tuple[str, str, str]] = []
+    if cutoffs:
+        q = Sql()
+        inner = _classified(q, scope, on, cutoffs)
+        wanted = f"s.stratum IN ({', '.join(q.p(s) for s in strata)})"
+        rows = await q.rows(
+            "SELECT s.uscc, s.stratum, CAST(s.last AS TEXT) FROM "  # noqa: S608
+            f"({inner}) s WHERE {wanted} AND s.last > s.cut ORDER BY s.stratum, s.uscc")
+        recent = [(u, s, str(last)[:10]) for u, s, last in rows]
+    return Scan(keys, recent)
