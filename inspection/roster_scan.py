@@ -85,25 +85,30 @@ async def scan(*, scope: Scope, on: dt.date, strata: list[str],
     q = Sql()
     inner = _classified(q, scope, on, cutoffs)
     wanted = f"s.stratum IN ({', '.join(q.p(s) for s in strata)})"
-    fresh = "(s.last IS NULL OR s.cut IS NULL OR s.last <= s.cut)"
+    recent_expr = "(s.last IS NOT NULL AND s.cut IS NOT NULL AND s.last > s.cut)"
     keys: dict[str, list[str]] = {s: [] for s in strata}
-    if q.pg:
-        rows = await q.rows(
-            "SELECT s.stratum, string_agg(s.uscc, E'\\n' ORDER BY s.uscc COLLATE \"C\") "  # noqa: S608
-            f"FROM ({inner}) s WHERE {wanted} AND {fresh} GROUP BY s.stratum")
-        for name, text in rows:
-            keys[name] = text.split("\n") if text else []
-    else:
-        for name, uscc in await q.rows(f"SELECT s.stratum, s.uscc FROM ({inner}) s "  # noqa: S608
-                                       f"WHERE {wanted} AND {fresh} ORDER BY s.uscc"):
-            keys[name].append(uscc)
     recent: list[tuple[str, str, str]] = []
-    if cutoffs:
-        q = Sql()
-        inner = _classified(q, scope, on, cutoffs)
-        wanted = f"s.stratum IN ({', '.join(q.p(s) for s in strata)})"
+    if q.pg:
+        # One scan, one sort (in memory: a roster of a million keys is ~40 MB to sort), one
+        # string per (stratum, recent); recently inspected lines carry their date after a space.
+        await q.conn.execute_script("SET LOCAL work_mem = '256MB'")
         rows = await q.rows(
-            "SELECT s.uscc, s.stratum, CAST(s.last AS TEXT) FROM "  # noqa: S608
-            f"({inner}) s WHERE {wanted} AND s.last > s.cut ORDER BY s.stratum, s.uscc")
-        recent = [(u, s, str(last)[:10]) for u, s, last in rows]
+            f"SELECT s.stratum, {recent_expr} AS recent, string_agg(CASE WHEN {recent_expr} "  # noqa: S608
+            "THEN s.uscc || ' ' || CAST(s.last AS TEXT) ELSE s.uscc END, E'\n' "
+            f"ORDER BY s.uscc COLLATE \"C\") FROM ({inner}) s WHERE {wanted} GROUP BY 1, 2")
+        for name, is_recent, text in rows:
+            lines = text.split("\n") if text else []
+            if is_recent:
+                recent += [(key, name, last) for key, last in (ln.rsplit(" ", 1) for ln in lines)]
+            else:
+                keys[name] = lines
+        recent.sort(key=lambda r: (r[1], r[0]))
+        return Scan(keys, recent)
+    for name, uscc, last, is_recent in await q.rows(
+            f"SELECT s.stratum, s.uscc, CAST(s.last AS TEXT), {recent_expr} "  # noqa: S608
+            f"FROM ({inner}) s WHERE {wanted} ORDER BY s.uscc"):
+        if is_recent:
+            recent.append((uscc, name, str(last)[:10]))
+        else:
+            keys[name].append(uscc)
     return Scan(keys, recent)
