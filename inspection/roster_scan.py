@@ -1,9 +1,9 @@
 """One pass over the employer roster that sorts employers into strata (R12, R23) and applies the
 minimum interval (R11), in SQL, so that a million-row roster never becomes a million Python rows.
 
-On PostgreSQL each stratum comes back as a single newline-joined string, ordered by the keys'
-bytes (COLLATE "C"): exactly the text the roster hash and `DrawStratum.candidates` need. SQLite
-(small, embedded rosters) returns rows, ordered by its default binary collation.
+On PostgreSQL each stratum comes back as a single newline-joined string (cheap to transfer and
+split); SQLite (small, embedded rosters) returns rows. Either way the caller sorts the keys by
+their UTF-8 bytes (`sampling.sort_keys`).
 Only placeholders are interpolated into the SQL; values travel as parameters (hence the noqa).
 """
 
@@ -75,7 +75,7 @@ def _classified(q: Sql, scope: Scope, on: dt.date, cutoffs: dict[str, dt.date]) 
 
 @dataclass
 class Scan:
-    keys: dict[str, list[str]]  # eligible keys per stratum, ascending by UTF-8 bytes
+    keys: dict[str, list[str]]  # eligible keys per stratum, in no particular order
     recent: list[tuple[str, str, str]]  # (key, stratum, last inspected ISO date) excluded
 
 
@@ -89,13 +89,13 @@ async def scan(*, scope: Scope, on: dt.date, strata: list[str],
     keys: dict[str, list[str]] = {s: [] for s in strata}
     recent: list[tuple[str, str, str]] = []
     if q.pg:
-        # One scan, one sort (in memory: a roster of a million keys is ~40 MB to sort), one
-        # string per (stratum, recent); recently inspected lines carry their date after a space.
-        await q.conn.execute_script("SET LOCAL work_mem = '256MB'")
+        # One scan and a hash aggregate: one string per (stratum, recent), recently inspected
+        # lines carrying their date after a space. Sorting is left to Python: PostgreSQL's
+        # ordered string_agg over a million keys costs several times the scan itself.
         rows = await q.rows(
             f"SELECT s.stratum, {recent_expr} AS recent, string_agg(CASE WHEN {recent_expr} "  # noqa: S608
-            "THEN s.uscc || ' ' || CAST(s.last AS TEXT) ELSE s.uscc END, E'\n' "
-            f"ORDER BY s.uscc COLLATE \"C\") FROM ({inner}) s WHERE {wanted} GROUP BY 1, 2")
+            "THEN s.uscc || ' ' || CAST(s.last AS TEXT) ELSE s.uscc END, E'\\n') "
+            f"FROM ({inner}) s WHERE {wanted} GROUP BY 1, 2")
         for name, is_recent, text in rows:
             lines = text.split("\n") if text else []
             if is_recent:

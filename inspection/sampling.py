@@ -161,8 +161,7 @@ class Sample:
 
 def sort_keys(keys: list[str]) -> list[str]:
     # DESIGN.md: ascending by UTF-8 bytes, which is code-point order, i.e. Python's str order
-    # (not UTF-16 order). The database usually hands them over sorted already: timsort then
-    # only confirms it, in one linear pass.
+    # (not UTF-16 order, and not a database collation's order).
     return sorted(keys)
 
 
