@@ -87,13 +87,15 @@ async def record(draw: Draw, *, full: bool, show_candidates: bool = True) -> dic
     return out
 
 
-async def public_record(draw_id: int, *, now: dt.datetime) -> dict[str, Any]:
-    """What `/public/draws/{id}.json` serves."""
+async def public_record(draw_id: int, *, now: dt.datetime, with_candidates: bool = True
+                        ) -> dict[str, Any]:
+    """What `/public/draws/{id}.json` serves (the HTML page leaves the candidates out)."""
     pub = await _publication(draw_id)
     draw = await Draw.get(id=draw_id)
     campaign = await draw.campaign
     full = is_open(draw, pub, now)
-    out = await record(draw, full=full, show_candidates=full or not campaign.confidential)
+    shown = with_candidates and (full or not campaign.confidential)
+    out = await record(draw, full=full, show_candidates=shown)
     if not full and draw.status != DrawStatus.COMMITTED:
         out["visible_from"] = _iso(pub.visible_from)
         out["note"] = "保密抽查：抽取结果自检查开始之日起公示（R14）"
@@ -107,13 +109,17 @@ async def public_list(*, now: dt.datetime, limit: int = 50, offset: int = 0
                                     withdrawn_at=None, published_at__not_isnull=True) \
         .order_by("-id").offset(offset).limit(limit)
     draws = {d.id: d for d in await Draw.filter(id__in=[p.object_id for p in pubs])
-             .prefetch_related("campaign", "strata")}
+             .prefetch_related("campaign")}
+    # Sizes only: a stratum's candidate text may be megabytes.
+    sizes: dict[int, list[dict[str, Any]]] = {}
+    for row in await DrawStratum.filter(draw_id__in=list(draws)).order_by("id").values(
+            "draw_id", "stratum", "count", "candidate_count"):
+        sizes.setdefault(row.pop("draw_id"), []).append(row)
     rows = []
     for pub in pubs:
         draw = draws.get(pub.object_id)
         if draw is None:
             continue
-        strata = sorted(draw.strata, key=lambda s: s.id)  # type: ignore[attr-defined]
         full = is_open(draw, pub, now)
         rows.append({
             "draw_id": draw.id, "title": pub.title, "campaign_code": draw.campaign.code,
@@ -123,7 +129,6 @@ async def public_list(*, now: dt.datetime, limit: int = 50, offset: int = 0
             "commitment": draw.commitment, "committed_at": _iso(draw.committed_at),
             "revealed_at": _iso(draw.revealed_at) if full else None,
             "visible_from": _iso(pub.visible_from),
-            "strata": [{"stratum": s.stratum, "count": s.count,
-                        "candidate_count": s.candidate_count} for s in strata],
+            "strata": sizes.get(draw.id, []),
         })
     return rows

@@ -97,7 +97,7 @@ async def commit_draw(*, campaign_code: str, kind: DrawKind | str, actor: str,
     await DrawStratum.bulk_create(strata)
     await Publication.create(
         kind=PublicationKind.DRAW, object_type="draw", object_id=draw.id,
-        title=f"{campaign.code} {campaign.title}（{KIND_LABELS[kind]}抽取）",
+        title=f"{campaign.code} {campaign.title}"[:190] + f"（{KIND_LABELS[kind]}抽取）",
         section_id=campaign.section_id, published_at=now,  # type: ignore[attr-defined]
     )
     await audit.record(actor=actor, action="draw.commit", obj=draw, after={

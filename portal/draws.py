@@ -67,8 +67,9 @@ async def list_html(request: web.Request) -> web.Response:
     return page("随机抽取公示", body)
 
 
-async def _record(request: web.Request) -> dict[str, Any]:
-    return await draw_records.public_record(int(request.match_info["id"]), now=clock.now())
+async def _record(request: web.Request, *, with_candidates: bool = True) -> dict[str, Any]:
+    return await draw_records.public_record(int(request.match_info["id"]), now=clock.now(),
+                                            with_candidates=with_candidates)
 
 
 async def record_json(request: web.Request) -> web.Response:
@@ -88,7 +89,7 @@ async def _names(draw_id: int, kind: str) -> dict[str, str]:
 
 async def record_html(request: web.Request) -> web.Response:
     try:
-        r = await _record(request)
+        r = await _record(request, with_candidates=False)
     except NotFound as exc:
         return page("未找到", f"<h1>未找到</h1><p>{escape(exc.message)}</p>", status=404)
     kind = KIND_LABELS[r["kind"]]

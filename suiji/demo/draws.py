@@ -10,7 +10,7 @@ import datetime as dt
 
 from inspection import campaigns, clock, draws
 from models.campaigns import Campaign
-from models.enums import ItemVersionStatus, SectionKind
+from models.enums import ItemVersionStatus, SectionKind, StaffStatus
 from models.items import ItemVersion
 from models.org import Section, Staff
 
@@ -28,8 +28,8 @@ async def _campaign(code: str, title: str, start: dt.date, *, purpose: str) -> C
                or await Section.all().order_by("id").first())
     leader = await Staff.filter(is_leader=True).order_by("id").first()
     items = await ItemVersion.filter(status=ItemVersionStatus.PUBLISHED).order_by("id").limit(3)
-    inspectors = await Staff.filter(is_inspector=True, cert_valid_until__gte=start
-                                    + dt.timedelta(days=30)).count()
+    inspectors = await Staff.filter(is_inspector=True, status=StaffStatus.ACTIVE,
+                                    cert_valid_until__gte=start + dt.timedelta(days=30)).count()
     if section is None or leader is None or not items or inspectors < 2:
         raise RuntimeError("演示抽取需要先载入名录（科室、组长、执法检查人员、已公布的抽查事项）")
     await campaigns.create_campaign(

@@ -95,3 +95,23 @@ async def test_verifier_download_is_the_shipped_file(client):
     body = await resp.read()
     with open(v.__file__, "rb") as f:  # noqa: ASYNC230 - a test reading a small local file
         assert hashlib.sha256(body).digest() == hashlib.sha256(f.read()).digest()
+
+
+async def test_suiji_draw_verify_reads_the_published_url(client, settings, tmp_path):
+    import asyncio
+    import os
+    import sys
+
+    world = await make_world(employers=employers_spec(6, grade=Grade.B))
+    campaign = await _draw(world, "2026-FL-300", confidential=False, start=FUTURE)
+    draw = await Draw.get(campaign_id=campaign.id, kind="inspectors")
+    url = str(client.make_url(f"/public/draws/{draw.id}.json"))
+    env = dict(os.environ, SUIJI_ENV="test", SUIJI_DATA_DIR=str(tmp_path),
+               SUIJI_DATABASE_URL=settings.database_url)
+    # An asyncio subprocess, so the test server keeps answering while the verifier fetches.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "suiji", "draw", "verify", url, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 0, (out + err).decode()
+    assert "RESULT: OK" in out.decode()
