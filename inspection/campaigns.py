@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from inspection import audit, clock, sampling
+from inspection import audit, clock, sampling, visits
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from models.campaigns import AnnualPlan, Campaign, CampaignItem
 from models.enums import CampaignKind, CampaignState, ItemVersionStatus
@@ -232,6 +232,8 @@ async def transition(campaign: Campaign, to: CampaignState, *, actor: str,
         after["reason"] = reason
     await audit.record(actor=actor, action=f"campaign.{to.value}", obj=campaign,
                        before=before, after=after)
+    if to == S.CANCELLED:
+        await visits.withdraw_visits(campaign=campaign, actor=actor)
     return campaign
 
 

@@ -47,3 +47,25 @@ async def plan_visits(*, campaign: Campaign, draw: Draw, drawn: dict[int, str],
                "merged": sorted(f"{code}:{drawn[eid]}" for eid, (_, code) in merged.items())}
     await audit.record(actor=actor, action="inspections.plan", obj=draw, after=summary)
     return summary
+
+
+async def withdraw_visits(*, campaign: Campaign, actor: str) -> dict[str, Any]:
+    """A cancelled campaign (or a voided employer draw) takes back its planned visits: a visit
+    shared with another campaign (R20) only loses this campaign; one of its own is deleted.
+    Visits already under way are left alone — the campaign can no longer be cancelled then."""
+    planned = await Inspection.filter(campaigns=campaign.id, state=InspectionState.PLANNED) \
+        .prefetch_related("campaigns")
+    dropped, unlinked = [], []
+    for visit in planned:
+        if len(visit.campaigns) > 1:
+            await visit.campaigns.remove(campaign)
+            unlinked.append(visit.code)
+        else:
+            await visit.delete()
+            dropped.append(visit.code)
+    summary = {"campaign": campaign.code, "deleted": sorted(dropped),
+               "unlinked": sorted(unlinked)}
+    if dropped or unlinked:
+        await audit.record(actor=actor, action="inspections.withdraw", obj=campaign,
+                           after=summary)
+    return summary

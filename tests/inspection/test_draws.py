@@ -317,3 +317,30 @@ async def test_two_simultaneous_reveals_exactly_one_succeeds(is_postgres):
     count = (await DrawStratum.filter(draw_id=draw.id)).__len__()
     assert await DrawEntry.filter(draw_id=draw.id).count() > 0 and count > 0
     assert await AuditEvent.filter(action="draw.reveal").count() == 1
+
+
+async def test_voiding_a_revealed_employer_draw_withdraws_its_planned_visits():
+    world = await make_world(employers=employers_spec(2, grade=Grade.C))
+    rules = {"strata": {"C": {"all": True}}, "max_per_year": {"C": 4}}
+    first = await approved_campaign(world, code="2026-FL-030", rules=rules)
+    second = await approved_campaign(world, code="2026-FL-031", rules=rules)
+    for c in (first, second):
+        async with in_transaction():
+            await draws.commit_draws(campaign_code=c.code, actor="cli")
+    async with in_transaction():
+        await draws.reveal_draws(campaign_code=first.code, public_entropy="1", actor="cli")
+    # The second campaign reveals only its employer draw, so it stays approved.
+    async with in_transaction():
+        await draws.reveal_draw(campaign_code=second.code, kind="employers",
+                                public_entropy="2", actor="cli")
+    emp = next(iter(world.employers.values()))
+    assert len(await (await emp.inspections.all().first()).campaigns.all()) == 2
+    async with in_transaction():
+        await draws.void_draw(campaign_code=second.code, kind="employers",
+                              reason="候选名单导入有误", actor="cli")
+    visits = await emp.inspections.all().prefetch_related("campaigns")
+    assert len(visits) == 1 and [c.code for c in visits[0].campaigns] == ["2026-FL-030"]
+    async with in_transaction():
+        await draws.void_draw(campaign_code=first.code, kind="employers",
+                              reason="上级通知暂停", actor="cli")
+    assert not await emp.inspections.all().exists()
