@@ -7,6 +7,7 @@ mobile-first HTML with no external resources; every value is escaped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html import escape
 from typing import Any
@@ -16,10 +17,18 @@ from aiohttp import web
 from inspection import clock, draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
+from notifications.runtime import RUNTIME
 from portal.draw_frame import page, problem
 
 PER_PAGE = 50
 KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
+
+
+def _local(iso: str | None) -> str:
+    # Records keep UTC ISO timestamps; people read Beijing time.
+    if not iso:
+        return ""
+    return dt.datetime.fromisoformat(iso).astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M:%S（北京时间）")
 
 
 def _page_no(request: web.Request) -> int:
@@ -93,17 +102,19 @@ async def record_html(request: web.Request) -> web.Response:
     except NotFound as exc:
         return page("未找到", f"<h1>未找到</h1><p>{escape(exc.message)}</p>", status=404)
     kind = KIND_LABELS[r["kind"]]
+    base = request.app[RUNTIME].public_base_url.rstrip("/")
+    record_url = f"{base}/public/draws/{r['draw_id']}.json"
     facts = [("抽查任务", f"{r['campaign_code']} {r['campaign_title']}"), ("抽取对象", kind),
              ("状态", draw_records.STATUS_LABELS_BY_VALUE[r["status"]]),
              ("检查期间", " 至 ".join(r["field_window"])),
-             ("承诺 commitment", r["commitment"]), ("承诺时间", r["committed_at"])]
+             ("承诺 commitment", r["commitment"]), ("承诺时间", _local(r["committed_at"]))]
     if "public_entropy" in r:
         facts += [("公开随机数", r["public_entropy"]), ("秘密值 secret", r["secret"]),
-                  ("揭示时间", r["revealed_at"] or ""), ("见证人", r.get("witnesses") or "")]
+                  ("揭示时间", _local(r["revealed_at"])), ("见证人", r.get("witnesses") or "")]
     if r["status"] == "voided":
-        facts += [("作废时间", r.get("voided_at") or ""), ("作废理由", r.get("void_reason", ""))]
+        facts += [("作废时间", _local(r.get("voided_at"))), ("作废理由", r.get("void_reason", ""))]
     if "note" in r:
-        facts.append(("说明", f"{r['note']}；公示时间 {r.get('visible_from') or ''}"))
+        facts.append(("说明", f"{r['note']}；公示时间 {_local(r.get('visible_from'))}"))
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in facts)
     results = ""
     if any("drawn" in s for s in r["strata"]):
@@ -124,9 +135,10 @@ async def record_html(request: web.Request) -> web.Response:
     body = (f"<h1>{escape(r['campaign_code'])} {escape(kind)}抽取</h1><dl>{dl}</dl>"
             f"<h2>分层</h2>{_strata_table(r['strata'])}{results}{excluded}"
             f"<h2>自己核验</h2><p>下载<a href=\"/public/draws/{r['draw_id']}.json\">抽取记录</a>"
-            f"和<a href=\"/public/tools/verify_draw.py\">核验工具</a>，运行 "
-            f"<code>python3 verify_draw.py draw-{r['draw_id']}.json</code>。"
-            f"候选名单全文见抽取记录。</p><p><a href=\"/public/draws\">返回列表</a></p>")
+            f"（含候选名单全文）和<a href=\"/public/tools/verify_draw.py\">核验工具</a>，运行 "
+            f"<code>python3 verify_draw.py {escape(record_url)}</code>"
+            f"（或下载的记录文件名）。步骤详见《随机抽取及其核验方法》。</p>"
+            f"<p><a href=\"/public/draws\">返回列表</a></p>")
     return page(f"{r['campaign_code']} {kind}抽取", body)
 
 
