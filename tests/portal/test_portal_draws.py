@@ -50,8 +50,10 @@ async def test_record_json_recomputes_with_the_reference(client):
     listing = await (await client.get("/public/draws.json")).json()
     assert {d["draw_id"] for d in listing["draws"]} == {
         d.id for d in await Draw.filter(campaign_id=campaign.id)}
+    campaign.title = "<script>alert(1)</script>"
+    await campaign.save()
     html = await (await client.get(f"/public/draws/{draw.id}")).text()
-    assert "<script>" not in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)" in html
     assert record["secret"] in html
     listing_html = await (await client.get("/public/draws")).text()
     assert f"/public/draws/{draw.id}" in listing_html
