@@ -10,6 +10,7 @@ from bot import routes as bot_routes
 from miniprogram_api import credit_export
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
+from portal import draws as portal_draws
 from portal import notices as portal_notices
 from portal import window as portal_window
 from suiji import db, health
@@ -22,6 +23,7 @@ MAX_BODY = 20 * 1024 * 1024
 # Each adapter contributes routes and background contexts through one `setup(app)`.
 ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
     health.setup, bot_routes.setup, credit_export.setup, portal_notices.setup, portal_window.setup,
+    portal_draws.setup,
 ]
 
 

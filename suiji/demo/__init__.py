@@ -4,4 +4,4 @@ Each module named in PARTS has `async def load() -> None`, runs inside the demo'
 and must be idempotent (running the demo twice duplicates nothing).
 """
 
-PARTS: list[str] = ["rosters", "callup", "credit"]  # "credit" goes last, after the parts that load employers
+PARTS: list[str] = ["rosters", "credit", "draws", "callup"]

@@ -1,0 +1,156 @@
+"""The public window's draw pages (抽查公示窗口, R3, R10–R15).
+
+/public/draws(.json) lists draws; /public/draws/{id}(.json) is one record in DESIGN.md's format;
+/public/tools/verify_draw.py is the stdlib verifier anyone can run on it. Server-rendered,
+mobile-first HTML with no external resources; every value is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html import escape
+from typing import Any
+
+from aiohttp import web
+
+from inspection import clock, draw_records
+from inspection.errors import NotFound
+from models.draws import DrawEntry
+from notifications.runtime import RUNTIME
+from portal.draw_frame import page, problem
+
+PER_PAGE = 50
+KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
+
+
+def _local(iso: str | None) -> str:
+    # Records keep UTC ISO timestamps; people read Beijing time.
+    if not iso:
+        return ""
+    return dt.datetime.fromisoformat(iso).astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M:%S（北京时间）")
+
+
+def _page_no(request: web.Request) -> int:
+    try:
+        return max(1, min(10_000, int(request.query.get("page", "1"))))
+    except ValueError:
+        return 1
+
+
+async def list_json(request: web.Request) -> web.Response:
+    n = _page_no(request)
+    rows = await draw_records.public_list(now=clock.now(), limit=PER_PAGE,
+                                          offset=(n - 1) * PER_PAGE)
+    for row in rows:
+        row["record_url"] = f"/public/draws/{row['draw_id']}.json"
+    return web.json_response({"page": n, "draws": rows},
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def _strata_table(strata: list[dict[str, Any]]) -> str:
+    body = "".join(
+        f"<tr><td>{escape(s['stratum'])}</td><td>{s['candidate_count']}</td><td>{s['count']}</td>"
+        f"<td class=h>{escape(s.get('roster_hash', ''))}</td></tr>" for s in strata)
+    head = ("<tr><th>分层</th><th>候选数</th><th>抽取数</th><th>名单哈希 roster_hash</th></tr>"
+            if strata and "roster_hash" in strata[0] else
+            "<tr><th>分层</th><th>候选数</th><th>抽取数</th><th></th></tr>")
+    return f"<table>{head}{body}</table>"
+
+
+async def list_html(request: web.Request) -> web.Response:
+    n = _page_no(request)
+    rows = await draw_records.public_list(now=clock.now(), limit=PER_PAGE,
+                                          offset=(n - 1) * PER_PAGE)
+    items = "".join(
+        f"<li><a href=\"/public/draws/{r['draw_id']}\">{escape(r['title'])}</a>"
+        f"<br><small>{escape(r['status_label'])}"
+        f"{'（保密，检查开始后公示结果）' if r['confidential'] and not r['result_public'] else ''}"
+        f" · 承诺 <code>{escape(r['commitment'][:16])}…</code></small></li>" for r in rows)
+    more = (f"<p><a href=\"/public/draws?page={n + 1}\">下一页</a></p>"
+            if len(rows) == PER_PAGE else "")
+    body = (f"<h1>随机抽取公示</h1><p>每次抽取先公布承诺，再由见证人输入公开随机数后揭示；任何人可用"
+            f"<a href=\"/public/tools/verify_draw.py\">核验工具</a>重新计算（R10–R15）。</p>"
+            f"<ul class=list>{items or '<li>暂无抽取记录</li>'}</ul>{more}"
+            f"<p><a href=\"/public/draws.json?page={n}\">JSON</a></p>")
+    return page("随机抽取公示", body)
+
+
+async def _record(request: web.Request, *, with_candidates: bool = True) -> dict[str, Any]:
+    return await draw_records.public_record(int(request.match_info["id"]), now=clock.now(),
+                                            with_candidates=with_candidates)
+
+
+async def record_json(request: web.Request) -> web.Response:
+    try:
+        record = await _record(request)
+    except NotFound as exc:
+        return problem(exc)
+    name = f"draw-{record['draw_id']}-{record['campaign_code']}-{record['kind']}.json"
+    return web.json_response(record, dumps=lambda o: json.dumps(o, ensure_ascii=False),
+                             headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+async def _names(draw_id: int, kind: str) -> dict[str, str]:
+    rel = "employer__name" if kind == "employers" else "staff__name"
+    return dict(await DrawEntry.filter(draw_id=draw_id).values_list("key", rel))
+
+
+async def record_html(request: web.Request) -> web.Response:
+    try:
+        r = await _record(request, with_candidates=False)
+    except NotFound as exc:
+        return page("未找到", f"<h1>未找到</h1><p>{escape(exc.message)}</p>", status=404)
+    kind = KIND_LABELS[r["kind"]]
+    base = request.app[RUNTIME].public_base_url.rstrip("/")
+    record_url = f"{base}/public/draws/{r['draw_id']}.json"
+    facts = [("抽查任务", f"{r['campaign_code']} {r['campaign_title']}"), ("抽取对象", kind),
+             ("状态", draw_records.STATUS_LABELS_BY_VALUE[r["status"]]),
+             ("检查期间", " 至 ".join(r["field_window"])),
+             ("承诺 commitment", r["commitment"]), ("承诺时间", _local(r["committed_at"]))]
+    if "public_entropy" in r:
+        facts += [("公开随机数", r["public_entropy"]), ("秘密值 secret", r["secret"]),
+                  ("揭示时间", _local(r["revealed_at"])), ("见证人", r.get("witnesses") or "")]
+    if r["status"] == "voided":
+        facts += [("作废时间", _local(r.get("voided_at"))), ("作废理由", r.get("void_reason", ""))]
+    if "note" in r:
+        facts.append(("说明", f"{r['note']}；公示时间 {_local(r.get('visible_from'))}"))
+    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in facts)
+    results = ""
+    if any("drawn" in s for s in r["strata"]):
+        names = await _names(r["draw_id"], r["kind"])
+        for s in r["strata"]:
+            rows = "".join(f"<li><code>{escape(k)}</code> {escape(names.get(k) or '')}</li>"
+                           for k in s["drawn"])
+            results += (f"<h3>分层 {escape(s['stratum'])}：抽中 {len(s['drawn'])}"
+                        f"{'（完整顺序，依次递补，R15）' if r['kind'] == 'inspectors' else ''}</h3>"
+                        f"<ol>{rows or '<li>无</li>'}</ol>")
+    excluded = ""
+    if r.get("exclusions"):
+        counts: dict[str, int] = {}
+        for e in r["exclusions"]:
+            counts[e["reason_label"]] = counts.get(e["reason_label"], 0) + 1
+        excluded = "<h2>未列入候选</h2><ul>" + "".join(
+            f"<li>{escape(k)}：{v}</li>" for k, v in sorted(counts.items())) + "</ul>"
+    body = (f"<h1>{escape(r['campaign_code'])} {escape(kind)}抽取</h1><dl>{dl}</dl>"
+            f"<h2>分层</h2>{_strata_table(r['strata'])}{results}{excluded}"
+            f"<h2>自己核验</h2><p>下载<a href=\"/public/draws/{r['draw_id']}.json\">抽取记录</a>"
+            f"（含候选名单全文）和<a href=\"/public/tools/verify_draw.py\">核验工具</a>，运行 "
+            f"<code>python3 verify_draw.py {escape(record_url)}</code>"
+            f"（或下载的记录文件名）。步骤详见《随机抽取及其核验方法》。</p>"
+            f"<p><a href=\"/public/draws\">返回列表</a></p>")
+    return page(f"{r['campaign_code']} {kind}抽取", body)
+
+
+async def verifier(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(draw_records.VERIFIER_PATH, headers={
+        "Content-Type": "text/x-python; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="verify_draw.py"'})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/public/draws", list_html)
+    app.router.add_get("/public/draws.json", list_json)
+    app.router.add_get(r"/public/draws/{id:\d{1,9}}.json", record_json)
+    app.router.add_get(r"/public/draws/{id:\d{1,9}}", record_html)
+    app.router.add_get("/public/tools/verify_draw.py", verifier)
