@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from miniprogram_api import app as miniprogram_app
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
 from suiji import db, health
@@ -16,7 +17,7 @@ SETTINGS = web.AppKey("settings", Settings)
 MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
-ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup]
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup, miniprogram_app.setup]
 
 
 def _runtime(settings: Settings) -> Runtime:
