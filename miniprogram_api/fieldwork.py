@@ -4,6 +4,7 @@ close."""
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from inspection import evidence as ev
 from inspection import fieldwork as fw
@@ -42,7 +43,7 @@ async def read_upload(request: web.Request) -> Upload:
                     raise ApiError(413, "file_too_large",
                                    "文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
             return Upload(bytes(data), getattr(part, "filename", None) or "")
-    except (ValueError, AssertionError, RuntimeError) as exc:
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
         raise ApiError(400, "malformed_multipart", "上传内容格式不正确") from exc
     raise ApiError(422, "file_missing", "缺少上传的文件（字段名 file）")
 
