@@ -1,1 +1,1 @@
-from apiworld import api, wecom_server, world  # noqa: F401  (fixtures for this folder)
+from fieldworld import api, wecom_server, world  # noqa: F401  (fixtures for this folder)

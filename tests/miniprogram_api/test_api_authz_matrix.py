@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from apiworld import ROLES, World, build_world, jpeg, session_for
+from fieldworld import ROLES, World, build_world, jpeg, session_for
 
 from inspection import evidence as ev
 from miniprogram_api.app import all_routes

@@ -9,7 +9,7 @@ from typing import Any
 
 import hypothesis
 import schemathesis
-from apiworld import World, session_for
+from fieldworld import World, session_for
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 

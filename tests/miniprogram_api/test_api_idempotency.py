@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
-from apiworld import World, jpeg, session_for
+from fieldworld import World, jpeg, session_for
 
 from models.enums import InspectionState
 from models.fieldwork import Evidence

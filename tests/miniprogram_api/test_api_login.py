@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from apiworld import WECOM_TOKEN, World, login
+from fieldworld import WECOM_TOKEN, World, login
 
 from miniprogram_api import sessions
 from miniprogram_api.login import LOGIN, WeComLoginError, jscode2session

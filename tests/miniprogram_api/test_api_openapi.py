@@ -51,7 +51,7 @@ async def test_operations_document_errors_and_schemas(api: Any) -> None:
 
 
 async def test_validation_errors_are_per_field_in_chinese(api: Any, world: Any) -> None:
-    from apiworld import session_for
+    from fieldworld import session_for
 
     headers = await session_for(api, world.staff["member"])
     resp = await api.post(f"/api/v1/inspections/{world.inspection.id}/rectification-orders",

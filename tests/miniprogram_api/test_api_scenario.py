@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
-from apiworld import World, jpeg, login
+from fieldworld import World, jpeg, login
 
 from inspection import audit
 from inspection.clock import today

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from apiworld import World, jpeg, pdf, session_for
+from fieldworld import World, jpeg, pdf, session_for
 
 from inspection.evidence import MAX_UPLOAD
 from models.enums import InspectionState
