@@ -75,7 +75,7 @@ async def list_inspections(*, staff: Staff, scope_campaign_id: int | None = None
         query = query.filter(window_start__lte=window_to)
     total = await query.count()
     rows = await (query.order_by("window_start", "id").offset((page - 1) * page_size)
-                  .limit(page_size).prefetch_related("employer"))
+                  .limit(page_size).select_related("employer"))
     return Page(rows, total, page, page_size)
 
 

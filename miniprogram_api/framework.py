@@ -203,7 +203,9 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
         key = _idempotency_key(request) if route.creates and staff else None
         request_hash = hashlib.sha256(
             f"{request.method} {request.rel_url}\n".encode() + raw).hexdigest()
-        if not route.transaction:
+        if not route.transaction or request.method == "GET":
+            # Reads need no transaction: each query sees committed data, and BEGIN/COMMIT
+            # would add two round trips to the most frequent requests.
             result = await route.handler(call)
             if isinstance(result, web.StreamResponse):
                 return result

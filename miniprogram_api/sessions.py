@@ -20,6 +20,7 @@ from models.kv import KeyValue
 
 IDLE_TTL = 12 * 3600
 MAX_AGE = 7 * 24 * 3600
+_REFRESH_EVERY = 300
 _GEN_TTL = 30 * 24 * 3600  # longer than MAX_AGE, so a revocation outlives every older session
 
 
@@ -50,6 +51,7 @@ async def create(kv: KeyValue, *, secret_key: str, staff_id: int, userid: str,
     token = secrets.token_urlsafe(32)  # 256 bits
     generation = await kv.get(_gen_key(staff_id)) or "0"
     record = {"staff_id": staff_id, "userid": userid, "created": time.time(),
+              "seen": time.time(),
               "generation": generation,
               "session_key": _fernet(secret_key).encrypt(session_key.encode()).decode()}
     await kv.set(_key(token), json.dumps(record), ttl=IDLE_TTL)
@@ -68,7 +70,10 @@ async def authenticate(kv: KeyValue, token: str) -> Session | None:
     if age > MAX_AGE or (await kv.get(_gen_key(record["staff_id"])) or "0") != record["generation"]:
         await kv.delete(key)
         return None
-    await kv.set(key, raw, ttl=min(IDLE_TTL, MAX_AGE - age))  # sliding expiry
+    if time.time() - float(record.get("seen", 0)) > _REFRESH_EVERY:
+        # Sliding expiry, written at most every few minutes rather than on every request.
+        record["seen"] = time.time()
+        await kv.set(key, json.dumps(record), ttl=min(IDLE_TTL, MAX_AGE - age))
     return Session(key, int(record["staff_id"]), record["userid"], float(record["created"]),
                    record["generation"])
 
