@@ -20,8 +20,14 @@ READER = "inspector on the team, leader of its campaign, initiating section"
 MANAGER = "leader of its campaign, initiating section"
 
 
+# Where evidence goes: set to a `notifications.s3.S3Storage` to use an object store; unset, files
+# go to the local disk under the data folder.
+STORAGE = web.AppKey("evidence_storage", ev.Storage)
+
+
 def storage(call: Call) -> ev.Storage:
-    return ev.LocalStorage(call.runtime.data_dir / "uploads")
+    configured = call.request.app.get(STORAGE)
+    return configured or ev.LocalStorage(call.runtime.data_dir / "uploads")
 
 
 async def read_upload(request: web.Request) -> Upload:
