@@ -44,14 +44,25 @@ _MESSAGES: dict[str, str] = {
 }
 
 
+def _plain(value: Any) -> Any:
+    """Context values as a Chinese reader expects them: 90 not 90.0, a、b not 'a' or 'b'."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.startswith("'"):
+        return "、".join(part.strip("' ") for part in
+                        value.replace(" or ", ", ").split(", "))
+    return value
+
+
 def field_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind == "value_error":
         # Our own validators raise ValueError with a Chinese message.
         return str(error.get("ctx", {}).get("error", error.get("msg", "格式不正确")))
     template = _MESSAGES.get(kind, "格式不正确")
+    ctx = {k: _plain(v) for k, v in (error.get("ctx") or {}).items()}
     try:
-        return template.format(**{k: v for k, v in (error.get("ctx") or {}).items()})
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return template
 
