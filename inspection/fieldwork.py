@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from inspection import audit
 from inspection.access import Need, inspection_for
@@ -73,9 +73,11 @@ async def list_inspections(*, staff: Staff, scope_campaign_id: int | None = None
         query = query.filter(window_end__gte=window_from)
     if window_to is not None:
         query = query.filter(window_start__lte=window_to)
-    total = await query.count()
-    rows = await (query.order_by("window_start", "id").offset((page - 1) * page_size)
+    # The total rides along with the page (a window count), saving a round trip per request.
+    rows = await (query.annotate(full_count=RawSQL("COUNT(*) OVER ()"))
+                  .order_by("window_start", "id").offset((page - 1) * page_size)
                   .limit(page_size).select_related("employer"))
+    total = int(rows[0].full_count) if rows else await query.count()  # type: ignore[attr-defined]
     return Page(rows, total, page, page_size)
 
 

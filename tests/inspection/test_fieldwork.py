@@ -141,3 +141,18 @@ async def test_list_is_paged_and_own_only(world: World) -> None:
     assert (await fw.list_inspections(staff=world.staff["outsider"])).total == 0
     assert (await fw.list_inspections(staff=world.staff["member"],
                                       state=InspectionState.CLOSED)).total == 0
+
+
+async def test_total_counts_every_page(world: World) -> None:
+    from models.fieldwork import Inspection
+
+    for n in range(4):
+        extra = await Inspection.create(code=f"JC2026-01{n}", employer=world.employer,
+                                        window_start=world.inspection.window_start,
+                                        window_end=world.inspection.window_end)
+        await InspectionMember.create(inspection=extra, staff=world.staff["member"])
+    me = world.staff["member"]
+    pages = [await fw.list_inspections(staff=me, page=p, page_size=2) for p in (1, 2, 3, 4)]
+    assert [p.total for p in pages] == [5, 5, 5, 5]
+    assert [len(p.items) for p in pages] == [2, 2, 1, 0]
+    assert len({i.id for p in pages for i in p.items}) == 5
