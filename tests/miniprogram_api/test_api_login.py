@@ -102,3 +102,15 @@ async def test_jscode2session_against_stand_in(wecom_server: Any) -> None:
                                     code="code-u-x") == ("u-x", "SECRET-SESSION-KEY-code-u-x")
         with pytest.raises(WeComLoginError):
             await jscode2session(http=http, api_base=base, access_token="wrong", code="code-u-x")
+
+
+async def test_rate_limit_is_per_phone_behind_nginx(api: Any, world: World) -> None:
+    for _ in range(21):
+        await api.post("/api/v1/auth/login", json={"code": "bogus"},
+                       headers={"X-Real-IP": "10.0.0.1"})
+    blocked = await api.post("/api/v1/auth/login", json={"code": "bogus"},
+                             headers={"X-Real-IP": "10.0.0.1"})
+    assert blocked.status == 429
+    other_phone = await api.post("/api/v1/auth/login", json={"code": "code-u-member"},
+                                 headers={"X-Real-IP": "10.0.0.2"})
+    assert other_phone.status == 200
