@@ -106,3 +106,36 @@ async def test_inspector_records_a_full_inspection_and_closes_it(api: Any, world
                                  json=body if method != "GET" else None)
         assert resp.status == 404, (method, path, await resp.text())
         assert resp.content_type == "application/problem+json"
+
+
+async def test_leader_sees_campaign_progress_and_notices(api: Any, world: World) -> None:
+    import datetime as dt
+
+    from models.enums import NoticeKind
+    from models.notices import Notice
+
+    await Notice.create(kind=NoticeKind.INSPECTION, number="涪人社监察〔2026〕第1号", year=2026,
+                        sequence=1, token="t" * 22, employer=world.employer,
+                        inspection=world.inspection, issuer="涪陵区人力社保局",
+                        issued_on=dt.date(2026, 11, 2))
+    leader = await login(api, world.staff["leader"])
+    resp = await api.get(f"/api/v1/campaigns/{world.campaigns[0].id}/inspections?state=assigned",
+                         headers=leader)
+    assert (await resp.json())["total"] == 1
+    detail = await (await api.get(f"/api/v1/inspections/{world.inspection.id}",
+                                  headers=leader)).json()
+    assert [n["number"] for n in detail["notices"]] == ["涪人社监察〔2026〕第1号"]
+    assert "token" not in detail["notices"][0]  # the QR token is the employer's key, not shown
+    # The leader forms the team but does not do fieldwork.
+    resp = await api.put(f"/api/v1/inspections/{world.inspection.id}/members", headers=leader,
+                         json={"staff_ids": [world.staff["member"].id,
+                                             world.staff["outsider"].id]})
+    assert resp.status == 200, await resp.text()
+    assert {m["name"] for m in (await resp.json())["team"]} == {"张检查", "钱检查"}
+    resp = await api.post(f"/api/v1/inspections/{world.inspection.id}/check-in", json={},
+                          headers=leader)
+    assert resp.status == 403 and (await resp.json())["code"] == "not_team_member"
+    # The inspector taken off the team loses access at once.
+    partner = await login(api, world.staff["member2"])
+    resp = await api.get(f"/api/v1/inspections/{world.inspection.id}", headers=partner)
+    assert resp.status == 404
