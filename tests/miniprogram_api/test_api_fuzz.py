@@ -1,6 +1,7 @@
 """Schema-driven fuzzing (schemathesis) of every operation in the OpenAPI document, against the
 app on a local port with a valid session: no input may cause a server error. Bounded (25 examples
-per operation) so CI stays fast."""
+per operation) so CI stays fast. Responses are also checked against the document (status,
+content type, body schema), which keeps the document true."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import schemathesis
 from fieldworld import World, session_for
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
+from schemathesis import checks
 
 from models.enums import InspectionState
 
@@ -43,6 +45,13 @@ async def test_fuzz_finds_no_server_error(api: Any, world: World) -> None:
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path}: {response.status_code} "
                                 f"{response.text[:200]}")
+            # The document must stay true: documented status, content type and body schema.
+            try:
+                case.validate_response(response, checks=[
+                    checks.status_code_conformance, checks.content_type_conformance,
+                    checks.response_schema_conformance])
+            except Exception as exc:  # schemathesis raises its own failure types
+                failures.append(f"{case.method} {case.formatted_path}: {str(exc)[:300]}")
             if case.operation.path.endswith("/auth/logout"):
                 headers = fresh_session()
 
