@@ -24,6 +24,7 @@ from models.employers import Employer
 from models.enums import (
     FindingResult,
     InspectionState,
+    ItemVersionStatus,
     RectificationState,
     StaffStatus,
 )
@@ -117,6 +118,13 @@ async def check_in(*, staff: Staff, inspection_id: int, lat: float | None, lng: 
                                       need=Need.WORK, lock=True)
     if inspection.state != InspectionState.ASSIGNED:
         raise illegal(inspection.state, "不能签到（只有组队完成、尚未签到的检查可以签到）")
+    # R1: no check starts on an item that is not (or no longer) on the published list.
+    unlisted = [iv for iv in await items_of(inspection)
+                if iv.status not in (ItemVersionStatus.PUBLISHED, ItemVersionStatus.SUPERSEDED)]
+    if unlisted:
+        names = "、".join(iv.name for iv in unlisted[:5])
+        raise Conflict("items_not_published",
+                       f"以下抽查事项不在已公布的抽查事项清单上，不能开始检查：{names}")
     before = audit.snapshot(inspection, ["state", "checkin_at"])
     inspection.state = InspectionState.CHECKED_IN
     inspection.checkin_at = now()

@@ -156,3 +156,14 @@ async def test_total_counts_every_page(world: World) -> None:
     assert [p.total for p in pages] == [5, 5, 5, 5]
     assert [len(p.items) for p in pages] == [2, 2, 1, 0]
     assert len({i.id for p in pages for i in p.items}) == 5
+
+
+async def test_no_check_in_on_a_withdrawn_item(world: World) -> None:  # R1
+    from models.enums import ItemVersionStatus
+
+    world.items[2].status = ItemVersionStatus.WITHDRAWN
+    await world.items[2].save()
+    with pytest.raises(Conflict) as exc:
+        await fw.check_in(staff=world.staff["member"], inspection_id=world.inspection.id,
+                          lat=None, lng=None)
+    assert exc.value.code == "items_not_published" and "抽查事项3" in exc.value.message
