@@ -152,6 +152,22 @@ async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, origina
     return evidence
 
 
+async def remove_evidence(*, staff: Staff, evidence_id: int) -> None:
+    """Take back a wrong photo before the findings are submitted. The stored file stays (it may
+    be shared by identical content, and the audit event keeps its hash)."""
+    evidence = await Evidence.get_or_none(id=evidence_id)
+    if evidence is None:
+        raise NotFound("证据材料")
+    inspection = await inspection_for(staff=staff, inspection_id=evidence.inspection_id,  # type: ignore[attr-defined]
+                                      need=Need.WORK, lock=True)
+    if inspection.state != InspectionState.CHECKED_IN and evidence.follow_up_id is None:  # type: ignore[attr-defined]
+        raise DomainError("illegal_transition", "检查结果提交后，现场检查的证据材料不能删除", [], 409)
+    before = audit.snapshot(evidence)
+    await evidence.delete()
+    await audit.record(actor=f"staff:{staff.id}", action="evidence.remove",
+                       object_type="evidence", object_id=evidence_id, before=before)
+
+
 async def evidence_for(*, staff: Staff, evidence_id: int) -> Evidence:
     evidence = await Evidence.get_or_none(id=evidence_id)
     if evidence is None or evidence.inspection_id is None:  # type: ignore[attr-defined]

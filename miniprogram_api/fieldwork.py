@@ -129,6 +129,10 @@ async def evidence_thumbnail(call: Call) -> web.Response:
     return await _file(call, thumbnail=True)
 
 
+async def delete_evidence(call: Call) -> None:
+    await ev.remove_evidence(staff=call.me, evidence_id=call.path["evidence_id"])
+
+
 async def confirm(call: Call) -> s.MemberOut:
     m = await fw.confirm(staff=call.me, inspection_id=call.path["inspection_id"])
     await m.fetch_related("staff")
@@ -174,6 +178,9 @@ def routes() -> list[Route]:
         Route("GET", "/evidence/{evidence_id}/thumbnail", "getEvidenceThumbnail",
               "证据缩略图（JPEG，不含位置信息）", "fieldwork", READER, evidence_thumbnail,
               binary=("image/jpeg",)),
+        Route("DELETE", "/evidence/{evidence_id}", "deleteEvidence",
+              "删除误传的证据材料（提交前）", "fieldwork", MEMBER, delete_evidence, None,
+              status=204, errors=(403, 409)),
         Route("POST", iid + "/confirm", "confirmFindings", "检查组成员确认检查结果", "fieldwork",
               MEMBER, confirm, s.MemberOut, creates=True, errors=(403, 409)),
         Route("POST", iid + "/submit", "submitInspection", "提交检查结果（须至少两名成员确认）",

@@ -36,6 +36,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getRectificationOrder": READ,
     "setInspectionMembers": MANAGE, "recordPenaltyDecision": MANAGE,
     "checkIn": WORK, "putFinding": WORK, "uploadEvidence": WORK, "confirmFindings": WORK,
+    "deleteEvidence": WORK,
     "submitInspection": WORK, "closeInspection": WORK, "issueRectificationOrder": WORK,
     "recordFollowUp": WORK, "escalateRectificationOrder": WORK,
 }

@@ -110,3 +110,17 @@ async def test_thumbnail_has_no_exif(api: Any, checked_in: World) -> None:
     thumb = await api.get(f"/api/v1/evidence/{ev_id}/thumbnail", headers=headers)
     with Image.open(io.BytesIO(await thumb.read())) as small:
         assert max(small.size) <= 320 and not small.getexif()
+
+
+async def test_wrong_photo_removed_before_submission_only(api: Any, checked_in: World) -> None:
+    headers = await session_for(api, checked_in.staff["member"])
+    first = await (await _post(api, checked_in, form(jpeg(), "a.jpg"))).json()
+    second = await (await _post(api, checked_in, form(jpeg(color="blue"), "b.jpg"))).json()
+    resp = await api.delete(f"/api/v1/evidence/{first['id']}", headers=headers)
+    assert resp.status == 204
+    assert (await api.get(f"/api/v1/evidence/{first['id']}/content", headers=headers)).status == 404
+    checked_in.inspection.state = InspectionState.SUBMITTED
+    await checked_in.inspection.save()
+    resp = await api.delete(f"/api/v1/evidence/{second['id']}", headers=headers)
+    assert resp.status == 409
+    assert await Evidence.filter(id=second["id"]).exists()
