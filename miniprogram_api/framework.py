@@ -213,20 +213,25 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
             return web.json_response(body, status=route.status, dumps=_dumps)
         try:
             async with in_transaction():
+                claim = None
                 if key is not None:
                     assert staff is not None
                     record = await IdempotencyRecord.get_or_none(staff_id=staff.id, key=key)
                     if record is not None:
                         return _replay(record, request_hash)
+                    # Claim the key before the work: a concurrent retry blocks on the unique
+                    # index until this commits, then fails and replays this answer, instead
+                    # of running the change a second time (and e.g. answering 409).
+                    claim = await IdempotencyRecord.create(
+                        staff_id=staff.id, key=key, method=request.method,
+                        path=request.path[:200], request_hash=request_hash, status=0, body={})
                 result = await route.handler(call)
                 if isinstance(result, web.StreamResponse):
                     return result
                 body = result.model_dump(mode="json") if result is not None else None
-                if key is not None and staff is not None:
-                    await IdempotencyRecord.create(
-                        staff_id=staff.id, key=key, method=request.method,
-                        path=request.path[:200], request_hash=request_hash,
-                        status=route.status, body=body)
+                if claim is not None:
+                    claim.status, claim.body = route.status, body
+                    await claim.save(update_fields=["status", "body", "updated_at"])
         except IntegrityError:
             if key is None or staff is None:
                 raise

@@ -72,3 +72,14 @@ async def test_keys_are_per_staff(api: Any, world: World) -> None:
     resp = await api.post(url, json={}, headers=partner)
     # Not a replay of the other inspector's answer: a fresh request, refused by the state machine.
     assert resp.status == 409 and (await resp.json())["code"] == "illegal_transition"
+
+
+async def test_concurrent_retries_of_a_state_change_agree(api: Any, world: World) -> None:
+    # Without claiming the key first, the second check-in would wait for the first and then be
+    # refused as an illegal transition (409) instead of replaying its answer.
+    headers = {**await session_for(api, world.staff["member"]), "Idempotency-Key": "ci-1"}
+    url = f"/api/v1/inspections/{world.inspection.id}/check-in"
+    answers = await asyncio.gather(*[api.post(url, json={"note": "到"}, headers=headers)
+                                     for _ in range(4)])
+    assert [r.status for r in answers] == [200] * 4, [await r.text() for r in answers]
+    assert await IdempotencyRecord.all().count() == 1
