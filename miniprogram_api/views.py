@@ -9,7 +9,6 @@ from models.fieldwork import (
     Evidence,
     Finding,
     FollowUp,
-    Inspection,
     InspectionMember,
     RectificationOrder,
 )
@@ -23,12 +22,12 @@ def roles_of(staff: Staff) -> list[str]:
     return [name for name, on in flags.items() if on]
 
 
-def brief(inspection: Inspection) -> s.InspectionBrief:
-    e = inspection.employer
+def brief(row: dict[str, Any]) -> s.InspectionBrief:
     return s.InspectionBrief(
-        id=inspection.id, code=inspection.code, state=inspection.state,
-        window_start=inspection.window_start, window_end=inspection.window_end,
-        employer=s.EmployerBrief(id=e.id, name=e.name, uscc=e.uscc, township=e.township))
+        id=row["id"], code=row["code"], state=row["state"], window_start=row["window_start"],
+        window_end=row["window_end"],
+        employer=s.EmployerBrief(id=row["employer_id"], name=row["employer_name"],
+                                 uscc=row["employer_uscc"], township=row["employer_township"]))
 
 
 def member(m: InspectionMember) -> s.MemberOut:

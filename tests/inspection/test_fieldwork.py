@@ -155,7 +155,7 @@ async def test_total_counts_every_page(world: World) -> None:
     pages = [await fw.list_inspections(staff=me, page=p, page_size=2) for p in (1, 2, 3, 4)]
     assert [p.total for p in pages] == [5, 5, 5, 5]
     assert [len(p.items) for p in pages] == [2, 2, 1, 0]
-    assert len({i.id for p in pages for i in p.items}) == 5
+    assert len({i["id"] for p in pages for i in p.items}) == 5
 
 
 async def test_no_check_in_on_a_withdrawn_item(world: World) -> None:  # R1
@@ -167,3 +167,18 @@ async def test_no_check_in_on_a_withdrawn_item(world: World) -> None:  # R1
         await fw.check_in(staff=world.staff["member"], inspection_id=world.inspection.id,
                           lat=None, lng=None)
     assert exc.value.code == "items_not_published" and "抽查事项3" in exc.value.message
+
+
+async def test_list_filters_by_window(world: World) -> None:
+    import datetime as dt
+
+    me = world.staff["member"]  # the inspection's window is 2026-11-02 .. 2026-12-02
+    assert (await fw.list_inspections(staff=me, window_from=dt.date(2026, 12, 2))).total == 1
+    assert (await fw.list_inspections(staff=me, window_from=dt.date(2026, 12, 3))).total == 0
+    assert (await fw.list_inspections(staff=me, window_to=dt.date(2026, 11, 2))).total == 1
+    assert (await fw.list_inspections(staff=me, window_to=dt.date(2026, 11, 1))).total == 0
+    page = await fw.list_inspections(staff=me, state=InspectionState.ASSIGNED,
+                                     window_from=dt.date(2026, 11, 1))
+    row = page.items[0]
+    assert row["employer_name"] == "涪陵某建筑有限公司" and row["code"] == "JC2026-0001"
+    assert (await fw.list_inspections(staff=me, scope_campaign_id=world.campaigns[1].id)).total == 1
