@@ -22,9 +22,9 @@ PATH = "/api/v1/credit/export"
 
 def _problem(status: int, code: str, title: str, problems: list[dict[str, Any]] | None = None,
              headers: dict[str, str] | None = None) -> web.Response:
-    body: dict[str, Any] = {"type": "about:blank", "status": status, "code": code, "title": title}
-    if problems:
-        body["problems"] = problems
+    # The same problem+json shape as the rest of /api/v1 (miniprogram_api.problems).
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "detail": title, "code": code, "errors": problems or []}
     return web.json_response(body, status=status, content_type="application/problem+json",
                              headers=headers, dumps=_dumps)
 
@@ -65,6 +65,29 @@ async def handle_export(request: web.Request) -> web.Response:
                             charset="utf-8", headers=headers)
     return web.Response(text=export.to_json(batch), content_type="application/json",
                         charset="utf-8", headers=headers)
+
+
+def openapi_path() -> dict[str, Any]:
+    """The path item for the OpenAPI document (this route is not a staff-session route)."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {"get": {
+        "operationId": "getCreditExport", "tags": ["credit"],
+        "summary": "信用信息共享平台增量导出（按统一社会信用代码）",
+        "security": [{"creditToken": []}],
+        "parameters": [
+            {"name": "since", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0}, "description": "上次返回的游标"},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": 5000}},
+            {"name": "format", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}],
+        "responses": {
+            "200": {"description": "成功；X-Next-Cursor 为下次游标，X-More 为 1 表示还有",
+                    "content": {"application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}}}},
+            "401": {"description": "访问令牌无效", "content": problem},
+            "422": {"description": "输入有误", "content": problem},
+            "503": {"description": "接口未启用", "content": problem}}}}
 
 
 def setup(app: web.Application) -> None:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from bot import routes as bot_routes
-from miniprogram_api import credit_export
+from miniprogram_api import app as miniprogram_app
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
 from portal import draws as portal_draws
@@ -22,8 +22,8 @@ MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
 ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
-    health.setup, bot_routes.setup, credit_export.setup, portal_notices.setup, portal_window.setup,
-    portal_draws.setup,
+    health.setup, bot_routes.setup, portal_notices.setup, portal_window.setup,
+    portal_draws.setup, miniprogram_app.setup,
 ]
 
 

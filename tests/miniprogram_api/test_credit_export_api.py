@@ -56,4 +56,4 @@ async def test_bad_parameters_are_problems(aiohttp_client, settings):
     assert resp.status == 422
     resp = await client.get("/api/v1/credit/export?since=abc", headers=auth)
     body = await resp.json(content_type="application/problem+json")
-    assert (resp.status, body["problems"][0]["field"]) == (422, "since")
+    assert (resp.status, body["errors"][0]["field"]) == (422, "since")

@@ -1,0 +1,177 @@
+"""Evidence photos and documents: the type is sniffed from the bytes (never the file name or the
+client's content type), images are verified and re-encoded for a thumbnail, files are stored under
+their SHA-256 in a `Storage` (local disk by default).
+
+Decision: EXIF is kept in the stored original (its time and place are part of the evidence), but
+thumbnails are re-encoded without any metadata, so a shared preview never carries GPS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import warnings
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image, UnidentifiedImageError
+
+from inspection import audit
+from inspection.access import Need, inspection_for
+from inspection.errors import DomainError, NotFound, Problem, ValidationFailed
+from models.enums import InspectionState
+from models.fieldwork import Evidence, Finding, FollowUp
+from models.org import Staff
+
+MiB = 1024 * 1024
+IMAGE_LIMIT = 10 * MiB
+PDF_LIMIT = 20 * MiB
+MAX_UPLOAD = PDF_LIMIT  # the stream is cut off here, whatever it claims to be
+MAX_PIXELS = 50_000_000  # refuses decompression bombs
+THUMB_SIZE = (320, 320)
+ALLOWED = {"image/jpeg": IMAGE_LIMIT, "image/png": IMAGE_LIMIT, "image/webp": IMAGE_LIMIT,
+           "application/pdf": PDF_LIMIT}
+
+
+class Storage(Protocol):
+    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    async def get(self, key: str) -> bytes | None: ...
+
+
+class LocalStorage:
+    """Files under `root`, in two-level fan-out folders by key."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        if not key or ".." in key or key.startswith("/"):
+            raise ValueError("bad storage key")
+        return self.root / key
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        path = self._path(key)
+
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(path.suffix + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)  # atomic: a reader never sees half a file
+
+        await asyncio.to_thread(write)
+
+    async def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        return await asyncio.to_thread(lambda: path.read_bytes() if path.exists() else None)
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type by magic bytes, or None if it is not one we accept."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def _refuse(code: str, message: str, status: int = 415) -> DomainError:
+    return DomainError(code, message, [Problem(message, field="file", code=code)], status)
+
+
+def check_content(data: bytes) -> str:
+    """Validate the upload; return its real content type."""
+    kind = sniff(data)
+    if kind is None:
+        raise _refuse("unsupported_type", "只接受 JPEG、PNG、WebP 照片或 PDF 文件（按文件内容识别）")
+    if len(data) > ALLOWED[kind]:
+        raise _refuse("file_too_large", f"文件过大：照片不超过 {IMAGE_LIMIT // MiB} MB，"
+                      f"PDF 不超过 {PDF_LIMIT // MiB} MB", 413)
+    if kind.startswith("image/"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as img:
+                    if img.width * img.height > MAX_PIXELS:
+                        raise _refuse("image_too_large", "图片像素过多")
+                    img.verify()
+        except DomainError:
+            raise
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+                Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _refuse("corrupt_image", "图片已损坏或不是有效的图片文件", 422) from exc
+    elif b"%%EOF" not in data[-2048:]:
+        raise _refuse("corrupt_pdf", "PDF 文件不完整或已损坏", 422)
+    return kind
+
+
+def thumbnail(data: bytes) -> bytes:
+    """A small JPEG without metadata (no EXIF, so no GPS)."""
+    with Image.open(io.BytesIO(data)) as img:
+        small = img.convert("RGB")
+        small.thumbnail(THUMB_SIZE)
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, original_name: str,
+                       storage: Storage, finding_id: int | None = None,
+                       follow_up_id: int | None = None) -> Evidence:
+    inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.WORK)
+    if inspection.state in (InspectionState.PLANNED, InspectionState.CLOSED):
+        raise DomainError("illegal_transition", "检查尚未开始或已办结，不能上传证据材料", [], 409)
+    problems = []
+    if finding_id is not None and not await Finding.exists(id=finding_id,
+                                                           inspection_id=inspection.id):
+        problems.append(Problem("该检查结果不属于本次检查", field="finding_id"))
+    if follow_up_id is not None and not await FollowUp.exists(
+            id=follow_up_id, order__inspection_id=inspection.id):
+        problems.append(Problem("该回访记录不属于本次检查", field="follow_up_id"))
+    if problems:
+        raise ValidationFailed(problems)
+    content_type = await asyncio.to_thread(check_content, data)
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"evidence/{digest[:2]}/{digest}"
+    await storage.put(key, data, content_type)
+    thumb_key = None
+    if content_type.startswith("image/"):
+        thumb = await asyncio.to_thread(thumbnail, data)
+        thumb_key = f"thumbnails/{digest[:2]}/{digest}.jpg"
+        await storage.put(thumb_key, thumb, "image/jpeg")
+    evidence = await Evidence.create(
+        inspection_id=inspection.id, finding_id=finding_id, follow_up_id=follow_up_id,
+        content_type=content_type, size=len(data), sha256=digest, storage_key=key,
+        thumbnail_key=thumb_key, original_name=original_name[:200], uploaded_by_id=staff.id)
+    await audit.record(actor=f"staff:{staff.id}", action="evidence.add", obj=evidence,
+                       after=audit.snapshot(evidence))
+    return evidence
+
+
+async def remove_evidence(*, staff: Staff, evidence_id: int) -> None:
+    """Take back a wrong photo before the findings are submitted. The stored file stays (it may
+    be shared by identical content, and the audit event keeps its hash)."""
+    evidence = await Evidence.get_or_none(id=evidence_id)
+    if evidence is None:
+        raise NotFound("证据材料")
+    inspection = await inspection_for(staff=staff, inspection_id=evidence.inspection_id,  # type: ignore[attr-defined]
+                                      need=Need.WORK, lock=True)
+    if inspection.state != InspectionState.CHECKED_IN and evidence.follow_up_id is None:  # type: ignore[attr-defined]
+        raise DomainError("illegal_transition", "检查结果提交后，现场检查的证据材料不能删除", [], 409)
+    before = audit.snapshot(evidence)
+    await evidence.delete()
+    await audit.record(actor=f"staff:{staff.id}", action="evidence.remove",
+                       object_type="evidence", object_id=evidence_id, before=before)
+
+
+async def evidence_for(*, staff: Staff, evidence_id: int) -> Evidence:
+    evidence = await Evidence.get_or_none(id=evidence_id)
+    if evidence is None or evidence.inspection_id is None:  # type: ignore[attr-defined]
+        raise NotFound("证据材料")
+    await inspection_for(staff=staff, inspection_id=evidence.inspection_id,  # type: ignore[attr-defined]
+                         need=Need.READ)
+    return evidence

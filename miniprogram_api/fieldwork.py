@@ -1,0 +1,191 @@
+"""Routes of fieldwork (R20): lists, detail, team, check-in, findings, evidence, confirm, submit,
+close."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+
+from inspection import evidence as ev
+from inspection import fieldwork as fw
+from inspection.access import campaign_for
+from inspection.errors import NotFound
+from miniprogram_api import schemas as s
+from miniprogram_api import views
+from miniprogram_api.framework import Call, Route, Upload
+from miniprogram_api.problems import ApiError
+
+MEMBER = "inspector on the team"
+READER = "inspector on the team, leader of its campaign, initiating section"
+MANAGER = "leader of its campaign, initiating section"
+
+
+# Where evidence goes: set to a `notifications.s3.S3Storage` to use an object store; unset, files
+# go to the local disk under the data folder.
+STORAGE = web.AppKey("evidence_storage", ev.Storage)
+
+
+def storage(call: Call) -> ev.Storage:
+    configured = call.request.app.get(STORAGE)
+    return configured or ev.LocalStorage(call.runtime.data_dir / "uploads")
+
+
+async def read_upload(request: web.Request) -> Upload:
+    """The `file` part of a multipart body, read in chunks and cut off at the largest limit."""
+    limit = ev.MAX_UPLOAD
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        raise ApiError(413, "file_too_large", "文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
+    if request.content_type != "multipart/form-data":
+        raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传，字段名 file")
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if getattr(part, "name", None) != "file":
+                continue
+            data = bytearray()
+            while chunk := await part.read_chunk(65536):  # type: ignore[union-attr]
+                data += chunk
+                if len(data) > limit:
+                    raise ApiError(413, "file_too_large",
+                                   "文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
+            return Upload(bytes(data), getattr(part, "filename", None) or "")
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
+        raise ApiError(400, "malformed_multipart", "上传内容格式不正确") from exc
+    raise ApiError(422, "file_missing", "缺少上传的文件（字段名 file）")
+
+
+async def my_inspections(call: Call) -> s.InspectionPage:
+    q = call.query
+    page = await fw.list_inspections(staff=call.me, state=q.state, window_from=q.window_from,
+                                     window_to=q.window_to, page=q.page, page_size=q.page_size)
+    return s.InspectionPage(items=[views.brief(i) for i in page.items], total=page.total,
+                            page=page.page, page_size=page.page_size)
+
+
+async def campaign_inspections(call: Call) -> s.InspectionPage:
+    campaign = await campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
+    q = call.query
+    page = await fw.list_inspections(staff=call.me, scope_campaign_id=campaign.id, state=q.state,
+                                     window_from=q.window_from, window_to=q.window_to,
+                                     page=q.page, page_size=q.page_size)
+    return s.InspectionPage(items=[views.brief(i) for i in page.items], total=page.total,
+                            page=page.page, page_size=page.page_size)
+
+
+async def get_inspection(call: Call) -> s.InspectionDetail:
+    return views.detail(await fw.detail(staff=call.me, inspection_id=call.path["inspection_id"]))
+
+
+async def set_members(call: Call) -> s.TeamOut:
+    members = await fw.assign_members(staff=call.me, inspection_id=call.path["inspection_id"],
+                                      staff_ids=call.body.staff_ids)
+    return s.TeamOut(inspection_id=call.path["inspection_id"], state=fw.InspectionState.ASSIGNED,
+                     team=[views.member(m) for m in members])
+
+
+async def check_in(call: Call) -> s.StateOut:
+    b = call.body
+    i = await fw.check_in(staff=call.me, inspection_id=call.path["inspection_id"], lat=b.lat,
+                          lng=b.lng, note=b.note)
+    return s.StateOut(id=i.id, state=i.state)
+
+
+async def put_finding(call: Call) -> s.FindingOut:
+    b = call.body
+    f = await fw.record_finding(staff=call.me, inspection_id=call.path["inspection_id"],
+                                item_version_id=call.path["item_version_id"], result=b.result,
+                                description=b.description, basis=b.basis)
+    return views.finding(f)
+
+
+async def upload_evidence(call: Call) -> s.EvidenceOut:
+    assert call.upload is not None
+    e = await ev.add_evidence(staff=call.me, inspection_id=call.path["inspection_id"],
+                              data=call.upload.data, original_name=call.upload.filename,
+                              storage=storage(call), finding_id=call.query.finding_id,
+                              follow_up_id=call.query.follow_up_id)
+    return views.evidence(e)
+
+
+async def _file(call: Call, thumbnail: bool) -> web.Response:
+    e = await ev.evidence_for(staff=call.me, evidence_id=call.path["evidence_id"])
+    key = e.thumbnail_key if thumbnail else e.storage_key
+    if key is None:
+        raise NotFound("缩略图")
+    data = await storage(call).get(key)
+    if data is None:
+        raise NotFound("文件")
+    return web.Response(body=data, content_type="image/jpeg" if thumbnail else e.content_type,
+                        headers={"Cache-Control": "private, max-age=86400",
+                                 "X-Content-Type-Options": "nosniff",
+                                 "Content-Disposition": "inline"})
+
+
+async def evidence_content(call: Call) -> web.Response:
+    return await _file(call, thumbnail=False)
+
+
+async def evidence_thumbnail(call: Call) -> web.Response:
+    return await _file(call, thumbnail=True)
+
+
+async def delete_evidence(call: Call) -> None:
+    await ev.remove_evidence(staff=call.me, evidence_id=call.path["evidence_id"])
+
+
+async def confirm(call: Call) -> s.MemberOut:
+    m = await fw.confirm(staff=call.me, inspection_id=call.path["inspection_id"])
+    await m.fetch_related("staff")
+    return views.member(m)
+
+
+async def submit(call: Call) -> s.StateOut:
+    i = await fw.submit(staff=call.me, inspection_id=call.path["inspection_id"],
+                        summary=call.body.summary)
+    return s.StateOut(id=i.id, state=i.state)
+
+
+async def close(call: Call) -> s.StateOut:
+    i = await fw.close(staff=call.me, inspection_id=call.path["inspection_id"])
+    return s.StateOut(id=i.id, state=i.state)
+
+
+def routes() -> list[Route]:
+    iid = "/inspections/{inspection_id}"
+    return [
+        Route("GET", "/inspections", "listMyInspections", "我的检查（分页，可按状态和期限筛选）",
+              "fieldwork", "any staff (own inspections)", my_inspections, s.InspectionPage,
+              query=s.InspectionQuery),
+        Route("GET", "/campaigns/{campaign_id}/inspections", "listCampaignInspections",
+              "一次抽查任务的全部检查（组长、发起科室）", "fieldwork", MANAGER,
+              campaign_inspections, s.InspectionPage, query=s.InspectionQuery),
+        Route("GET", iid, "getInspection", "检查详情：单位、合并的抽查事项、检查组、文书", "fieldwork",
+              READER, get_inspection, s.InspectionDetail),
+        Route("PUT", iid + "/members", "setInspectionMembers", "指定检查组成员（至少两名）",
+              "fieldwork", MANAGER, set_members, s.TeamOut, body=s.MembersIn,
+              errors=(403, 409)),
+        Route("POST", iid + "/check-in", "checkIn", "到场签到（时间、位置）", "fieldwork", MEMBER,
+              check_in, s.StateOut, body=s.CheckInIn, creates=True, errors=(403, 409)),
+        Route("PUT", iid + "/findings/{item_version_id}", "putFinding",
+              "记录一个抽查事项的检查结果（符合/不符合/不适用）", "fieldwork", MEMBER, put_finding,
+              s.FindingOut, body=s.FindingIn, errors=(403, 409)),
+        Route("POST", iid + "/evidence", "uploadEvidence", "上传照片或文件（按内容识别类型）",
+              "fieldwork", MEMBER, upload_evidence, s.EvidenceOut, status=201,
+              query=s.EvidenceQuery, upload=read_upload, creates=True, errors=(400, 403, 409)),
+        Route("GET", "/evidence/{evidence_id}/content", "getEvidenceContent", "证据原件",
+              "fieldwork", READER, evidence_content,
+              binary=("image/jpeg", "image/png", "image/webp", "application/pdf")),
+        Route("GET", "/evidence/{evidence_id}/thumbnail", "getEvidenceThumbnail",
+              "证据缩略图（JPEG，不含位置信息）", "fieldwork", READER, evidence_thumbnail,
+              binary=("image/jpeg",)),
+        Route("DELETE", "/evidence/{evidence_id}", "deleteEvidence",
+              "删除误传的证据材料（提交前）", "fieldwork", MEMBER, delete_evidence, None,
+              status=204, errors=(403, 409)),
+        Route("POST", iid + "/confirm", "confirmFindings", "检查组成员确认检查结果", "fieldwork",
+              MEMBER, confirm, s.MemberOut, creates=True, errors=(403, 409)),
+        Route("POST", iid + "/submit", "submitInspection", "提交检查结果（须至少两名成员确认）",
+              "fieldwork", MEMBER, submit, s.StateOut, body=s.SubmitIn, creates=True,
+              errors=(403, 409)),
+        Route("POST", iid + "/close", "closeInspection", "办结检查", "fieldwork", MEMBER, close,
+              s.StateOut, creates=True, errors=(403, 409)),
+    ]

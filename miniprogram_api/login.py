@@ -1,0 +1,145 @@
+"""Login from the WeCom mini-program: `wx.qy.login` gives a code, the server exchanges it at
+`cgi-bin/miniprogram/jscode2session` for the userid, maps it to a member of staff and issues a
+session. WeCom's `session_key` never leaves the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+
+from inspection.errors import NotFound
+from miniprogram_api import schemas as s
+from miniprogram_api import sessions
+from miniprogram_api.framework import Call, Route
+from miniprogram_api.problems import ApiError
+from miniprogram_api.views import roles_of
+from models.enums import StaffStatus
+from models.org import Staff
+
+log = logging.getLogger(__name__)
+
+LOGIN_RATE = 20  # attempts per client address per minute
+
+
+class WeComLoginError(Exception):
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"jscode2session errcode={errcode} errmsg={errmsg}")
+        self.errcode = errcode
+
+
+async def jscode2session(*, http: aiohttp.ClientSession, api_base: str, access_token: str,
+                         code: str) -> tuple[str, str]:
+    """Exchange a mini-program login code; returns (userid, session_key)."""
+    url = f"{api_base.rstrip('/')}/cgi-bin/miniprogram/jscode2session"
+    params = {"access_token": access_token, "js_code": code, "grant_type": "authorization_code"}
+    async with http.get(url, params=params, timeout=aiohttp.ClientTimeout(total=10)) as resp:
+        resp.raise_for_status()
+        data = await resp.json(content_type=None)
+    errcode = int(data.get("errcode", 0) or 0)
+    if errcode != 0 or not data.get("userid") or not data.get("session_key"):
+        # An external (non-staff) user has no userid; treat it like a bad code.
+        raise WeComLoginError(errcode or -1, str(data.get("errmsg", "no userid")))
+    return str(data["userid"]), str(data["session_key"])
+
+
+TokenProvider = Callable[[], Awaitable[str]]
+
+
+@dataclass
+class LoginWiring:
+    """Set by the app factory: the WeCom access token source and API base."""
+
+    token_provider: TokenProvider | None = None
+    api_base: str | None = None
+    http: aiohttp.ClientSession | None = None
+
+
+LOGIN = web.AppKey("miniprogram_login", LoginWiring)
+
+
+async def http_ctx(app: web.Application) -> AsyncIterator[None]:
+    wiring = app[LOGIN]
+    wiring.http = aiohttp.ClientSession()
+    yield
+    await wiring.http.close()
+
+
+_LOOPBACK = {"127.0.0.1", "::1"}
+
+
+def client_address(request: web.Request) -> str:
+    """The phone's address: nginx (on loopback, deploy/nginx.conf) passes it as X-Real-IP.
+    The header is believed only from loopback, so a client cannot pick its own rate bucket."""
+    remote = request.remote or "unknown"
+    real = request.headers.get("X-Real-IP", "").strip()
+    return real[:64] if remote in _LOOPBACK and real else remote
+
+
+async def login(call: Call) -> s.LoginOut:
+    runtime = call.runtime
+    remote = client_address(call.request)
+    if await runtime.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
+        raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
+    wiring = call.request.app[LOGIN]
+    api_base = wiring.api_base or (runtime.wecom.api_base if runtime.wecom else None)
+    if wiring.token_provider is None or api_base is None or wiring.http is None:
+        raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
+    try:
+        token = await wiring.token_provider()
+        userid, session_key = await jscode2session(http=wiring.http, api_base=api_base,
+                                                   access_token=token, code=call.body.code)
+    except WeComLoginError as exc:
+        log.info("mini-program login refused by WeCom", extra={"errcode": exc.errcode})
+        raise ApiError(401, "login_failed", "登录凭证无效或已过期，请重新进入小程序") from None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("WeCom unreachable at login", extra={"error": type(exc).__name__})
+        raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
+    staff = await Staff.get_or_none(wecom_userid=userid)
+    if staff is None or staff.status != StaffStatus.ACTIVE:
+        raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本小程序")
+    await staff.fetch_related("section")
+    session_token = await sessions.create(runtime.kv, secret_key=runtime.secret_key,
+                                          staff_id=staff.id, userid=userid,
+                                          session_key=session_key)
+    return s.LoginOut(token=session_token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+
+
+def _staff_out(staff: Staff) -> s.StaffOut:
+    return s.StaffOut(id=staff.id, name=staff.name, section=staff.section.name,
+                      roles=roles_of(staff))
+
+
+async def logout(call: Call) -> None:
+    assert call.session is not None
+    await sessions.revoke(call.runtime.kv, call.session)
+
+
+async def me(call: Call) -> s.StaffOut:
+    staff = await Staff.get_or_none(id=call.me.id).prefetch_related("section")
+    if staff is None:
+        raise NotFound("人员")
+    return _staff_out(staff)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("POST", "/auth/login", "login", "用企业微信小程序登录 code 换取会话", "auth",
+              "anyone", login, s.LoginOut, body=s.LoginIn, auth=False, transaction=False,
+              errors=(401, 403, 429, 502, 503)),
+        Route("POST", "/auth/logout", "logout", "退出登录（使当前会话失效）", "auth",
+              "any staff", logout, None, status=204, transaction=False),
+        Route("GET", "/me", "me", "当前登录人员及其角色", "auth", "any staff", me, s.StaffOut),
+    ]
+
+
+def setup(app: web.Application) -> None:
+    app[LOGIN] = LoginWiring()
+    app.cleanup_ctx.append(http_ctx)
+
+
+__all__ = ["LOGIN", "LoginWiring", "jscode2session", "routes", "setup"]

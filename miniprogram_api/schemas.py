@@ -1,0 +1,269 @@
+"""Request and response bodies. The same models validate requests and write the OpenAPI document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from models.enums import (
+    FindingResult,
+    FollowUpResult,
+    InspectionState,
+    NoticeKind,
+    NoticeStatus,
+    PenaltyProcedure,
+    RectificationState,
+)
+
+Text = Annotated[str, StringConstraints(max_length=2000)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- login ---------------------------------------------------------------------------------
+
+class LoginIn(Request):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)] = Field(
+        description="wx.qy.login 返回的 code")
+
+
+class StaffOut(BaseModel):
+    id: int
+    name: str
+    section: str
+    roles: list[str] = Field(description="admin / initiator / leader / inspector")
+
+
+class LoginOut(BaseModel):
+    token: str = Field(description="放在 Authorization: Bearer 头中")
+    expires_in: int = Field(description="闲置多少秒后失效")
+    staff: StaffOut
+
+
+# --- inspections ---------------------------------------------------------------------------
+
+class InspectionQuery(Request):
+    state: InspectionState | None = None
+    window_from: dt.date | None = Field(None, description="检查期限结束不早于此日")
+    window_to: dt.date | None = Field(None, description="检查期限开始不晚于此日")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class EmployerBrief(BaseModel):
+    id: int
+    name: str
+    uscc: str
+    township: str
+
+
+class InspectionBrief(BaseModel):
+    id: int
+    code: str
+    state: InspectionState
+    window_start: dt.date
+    window_end: dt.date
+    employer: EmployerBrief
+
+
+class InspectionPage(BaseModel):
+    items: list[InspectionBrief]
+    total: int
+    page: int
+    page_size: int
+
+
+class EmployerOut(EmployerBrief):
+    legal_rep: str
+    address: str
+    contact_phone: str
+    industry: str
+    grade: str
+
+
+class CampaignBrief(BaseModel):
+    id: int
+    code: str
+    title: str
+
+
+class ItemOut(BaseModel):
+    item_version_id: int
+    code: str
+    version: int
+    name: str
+    basis: str
+    content: str
+    method: str
+
+
+class MemberOut(BaseModel):
+    staff_id: int
+    name: str
+    confirmed_at: dt.datetime | None
+
+
+class FindingOut(BaseModel):
+    id: int
+    item_version_id: int
+    result: FindingResult
+    description: str
+    basis: str
+    recorded_by: int
+    updated_at: dt.datetime
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    content_type: str
+    size: int
+    sha256: str
+    original_name: str
+    finding_id: int | None
+    follow_up_id: int | None
+    has_thumbnail: bool
+    created_at: dt.datetime
+
+
+class FollowUpOut(BaseModel):
+    id: int
+    visited_on: dt.date
+    result: FollowUpResult
+    note: str
+    recorded_by: int
+
+
+class OrderOut(BaseModel):
+    id: int
+    inspection_id: int
+    state: RectificationState
+    requirements: str
+    issued_on: dt.date
+    working_days: int
+    deadline: dt.date
+    closed_on: dt.date | None
+    finding_ids: list[int]
+    follow_ups: list[FollowUpOut]
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: NoticeKind
+    number: str
+    issued_on: dt.date
+    deadline: dt.date | None
+    status: NoticeStatus
+    acknowledged: bool
+
+
+class PenaltyOut(BaseModel):
+    id: int
+    number: str
+    procedure: PenaltyProcedure
+    cause: str
+    basis: str
+    result: str
+    amount_yuan: Decimal | None
+    decided_on: dt.date
+
+
+class InspectionDetail(BaseModel):
+    id: int
+    code: str
+    state: InspectionState
+    window_start: dt.date
+    window_end: dt.date
+    checkin_at: dt.datetime | None
+    submitted_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    summary: str
+    employer: EmployerOut
+    campaigns: list[CampaignBrief]
+    items: list[ItemOut] = Field(description="所有抽查任务的抽查事项合并为一次检查（R20）")
+    team: list[MemberOut]
+    findings: list[FindingOut]
+    evidence: list[EvidenceOut]
+    rectification_orders: list[OrderOut]
+    notices: list[NoticeOut]
+    penalties: list[PenaltyOut]
+
+
+class MembersIn(Request):
+    staff_ids: list[Id] = Field(min_length=2, max_length=20)
+
+
+class TeamOut(BaseModel):
+    inspection_id: int
+    state: InspectionState
+    team: list[MemberOut]
+
+
+class CheckInIn(Request):
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    note: ShortText = ""
+
+
+class StateOut(BaseModel):
+    id: int
+    state: InspectionState
+
+
+class FindingIn(Request):
+    result: FindingResult = Field(description="compliant 符合 / noncompliant 不符合 / not_applicable 不适用")
+    description: Text = ""
+    basis: Text = Field("", description="法律依据")
+
+
+class SubmitIn(Request):
+    summary: Text = ""
+
+
+class EvidenceQuery(Request):
+    finding_id: Id | None = None
+    follow_up_id: Id | None = None
+
+
+# --- rectification and penalties -------------------------------------------------------------
+
+class OrderIn(Request):
+    finding_ids: list[Id] = Field(min_length=1, max_length=100)
+    requirements: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    working_days: int = Field(ge=1, le=250, description="整改期限（工作日）")
+
+
+class OrderCreated(OrderOut):
+    warnings: list[str]
+
+
+class FollowUpIn(Request):
+    visited_on: dt.date
+    result: FollowUpResult
+    note: Text = ""
+
+
+class EscalateIn(Request):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class PenaltyIn(Request):
+    number: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="行政处罚决定书文号")
+    procedure: PenaltyProcedure = Field(description="general 一般程序 / simple 简易程序")
+    cause: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(description="案由")
+    basis: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    result: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    amount_yuan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    decided_on: dt.date
+
+
+class PenaltyCreated(PenaltyOut):
+    publication_due_on: dt.date | None
+    warnings: list[str]

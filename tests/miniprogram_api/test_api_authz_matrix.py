@@ -1,0 +1,110 @@
+"""Authorisation matrix: every route × every role, generated from the route registry, so a new
+route without an entry here fails. Others' objects answer 404 (their existence is not revealed);
+a role that may see an object but not do the thing answers 403; no session answers 401."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import aiohttp
+import pytest
+
+from inspection import evidence as ev
+from miniprogram_api.app import all_routes
+from miniprogram_api.framework import PREFIX, Route
+from models.enums import FindingResult, InspectionState
+from models.fieldwork import Finding, RectificationOrder
+from tests.fieldworld import ROLES, World, build_world, jpeg, session_for
+
+OK = "ok"
+ANY_STAFF = {r: OK for r in ROLES} | {"anonymous": 401}
+READ = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": OK,
+        "outsider": 404, "anonymous": 401}
+WORK = {"admin": 404, "initiator": 403, "leader": 403, "other_leader": 404, "member": OK,
+        "outsider": 404, "anonymous": 401}
+MANAGE = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 403,
+          "outsider": 404, "anonymous": 401}
+CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 404,
+            "outsider": 404, "anonymous": 401}
+
+MATRIX: dict[str, dict[str, Any]] = {
+    "login": {r: OK for r in ROLES},
+    "logout": ANY_STAFF, "me": ANY_STAFF, "listMyInspections": ANY_STAFF,
+    "listCampaignInspections": CAMPAIGN,
+    "getInspection": READ, "getEvidenceContent": READ, "getEvidenceThumbnail": READ,
+    "getRectificationOrder": READ,
+    "setInspectionMembers": MANAGE, "recordPenaltyDecision": MANAGE,
+    "checkIn": WORK, "putFinding": WORK, "uploadEvidence": WORK, "confirmFindings": WORK,
+    "deleteEvidence": WORK,
+    "submitInspection": WORK, "closeInspection": WORK, "issueRectificationOrder": WORK,
+    "recordFollowUp": WORK, "escalateRectificationOrder": WORK,
+}
+
+
+def test_every_route_has_a_matrix_row() -> None:
+    assert set(MATRIX) == {r.operation_id for r in all_routes()}
+    for op, row in MATRIX.items():
+        assert set(row) == set(ROLES), op
+
+
+async def _objects(world: World, data_dir: Any) -> dict[str, int]:
+    world.inspection.state = InspectionState.CHECKED_IN
+    await world.inspection.save()
+    finding = await Finding.create(inspection=world.inspection, item_version=world.items[0],
+                                   result=FindingResult.NONCOMPLIANT, description="问题",
+                                   recorded_by=world.staff["member"])
+    evidence = await ev.add_evidence(staff=world.staff["member"],
+                                     inspection_id=world.inspection.id, data=jpeg(),
+                                     original_name="a.jpg",
+                                     storage=ev.LocalStorage(data_dir / "uploads"))
+    order = await RectificationOrder.create(
+        inspection=world.inspection, employer=world.employer, requirements="整改",
+        issued_on=dt.date(2026, 11, 3), working_days=5, deadline=dt.date(2026, 11, 10),
+        issued_by=world.staff["member"])
+    await order.findings.add(finding)
+    return {"inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
+            "evidence_id": evidence.id, "order_id": order.id,
+            "item_version_id": world.items[1].id, "finding_id": finding.id}
+
+
+def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None:
+    bodies: dict[str, dict[str, Any]] = {
+        "login": {"code": f"code-u-{'member' if role == 'anonymous' else role}"},
+        "setInspectionMembers": {"staff_ids": [1, 2]},
+        "checkIn": {}, "putFinding": {"result": "compliant"}, "submitInspection": {},
+        "issueRectificationOrder": {"finding_ids": [ids["finding_id"]], "requirements": "改",
+                                    "working_days": 5},
+        "recordFollowUp": {"visited_on": "2026-11-05", "result": "partial"},
+        "escalateRectificationOrder": {"reason": "逾期未改"},
+        "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
+                                  "cause": "未签合同", "basis": "第八十二条", "result": "罚款",
+                                  "decided_on": "2026-11-05"},
+    }
+    return bodies.get(route.operation_id) if route.body is not None else None
+
+
+@pytest.mark.parametrize("route", all_routes(), ids=lambda r: r.operation_id)
+async def test_route_by_role(api: Any, settings: Any, route: Route) -> None:
+    world = await build_world()
+    ids = await _objects(world, settings.data_dir)
+    path = PREFIX + route.path.format(**{p: ids[p] for p in route.path_params})
+    for role in ROLES:
+        headers = {} if role == "anonymous" else await session_for(api, world.staff[role])
+        kwargs: dict[str, Any] = {"headers": headers}
+        body = _body(route, ids, role)
+        if body is not None:
+            kwargs["json"] = body
+        if route.upload is not None:
+            form = aiohttp.FormData()
+            form.add_field("file", jpeg(), filename="x.jpg")
+            kwargs["data"] = form
+        resp = await api.request(route.method, path, **kwargs)
+        expected = MATRIX[route.operation_id][role]
+        text = (await resp.read())[:300]
+        assert resp.status < 500, (role, text)
+        if expected == OK:
+            assert resp.status not in (401, 403, 404), (role, resp.status, text)
+        else:
+            assert resp.status == expected, (role, resp.status, text)
+            assert resp.content_type == "application/problem+json"
