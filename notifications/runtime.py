@@ -5,12 +5,17 @@ Adapters read it from `app[RUNTIME]`; nothing lives in module globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from models.kv import KeyValue
+
+if TYPE_CHECKING:
+    from notifications.wecom.client import WeComClient
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,14 @@ class Runtime:
     kv: KeyValue
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None
+    # Set by the app's outbox setup when WeCom is configured (one per process).
+    wecom_client: WeComClient | None = None
+    # Set after committing outbox rows so this process's worker sends them at once; other
+    # processes' workers see them within their poll interval (docs/outbox.md).
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake_outbox(self) -> None:
+        self.outbox_wakeup.set()
 
 
 RUNTIME = web.AppKey("runtime", Runtime)

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
-from suiji import db, health
+from suiji import db, health, outbox
 from suiji.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -16,10 +16,10 @@ SETTINGS = web.AppKey("settings", Settings)
 MAX_BODY = 20 * 1024 * 1024
 
 # Each adapter contributes routes and background contexts through one `setup(app)`.
-ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup]
+ROUTE_SETUPS: list[Callable[[web.Application], None]] = [health.setup, outbox.setup]
 
 
-def _runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings) -> Runtime:
     wecom = None
     if settings.wecom_enabled:
         assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
@@ -39,10 +39,16 @@ def _runtime(settings: Settings) -> Runtime:
     )
 
 
-def create_app(settings: Settings, *, manage_db: bool = True) -> web.Application:
-    """Build the app. `manage_db=False` when the caller (a test) already opened the database."""
+def create_app(settings: Settings, *, manage_db: bool = True,
+               run_worker: bool | None = None) -> web.Application:
+    """Build the app. `manage_db=False` when the caller (a test) already opened the database.
+
+    `run_worker`: run one outbox worker in-process (default: when the app manages the database,
+    i.e. `suiji serve`; tests opt in).
+    """
     app = web.Application(client_max_size=MAX_BODY)
     app[SETTINGS] = settings
+    app[outbox.RUN_WORKER] = manage_db if run_worker is None else run_worker
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         if manage_db:
@@ -50,7 +56,7 @@ def create_app(settings: Settings, *, manage_db: bool = True) -> web.Application
                 # The embedded default migrates itself; PostgreSQL waits for `suiji migrate`.
                 await db.migrate(settings.database_url)
             await db.init_db(settings.database_url)
-        runtime = _runtime(settings)
+        runtime = build_runtime(settings)
         app[RUNTIME] = runtime
         yield
         await runtime.kv.close()

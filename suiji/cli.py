@@ -9,7 +9,7 @@ import sys
 from suiji.settings import SettingsError, load_settings
 
 # Command modules under suiji.commands, each with register(subparsers).
-COMMANDS = ["server", "audit"]
+COMMANDS = ["server", "audit", "worker", "outbox"]
 
 
 def build_parser() -> argparse.ArgumentParser:
