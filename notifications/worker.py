@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -70,6 +71,24 @@ class External:
 
 
 Topic = Handler | External
+
+_CLAIM_PG = """
+UPDATE outbox SET locked_until = $1, locked_by = $2
+WHERE id IN (
+    SELECT id FROM outbox
+    WHERE status = 'pending' AND due_at <= $3
+      AND (locked_until IS NULL OR locked_until < $3)
+      AND NOT (topic = ANY($4::text[]))
+    ORDER BY due_at, id
+    LIMIT $5
+    FOR UPDATE SKIP LOCKED)
+RETURNING id
+"""
+# Taken by the lease holder around an internal handler: a worker that re-claims the row after
+# the lease ran out skips it (SKIP LOCKED) until this transaction ends.
+_LOCK_ROW_PG = """
+SELECT id FROM outbox WHERE id = $1 AND locked_by = $2 AND status = 'pending' FOR UPDATE
+"""
 
 
 @dataclass(frozen=True)
@@ -171,22 +190,30 @@ class OutboxWorker:
     async def _claim(self) -> list[OutboxMessage]:
         now = db_now()
         until = now + dt.timedelta(seconds=self.options.lease)
-        async with in_transaction():
-            query = OutboxMessage.filter(status=OutboxStatus.PENDING, due_at__lte=now).filter(
-                Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            held = self.held_topics
-            if held:
-                query = query.exclude(topic__in=held)
-            # SKIP LOCKED on PostgreSQL: concurrent workers take disjoint rows without waiting.
-            # SQLite ignores it and serialises the whole transaction instead.
-            rows = await query.order_by("due_at", "id").limit(self.options.batch) \
-                .select_for_update(skip_locked=True)
-            if rows:
-                await OutboxMessage.filter(id__in=[r.id for r in rows]).update(
-                    locked_until=until, locked_by=self.name)
-        for row in rows:
-            row.locked_until, row.locked_by = until, self.name
-        return rows
+        conn = connections.get("default")
+        if conn.capabilities.dialect == "postgres":
+            # One statement: concurrent workers skip each other's locked rows (SKIP LOCKED)
+            # and the lease is taken atomically, without a transaction held over the send.
+            found = await conn.execute_query_dict(_CLAIM_PG, [
+                until, self.name, now, self.held_topics, self.options.batch])
+            ids = [r["id"] for r in found]
+        else:
+            # SQLite has no row locks; the transaction serialises claims in this process.
+            async with in_transaction():
+                query = OutboxMessage.filter(
+                    status=OutboxStatus.PENDING, due_at__lte=now,
+                ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+                held = self.held_topics
+                if held:
+                    query = query.exclude(topic__in=held)
+                ids = list(await query.order_by("due_at", "id").limit(self.options.batch)
+                           .values_list("id", flat=True))
+                if ids:
+                    await OutboxMessage.filter(id__in=ids).update(locked_until=until,
+                                                                  locked_by=self.name)
+        if not ids:
+            return []
+        return list(await OutboxMessage.filter(id__in=ids).order_by("due_at", "id"))
 
     async def _release(self, rows: list[OutboxMessage]) -> None:
         if rows:
@@ -195,6 +222,14 @@ class OutboxWorker:
 
     def _mine(self, row: OutboxMessage) -> Any:
         return OutboxMessage.filter(id=row.id, locked_by=self.name, status=OutboxStatus.PENDING)
+
+    async def _lock_mine(self, row: OutboxMessage) -> OutboxMessage | None:
+        conn = connections.get("default")
+        if conn.capabilities.dialect == "postgres":
+            found = await conn.execute_query_dict(_LOCK_ROW_PG, [row.id, self.name])
+            if not found:
+                return None
+        return await self._mine(row).first()
 
     # --- processing --------------------------------------------------------------------------
 
@@ -236,7 +271,7 @@ class OutboxWorker:
         try:
             async with in_transaction():
                 # Re-read under a row lock: only the lease holder runs the handler, once.
-                current = await self._mine(row).select_for_update().first()
+                current = await self._lock_mine(row)
                 if current is None:
                     return
                 await handler(dict(current.payload))
