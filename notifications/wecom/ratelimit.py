@@ -17,7 +17,7 @@ from models.kv import KeyValue
 PER_MINUTE = 30
 PER_HOUR = 1000
 # How long the whole app pauses after a throttling answer, by errcode (seconds).
-APP_BACKOFF = {45009: 60.0, 45033: 2.0, -1: 5.0}
+APP_BACKOFF = {45009: 60.0, 45033: 1.0, -1: 1.0}
 
 
 class RateLimiter:
