@@ -18,6 +18,7 @@ import logging
 import os
 import random
 import socket
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,8 @@ class External:
 
 
 Topic = Handler | External
+# How often a worker looks for newly held rows to log (WeCom not configured).
+HELD_CHECK_INTERVAL = 5.0
 
 _CLAIM_PG = """
 UPDATE outbox SET locked_until = $1, locked_by = $2
@@ -130,6 +133,7 @@ class OutboxWorker:
         self._stop = asyncio.Event()
         self._rng = random.Random(seed)  # jitter only, not security
         self._held_seen = 0
+        self._held_next_check = 0.0
         self.delivered = 0
 
     @property
@@ -329,8 +333,10 @@ class OutboxWorker:
 
     async def _log_held(self) -> None:
         held = self.held_topics
-        if not held:
+        now = time.monotonic()
+        if not held or now < self._held_next_check:
             return
+        self._held_next_check = now + HELD_CHECK_INTERVAL
         rows = await OutboxMessage.filter(
             topic__in=held, status=OutboxStatus.PENDING, id__gt=self._held_seen,
         ).order_by("id").limit(100)
