@@ -125,7 +125,7 @@ def default_name(index: int = 0) -> str:
 class OutboxWorker:
     def __init__(self, *, handlers: Mapping[str, Topic], name: str | None = None,
                  options: WorkerOptions | None = None, wake: asyncio.Event | None = None,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, log_held: bool = True) -> None:
         self.handlers = dict(handlers)
         self.name = (name or default_name())[:64]
         self.options = options or WorkerOptions()
@@ -134,6 +134,8 @@ class OutboxWorker:
         self._rng = random.Random(seed)  # jitter only, not security
         self._held_seen = 0
         self._held_next_check = 0.0
+        # Several loops in one process: one of them logs held rows, so each is logged once.
+        self._log_held_rows = log_held
         self.delivered = 0
 
     @property
@@ -334,7 +336,7 @@ class OutboxWorker:
     async def _log_held(self) -> None:
         held = self.held_topics
         now = time.monotonic()
-        if not held or now < self._held_next_check:
+        if not held or not self._log_held_rows or now < self._held_next_check:
             return
         self._held_next_check = now + HELD_CHECK_INTERVAL
         rows = await OutboxMessage.filter(

@@ -42,7 +42,7 @@ def build_workers(runtime: Runtime, count: int,
         log.warning("outbox: WeCom is not configured; WeCom messages stay in the outbox")
     handlers = build_handlers(runtime)
     return [OutboxWorker(handlers=handlers, name=default_name(i), options=options,
-                         wake=runtime.outbox_wakeup) for i in range(count)]
+                         wake=runtime.outbox_wakeup, log_held=i == 0) for i in range(count)]
 
 
 async def stop_workers(workers: list[OutboxWorker], tasks: list[asyncio.Task[None]]) -> None:
