@@ -51,3 +51,11 @@ async def test_without_wecom_there_is_no_client_and_topics_hold(aiohttp_client, 
     assert set(handlers) >= {"wecom.message", "wecom.update_card"}
     assert not handlers["wecom.message"].available  # type: ignore[union-attr]
     assert not handlers["wecom.update_card"].available  # type: ignore[union-attr]
+
+
+def test_serve_runs_a_worker_by_default_tests_do_not(settings):
+    from suiji.outbox import RUN_WORKER
+
+    assert create_app(settings)[RUN_WORKER] is True  # `suiji serve`
+    assert create_app(settings, manage_db=False)[RUN_WORKER] is False
+    assert create_app(settings, manage_db=False, run_worker=True)[RUN_WORKER] is True
