@@ -6,6 +6,7 @@ Adapters read it from `app[RUNTIME]`; nothing lives in module globals.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,9 +49,14 @@ class Runtime:
     # Set after committing outbox rows so this process's worker sends them at once; other
     # processes' workers see them within their poll interval (docs/outbox.md).
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Tells other processes' workers too (notifications.wakeup, when Redis is configured).
+    outbox_publish: Callable[[], None] | None = None
 
     def wake_outbox(self) -> None:
+        """Call after committing outbox rows: workers send them at once."""
         self.outbox_wakeup.set()
+        if self.outbox_publish is not None:
+            self.outbox_publish()
 
 
 RUNTIME = web.AppKey("runtime", Runtime)

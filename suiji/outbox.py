@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from notifications.runtime import RUNTIME, Runtime
+from notifications.wakeup import WakeBridge
 from notifications.wecom.client import WeComClient
 from notifications.worker import OutboxWorker, WorkerOptions, default_name
 from suiji.handlers import build_handlers
@@ -34,6 +35,24 @@ def open_session() -> aiohttp.ClientSession:
 def attach_wecom(runtime: Runtime, session: aiohttp.ClientSession) -> None:
     if runtime.wecom is not None:
         runtime.wecom_client = WeComClient(session, runtime.wecom, runtime.kv)
+
+
+async def open_wake_bridge(runtime: Runtime, redis_url: str | None, prefix: str, *,
+                           listen: bool) -> WakeBridge | None:
+    """With Redis, wake-ups cross processes; without, each process has only its own.
+    `listen`: this process runs workers that others should wake."""
+    if not redis_url:
+        return None
+    bridge = WakeBridge(redis_url, f"{prefix}outbox:wake", runtime.outbox_wakeup)
+    await bridge.start(listen=listen)
+    runtime.outbox_publish = bridge.publish
+    return bridge
+
+
+async def close_wake_bridge(runtime: Runtime, bridge: WakeBridge | None) -> None:
+    if bridge is not None:
+        runtime.outbox_publish = None
+        await bridge.close()
 
 
 def build_workers(runtime: Runtime, count: int,
@@ -58,16 +77,23 @@ async def stop_workers(workers: list[OutboxWorker], tasks: list[asyncio.Task[Non
 
 def setup(app: web.Application) -> None:
     async def outbox_ctx(app: web.Application) -> AsyncIterator[None]:
+        from suiji.app import SETTINGS  # here: suiji.app imports this module
+
         runtime = app[RUNTIME]
+        settings = app[SETTINGS]
         session = open_session()
         attach_wecom(runtime, session)
+        run_worker = app.get(RUN_WORKER, False)
+        bridge = await open_wake_bridge(runtime, settings.redis_url, settings.redis_prefix,
+                                        listen=run_worker)
         workers: list[OutboxWorker] = []
         tasks: list[asyncio.Task[None]] = []
-        if app.get(RUN_WORKER, False):
+        if run_worker:
             workers = build_workers(runtime, 1)
             tasks = [asyncio.create_task(w.run(), name=w.name) for w in workers]
         yield
         await stop_workers(workers, tasks)
+        await close_wake_bridge(runtime, bridge)
         runtime.wecom_client = None
         await session.close()
 

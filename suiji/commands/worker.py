@@ -10,7 +10,14 @@ from notifications.worker import WorkerOptions
 from suiji import db
 from suiji.app import build_runtime
 from suiji.logs import setup_logging
-from suiji.outbox import attach_wecom, build_workers, open_session, stop_workers
+from suiji.outbox import (
+    attach_wecom,
+    build_workers,
+    close_wake_bridge,
+    open_session,
+    open_wake_bridge,
+    stop_workers,
+)
 from suiji.settings import Settings
 
 
@@ -20,8 +27,12 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
     await db.init_db(settings.database_url)
     runtime = build_runtime(settings)
     session = open_session()
+    bridge = None
     try:
         attach_wecom(runtime, session)
+        # Rows committed by `suiji serve` processes wake these workers at once.
+        bridge = await open_wake_bridge(runtime, settings.redis_url, settings.redis_prefix,
+                                        listen=True)
         options = WorkerOptions(batch=args.batch, lease=args.lease,
                                 poll_interval=args.poll_interval, retry_base=args.retry_base,
                                 max_attempts=args.max_attempts)
@@ -39,6 +50,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         await stop_workers(workers, tasks)
     finally:
+        await close_wake_bridge(runtime, bridge)
         await session.close()
         await runtime.kv.close()
         await db.close_db()

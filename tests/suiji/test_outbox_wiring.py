@@ -59,3 +59,11 @@ def test_serve_runs_a_worker_by_default_tests_do_not(settings):
     assert create_app(settings)[RUN_WORKER] is True  # `suiji serve`
     assert create_app(settings, manage_db=False)[RUN_WORKER] is False
     assert create_app(settings, manage_db=False, run_worker=True)[RUN_WORKER] is True
+
+
+async def test_wake_ups_are_published_when_redis_is_configured(aiohttp_client, settings):
+    client = await aiohttp_client(create_app(settings, manage_db=False))
+    runtime = client.app[RUNTIME]
+    assert (runtime.outbox_publish is not None) == bool(settings.redis_url)
+    runtime.wake_outbox()
+    assert runtime.outbox_wakeup.is_set()
