@@ -5,12 +5,18 @@ Adapters read it from `app[RUNTIME]`; nothing lives in module globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from models.kv import KeyValue
+
+if TYPE_CHECKING:
+    from notifications.wecom.client import WeComClient
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,19 @@ class Runtime:
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None
     credit_export_token: str | None = None
+    # Set by the app's outbox setup when WeCom is configured (one per process).
+    wecom_client: WeComClient | None = None
+    # Set after committing outbox rows so this process's worker sends them at once; other
+    # processes' workers see them within their poll interval (docs/outbox.md).
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Tells other processes' workers too (notifications.wakeup, when Redis is configured).
+    outbox_publish: Callable[[], None] | None = None
+
+    def wake_outbox(self) -> None:
+        """Call after committing outbox rows: workers send them at once."""
+        self.outbox_wakeup.set()
+        if self.outbox_publish is not None:
+            self.outbox_publish()
 
 
 RUNTIME = web.AppKey("runtime", Runtime)

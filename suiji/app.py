@@ -13,7 +13,7 @@ from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
 from portal import draws as portal_draws
 from portal import notices as portal_notices
 from portal import window as portal_window
-from suiji import db, health
+from suiji import db, health, outbox
 from suiji.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -23,11 +23,11 @@ MAX_BODY = 20 * 1024 * 1024
 # Each adapter contributes routes and background contexts through one `setup(app)`.
 ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
     health.setup, bot_routes.setup, portal_notices.setup, portal_window.setup,
-    portal_draws.setup, miniprogram_app.setup,
+    portal_draws.setup, miniprogram_app.setup, outbox.setup,
 ]
 
 
-def _runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings) -> Runtime:
     wecom = None
     if settings.wecom_enabled:
         assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
@@ -48,10 +48,16 @@ def _runtime(settings: Settings) -> Runtime:
     )
 
 
-def create_app(settings: Settings, *, manage_db: bool = True) -> web.Application:
-    """Build the app. `manage_db=False` when the caller (a test) already opened the database."""
+def create_app(settings: Settings, *, manage_db: bool = True,
+               run_worker: bool | None = None) -> web.Application:
+    """Build the app. `manage_db=False` when the caller (a test) already opened the database.
+
+    `run_worker`: run one outbox worker in-process (default: when the app manages the database,
+    i.e. `suiji serve`; tests opt in).
+    """
     app = web.Application(client_max_size=MAX_BODY)
     app[SETTINGS] = settings
+    app[outbox.RUN_WORKER] = manage_db if run_worker is None else run_worker
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         if manage_db:
@@ -59,7 +65,7 @@ def create_app(settings: Settings, *, manage_db: bool = True) -> web.Application
                 # The embedded default migrates itself; PostgreSQL waits for `suiji migrate`.
                 await db.migrate(settings.database_url)
             await db.init_db(settings.database_url)
-        runtime = _runtime(settings)
+        runtime = build_runtime(settings)
         app[RUNTIME] = runtime
         yield
         await runtime.kv.close()

@@ -9,7 +9,7 @@ import sys
 from suiji.settings import SettingsError, load_settings
 
 # Command modules under suiji.commands, each with register(subparsers).
-COMMANDS = ["server", "audit", "rosters", "items", "demo", "credit", "callup", "publication", "draw", "campaign"]
+COMMANDS = ["server", "audit", "rosters", "items", "demo", "credit", "callup", "publication", "draw", "campaign", "worker", "outbox"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,13 +15,17 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 import pytest
 from tortoise import Tortoise, connections
 
 from models.kv import KeyValue, MemoryKV, RedisKV
+from notifications.runtime import WeComConfig
+from notifications.wecom.client import WeComClient
 from suiji import db
 from suiji.settings import Settings, load_settings
+from tests.wecom_standin import WeComStandIn
 
 PG_URL = os.environ.get("SUIJI_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("SUIJI_TEST_REDIS_URL", "")
@@ -107,3 +111,28 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key=secrets.token_urlsafe(32),
         redis_url=REDIS_URL or None, redis_prefix=f"suiji-test:{uuid.uuid4().hex[:8]}:",
     )
+
+
+@pytest.fixture
+async def wecom_standin() -> AsyncIterator[WeComStandIn]:
+    """A real stand-in WeCom server (tests/wecom_standin.py) on a random local port."""
+    standin = await WeComStandIn().start()
+    yield standin
+    await standin.close()
+
+
+@pytest.fixture
+def wecom_settings(settings: Settings, wecom_standin: WeComStandIn) -> Settings:
+    """`settings` with the WeCom app configured and pointed at the stand-in."""
+    return settings.model_copy(update={
+        "wecom_corp_id": wecom_standin.corp_id, "wecom_agent_id": wecom_standin.agent_id,
+        "wecom_secret": wecom_standin.secret, "wecom_api_base": wecom_standin.url})
+
+
+@pytest.fixture
+async def wecom_client(wecom_standin: WeComStandIn, kv: KeyValue) -> AsyncIterator[WeComClient]:
+    """A WeCom client talking to the stand-in, caching its token in `kv`."""
+    config = WeComConfig(wecom_standin.corp_id, wecom_standin.agent_id, wecom_standin.secret,
+                         wecom_standin.url)
+    async with aiohttp.ClientSession() as session:
+        yield WeComClient(session, config, kv, timeout=5)

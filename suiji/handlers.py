@@ -1,0 +1,25 @@
+"""The outbox topic registry: which code handles which topic (docs/outbox.md).
+
+Wiring only. External topics (WeCom) are delivered outside a transaction; every other entry is
+an internal `async def handler(payload) -> None` run in one transaction with marking its row
+sent. A row whose topic is not here fails with "no handler".
+"""
+
+from __future__ import annotations
+
+from notifications.runtime import Runtime
+from notifications.wecom.ratelimit import RateLimiter
+from notifications.wecom.topics import MESSAGE, UPDATE_CARD, WeComCardUpdateTopic, WeComMessageTopic
+from notifications.worker import Topic
+
+
+def build_handlers(runtime: Runtime) -> dict[str, Topic]:
+    limiter = None
+    if runtime.wecom is not None:
+        limiter = RateLimiter(runtime.kv, corp_id=runtime.wecom.corp_id,
+                              agent_id=runtime.wecom.agent_id)
+    client = runtime.wecom_client
+    return {
+        MESSAGE: WeComMessageTopic(client, limiter),
+        UPDATE_CARD: WeComCardUpdateTopic(client, limiter),
+    }
