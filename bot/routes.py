@@ -131,6 +131,8 @@ async def receive(request: web.Request) -> web.Response:
             await kv.delete(dedup)  # nothing kept: let WeCom's retry bring it back
             log.exception("inbound could not be kept; WeCom will retry")
             return _problem(500, "unavailable", "暂时无法处理，请稍后重试")
+    # The answer's cards and texts are committed: send them now, not at the next poll.
+    request.app[RUNTIME].wake_outbox()
     return web.Response(text="")
 
 

@@ -240,6 +240,8 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
             if record is None:
                 raise
             return _replay(record, request_hash)
+        # Whatever the change queued (reminders, cards) goes out now, not at the next poll.
+        call.runtime.wake_outbox()
         if body is None:
             return web.Response(status=route.status)
         return web.json_response(body, status=route.status, dumps=_dumps)

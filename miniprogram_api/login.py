@@ -87,10 +87,13 @@ async def login(call: Call) -> s.LoginOut:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
     wiring = call.request.app[LOGIN]
     api_base = wiring.api_base or (runtime.wecom.api_base if runtime.wecom else None)
-    if wiring.token_provider is None or api_base is None or wiring.http is None:
+    # By default the access token is the app's own, shared through the WeCom client's cache.
+    provider = wiring.token_provider or (
+        runtime.wecom_client.get_token if runtime.wecom_client is not None else None)
+    if provider is None or api_base is None or wiring.http is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
     try:
-        token = await wiring.token_provider()
+        token = await provider()
         userid, session_key = await jscode2session(http=wiring.http, api_base=api_base,
                                                    access_token=token, code=call.body.code)
     except WeComLoginError as exc:

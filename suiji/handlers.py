@@ -7,6 +7,9 @@ sent. A row whose topic is not here fails with "no handler".
 
 from __future__ import annotations
 
+from bot.handlers import callup_handlers
+from inspection import publication, rectification
+from inspection.credit import timers as credit_timers
 from notifications.runtime import Runtime
 from notifications.wecom.ratelimit import RateLimiter
 from notifications.wecom.topics import MESSAGE, UPDATE_CARD, WeComCardUpdateTopic, WeComMessageTopic
@@ -19,7 +22,14 @@ def build_handlers(runtime: Runtime) -> dict[str, Topic]:
         limiter = RateLimiter(runtime.kv, corp_id=runtime.wecom.corp_id,
                               agent_id=runtime.wecom.agent_id)
     client = runtime.wecom_client
+    internal: dict[str, Topic] = {
+        **callup_handlers(),  # wecom.inbound, call-up reminders and deadlines (R15)
+        **credit_timers.handlers(),  # grade effective, blacklist expiry, report chase (R19)
+        "timer.publication_due": publication.on_publication_due,  # R17 deadlines
+        "timer.rectification_due": rectification.on_rectification_due,  # R22 overdue orders
+    }
     return {
         MESSAGE: WeComMessageTopic(client, limiter),
         UPDATE_CARD: WeComCardUpdateTopic(client, limiter),
+        **internal,
     }
