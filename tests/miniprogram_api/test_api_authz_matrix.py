@@ -15,6 +15,8 @@ from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
 from models.enums import FindingResult, InspectionState
 from models.fieldwork import Finding, RectificationOrder
+from models.items import ItemVersion
+from models.org import Conflict as OrgConflict
 from tests.fieldworld import ROLES, World, build_world, jpeg, session_for
 
 OK = "ok"
@@ -25,6 +27,8 @@ WORK = {"admin": 404, "initiator": 403, "leader": 403, "other_leader": 404, "mem
         "outsider": 404, "anonymous": 401}
 MANAGE = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 403,
           "outsider": 404, "anonymous": 401}
+ADMIN = {"admin": OK, "initiator": 403, "leader": 403, "other_leader": 403, "member": 403,
+         "outsider": 403, "anonymous": 401}
 CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 404,
             "outsider": 404, "anonymous": 401}
 
@@ -39,6 +43,15 @@ MATRIX: dict[str, dict[str, Any]] = {
     "deleteEvidence": WORK,
     "submitInspection": WORK, "closeInspection": WORK, "issueRectificationOrder": WORK,
     "recordFollowUp": WORK, "escalateRectificationOrder": WORK,
+    # Rosters (R8, R9): 政策法规科 only.
+    **{f"{verb}{kind}": ADMIN for verb in ("import", "export")
+       for kind in ("Sections", "Employers", "Inspectors", "Items")},
+    "listEmployers": ADMIN, "getEmployer": ADMIN, "patchEmployer": ADMIN, "listStaff": ADMIN,
+    "getStaff": ADMIN, "patchStaff": ADMIN, "listConflicts": ADMIN, "declareConflict": ADMIN,
+    "deleteConflict": ADMIN,
+    # The item list (R7): 政策法规科 only.
+    "listItems": ADMIN, "createItem": ADMIN, "amendItem": ADMIN, "publishItemVersion": ADMIN,
+    "withdrawItem": ADMIN,
 }
 
 
@@ -63,7 +76,13 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
         issued_on=dt.date(2026, 11, 3), working_days=5, deadline=dt.date(2026, 11, 10),
         issued_by=world.staff["member"])
     await order.findings.add(finding)
-    return {"inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
+    conflict = await OrgConflict.create(staff=world.staff["outsider"], employer=world.employer,
+                                        reason="亲属")
+    draft = await ItemVersion.create(item=world.items[2].item, version=2, name="新版",  # type: ignore[attr-defined]
+                                     basis="依据", subject="主体", content="内容", method="方式")
+    return {"conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+            "version_id": draft.id, "staff_id": world.staff["member"].id,
+            "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
             "item_version_id": world.items[1].id, "finding_id": finding.id}
 
@@ -77,6 +96,12 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
                                     "working_days": 5},
         "recordFollowUp": {"visited_on": "2026-11-05", "result": "partial"},
         "escalateRectificationOrder": {"reason": "逾期未改"},
+        "createItem": {"code": f"X-{role}", "name": "事项", "basis": "依据", "subject": "主体",
+                       "content": "内容", "method": "方式"},
+        "amendItem": {"reason": "法规修订", "effective_from": "2027-01-01", "name": "新名称"},
+        "withdrawItem": {"reason": "依据废止"},
+        "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
+        "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
                                   "cause": "未签合同", "basis": "第八十二条", "result": "罚款",
                                   "decided_on": "2026-11-05"},
