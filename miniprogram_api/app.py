@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniprogram_api import credit_export, fieldwork, items, login, rectification, rosters
+from miniprogram_api import (
+    campaigns,
+    credit_export,
+    fieldwork,
+    items,
+    login,
+    rectification,
+    rosters,
+)
 from miniprogram_api.framework import PREFIX, Route, register
 from miniprogram_api.openapi import document
 
@@ -14,7 +22,7 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes())
+            + items.routes() + campaigns.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

@@ -29,6 +29,14 @@ MANAGE = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "mem
           "outsider": 404, "anonymous": 401}
 ADMIN = {"admin": OK, "initiator": 403, "leader": 403, "other_leader": 403, "member": 403,
          "outsider": 403, "anonymous": 401}
+INITIATE = {"admin": 403, "initiator": OK, "leader": 403, "other_leader": 403, "member": 403,
+            "outsider": 403, "anonymous": 401}
+# The initiating section manages; the leader may see the campaign but not change it.
+CAMPAIGN_MANAGE = {"admin": 404, "initiator": OK, "leader": 403, "other_leader": 404,
+                   "member": 404, "outsider": 404, "anonymous": 401}
+# The call-up belongs to the leader; the initiating section sees the campaign, may not run it.
+CAMPAIGN_LEAD = {"admin": 404, "initiator": 403, "leader": OK, "other_leader": 404,
+                 "member": 404, "outsider": 404, "anonymous": 401}
 CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 404,
             "outsider": 404, "anonymous": 401}
 
@@ -52,6 +60,14 @@ MATRIX: dict[str, dict[str, Any]] = {
     # The item list (R7): 政策法规科 only.
     "listItems": ADMIN, "createItem": ADMIN, "amendItem": ADMIN, "publishItemVersion": ADMIN,
     "withdrawItem": ADMIN,
+    # Plans, campaigns, draws (R13, R14, R15) and the call-up (R16).
+    "submitAnnualPlan": INITIATE, "createCampaign": INITIATE,
+    "getCampaign": CAMPAIGN, "listDraws": CAMPAIGN, "getCallUpProgress": CAMPAIGN,
+    "editCampaign": CAMPAIGN_MANAGE, "approveCampaign": CAMPAIGN_MANAGE,
+    "cancelCampaign": CAMPAIGN_MANAGE, "commitDraws": CAMPAIGN_MANAGE,
+    "revealDraws": CAMPAIGN_MANAGE, "voidDraw": CAMPAIGN_MANAGE,
+    "assignInspection": CAMPAIGN_LEAD, "autoAssign": CAMPAIGN_LEAD,
+    "substituteInspector": CAMPAIGN_LEAD, "extendReplyDeadline": CAMPAIGN_LEAD,
 }
 
 
@@ -100,6 +116,14 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
                        "content": "内容", "method": "方式"},
         "amendItem": {"reason": "法规修订", "effective_from": "2027-01-01", "name": "新名称"},
         "withdrawItem": {"reason": "依据废止"},
+        "submitAnnualPlan": {"year": 2027, "needs": "劳动合同专项"},
+        "createCampaign": {"code": f"2026-T-{role}".replace("_", "-"), "title": "任务",
+                           "field_start": "2026-12-01", "field_end": "2026-12-31"},
+        "editCampaign": {"title": "新标题"}, "cancelCampaign": {"reason": "上级通知暂停"},
+        "revealDraws": {"public_entropy": "3321.45"},
+        "voidDraw": {"kind": "employers", "reason": "程序有误"},
+        "assignInspection": {"target": "JC2026-0001", "names": ["张检查", "赵检查"]},
+        "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
