@@ -6,10 +6,12 @@ from aiohttp import web
 
 from miniprogram_api import (
     campaigns,
+    credit,
     credit_export,
     fieldwork,
     items,
     login,
+    notices,
     rectification,
     rosters,
 )
@@ -22,7 +24,7 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes() + campaigns.routes())
+            + items.routes() + campaigns.routes() + notices.routes() + credit.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

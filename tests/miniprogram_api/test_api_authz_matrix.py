@@ -11,9 +11,10 @@ import aiohttp
 import pytest
 
 from inspection import evidence as ev
+from inspection import notices
 from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
-from models.enums import FindingResult, InspectionState
+from models.enums import FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Finding, RectificationOrder
 from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
@@ -37,6 +38,8 @@ CAMPAIGN_MANAGE = {"admin": 404, "initiator": OK, "leader": 403, "other_leader":
 # The call-up belongs to the leader; the initiating section sees the campaign, may not run it.
 CAMPAIGN_LEAD = {"admin": 404, "initiator": 403, "leader": OK, "other_leader": 404,
                  "member": 404, "outsider": 404, "anonymous": 401}
+CREDIT = {"admin": OK, "initiator": OK, "leader": OK, "other_leader": OK, "member": 403,
+          "outsider": 403, "anonymous": 401}
 CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 404,
             "outsider": 404, "anonymous": 401}
 
@@ -68,6 +71,12 @@ MATRIX: dict[str, dict[str, Any]] = {
     "revealDraws": CAMPAIGN_MANAGE, "voidDraw": CAMPAIGN_MANAGE,
     "assignInspection": CAMPAIGN_LEAD, "autoAssign": CAMPAIGN_LEAD,
     "substituteInspector": CAMPAIGN_LEAD, "extendReplyDeadline": CAMPAIGN_LEAD,
+    # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
+    "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
+    "getNoticePdf": READ, "getNoticePng": READ,
+    # Credit figures (R18, R19).
+    "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
+    "recordCreditFact": ANY_STAFF,  # fieldworld's staff are all inspectors, initiators or admins
 }
 
 
@@ -96,7 +105,11 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
                                         reason="亲属")
     draft = await ItemVersion.create(item=world.items[2].item, version=2, name="新版",  # type: ignore[attr-defined]
                                      basis="依据", subject="主体", content="内容", method="方式")
-    return {"conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+    notice = await notices.issue_notice(
+        kind=NoticeKind.INSPECTION, employer_id=world.employer.id, content={"body": "检查通知"},
+        issued_by_id=world.staff["member"].id, issuer=notices.ISSUER,
+        inspection_id=world.inspection.id)
+    return {"notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
@@ -124,6 +137,12 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "voidDraw": {"kind": "employers", "reason": "程序有误"},
         "assignInspection": {"target": "JC2026-0001", "names": ["张检查", "赵检查"]},
         "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
+        "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
+        "revokeNotice": {"reason": "检查取消"},
+        "supersedeNotice": {"reason": "日期有误", "body": "更正后的通知"},
+        "recordCreditFact": {"kind": "obstruction", "occurred_on": "2026-01-05",
+                             "description": "拒绝提供工资台账", "evidence": "询问笔录2026-01",
+                             "basis": "《劳动保障监察条例》第三十条"},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
