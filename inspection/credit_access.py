@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from inspection.access import campaign_for
-from inspection.credit import integrity, statistics
+from inspection.credit import blacklist, grading, integrity, statistics
 from inspection.errors import Forbidden, Problem, ValidationFailed
-from models.credit import CreditEvent
-from models.enums import CreditEventKind, StaffStatus
+from models.credit import CreditEvent, GradeAssessment
+from models.employers import BlacklistEntry
+from models.enums import AssessmentStatus, CreditEventKind, Grade, StaffStatus
 from models.org import Staff
 
 
@@ -47,3 +48,44 @@ async def record_fact(*, staff: Staff, employer_id: int, kind: CreditEventKind,
                                        occurred_on=occurred_on, description=description,
                                        evidence=evidence, basis=basis, staff_id=staff.id,
                                        refused=refused)
+
+
+async def grade_proposals(*, staff: Staff, year: int | None,
+                          status: AssessmentStatus | None) -> list[GradeAssessment]:
+    """The year's proposed grades for 政策法规科 to review (R19)."""
+    if not staff.is_admin or staff.status != StaffStatus.ACTIVE:
+        raise Forbidden("只有政策法规科可以审核守法诚信等级", "admin_only")
+    query = GradeAssessment.all()
+    if year is not None:
+        query = query.filter(year=year)
+    if status is not None:
+        query = query.filter(status=status)
+    return await query.order_by("id").limit(1000).prefetch_related("employer")
+
+
+async def review_grade(*, staff: Staff, assessment_id: int, confirm: bool,
+                       effective_from: dt.date | None, grade: Grade | None,
+                       note: str) -> GradeAssessment:
+    return await grading.review(assessment_id=assessment_id, staff_id=staff.id, confirm=confirm,
+                                effective_from=effective_from, grade=grade, note=note)
+
+
+async def blacklist_notice(*, staff: Staff, employer_id: int, cause: str, basis: str,
+                           noticed_on: dt.date, legal_rep: str | None) -> BlacklistEntry:
+    return await blacklist.give_notice(employer_id=employer_id, cause=cause, basis=basis,
+                                       noticed_on=noticed_on, staff_id=staff.id,
+                                       legal_rep=legal_rep)
+
+
+async def blacklist_decide(*, staff: Staff, entry_id: int, listed: bool, decided_on: dt.date,
+                           reason: str) -> BlacklistEntry:
+    """列入 (listed) or 不予列入 (withdrawn) after the statement-and-defence window."""
+    return await blacklist.decide(entry_id=entry_id, staff_id=staff.id, listed=listed,
+                                  decided_on=decided_on, reason=reason)
+
+
+async def blacklist_remove(*, staff: Staff, entry_id: int, removed_on: dt.date, rectified: bool,
+                           pledge: str, note: str) -> BlacklistEntry:
+    return await blacklist.remove_early(entry_id=entry_id, staff_id=staff.id,
+                                        removed_on=removed_on, rectified=rectified,
+                                        pledge=pledge, note=note)

@@ -14,7 +14,9 @@ from inspection import evidence as ev
 from inspection import notices
 from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
-from models.enums import FindingResult, InspectionState, NoticeKind
+from models.credit import GradeAssessment
+from models.employers import BlacklistEntry
+from models.enums import FindingResult, Grade, InspectionState, NoticeKind
 from models.fieldwork import Finding, RectificationOrder
 from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
@@ -40,6 +42,8 @@ CAMPAIGN_LEAD = {"admin": 404, "initiator": 403, "leader": OK, "other_leader": 4
                  "member": 404, "outsider": 404, "anonymous": 401}
 CREDIT = {"admin": OK, "initiator": OK, "leader": OK, "other_leader": OK, "member": 403,
           "outsider": 403, "anonymous": 401}
+OFFICER = {"admin": OK, "initiator": OK, "leader": 403, "other_leader": 403, "member": 403,
+           "outsider": 403, "anonymous": 401}
 CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 404,
             "outsider": 404, "anonymous": 401}
 
@@ -76,7 +80,9 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getNoticePdf": READ, "getNoticePng": READ,
     # Credit figures (R18, R19).
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
-    "recordCreditFact": ANY_STAFF,  # fieldworld's staff are all inspectors, initiators or admins
+    "recordCreditFact": ANY_STAFF,
+    "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
+    "noticeBlacklist": OFFICER, "decideBlacklist": OFFICER, "removeBlacklist": OFFICER,  # fieldworld's staff are all inspectors, initiators or admins
 }
 
 
@@ -109,7 +115,12 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
         kind=NoticeKind.INSPECTION, employer_id=world.employer.id, content={"body": "检查通知"},
         issued_by_id=world.staff["member"].id, issuer=notices.ISSUER,
         inspection_id=world.inspection.id)
-    return {"notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+    entry = await BlacklistEntry.create(employer=world.employer, cause="拖欠工资",
+                                        noticed_on=dt.date(2026, 1, 5),
+                                        hearing_until=dt.date(2026, 1, 12))
+    assessment = await GradeAssessment.create(employer=world.employer, year=2025,
+                                              proposed=Grade.B)
+    return {"entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
@@ -143,6 +154,10 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "recordCreditFact": {"kind": "obstruction", "occurred_on": "2026-01-05",
                              "description": "拒绝提供工资台账", "evidence": "询问笔录2026-01",
                              "basis": "《劳动保障监察条例》第三十条"},
+        "reviewGradeAssessment": {"confirm": True, "effective_from": "2026-03-01"},
+        "noticeBlacklist": {"cause": "拖欠农民工工资", "basis": "第十条", "noticed_on": "2026-01-05"},
+        "decideBlacklist": {"listed": True, "decided_on": "2026-02-01"},
+        "removeBlacklist": {"removed_on": "2026-09-01", "rectified": True, "pledge": "承诺守法"},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
