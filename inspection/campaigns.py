@@ -12,9 +12,10 @@ import re
 from typing import Any
 
 from inspection import audit, clock, sampling, visits
+from inspection import items as item_list
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from models.campaigns import AnnualPlan, Campaign, CampaignItem
-from models.enums import CampaignKind, CampaignState, ItemVersionStatus
+from models.enums import CampaignKind, CampaignState
 from models.items import ItemVersion
 from models.org import Section, Staff
 
@@ -38,32 +39,6 @@ EDITABLE = ("title", "purpose", "method", "field_start", "field_end", "employers
             "confidentiality_note", "use_of_results", "reply_hours", "rules")
 _TEXT_LIMITS = {"title": 200, "method": 200, "purpose": 4000, "confidentiality_note": 4000,
                 "use_of_results": 4000}
-
-
-async def _require_published_current(item_version_ids: list[int]) -> list[ItemVersion]:
-    """R1: only items on the published list, in their current version.
-
-    Minimal local check; the item-list module's `require_usable` is meant to replace it.
-    """
-    if not item_version_ids:
-        raise ValidationFailed([Problem("至少选择一项抽查事项（R1）", field="item_version_ids")])
-    versions = await ItemVersion.filter(id__in=item_version_ids)
-    found = {v.id: v for v in versions}
-    problems = []
-    for i, vid in enumerate(item_version_ids):
-        v = found.get(vid)
-        if v is None or v.status != ItemVersionStatus.PUBLISHED:
-            problems.append(Problem("不是已公布的抽查事项（R1）", field="item_version_ids", row=i))
-            continue
-        item_id = v.item_id  # type: ignore[attr-defined]
-        newer = await ItemVersion.filter(item_id=item_id, status=ItemVersionStatus.PUBLISHED,
-                                         version__gt=v.version).exists()
-        if newer:
-            problems.append(Problem("该事项已有更新的公布版本，请选用现行版本（R7）",
-                                    field="item_version_ids", row=i))
-    if problems:
-        raise ValidationFailed(problems, "抽查事项不在现行公布的清单上")
-    return [found[v] for v in dict.fromkeys(item_version_ids)]
 
 
 def _validate(values: dict[str, Any], problems: list[Problem]) -> None:
@@ -99,7 +74,8 @@ async def _check_links(*, item_version_ids: list[int] | None,
     # Checked before anything is written, so a refused request leaves no trace even untransacted.
     versions = None
     if item_version_ids is not None:
-        versions = await _require_published_current(item_version_ids)
+        # R1: only versions on the published list and in force (the item list's own rule).
+        versions = await item_list.require_usable(item_version_ids=list(dict.fromkeys(item_version_ids)))
     sections = None
     if inspector_section_ids is not None:
         sections = await Section.filter(id__in=inspector_section_ids)
@@ -249,8 +225,8 @@ async def approve_campaign(*, code: str, actor: str) -> Campaign:
         ids = await CampaignItem.filter(campaign_id=campaign.id).values_list(
             "item_version_id", flat=True)
         try:
-            await _require_published_current([int(i) for i in ids])  # type: ignore[call-overload]
-        except ValidationFailed as exc:
+            await item_list.require_usable(item_version_ids=[int(i) for i in ids])  # type: ignore[call-overload]
+        except item_list.ItemsNotUsable as exc:
             problems.extend(exc.problems)
     if campaign.leader_id is None:  # type: ignore[attr-defined]
         problems.append(Problem("未指定执法检查组组长（R16）", field="leader_id"))

@@ -65,7 +65,7 @@ _STATUSES = {**{v: k for k, v in STATUS_LABELS.items()}, **{k.value: k for k in 
              "退休": StaffStatus.LEFT}
 _USERID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")  # WeCom's userid alphabet
 EXPIRY_WARNING_DAYS = 30
-_BAD_DATE = dt.date.min  # marks a malformed date already reported, so it is not reported twice
+BAD_DATE = dt.date.min  # marks a malformed date already reported, so it is not reported twice
 
 
 async def import_sections(*, data: bytes, filename: str, actor: str) -> ImportSummary:
@@ -102,7 +102,7 @@ async def import_sections(*, data: bytes, filename: str, actor: str) -> ImportSu
     return summary
 
 
-def _section_lookup(sections: list[Section]) -> dict[str, Section]:
+def section_lookup(sections: list[Section]) -> dict[str, Section]:
     out: dict[str, Section] = {}
     for s in sections:
         out[s.code.lower()] = s
@@ -110,7 +110,7 @@ def _section_lookup(sections: list[Section]) -> dict[str, Section]:
     return out
 
 
-def _validate(values: dict[str, Any], row: int, sheet_cols: list[str], errors: RowErrors,
+def validate_row(values: dict[str, Any], row: int, sheet_cols: list[str], errors: RowErrors,
               sections: dict[str, Section], today: dt.date,
               warnings: list[Problem]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": text(values, "name"), "wecom_userid": text(values, "wecom_userid")}
@@ -133,7 +133,7 @@ def _validate(values: dict[str, Any], row: int, sheet_cols: list[str], errors: R
         try:
             out["cert_valid_until"] = until = parse_date(values.get("cert_valid_until"))
         except ValueError:
-            out["cert_valid_until"] = _BAD_DATE
+            out["cert_valid_until"] = BAD_DATE
             errors.add(row, "cert_valid_until", f"日期格式有误：「{text(values, 'cert_valid_until')}」，"
                        "应如 2027-06-30", "bad_date")
         else:
@@ -172,13 +172,13 @@ async def import_inspectors(*, data: bytes, filename: str, actor: str,
     sheet = read_sheet(data, filename, INSPECTOR_COLUMNS)
     errors = RowErrors(INSPECTOR_COLUMNS)
     day = today or clock.today()
-    sections = _section_lookup(await Section.all())
+    sections = section_lookup(await Section.all())
     warnings = list(sheet.warnings)
     cols = present(sheet, "cert_no", "cert_valid_until", "roles", "mobile", "status")
     seen_user, seen_cert = key_tracker(), key_tracker()
     parsed: list[tuple[int, dict[str, Any]]] = []
     for row, values in sheet.rows:
-        clean = _validate(values, row, cols, errors, sections, day, warnings)
+        clean = validate_row(values, row, cols, errors, sections, day, warnings)
         seen_user[clean["wecom_userid"]].append(row)
         if clean.get("cert_no"):
             seen_cert[clean["cert_no"]].append(row)
@@ -199,7 +199,7 @@ async def import_inspectors(*, data: bytes, filename: str, actor: str,
         inspector = clean.get("is_inspector", old.is_inspector if old else False)
         cert = clean.get("cert_no", old.cert_no if old else None)
         until = clean.get("cert_valid_until", old.cert_valid_until if old else None)
-        if inspector and (not cert or until is None) and until is not _BAD_DATE:
+        if inspector and (not cert or until is None) and until is not BAD_DATE:
             errors.add(row, "cert_no", "执法检查人员须填写执法证号和执法证有效期至（R8）",
                        "cert_required")
     errors.raise_if_any()

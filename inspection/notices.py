@@ -50,6 +50,8 @@ STATUS_LABELS: dict[NoticeStatus, str] = {
     NoticeStatus.REVOKED: "已撤销",
     NoticeStatus.SUPERSEDED: "已被新文书替代",
 }
+# 发文机关 of the notices staff issue from the API and with a rectification order.
+ISSUER = "重庆市涪陵区人力资源和社会保障局"
 MAX_ACK_FAILURES = 5  # wrong USCC suffixes before the notice refuses further tries
 USCC_SUFFIX_LEN = 6
 _CONTENT_KEYS = {"body", "basis", "items"}

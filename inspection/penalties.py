@@ -10,9 +10,9 @@ from tortoise.exceptions import IntegrityError
 
 from inspection import audit
 from inspection.access import Need, inspection_for
-from inspection.calendar import add_working_days
 from inspection.errors import Problem, ValidationFailed
 from inspection.fieldwork import actor_of
+from inspection.publication import create_duty, publication_due
 from models.campaigns import Campaign
 from models.employers import Employer
 from models.enums import InspectionState, PenaltyProcedure, PublicationKind
@@ -51,14 +51,14 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
     publication: Publication | None = None
     warnings: list[str] = []
     if procedure == PenaltyProcedure.GENERAL:
-        due_on, warnings = await add_working_days(decided_on, publish_within)
+        # One path for every publication duty (R17): due date, audit and the reminder timers.
+        _due, warnings = await publication_due(PublicationKind.PENALTY, decided_on,
+                                               working_days=publish_within)
         employer = await Employer.get(id=inspection.employer_id)  # type: ignore[attr-defined]
         campaign = await Campaign.filter(inspections__id=inspection.id).order_by("id").first()
-        publication = await Publication.create(
+        publication = await create_duty(
             kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=decision.id,
             title=f"{employer.name}行政处罚决定（{number}）"[:200],
             section_id=campaign.section_id if campaign else None,  # type: ignore[attr-defined]
-            due_on=due_on)
-        await audit.record(actor=actor_of(staff), action="publication.due", obj=publication,
-                           after=audit.snapshot(publication))
+            decided_on=decided_on, actor=actor_of(staff), working_days=publish_within)
     return decision, publication, warnings

@@ -10,15 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inspection import audit, outbox
+from inspection import audit, notices, outbox
 from inspection.access import Need, inspection_for
 from inspection.calendar import add_working_days
 from inspection.clock import BEIJING, today
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import actor_of, illegal
 from models.campaigns import Campaign
-from models.enums import FindingResult, FollowUpResult, InspectionState, RectificationState
+from models.enums import (
+    FindingResult,
+    FollowUpResult,
+    InspectionState,
+    NoticeKind,
+    NoticeStatus,
+    RectificationState,
+)
 from models.fieldwork import Finding, FollowUp, InspectionMember, RectificationOrder
+from models.notices import Notice
 from models.org import Staff
 
 DUE_TOPIC = "timer.rectification_due"
@@ -62,7 +70,20 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
                          key=f"rectification-due:{order.id}", due_at=due)
     await audit.record(actor=actor_of(staff), action="rectification.issue", obj=order,
                        after={**audit.snapshot(order), "finding_ids": sorted(findings)})
+    # The order is served as a 限期改正指令书 (R22): numbered in this same transaction, so there
+    # is never an order without its notice nor a number without its order.
+    await notices.issue_notice(
+        kind=NoticeKind.RECTIFICATION, employer_id=order.employer_id,  # type: ignore[attr-defined]
+        content={"body": requirements}, issued_by_id=staff.id, issuer=notices.ISSUER,
+        inspection_id=inspection.id, rectification_order_id=order.id, issued_on=day,
+        actor=actor_of(staff))
     return order, warnings
+
+
+async def order_notice(order: RectificationOrder) -> Notice | None:
+    """The 限期改正指令书 in force for an order (a superseded one points at its successor)."""
+    return await Notice.filter(rectification_order_id=order.id, kind=NoticeKind.RECTIFICATION,
+                               status=NoticeStatus.ISSUED).order_by("-id").first()
 
 
 async def order_for(*, staff: Staff, order_id: int, need: Need,

@@ -69,7 +69,7 @@ def _headcount(value: Any) -> int:
     return int(raw)
 
 
-def _validate(values: dict[str, Any], row: int, columns: list[str],
+def validate_row(values: dict[str, Any], row: int, columns: list[str],
               errors: RowErrors) -> dict[str, Any]:
     out: dict[str, Any] = {}
     code = uscc.normalise(text(values, "uscc"))
@@ -120,7 +120,7 @@ async def import_employers(*, data: bytes, filename: str, actor: str,
     seen = key_tracker()
     parsed: list[dict[str, Any]] = []
     for row, values in sheet.rows:
-        clean = _validate(values, row, cols, errors)
+        clean = validate_row(values, row, cols, errors)
         if clean["uscc"]:
             seen[clean["uscc"]].append(row)
         parsed.append(clean)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniprogram_api import credit_export, fieldwork, login, rectification
+from miniprogram_api import (
+    campaigns,
+    credit,
+    credit_export,
+    fieldwork,
+    items,
+    login,
+    notices,
+    rectification,
+    rosters,
+)
 from miniprogram_api.framework import PREFIX, Route, register
 from miniprogram_api.openapi import document
 
@@ -13,7 +23,8 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
-    return login.routes() + fieldwork.routes() + rectification.routes()
+    return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
+            + items.routes() + campaigns.routes() + notices.routes() + credit.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

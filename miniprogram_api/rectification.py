@@ -9,6 +9,7 @@ from miniprogram_api import schemas as s
 from miniprogram_api import views
 from miniprogram_api.fieldwork import MANAGER, MEMBER, READER
 from miniprogram_api.framework import Call, Route
+from miniprogram_api.notices import notice_url
 from models.fieldwork import FollowUp, RectificationOrder
 
 
@@ -22,7 +23,10 @@ async def issue_order(call: Call) -> s.OrderCreated:
     order, warnings = await rect.issue_order(
         staff=call.me, inspection_id=call.path["inspection_id"], finding_ids=b.finding_ids,
         requirements=b.requirements, working_days=b.working_days)
-    return s.OrderCreated(**await _out(order), warnings=warnings)
+    notice = await rect.order_notice(order)
+    return s.OrderCreated(**await _out(order), warnings=warnings,
+                          notice_number=notice.number if notice else None,
+                          notice_url=notice_url(call, notice) if notice else None)
 
 
 async def get_order(call: Call) -> s.OrderOut:

@@ -241,6 +241,8 @@ class OrderIn(Request):
 
 class OrderCreated(OrderOut):
     warnings: list[str]
+    notice_number: str | None = Field(None, description="同时签发的限期改正指令书文号")
+    notice_url: str | None = Field(None, description="该指令书二维码指向的公开页面")
 
 
 class FollowUpIn(Request):

@@ -6,9 +6,12 @@ import datetime as dt
 
 import pytest
 
-from inspection import penalties
+from inspection import clock, penalties
+from inspection import publication as publication_mod
 from inspection.errors import Forbidden, ValidationFailed
+from models.audit import AuditEvent
 from models.enums import InspectionState, PenaltyProcedure, PublicationKind
+from models.outbox import OutboxMessage
 from models.publication import Publication
 from tests.fieldworld import build_world
 
@@ -48,3 +51,19 @@ async def test_rules() -> None:
     with pytest.raises(ValidationFailed) as exc:
         await _record(world)
     assert exc.value.problems[0].code == "number_taken"
+
+
+async def test_general_procedure_duty_gets_its_reminders() -> None:
+    # R17: the duty is created through inspection.publication.create_duty, so its reminder timers
+    # (before, due, overdue) are in the outbox with it; decided today so none is in the past.
+    world = await build_world(InspectionState.SUBMITTED)
+    _, publication, _ = await penalties.record_decision(
+        staff=world.staff["leader"], inspection_id=world.inspection.id, number="涪人社罚〔2026〕9号",
+        procedure=PenaltyProcedure.GENERAL, cause="拖欠工资", basis="第二十六条", result="罚款",
+        decided_on=clock.today())
+    assert publication is not None
+    keys = set(await OutboxMessage.filter(idempotency_key__startswith=f"publication:{publication.id}:")
+               .values_list("idempotency_key", flat=True))
+    assert keys == {publication_mod.timer_key(publication.id, s) for s in publication_mod.STAGES}
+    assert await AuditEvent.filter(action="publication.duty_created",
+                                   object_id=str(publication.id)).exists()

@@ -11,10 +11,15 @@ import aiohttp
 import pytest
 
 from inspection import evidence as ev
+from inspection import notices
 from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
-from models.enums import FindingResult, InspectionState
+from models.credit import GradeAssessment
+from models.employers import BlacklistEntry
+from models.enums import FindingResult, Grade, InspectionState, NoticeKind
 from models.fieldwork import Finding, RectificationOrder
+from models.items import ItemVersion
+from models.org import Conflict as OrgConflict
 from tests.fieldworld import ROLES, World, build_world, jpeg, session_for
 
 OK = "ok"
@@ -25,6 +30,20 @@ WORK = {"admin": 404, "initiator": 403, "leader": 403, "other_leader": 404, "mem
         "outsider": 404, "anonymous": 401}
 MANAGE = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 403,
           "outsider": 404, "anonymous": 401}
+ADMIN = {"admin": OK, "initiator": 403, "leader": 403, "other_leader": 403, "member": 403,
+         "outsider": 403, "anonymous": 401}
+INITIATE = {"admin": 403, "initiator": OK, "leader": 403, "other_leader": 403, "member": 403,
+            "outsider": 403, "anonymous": 401}
+# The initiating section manages; the leader may see the campaign but not change it.
+CAMPAIGN_MANAGE = {"admin": 404, "initiator": OK, "leader": 403, "other_leader": 404,
+                   "member": 404, "outsider": 404, "anonymous": 401}
+# The call-up belongs to the leader; the initiating section sees the campaign, may not run it.
+CAMPAIGN_LEAD = {"admin": 404, "initiator": 403, "leader": OK, "other_leader": 404,
+                 "member": 404, "outsider": 404, "anonymous": 401}
+CREDIT = {"admin": OK, "initiator": OK, "leader": OK, "other_leader": OK, "member": 403,
+          "outsider": 403, "anonymous": 401}
+OFFICER = {"admin": OK, "initiator": OK, "leader": 403, "other_leader": 403, "member": 403,
+           "outsider": 403, "anonymous": 401}
 CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 404,
             "outsider": 404, "anonymous": 401}
 
@@ -39,6 +58,31 @@ MATRIX: dict[str, dict[str, Any]] = {
     "deleteEvidence": WORK,
     "submitInspection": WORK, "closeInspection": WORK, "issueRectificationOrder": WORK,
     "recordFollowUp": WORK, "escalateRectificationOrder": WORK,
+    # Rosters (R8, R9): 政策法规科 only.
+    **{f"{verb}{kind}": ADMIN for verb in ("import", "export")
+       for kind in ("Sections", "Employers", "Inspectors", "Items")},
+    "listEmployers": ADMIN, "getEmployer": ADMIN, "patchEmployer": ADMIN, "listStaff": ADMIN,
+    "getStaff": ADMIN, "patchStaff": ADMIN, "listConflicts": ADMIN, "declareConflict": ADMIN,
+    "deleteConflict": ADMIN,
+    # The item list (R7): 政策法规科 only.
+    "listItems": ADMIN, "createItem": ADMIN, "amendItem": ADMIN, "publishItemVersion": ADMIN,
+    "withdrawItem": ADMIN,
+    # Plans, campaigns, draws (R13, R14, R15) and the call-up (R16).
+    "submitAnnualPlan": INITIATE, "createCampaign": INITIATE,
+    "getCampaign": CAMPAIGN, "listDraws": CAMPAIGN, "getCallUpProgress": CAMPAIGN,
+    "editCampaign": CAMPAIGN_MANAGE, "approveCampaign": CAMPAIGN_MANAGE,
+    "cancelCampaign": CAMPAIGN_MANAGE, "commitDraws": CAMPAIGN_MANAGE,
+    "revealDraws": CAMPAIGN_MANAGE, "voidDraw": CAMPAIGN_MANAGE,
+    "assignInspection": CAMPAIGN_LEAD, "autoAssign": CAMPAIGN_LEAD,
+    "substituteInspector": CAMPAIGN_LEAD, "extendReplyDeadline": CAMPAIGN_LEAD,
+    # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
+    "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
+    "getNoticePdf": READ, "getNoticePng": READ,
+    # Credit figures (R18, R19).
+    "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
+    "recordCreditFact": ANY_STAFF,
+    "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
+    "noticeBlacklist": OFFICER, "decideBlacklist": OFFICER, "removeBlacklist": OFFICER,  # fieldworld's staff are all inspectors, initiators or admins
 }
 
 
@@ -63,7 +107,22 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
         issued_on=dt.date(2026, 11, 3), working_days=5, deadline=dt.date(2026, 11, 10),
         issued_by=world.staff["member"])
     await order.findings.add(finding)
-    return {"inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
+    conflict = await OrgConflict.create(staff=world.staff["outsider"], employer=world.employer,
+                                        reason="亲属")
+    draft = await ItemVersion.create(item=world.items[2].item, version=2, name="新版",  # type: ignore[attr-defined]
+                                     basis="依据", subject="主体", content="内容", method="方式")
+    notice = await notices.issue_notice(
+        kind=NoticeKind.INSPECTION, employer_id=world.employer.id, content={"body": "检查通知"},
+        issued_by_id=world.staff["member"].id, issuer=notices.ISSUER,
+        inspection_id=world.inspection.id)
+    entry = await BlacklistEntry.create(employer=world.employer, cause="拖欠工资",
+                                        noticed_on=dt.date(2026, 1, 5),
+                                        hearing_until=dt.date(2026, 1, 12))
+    assessment = await GradeAssessment.create(employer=world.employer, year=2025,
+                                              proposed=Grade.B)
+    return {"entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+            "version_id": draft.id, "staff_id": world.staff["member"].id,
+            "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
             "item_version_id": world.items[1].id, "finding_id": finding.id}
 
@@ -77,6 +136,30 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
                                     "working_days": 5},
         "recordFollowUp": {"visited_on": "2026-11-05", "result": "partial"},
         "escalateRectificationOrder": {"reason": "逾期未改"},
+        "createItem": {"code": f"X-{role}", "name": "事项", "basis": "依据", "subject": "主体",
+                       "content": "内容", "method": "方式"},
+        "amendItem": {"reason": "法规修订", "effective_from": "2027-01-01", "name": "新名称"},
+        "withdrawItem": {"reason": "依据废止"},
+        "submitAnnualPlan": {"year": 2027, "needs": "劳动合同专项"},
+        "createCampaign": {"code": f"2026-T-{role}".replace("_", "-"), "title": "任务",
+                           "field_start": "2026-12-01", "field_end": "2026-12-31"},
+        "editCampaign": {"title": "新标题"}, "cancelCampaign": {"reason": "上级通知暂停"},
+        "revealDraws": {"public_entropy": "3321.45"},
+        "voidDraw": {"kind": "employers", "reason": "程序有误"},
+        "assignInspection": {"target": "JC2026-0001", "names": ["张检查", "赵检查"]},
+        "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
+        "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
+        "revokeNotice": {"reason": "检查取消"},
+        "supersedeNotice": {"reason": "日期有误", "body": "更正后的通知"},
+        "recordCreditFact": {"kind": "obstruction", "occurred_on": "2026-01-05",
+                             "description": "拒绝提供工资台账", "evidence": "询问笔录2026-01",
+                             "basis": "《劳动保障监察条例》第三十条"},
+        "reviewGradeAssessment": {"confirm": True, "effective_from": "2026-03-01"},
+        "noticeBlacklist": {"cause": "拖欠农民工工资", "basis": "第十条", "noticed_on": "2026-01-05"},
+        "decideBlacklist": {"listed": True, "decided_on": "2026-02-01"},
+        "removeBlacklist": {"removed_on": "2026-09-01", "rectified": True, "pledge": "承诺守法"},
+        "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
+        "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
                                   "cause": "未签合同", "basis": "第八十二条", "result": "罚款",
                                   "decided_on": "2026-11-05"},

@@ -1,0 +1,91 @@
+"""Who may read credit statistics and integrity files over the staff API (R18, R19): a campaign's
+figures go to its leader and its initiating section; the year's figures and an employer's
+integrity file to leaders, the initiating section and 政策法规科."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inspection.access import campaign_for
+from inspection.credit import blacklist, grading, integrity, statistics
+from inspection.errors import Forbidden, Problem, ValidationFailed
+from models.credit import CreditEvent, GradeAssessment
+from models.employers import BlacklistEntry
+from models.enums import AssessmentStatus, CreditEventKind, Grade, StaffStatus
+from models.org import Staff
+
+
+def require_credit_reader(staff: Staff) -> None:
+    if staff.status != StaffStatus.ACTIVE or not (
+            staff.is_leader or staff.is_initiator or staff.is_admin):
+        raise Forbidden("只有组长、发起科室和政策法规科可以查看统计和诚信档案", "credit_readers_only")
+
+
+async def campaign_statistics(*, staff: Staff, campaign_id: int) -> dict[str, Any]:
+    campaign = await campaign_for(staff=staff, campaign_id=campaign_id)
+    return await statistics.campaign_statistics(campaign_id=campaign.id)
+
+
+async def year_statistics(*, staff: Staff, year: int) -> dict[str, Any]:
+    require_credit_reader(staff)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed([Problem("年度无效", field="year")])
+    return await statistics.year_statistics(year=year)
+
+
+async def integrity_file(*, staff: Staff, employer_id: int, start: dt.date | None = None,
+                         end: dt.date | None = None) -> integrity.IntegrityFile:
+    require_credit_reader(staff)
+    return await integrity.integrity_file(employer_id=employer_id, start=start, end=end)
+
+
+async def record_fact(*, staff: Staff, employer_id: int, kind: CreditEventKind,
+                      occurred_on: dt.date, description: str, evidence: str, basis: str,
+                      refused: str | None) -> CreditEvent:
+    """A fact with no other record (R18); the integrity module checks who may record it."""
+    return await integrity.record_fact(employer_id=employer_id, kind=kind,
+                                       occurred_on=occurred_on, description=description,
+                                       evidence=evidence, basis=basis, staff_id=staff.id,
+                                       refused=refused)
+
+
+async def grade_proposals(*, staff: Staff, year: int | None,
+                          status: AssessmentStatus | None) -> list[GradeAssessment]:
+    """The year's proposed grades for 政策法规科 to review (R19)."""
+    if not staff.is_admin or staff.status != StaffStatus.ACTIVE:
+        raise Forbidden("只有政策法规科可以审核守法诚信等级", "admin_only")
+    query = GradeAssessment.all()
+    if year is not None:
+        query = query.filter(year=year)
+    if status is not None:
+        query = query.filter(status=status)
+    return await query.order_by("id").limit(1000).prefetch_related("employer")
+
+
+async def review_grade(*, staff: Staff, assessment_id: int, confirm: bool,
+                       effective_from: dt.date | None, grade: Grade | None,
+                       note: str) -> GradeAssessment:
+    return await grading.review(assessment_id=assessment_id, staff_id=staff.id, confirm=confirm,
+                                effective_from=effective_from, grade=grade, note=note)
+
+
+async def blacklist_notice(*, staff: Staff, employer_id: int, cause: str, basis: str,
+                           noticed_on: dt.date, legal_rep: str | None) -> BlacklistEntry:
+    return await blacklist.give_notice(employer_id=employer_id, cause=cause, basis=basis,
+                                       noticed_on=noticed_on, staff_id=staff.id,
+                                       legal_rep=legal_rep)
+
+
+async def blacklist_decide(*, staff: Staff, entry_id: int, listed: bool, decided_on: dt.date,
+                           reason: str) -> BlacklistEntry:
+    """列入 (listed) or 不予列入 (withdrawn) after the statement-and-defence window."""
+    return await blacklist.decide(entry_id=entry_id, staff_id=staff.id, listed=listed,
+                                  decided_on=decided_on, reason=reason)
+
+
+async def blacklist_remove(*, staff: Staff, entry_id: int, removed_on: dt.date, rectified: bool,
+                           pledge: str, note: str) -> BlacklistEntry:
+    return await blacklist.remove_early(entry_id=entry_id, staff_id=staff.id,
+                                        removed_on=removed_on, rectified=rectified,
+                                        pledge=pledge, note=note)

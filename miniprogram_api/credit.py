@@ -1,0 +1,237 @@
+"""Routes of credit figures for leaders (R18, R19): statistics per campaign and per year, an
+employer's integrity file. Thin: over inspection/credit_access.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from inspection import credit_access as cr
+from miniprogram_api.framework import Call, Route
+from miniprogram_api.schemas import Request, ShortText, Text
+from models.credit import GradeAssessment
+from models.employers import BlacklistEntry
+from models.enums import AssessmentStatus, CreditEventKind, Grade
+
+CREDIT_READER = "leaders, initiating section, policy-section admin"
+CAMPAIGN_READER = "leader of the campaign, initiating section"
+
+
+class StatisticsOut(BaseModel):
+    figures: dict[str, Any] = Field(description="数量与比率（见 docs/credit.md）")
+
+
+class FactOut(BaseModel):
+    kind: str
+    label: str
+    occurred_on: dt.date
+    summary: str
+    source_type: str
+    source_id: int
+    inspection_id: int | None
+
+
+class IntegrityFileOut(BaseModel):
+    employer_id: int
+    uscc: str
+    name: str
+    grade: str
+    facts: list[FactOut]
+
+
+class PeriodQuery(Request):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+async def campaign_statistics(call: Call) -> StatisticsOut:
+    return StatisticsOut(figures=await cr.campaign_statistics(
+        staff=call.me, campaign_id=call.path["campaign_id"]))
+
+
+async def year_statistics(call: Call) -> StatisticsOut:
+    return StatisticsOut(figures=await cr.year_statistics(staff=call.me, year=call.path["year"]))
+
+
+async def integrity_file(call: Call) -> IntegrityFileOut:
+    f = await cr.integrity_file(staff=call.me, employer_id=call.path["employer_id"],
+                                start=call.query.start, end=call.query.end)
+    return IntegrityFileOut(employer_id=f.employer_id, uscc=f.uscc, name=f.name, grade=f.grade,
+                            facts=[FactOut(kind=str(x.kind), label=x.label,
+                                           occurred_on=x.occurred_on, summary=x.summary,
+                                           source_type=x.source_type, source_id=x.source_id,
+                                           inspection_id=x.inspection_id) for x in f.facts])
+
+
+class FactIn(Request):
+    kind: CreditEventKind = Field(description="只能手工记录没有其他记录来源的事实")
+    occurred_on: dt.date
+    description: Text
+    evidence: Text = Field(description="证明材料，如询问笔录编号、判决书文号")
+    basis: Text
+    refused: Literal["order", "decision"] | None = None
+
+
+class FactRecorded(BaseModel):
+    id: int
+    employer_id: int
+    kind: str
+    occurred_on: dt.date
+
+
+async def record_fact(call: Call) -> FactRecorded:
+    b = call.body
+    event = await cr.record_fact(staff=call.me, employer_id=call.path["employer_id"],
+                                 kind=b.kind, occurred_on=b.occurred_on,
+                                 description=b.description, evidence=b.evidence, basis=b.basis,
+                                 refused=b.refused)
+    return FactRecorded(id=event.id, employer_id=call.path["employer_id"], kind=str(event.kind),
+                        occurred_on=event.occurred_on)
+
+
+class AssessmentQuery(Request):
+    year: int | None = Field(None, ge=2000, le=2100)
+    status: AssessmentStatus | None = None
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    employer_id: int
+    employer_name: str
+    year: int
+    proposed: str
+    confirmed: str | None
+    status: str
+    effective_from: dt.date | None
+    review_note: str
+
+
+class AssessmentList(BaseModel):
+    items: list[AssessmentOut]
+
+
+class ReviewIn(Request):
+    confirm: bool
+    grade: Grade | None = Field(None, description="改变拟评等级时填写（须在 note 说明理由）")
+    effective_from: dt.date | None = None
+    note: Text = ""
+
+
+class BlacklistNoticeIn(Request):
+    cause: Text
+    basis: Text
+    noticed_on: dt.date
+    legal_rep: ShortText | None = None
+
+
+class DecisionIn(Request):
+    listed: bool = Field(description="true 列入；false 不予列入（撤回）")
+    decided_on: dt.date
+    reason: Text = ""
+
+
+class RemovalIn(Request):
+    removed_on: dt.date
+    rectified: bool
+    pledge: Text = Field(description="信用承诺")
+    note: Text = ""
+
+
+class BlacklistOut(BaseModel):
+    id: int
+    employer_id: int
+    status: str
+    cause: str
+    noticed_on: dt.date | None
+    hearing_until: dt.date | None
+    decided_on: dt.date | None
+    term_start: dt.date | None
+    term_end: dt.date | None
+    removed_on: dt.date | None
+
+
+def _assessment(a: GradeAssessment) -> AssessmentOut:
+    return AssessmentOut(id=a.id, employer_id=a.employer_id,  # type: ignore[attr-defined]
+                         employer_name=a.employer.name, year=a.year, proposed=str(a.proposed),
+                         confirmed=str(a.confirmed) if a.confirmed else None,
+                         status=str(a.status), effective_from=a.effective_from,
+                         review_note=a.review_note)
+
+
+def _entry(e: BlacklistEntry) -> BlacklistOut:
+    return BlacklistOut(id=e.id, employer_id=e.employer_id,  # type: ignore[attr-defined]
+                        status=str(e.status), cause=e.cause, noticed_on=e.noticed_on,
+                        hearing_until=e.hearing_until, decided_on=e.decided_on,
+                        term_start=e.term_start, term_end=e.term_end, removed_on=e.removed_on)
+
+
+async def list_assessments(call: Call) -> AssessmentList:
+    rows = await cr.grade_proposals(staff=call.me, year=call.query.year, status=call.query.status)
+    return AssessmentList(items=[_assessment(a) for a in rows])
+
+
+async def review(call: Call) -> AssessmentOut:
+    b = call.body
+    a = await cr.review_grade(staff=call.me, assessment_id=call.path["assessment_id"],
+                              confirm=b.confirm, effective_from=b.effective_from, grade=b.grade,
+                              note=b.note)
+    await a.fetch_related("employer")
+    return _assessment(a)
+
+
+async def blacklist_notice(call: Call) -> BlacklistOut:
+    b = call.body
+    return _entry(await cr.blacklist_notice(staff=call.me, employer_id=call.path["employer_id"],
+                                            cause=b.cause, basis=b.basis,
+                                            noticed_on=b.noticed_on, legal_rep=b.legal_rep))
+
+
+async def blacklist_decide(call: Call) -> BlacklistOut:
+    b = call.body
+    return _entry(await cr.blacklist_decide(staff=call.me, entry_id=call.path["entry_id"],
+                                            listed=b.listed, decided_on=b.decided_on,
+                                            reason=b.reason))
+
+
+async def blacklist_remove(call: Call) -> BlacklistOut:
+    b = call.body
+    return _entry(await cr.blacklist_remove(staff=call.me, entry_id=call.path["entry_id"],
+                                            removed_on=b.removed_on, rectified=b.rectified,
+                                            pledge=b.pledge, note=b.note))
+
+
+OFFICER = "initiating section, policy-section admin"
+
+
+def routes() -> list[Route]:
+    return [
+        Route("GET", "/campaigns/{campaign_id}/statistics", "getCampaignStatistics",
+              "一次抽查任务的统计（抽取、检查、违法、整改、处罚）", "credit", CAMPAIGN_READER,
+              campaign_statistics, StatisticsOut),
+        Route("GET", "/statistics/{year}", "getYearStatistics", "年度统计", "credit",
+              CREDIT_READER, year_statistics, StatisticsOut, errors=(403, 422)),
+        Route("GET", "/employers/{employer_id}/integrity-file", "getIntegrityFile",
+              "用人单位劳动保障守法诚信档案", "credit", CREDIT_READER, integrity_file,
+              IntegrityFileOut, query=PeriodQuery, errors=(403,)),
+        Route("POST", "/employers/{employer_id}/credit-facts", "recordCreditFact",
+              "记录诚信档案事实（无其他记录来源的，如阻挠检查）", "credit",
+              "active inspectors, initiating section, policy-section admin", record_fact,
+              FactRecorded, status=201, body=FactIn, creates=True, errors=(403,)),
+        Route("GET", "/grade-assessments", "listGradeAssessments", "守法诚信等级评价（拟评）清单",
+              "credit", "policy-section admin (政策法规科)", list_assessments, AssessmentList,
+              query=AssessmentQuery, errors=(403,)),
+        Route("POST", "/grade-assessments/{assessment_id}/review", "reviewGradeAssessment",
+              "审核拟评等级（确认、改变或不予确认）", "credit", "policy-section admin (政策法规科)",
+              review, AssessmentOut, body=ReviewIn, creates=True, errors=(403, 409)),
+        Route("POST", "/employers/{employer_id}/blacklist", "noticeBlacklist",
+              "列入失信联合惩戒名单事先告知", "credit", OFFICER, blacklist_notice, BlacklistOut,
+              status=201, body=BlacklistNoticeIn, creates=True, errors=(403, 409)),
+        Route("POST", "/blacklist/{entry_id}/decision", "decideBlacklist",
+              "列入决定或不予列入（陈述申辩期满后）", "credit", OFFICER, blacklist_decide,
+              BlacklistOut, body=DecisionIn, creates=True, errors=(403, 409)),
+        Route("POST", "/blacklist/{entry_id}/removal", "removeBlacklist", "信用修复：提前移出名单",
+              "credit", OFFICER, blacklist_remove, BlacklistOut, body=RemovalIn, creates=True,
+              errors=(403, 409)),
+    ]

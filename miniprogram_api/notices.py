@@ -1,0 +1,122 @@
+"""Routes of notices (R3, R21, R22): issue by a team member of the inspection, revoke, supersede;
+the PDF or PNG for the team, the campaign's leader and the initiating section."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from aiohttp import web
+from pydantic import BaseModel, Field, StringConstraints
+
+from inspection import notice_admin as na
+from inspection.access import Need
+from miniprogram_api.fieldwork import MEMBER, READER
+from miniprogram_api.framework import Call, Route
+from miniprogram_api.schemas import Id, Request, ShortText
+from models.enums import NoticeKind
+from models.notices import Notice
+from notifications.render.notices import notice_file
+
+Body = Annotated[str, StringConstraints(max_length=4000)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
+class NoticeContent(Request):
+    body: Body = Field("", description="正文；限期改正指令书留空则用整改要求")
+    basis: Annotated[str, StringConstraints(max_length=1000)] = ""
+    items: list[Line] = Field(default_factory=list, max_length=30)
+    deadline: dt.date | None = Field(None, description="期限（限期改正指令书必填或取自整改指令）")
+
+
+class NoticeIn(NoticeContent):
+    kind: NoticeKind = Field(description="inspection 检查通知书 / rectification 限期改正指令书 / "
+                                         "review 整改复查意见书 / result 检查结果告知书")
+    rectification_order_id: Id | None = None
+
+
+class SupersedeIn(NoticeContent):
+    reason: ShortText
+
+
+class RevokeIn(Request):
+    reason: ShortText
+
+
+class NoticeIssued(BaseModel):
+    id: int
+    kind: NoticeKind
+    number: str
+    status: str
+    issued_on: dt.date
+    deadline: dt.date | None
+    url: str = Field(description="二维码指向的公开页面")
+
+
+def notice_url(call: Call, notice: Notice) -> str:
+    return f"{call.runtime.public_base_url.rstrip('/')}/n/{notice.token}"
+
+
+def issued(call: Call, n: Notice) -> NoticeIssued:
+    return NoticeIssued(id=n.id, kind=n.kind, number=n.number, status=str(n.status),
+                        issued_on=n.issued_on, deadline=n.deadline, url=notice_url(call, n))
+
+
+def _content(b: NoticeContent) -> dict[str, object]:
+    return {"body": b.body, "basis": b.basis, "items": b.items}
+
+
+async def issue(call: Call) -> NoticeIssued:
+    b = call.body
+    return issued(call, await na.issue(staff=call.me, inspection_id=call.path["inspection_id"],
+                                       kind=b.kind, content=_content(b), deadline=b.deadline,
+                                       rectification_order_id=b.rectification_order_id))
+
+
+async def revoke(call: Call) -> NoticeIssued:
+    return issued(call, await na.revoke(staff=call.me, notice_id=call.path["notice_id"],
+                                        reason=call.body.reason))
+
+
+async def supersede(call: Call) -> NoticeIssued:
+    b = call.body
+    return issued(call, await na.supersede(staff=call.me, notice_id=call.path["notice_id"],
+                                           reason=b.reason, content=_content(b),
+                                           deadline=b.deadline))
+
+
+async def _file(call: Call, fmt: str) -> web.Response:
+    notice = await na.notice_for(staff=call.me, notice_id=call.path["notice_id"], need=Need.READ)
+    path = await notice_file(notice.id, base_url=call.runtime.public_base_url,
+                             data_dir=call.runtime.data_dir, fmt=fmt)
+    return web.Response(body=path.read_bytes(),
+                        content_type="application/pdf" if fmt == "pdf" else "image/png",
+                        headers={"Cache-Control": "private, max-age=3600",
+                                 "X-Content-Type-Options": "nosniff"})
+
+
+async def pdf(call: Call) -> web.Response:
+    return await _file(call, "pdf")
+
+
+async def png(call: Call) -> web.Response:
+    return await _file(call, "png")
+
+
+def routes() -> list[Route]:
+    nid = "/notices/{notice_id}"
+    return [
+        Route("POST", "/inspections/{inspection_id}/notices", "issueNotice",
+              "签发文书（检查通知书、限期改正指令书、整改复查意见书、检查结果告知书）", "notices",
+              MEMBER, issue, NoticeIssued, status=201, body=NoticeIn, creates=True,
+              errors=(403, 409)),
+        Route("POST", nid + "/revoke", "revokeNotice", "撤销文书（须说明理由）", "notices", MEMBER,
+              revoke, NoticeIssued, body=RevokeIn, creates=True, errors=(403, 409)),
+        Route("POST", nid + "/supersede", "supersedeNotice", "更正文书：签发新文书替代原文书",
+              "notices", MEMBER, supersede, NoticeIssued, status=201, body=SupersedeIn,
+              creates=True, errors=(403, 409)),
+        Route("GET", nid + "/pdf", "getNoticePdf", "文书 PDF", "notices", READER, pdf,
+              binary=("application/pdf",)),
+        Route("GET", nid + "/png", "getNoticePng", "文书图片（PNG）", "notices", READER, png,
+              binary=("image/png",)),
+    ]

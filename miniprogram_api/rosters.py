@@ -1,0 +1,298 @@
+"""Routes of roster maintenance by 政策法规科 (R8, R9): import uploads with the CLI's row errors,
+XLSX exports, employer and staff edits, conflicts (回避). Thin: one domain call each
+(inspection/roster_admin.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from pydantic import BaseModel, Field, StringConstraints
+
+from inspection import roster_admin as ra
+from inspection import tabular
+from inspection.importing import ImportSummary
+from miniprogram_api import sessions
+from miniprogram_api.framework import Call, Route, Upload
+from miniprogram_api.problems import ApiError
+from miniprogram_api.schemas import Id, Request, ShortText
+from models.employers import Employer
+from models.enums import StaffStatus
+from models.org import Conflict, Staff
+
+ADMIN = "policy-section admin (政策法规科)"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Word = Annotated[str, StringConstraints(max_length=200)]
+
+
+class ProblemOut(BaseModel):
+    message: str
+    field: str | None = None
+    row: int | None = None
+    code: str | None = None
+
+
+class ImportOut(BaseModel):
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    published: int
+    warnings: list[ProblemOut]
+    changes: dict[str, list[str]] = Field(description="更新的记录 → 变化的字段")
+
+
+class ImportQuery(Request):
+    publish: bool = Field(False, description="抽查事项：导入后立即公布（默认为草稿）")
+
+
+class ListQuery(Request):
+    q: Annotated[str, StringConstraints(max_length=64, strip_whitespace=True)] = Field(
+        "", description="名称（包含）或统一社会信用代码/企业微信账号（精确）")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class EmployerRecord(BaseModel):
+    id: int
+    uscc: str
+    name: str
+    legal_rep: str
+    township: str
+    industry: str
+    headcount: int
+    grade: str
+    address: str
+    contact_phone: str
+    status: str
+
+
+class EmployerPage(BaseModel):
+    items: list[EmployerRecord]
+    total: int
+
+
+class EmployerPatch(Request):
+    # The import's words: grade A/B/C/未评级, status 正常/注销 (validated as a sheet row is).
+    name: Word | None = None
+    legal_rep: Word | None = None
+    township: Word | None = None
+    industry: Word | None = None
+    headcount: int | None = Field(None, ge=0, le=10_000_000)
+    grade: Word | None = None
+    address: Word | None = None
+    contact_phone: Word | None = None
+    status: Word | None = None
+
+
+class StaffDetail(BaseModel):
+    id: int
+    name: str
+    wecom_userid: str
+    section: str
+    cert_no: str | None
+    cert_valid_until: dt.date | None
+    mobile: str
+    status: str
+    roles: list[str]
+
+
+class StaffPage(BaseModel):
+    items: list[StaffDetail]
+    total: int
+
+
+class StaffPatch(Request):
+    # The import's words: section by code or name, roles 执法检查人员/组长/发起科室/政策法规科,
+    # status 在岗/暂停执法/离岗.
+    name: Word | None = None
+    section: Word | None = None
+    cert_no: Word | None = None
+    cert_valid_until: dt.date | None = None
+    roles: list[Word] | None = Field(None, max_length=4)
+    mobile: Word | None = None
+    status: Word | None = None
+
+
+class StaffEdited(StaffDetail):
+    warnings: list[ProblemOut]
+
+
+class ConflictIn(Request):
+    employer_id: Id
+    reason: ShortText
+
+
+class ConflictOut(BaseModel):
+    id: int
+    staff_id: int
+    employer_id: int
+    employer_name: str
+    reason: str
+
+
+async def read_sheet_upload(request: web.Request) -> Upload:
+    """The `file` part of a multipart body, cut off at the import size limit."""
+    limit = tabular.MAX_BYTES
+    too_large = f"文件过大：不能超过 {limit // 1024 // 1024} MB"
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        raise ApiError(413, "file_too_large", too_large)
+    if request.content_type != "multipart/form-data":
+        raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传，字段名 file")
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if getattr(part, "name", None) != "file":
+                continue
+            data = bytearray()
+            while chunk := await part.read_chunk(65536):  # type: ignore[union-attr]
+                data += chunk
+                if len(data) > limit:
+                    raise ApiError(413, "file_too_large", too_large)
+            return Upload(bytes(data), (getattr(part, "filename", None) or "")[:200])
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
+        raise ApiError(400, "malformed_multipart", "上传内容格式不正确") from exc
+    raise ApiError(422, "file_missing", "缺少上传的文件（字段名 file）")
+
+
+def _summary(s: ImportSummary) -> ImportOut:
+    return ImportOut(kind=s.kind, created=s.created, updated=s.updated, unchanged=s.unchanged,
+                     published=s.published, changes=s.changes,
+                     warnings=[ProblemOut(**w.as_dict()) for w in s.warnings])
+
+
+def _importer(kind: str) -> Any:
+    async def handler(call: Call) -> ImportOut:
+        assert call.upload is not None
+        publish = bool(call.query.publish) if call.query is not None else False
+        return _summary(await ra.import_roster(staff=call.me, kind=kind, data=call.upload.data,
+                                               filename=call.upload.filename, publish=publish))
+    return handler
+
+
+def _exporter(kind: str) -> Any:
+    async def handler(call: Call) -> web.Response:
+        data = await ra.export_roster(staff=call.me, kind=kind)
+        name = f"{kind}-{dt.date.today().isoformat()}.xlsx"
+        return web.Response(body=data, content_type=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return handler
+
+
+def _employer(e: Employer) -> EmployerRecord:
+    return EmployerRecord(id=e.id, uscc=e.uscc, name=e.name, legal_rep=e.legal_rep,
+                       township=e.township, industry=e.industry, headcount=e.headcount,
+                       grade=str(e.grade), address=e.address, contact_phone=e.contact_phone,
+                       status=str(e.status))
+
+
+def _staff(s: Staff) -> StaffDetail:
+    roles = [flag.removeprefix("is_") for flag in ra.inspectors.ROLE_LABELS if getattr(s, flag)]
+    return StaffDetail(id=s.id, name=s.name, wecom_userid=s.wecom_userid, section=s.section.name,
+                       cert_no=s.cert_no, cert_valid_until=s.cert_valid_until, mobile=s.mobile,
+                       status=str(s.status), roles=roles)
+
+
+async def list_employers(call: Call) -> EmployerPage:
+    q = call.query
+    rows, total = await ra.list_employers(staff=call.me, q=q.q, page=q.page, page_size=q.page_size)
+    return EmployerPage(items=[_employer(e) for e in rows], total=total)
+
+
+async def get_employer(call: Call) -> EmployerRecord:
+    return _employer(await ra.get_employer(staff=call.me, employer_id=call.path["employer_id"]))
+
+
+async def patch_employer(call: Call) -> EmployerRecord:
+    changes = call.body.model_dump(exclude_unset=True, exclude_none=True)
+    return _employer(await ra.edit_employer(staff=call.me, employer_id=call.path["employer_id"],
+                                            changes=changes))
+
+
+async def list_staff(call: Call) -> StaffPage:
+    q = call.query
+    rows, total = await ra.list_staff(staff=call.me, q=q.q, page=q.page, page_size=q.page_size)
+    return StaffPage(items=[_staff(s) for s in rows], total=total)
+
+
+async def get_staff(call: Call) -> StaffDetail:
+    return _staff(await ra.get_staff(staff=call.me, staff_id=call.path["staff_id"]))
+
+
+async def patch_staff(call: Call) -> StaffEdited:
+    changes = call.body.model_dump(exclude_unset=True, exclude_none=True)
+    if "roles" in changes:
+        changes["roles"] = "、".join(changes["roles"])
+    person, warnings = await ra.edit_staff(staff=call.me, staff_id=call.path["staff_id"],
+                                           changes=changes)
+    if person.status != StaffStatus.ACTIVE:
+        # Suspension or leaving ends every session at once, not at the next request.
+        await sessions.revoke_all(call.runtime.kv, person.id)
+    return StaffEdited(**_staff(person).model_dump(),
+                       warnings=[ProblemOut(**w.as_dict()) for w in warnings])
+
+
+def _conflict(c: Conflict) -> ConflictOut:
+    return ConflictOut(id=c.id, staff_id=c.staff_id, employer_id=c.employer_id,  # type: ignore[attr-defined]
+                       employer_name=c.employer.name, reason=c.reason)
+
+
+async def declare_conflict(call: Call) -> ConflictOut:
+    row = await ra.declare_conflict(staff=call.me, staff_id=call.path["staff_id"],
+                                    employer_id=call.body.employer_id, reason=call.body.reason)
+    await row.fetch_related("employer")
+    return _conflict(row)
+
+
+class ConflictList(BaseModel):
+    items: list[ConflictOut]
+
+
+async def list_conflicts(call: Call) -> ConflictList:
+    rows = await ra.list_conflicts(staff=call.me, staff_id=call.path["staff_id"])
+    return ConflictList(items=[_conflict(c) for c in rows])
+
+
+async def delete_conflict(call: Call) -> None:
+    await ra.delete_conflict(staff=call.me, conflict_id=call.path["conflict_id"])
+
+
+def routes() -> list[Route]:
+    out = []
+    for kind, what in (("sections", "科室"), ("employers", "用人单位名录"),
+                       ("inspectors", "执法检查人员名录"), ("items", "抽查事项清单")):
+        cap = kind.capitalize()
+        out += [
+            Route("POST", f"/imports/{kind}", f"import{cap}",
+                  f"导入{what}（CSV 或 XLSX，全部无误才导入，逐行报错）", "rosters", ADMIN,
+                  _importer(kind), ImportOut, status=201, upload=read_sheet_upload,
+                  query=ImportQuery if kind == "items" else None, creates=True,
+                  errors=(400, 403, 409)),
+            Route("GET", f"/exports/{kind}", f"export{cap}", f"导出{what}（XLSX）", "rosters",
+                  ADMIN, _exporter(kind), binary=(XLSX,), errors=(403,)),
+        ]
+    eid, sid = "/employers/{employer_id}", "/staff/{staff_id}"
+    out += [
+        Route("GET", "/employers", "listEmployers", "用人单位名录（分页，可按名称或信用代码查）",
+              "rosters", ADMIN, list_employers, EmployerPage, query=ListQuery, errors=(403,)),
+        Route("GET", eid, "getEmployer", "用人单位详情", "rosters", ADMIN, get_employer,
+              EmployerRecord, errors=(403,)),
+        Route("PATCH", eid, "patchEmployer", "修改用人单位信息（按导入规则校验，留痕）", "rosters",
+              ADMIN, patch_employer, EmployerRecord, body=EmployerPatch, errors=(403,)),
+        Route("GET", "/staff", "listStaff", "人员名录（分页，可按姓名或企业微信账号查）", "rosters",
+              ADMIN, list_staff, StaffPage, query=ListQuery, errors=(403,)),
+        Route("GET", sid, "getStaff", "人员详情", "rosters", ADMIN, get_staff, StaffDetail,
+              errors=(403,)),
+        Route("PATCH", sid, "patchStaff", "修改人员信息（暂停执法或离岗即注销其登录）", "rosters",
+              ADMIN, patch_staff, StaffEdited, body=StaffPatch, errors=(403,)),
+        Route("GET", sid + "/conflicts", "listConflicts", "该人员登记的回避关系", "rosters",
+              ADMIN, list_conflicts, ConflictList, errors=(403,)),
+        Route("POST", sid + "/conflicts", "declareConflict", "登记回避关系（不得检查该单位）",
+              "rosters", ADMIN, declare_conflict, ConflictOut, status=201, body=ConflictIn,
+              creates=True, errors=(403, 409)),
+        Route("DELETE", "/conflicts/{conflict_id}", "deleteConflict", "撤销回避关系", "rosters",
+              ADMIN, delete_conflict, None, status=204, errors=(403,)),
+    ]
+    return out

@@ -1,0 +1,101 @@
+"""Credit figures over the staff API (R18, R19): a campaign's statistics for its leader and
+initiating section, the year's and an employer's integrity file for leaders and admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inspection import clock
+from models.audit import AuditEvent
+from models.credit import GradeAssessment
+from models.enums import FindingResult, Grade, InspectionState
+from models.fieldwork import Finding
+from tests.fieldworld import session_for
+
+PROBLEM = "application/problem+json"
+
+
+async def test_statistics_and_integrity_file(api: Any, world: Any) -> None:
+    world.inspection.state = InspectionState.CLOSED
+    await world.inspection.save()
+    await Finding.create(inspection=world.inspection, item_version=world.items[0],
+                         result=FindingResult.NONCOMPLIANT, description="未签合同",
+                         recorded_by=world.staff["member"])
+    leader = await session_for(api, world.staff["leader"])
+    resp = await api.get(f"/api/v1/campaigns/{world.campaigns[0].id}/statistics", headers=leader)
+    assert resp.status == 200, await resp.text()
+    figures = (await resp.json())["figures"]
+    assert figures["inspections"]["with_violations"] == 1
+    resp = await api.get(f"/api/v1/campaigns/{world.other_campaign.id}/statistics",
+                         headers=leader)
+    assert resp.status == 404  # another leader's campaign
+
+    resp = await api.get("/api/v1/statistics/2026", headers=leader)
+    assert resp.status == 200, await resp.text()
+    resp = await api.get("/api/v1/statistics/1999", headers=leader)
+    assert resp.status == 422
+    member = await session_for(api, world.staff["member"])
+    resp = await api.get("/api/v1/statistics/2026", headers=member)
+    assert resp.status == 403
+
+    resp = await api.get(f"/api/v1/employers/{world.employer.id}/integrity-file", headers=leader)
+    assert resp.status == 200, await resp.text()
+    body = await resp.json()
+    assert body["uscc"] == world.employer.uscc
+    assert any(f["source_type"] == "finding" for f in body["facts"])
+
+
+async def test_record_a_fact(api: Any, world: Any) -> None:
+    member = await session_for(api, world.staff["member"])
+    url = f"/api/v1/employers/{world.employer.id}/credit-facts"
+    fact = {"kind": "obstruction", "occurred_on": "2026-01-05", "description": "拒绝提供工资台账",
+            "evidence": "询问笔录2026-01", "basis": "《劳动保障监察条例》第三十条"}
+    resp = await api.post(url, json={**fact, "kind": "penalty"}, headers=member)
+    assert resp.status == 422  # penalties come from their decisions, never typed in (R18)
+    resp = await api.post(url, json=fact, headers=member)
+    assert resp.status == 201, await resp.text()
+    assert await AuditEvent.filter(action="credit.fact.record").exists()  # R21
+    leader = await session_for(api, world.staff["leader"])
+    body = await (await api.get(f"/api/v1/employers/{world.employer.id}/integrity-file",
+                                headers=leader)).json()
+    assert any(f["kind"] == "obstruction" for f in body["facts"])
+
+
+async def test_blacklist_notice_decide_withdraw(api: Any, world: Any) -> None:
+    initiator = await session_for(api, world.staff["initiator"])
+    noticed = (clock.today() - dt.timedelta(days=60)).isoformat()
+    url = f"/api/v1/employers/{world.employer.id}/blacklist"
+    body = {"cause": "拖欠农民工工资", "basis": "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条",
+            "noticed_on": noticed, "legal_rep": "张某"}
+    resp = await api.post(url, json=body, headers=initiator)
+    assert resp.status == 201, await resp.text()
+    entry = await resp.json()
+    assert entry["status"] == "noticed"
+    resp = await api.post(f"/api/v1/blacklist/{entry['id']}/decision", headers=initiator,
+                          json={"listed": True, "decided_on": clock.today().isoformat()})
+    assert resp.status == 200, await resp.text()
+    listed = await resp.json()
+    assert listed["status"] == "in_force" and listed["term_end"]
+    resp = await api.post(f"/api/v1/blacklist/{entry['id']}/removal", headers=initiator,
+                          json={"removed_on": clock.today().isoformat(), "rectified": True,
+                                "pledge": "承诺守法经营"})
+    assert resp.status in (409, 422)  # R18: not before six months on the list
+    member = await session_for(api, world.staff["member"])
+    assert (await api.post(url, json=body, headers=member)).status == 403
+
+
+async def test_grade_review_by_the_policy_section(api: Any, world: Any) -> None:
+    assessment = await GradeAssessment.create(employer=world.employer, year=2025,
+                                              proposed=Grade.B)
+    admin = await session_for(api, world.staff["admin"])
+    listed = await (await api.get("/api/v1/grade-assessments?status=proposed",
+                                  headers=admin)).json()
+    assert [a["id"] for a in listed["items"]] == [assessment.id]
+    resp = await api.post(f"/api/v1/grade-assessments/{assessment.id}/review", headers=admin,
+                          json={"confirm": True,
+                                "effective_from": (clock.today() + dt.timedelta(days=1)).isoformat()})
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["status"] == "confirmed"
+    leader = await session_for(api, world.staff["leader"])
+    assert (await api.get("/api/v1/grade-assessments", headers=leader)).status == 403

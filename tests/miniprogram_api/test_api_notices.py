@@ -1,0 +1,72 @@
+"""Notices over the staff API (R3, R21, R22): issued by the team, revoked and superseded with a
+reason, the PDF/PNG for those who may read the inspection; a rectification order issued over the
+API comes with its 限期改正指令书 in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.enums import FindingResult, InspectionState, NoticeKind, NoticeStatus
+from models.fieldwork import Finding
+from models.notices import Notice
+from tests.fieldworld import session_for
+
+PROBLEM = "application/problem+json"
+
+
+async def test_issue_revoke_supersede_and_files(api: Any, world: Any) -> None:
+    member = await session_for(api, world.staff["member"])
+    url = f"/api/v1/inspections/{world.inspection.id}/notices"
+    body = {"kind": "inspection", "body": "定于近日对你单位进行劳动保障监察检查，请予配合。",
+            "items": ["劳动合同签订情况"]}
+    resp = await api.post(url, json=body, headers=member)
+    assert resp.status == 201, await resp.text()
+    first = await resp.json()
+    assert first["number"].startswith("涪人社监察检〔") and "/n/" in first["url"]
+    resp = await api.post(url, json=body, headers=await session_for(api, world.staff["leader"]))
+    assert resp.status == 403  # the leader reads; the team issues
+
+    for who, expected in (("leader", 200), ("initiator", 200), ("outsider", 404)):
+        resp = await api.get(f"/api/v1/notices/{first['id']}/pdf",
+                             headers=await session_for(api, world.staff[who]))
+        assert resp.status == expected, who
+    resp = await api.get(f"/api/v1/notices/{first['id']}/pdf", headers=member)
+    assert (await resp.read()).startswith(b"%PDF")
+
+    resp = await api.post(f"/api/v1/notices/{first['id']}/supersede", headers=member,
+                          json={"reason": "检查日期有误", "body": "更正后的通知内容。"})
+    assert resp.status == 201, await resp.text()
+    second = await resp.json()
+    assert second["number"] != first["number"]
+    old = await Notice.get(id=first["id"])
+    assert (old.status, old.superseded_by_id) == (NoticeStatus.SUPERSEDED, second["id"])  # type: ignore[attr-defined]
+
+    resp = await api.post(f"/api/v1/notices/{second['id']}/revoke", json={"reason": " "},
+                          headers=member)
+    assert resp.status == 422
+    resp = await api.post(f"/api/v1/notices/{second['id']}/revoke", json={"reason": "检查取消"},
+                          headers=member)
+    assert (resp.status, (await resp.json())["status"]) == (200, "revoked")
+    resp = await api.post(f"/api/v1/notices/{second['id']}/revoke", json={"reason": "再次"},
+                          headers=member)
+    assert resp.status == 409
+
+
+async def test_rectification_order_issues_its_notice(api: Any, world: Any) -> None:
+    world.inspection.state = InspectionState.SUBMITTED
+    await world.inspection.save()
+    finding = await Finding.create(inspection=world.inspection, item_version=world.items[0],
+                                   result=FindingResult.NONCOMPLIANT, description="未签合同",
+                                   recorded_by=world.staff["member"])
+    member = await session_for(api, world.staff["member"])
+    resp = await api.post(f"/api/v1/inspections/{world.inspection.id}/rectification-orders",
+                          json={"finding_ids": [finding.id], "requirements": "补签书面劳动合同",
+                                "working_days": 10}, headers=member)
+    assert resp.status == 201, await resp.text()
+    order = await resp.json()
+    notice = await Notice.get(rectification_order_id=order["id"])
+    assert notice.kind == NoticeKind.RECTIFICATION
+    assert (order["notice_number"], notice.deadline.isoformat()) == (notice.number,
+                                                                      order["deadline"])
+    assert order["notice_url"].endswith(f"/n/{notice.token}")
+    assert notice.content["body"] == "补签书面劳动合同"
