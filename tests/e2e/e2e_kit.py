@@ -55,3 +55,11 @@ def response_code(standin: WeComStandIn, task_id: str) -> str:
                 and "response_code" in call.answer:
             return str(call.answer["response_code"])
     raise AssertionError(f"no response_code issued for {task_id}")
+
+
+def click_code(standin: WeComStandIn, userid: str) -> str:
+    """The response_code WeCom attached to the card on `userid`'s phone. Read from the stand-in's
+    own record, because a "lost" send delivered the card while our side never saw the answer."""
+    codes = [c for c, u in standin._response_codes.items() if u == userid]
+    assert len(codes) == 1, f"{userid}: {len(codes)} open response codes"
+    return codes[0]
