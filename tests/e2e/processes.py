@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import socket
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import aiohttp
 
@@ -42,10 +44,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def spawn(environ: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "suiji", *args, cwd=str(ROOT), env=environ,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+def _log_file(environ: dict[str, str], name: str) -> BinaryIO:
+    logs = Path(environ["SUIJI_DATA_DIR"])
+    logs.mkdir(parents=True, exist_ok=True)
+    return (logs / f"{name}-{secrets.token_hex(3)}.log").open("wb")
+
+
+async def spawn(environ: dict[str, str], *args: str, output: bool = False
+                ) -> asyncio.subprocess.Process:
+    """`suiji ARGS`. Pipes only when asked (`output`): an unread pipe of a long run (a warning per
+    failed WeCom call) could fill and stall the process; otherwise stderr goes to a log file."""
+    if output:
+        out, err = asyncio.subprocess.PIPE, asyncio.subprocess.PIPE
+    else:
+        out, err = asyncio.subprocess.DEVNULL, _log_file(environ, args[0])  # type: ignore[assignment]
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "suiji", *args, cwd=str(ROOT), env=environ, stdout=out, stderr=err)
+    finally:
+        if not output:
+            err.close()  # type: ignore[attr-defined]
 
 
 async def serve(environ: dict[str, str], *extra: str) -> tuple[asyncio.subprocess.Process, str]:
@@ -56,8 +74,8 @@ async def serve(environ: dict[str, str], *extra: str) -> tuple[asyncio.subproces
     async with aiohttp.ClientSession() as http, asyncio.timeout(20):
         while True:
             if proc.returncode is not None:
-                err = await proc.stderr.read() if proc.stderr else b""
-                raise AssertionError(f"serve exited {proc.returncode}: {err.decode()[-2000:]}")
+                raise AssertionError(f"serve exited {proc.returncode}; see its log in "
+                                     f"{environ['SUIJI_DATA_DIR']}")
             try:
                 async with http.get(f"{base}/healthz") as r:
                     if r.status == 200:

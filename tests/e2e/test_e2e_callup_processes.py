@@ -133,3 +133,6 @@ async def test_two_servers_two_workers_duplicates_races_failures_and_a_kill(
         assert m.payload["response_code"] in spent
     count, brk = await audit.verify_chain()
     assert brk is None and count > 0
+    check = await spawn(environ, "audit", "verify", output=True)  # what the bureau runs
+    out, err = await asyncio.wait_for(check.communicate(), 30)
+    assert check.returncode == 0 and f"共 {count} 条事件" in out.decode(), err.decode()[-2000:]

@@ -27,13 +27,13 @@ async def standin() -> AsyncIterator[WeComStandIn]:
 
 async def test_demo_cards_reach_the_standin(settings, standin):
     environ = env(settings, standin)
-    demo = await spawn(environ, "demo")
+    demo = await spawn(environ, "demo", output=True)
     try:
-        await asyncio.wait_for(demo.wait(), 120)
+        out, err = await asyncio.wait_for(demo.communicate(), 120)
     finally:
         await stop([demo])
-    err = await demo.stderr.read() if demo.stderr else b""
     assert demo.returncode == 0, err.decode()[-2000:]
+    assert "演示数据已就绪" in out.decode()
     called = await CallUp.filter(state=CallUpState.CALLED,
                                  campaign__state=CampaignState.CALLING_UP).prefetch_related("staff")
     assert called, "the demo left no campaign calling up"
