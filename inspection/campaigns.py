@@ -13,6 +13,7 @@ from typing import Any
 
 from inspection import audit, clock, sampling, visits
 from inspection import items as item_list
+from inspection.credit import reports
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from models.campaigns import AnnualPlan, Campaign, CampaignItem
 from models.enums import CampaignKind, CampaignState
@@ -210,6 +211,10 @@ async def transition(campaign: Campaign, to: CampaignState, *, actor: str,
                        before=before, after=after)
     if to == S.CANCELLED:
         await visits.withdraw_visits(campaign=campaign, actor=actor)
+    if to == S.REPORTING:
+        await reports.open_report(campaign_id=campaign.id, actor=actor)  # issue 7: due date, chase
+    if to == S.CLOSED:
+        await reports.archive(campaign_id=campaign.id, actor=actor)  # issue 7: file the report
     return campaign
 
 

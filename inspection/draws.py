@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from inspection import audit, bulk, clock, sampling
+from inspection.callup import start_callup
 from inspection.campaigns import get_campaign, transition
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.visits import plan_visits
@@ -197,6 +198,11 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
     others = await Draw.filter(campaign_id=campaign.id).values_list("status", flat=True)
     if len(others) == len(DrawKind) and all(s == DrawStatus.REVEALED for s in others):
         await transition(campaign, CampaignState.DRAWN, actor=actor)
+        if campaign.leader_id is not None:  # type: ignore[attr-defined]
+            # Issue 4 item 7: the call-up starts in the reveal's own transaction, so the cards are
+            # in the outbox the moment the order is public (R15). Without a leader nobody could
+            # run it by chat; `suiji callup start CODE` starts it once a leader is set.
+            await start_callup(campaign_id=campaign.id, now=now, actor=actor)
     return draw
 
 

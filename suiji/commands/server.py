@@ -15,7 +15,7 @@ from suiji.settings import Settings
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     setup_logging(settings.log_level)
-    web.run_app(create_app(settings), host=args.host, port=args.port, print=None,
+    web.run_app(create_app(settings, run_worker=not args.no_worker), host=args.host, port=args.port, print=None,
                 access_log_format='%a "%r" %s %b %Tf')
     return 0
 
@@ -36,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the web app (and one outbox worker)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--no-worker", action="store_true",
+                   help="no in-process outbox worker (when `suiji worker` processes send)")
     p.set_defaults(handler=_serve)
     p = sub.add_parser("migrate", help="apply database migrations")
     p.set_defaults(handler=_migrate)

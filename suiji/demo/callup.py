@@ -1,7 +1,7 @@
 """Demo part "callup" (after "draws"): leave one campaign at the call-up stage.
 
-It takes the first campaign the draws part left drawn (revealed inspector draw, leader named) and
-calls its first inspectors, so the cards wait in the outbox and, with WeCom configured, reach the
+It takes the first campaign already calling up (the draws part's reveal starts the call-up of a
+campaign with a leader, docs/callup.md), else the first drawn one and calls its first inspectors, so the cards wait in the outbox and, with WeCom configured, reach the
 phones (or a stand-in WeCom) when the worker runs. Without such a campaign (the draws part not
 loaded), it builds a small one of its own with a genuine, recomputable suiji-draw-v1 inspector
 draw. Idempotent: a second run finds the campaign already calling up and adds nothing.

@@ -38,7 +38,8 @@ async def test_commit_reveal_verify_before_witnesses(database_url, tmp_path):
     assert out.returncode == 0, out.stderr
     await draw.refresh_from_db()
     assert draw.secret in out.stdout and draw.witnesses == "张三、李四"
-    assert (await Campaign.get(id=campaign.id)).state == CampaignState.DRAWN
+    # the campaign has a leader, so the reveal also started the call-up (docs/callup.md)
+    assert (await Campaign.get(id=campaign.id)).state == CampaignState.CALLING_UP
     again = suiji(database_url, tmp_path, "draw", "reveal", campaign.code, "--entropy", "1")
     assert again.returncode == 1 and "nothing_to_reveal" in again.stderr
 

@@ -21,7 +21,7 @@ async def test_demo_has_a_published_draw_and_one_awaiting_reveal():
         async with in_transaction():
             await demo_draws.load()
     done = await Campaign.get(code=demo_draws.DONE_CODE)
-    assert done.state == CampaignState.DRAWN
+    assert done.state == CampaignState.CALLING_UP  # the reveal started the call-up (leader set)
     for d in await Draw.filter(campaign_id=done.id):
         assert d.status == DrawStatus.REVEALED
         reference_check(await draw_records.public_record(d.id, now=d.revealed_at))
