@@ -21,9 +21,9 @@ from typing import Any
 
 from aiohttp import web
 
-from notifications.wecom.client import TASK_ID_EXISTS
+from notifications.wecom.client import RESPONSE_CODE_USED, TASK_ID_EXISTS
 
-RESPONSE_CODE_INVALID = 40156
+RESPONSE_CODE_INVALID = RESPONSE_CODE_USED
 SEND = "/cgi-bin/message/send"
 UPDATE = "/cgi-bin/message/update_template_card"
 GETTOKEN = "/cgi-bin/gettoken"

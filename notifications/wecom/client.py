@@ -32,6 +32,8 @@ BAD_RESPONSE = -901
 # where we could check it; the stand-in answers this one. A reused task_id means the card went
 # out on an earlier attempt (see docs/outbox.md), so the worker treats it as delivered.
 TASK_ID_EXISTS = 40155
+# The response_code of a card click was already used (or expired): it is good for one update.
+RESPONSE_CODE_USED = 40156
 
 # Refresh this long before WeCom's own expiry so a token never dies mid-request.
 TOKEN_SAFETY_MARGIN = 300.0

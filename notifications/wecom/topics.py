@@ -10,7 +10,12 @@ import logging
 from typing import Any
 
 from models.outbox import OutboxMessage
-from notifications.wecom.client import TASK_ID_EXISTS, WeComClient, WeComError
+from notifications.wecom.client import (
+    RESPONSE_CODE_USED,
+    TASK_ID_EXISTS,
+    WeComClient,
+    WeComError,
+)
 from notifications.wecom.ratelimit import RateLimiter
 from notifications.worker import External, GiveUp, Retry
 
@@ -100,6 +105,12 @@ class WeComCardUpdateTopic(_WeComTopic):
         try:
             answer = await self.client.update_template_card(body)
         except WeComError as exc:
+            if exc.errcode == RESPONSE_CODE_USED and row.attempts > 0:
+                # Each code belongs to one row, so on a retry "already used" means an earlier
+                # attempt updated the card and its answer was lost (crash or timeout).
+                log.warning("wecom: response_code already used on a retry; counting it as "
+                            "applied", extra={"outbox_id": row.id})
+                return {"already_applied": True, "errcode": exc.errcode}
             await self._throttled(exc)
             # A used or expired (72 h) response_code is a final answer: WeCom will not take it.
             raise _retry_or_give_up(exc) from None

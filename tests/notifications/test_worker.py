@@ -311,3 +311,16 @@ async def test_two_workers_run_each_internal_row_exactly_once(is_postgres, kv):
                for i in range(4)]
     await drain(*workers)
     assert sorted(seen) == list(range(200))
+
+
+async def test_used_code_on_a_retry_counts_as_applied(wecom_standin, wecom_client, kv):
+    # The first attempt updated the card but its answer was lost; the retry finds the code used.
+    code = wecom_standin.issue_response_code("zhangsan")
+    body = {"userids": ["zhangsan"], "response_code": code, "button": {"replace_name": "已接受"}}
+    await wecom_client.update_template_card(body)
+    await enqueue("wecom.update_card", body, "u-retry")
+    await OutboxMessage.filter(idempotency_key="u-retry").update(attempts=1)
+    await drain(make_worker(wecom_handlers(wecom_client, kv)))
+    row = await OutboxMessage.get(idempotency_key="u-retry")
+    assert row.status == OutboxStatus.SENT and row.result.get("already_applied") is True
+    assert len(wecom_standin.card_updates) == 1
