@@ -78,7 +78,8 @@ async def setup_bureau() -> dict[str, int]:
     item = await Item.create(code="LD01")
     version = await ItemVersion.create(item=item, version=1, name="劳动合同", basis="劳动合同法",
                                        subject="区人力社保局", content="签订", method="现场",
-                                       status=ItemVersionStatus.PUBLISHED)
+                                       status=ItemVersionStatus.PUBLISHED,
+                                       effective_from=dt.date(2020, 1, 1))
     return {"section": section.id, "leader": leader.id, "item": version.id}
 
 

@@ -12,6 +12,7 @@ Two kinds of topic:
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import datetime as dt
 import logging
@@ -56,15 +57,15 @@ class GiveUp(Exception):
         self.reason = reason
 
 
-class External:
+class External(abc.ABC):
     """A topic delivered to another system outside the database transaction."""
 
     # False: the system is not configured; rows stay pending (and are logged once).
     available: bool = True
 
+    @abc.abstractmethod
     async def deliver(self, row: OutboxMessage) -> dict[str, Any]:
         """Deliver the row; return what to keep in `OutboxMessage.result`."""
-        raise NotImplementedError
 
     def describe(self, payload: dict[str, Any]) -> dict[str, Any]:
         """What to log about a held row (no secrets)."""
