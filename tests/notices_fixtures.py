@@ -29,3 +29,23 @@ async def make_world() -> dict:
         issued_by=staff)
     return {"section": section, "staff": staff, "other": other, "employer": employer,
             "inspection": inspection, "order": order}
+
+
+def decode_qr(png: bytes) -> str:
+    """Read the QR code on a rendered notice page.
+
+    OpenCV's detector misses a few percent of codes at any single scale (phones do not), so try
+    a few scales of the grey image before concluding there is none.
+    """
+    import cv2
+    import numpy as np
+
+    img = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    detector = cv2.QRCodeDetector()
+    for scale in (1.0, 0.5, 0.75, 1.5):
+        scaled = img if scale == 1.0 else cv2.resize(
+            img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        text = detector.detectAndDecode(scaled)[0]
+        if text:
+            return str(text)
+    return ""

@@ -1,22 +1,18 @@
 import datetime as dt
 
-import cv2
-import numpy as np
 from tortoise.transactions import in_transaction
 
 from inspection import notices
 from models.enums import NoticeKind
 from notifications.render.layout import NoticeView, pdf_to_png, render_pdf, wrap
 from notifications.render.notices import notice_file, notice_url
-from tests.notices_fixtures import AUTHORITY, make_world
+from tests.notices_fixtures import AUTHORITY, decode_qr, make_world
 
 BASE = "https://suiji.example.gov.cn"
 
 
 def _decode(png: bytes) -> str:
-    img = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(img)
-    return text
+    return decode_qr(png)
 
 
 async def _notice(w):

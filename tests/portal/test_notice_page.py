@@ -162,16 +162,13 @@ async def test_miss_timing_does_not_depend_on_token_shape(client):
 
 
 async def test_done_when_qr_in_pdf_opens_the_page_genuine_then_revoked(client, settings):
-    import cv2
-    import numpy as np
-
     from notifications.render.layout import pdf_to_png
+    from tests.notices_fixtures import decode_qr
 
     w = await make_world()
     n = await _issue(w)
     pdf = await (await client.get(f"/n/{n.token}/pdf")).read()
-    img = cv2.imdecode(np.frombuffer(pdf_to_png(pdf), np.uint8), cv2.IMREAD_COLOR)
-    url = cv2.QRCodeDetector().detectAndDecode(img)[0]
+    url = decode_qr(pdf_to_png(pdf))
     assert url == f"{settings.public_base_url}/n/{n.token}"
     path = url.removeprefix(settings.public_base_url)
     assert "真实有效" in await (await client.get(path)).text()
