@@ -4,7 +4,6 @@ close."""
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from inspection import evidence as ev
 from inspection import fieldwork as fw
@@ -13,7 +12,7 @@ from inspection.errors import NotFound
 from miniprogram_api import schemas as s
 from miniprogram_api import views
 from miniprogram_api.framework import Call, Route, Upload
-from miniprogram_api.problems import ApiError
+from miniprogram_api.uploads import read_file_part
 
 MEMBER = "inspector on the team"
 READER = "inspector on the team, leader of its campaign, initiating section"
@@ -31,27 +30,9 @@ def storage(call: Call) -> ev.Storage:
 
 
 async def read_upload(request: web.Request) -> Upload:
-    """The `file` part of a multipart body, read in chunks and cut off at the largest limit."""
-    limit = ev.MAX_UPLOAD
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        raise ApiError(413, "file_too_large", "文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
-    if request.content_type != "multipart/form-data":
-        raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传，字段名 file")
-    try:
-        reader = await request.multipart()
-        async for part in reader:
-            if getattr(part, "name", None) != "file":
-                continue
-            data = bytearray()
-            while chunk := await part.read_chunk(65536):  # type: ignore[union-attr]
-                data += chunk
-                if len(data) > limit:
-                    raise ApiError(413, "file_too_large",
-                                   "文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
-            return Upload(bytes(data), getattr(part, "filename", None) or "")
-    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
-        raise ApiError(400, "malformed_multipart", "上传内容格式不正确") from exc
-    raise ApiError(422, "file_missing", "缺少上传的文件（字段名 file）")
+    """An evidence file: photos up to 10 MB, PDFs up to 20 MB (checked again on the content)."""
+    return await read_file_part(request, limit=ev.MAX_UPLOAD,
+                                too_large="文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
 
 
 async def my_inspections(call: Call) -> s.InspectionPage:

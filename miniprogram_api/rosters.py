@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import roster_admin as ra
@@ -16,8 +15,8 @@ from inspection import tabular
 from inspection.importing import ImportSummary
 from miniprogram_api import sessions
 from miniprogram_api.framework import Call, Route, Upload
-from miniprogram_api.problems import ApiError
 from miniprogram_api.schemas import Id, Request, ShortText
+from miniprogram_api.uploads import read_file_part
 from models.employers import Employer
 from models.enums import StaffStatus
 from models.org import Conflict, Staff
@@ -134,27 +133,10 @@ class ConflictOut(BaseModel):
 
 
 async def read_sheet_upload(request: web.Request) -> Upload:
-    """The `file` part of a multipart body, cut off at the import size limit."""
+    """A roster or item-list spreadsheet, cut off at the import size limit."""
     limit = tabular.MAX_BYTES
-    too_large = f"文件过大：不能超过 {limit // 1024 // 1024} MB"
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        raise ApiError(413, "file_too_large", too_large)
-    if request.content_type != "multipart/form-data":
-        raise ApiError(415, "unsupported_media_type", "请以 multipart/form-data 上传，字段名 file")
-    try:
-        reader = await request.multipart()
-        async for part in reader:
-            if getattr(part, "name", None) != "file":
-                continue
-            data = bytearray()
-            while chunk := await part.read_chunk(65536):  # type: ignore[union-attr]
-                data += chunk
-                if len(data) > limit:
-                    raise ApiError(413, "file_too_large", too_large)
-            return Upload(bytes(data), (getattr(part, "filename", None) or "")[:200])
-    except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
-        raise ApiError(400, "malformed_multipart", "上传内容格式不正确") from exc
-    raise ApiError(422, "file_missing", "缺少上传的文件（字段名 file）")
+    return await read_file_part(request, limit=limit,
+                                too_large=f"文件过大：不能超过 {limit // 1024 // 1024} MB")
 
 
 def _summary(s: ImportSummary) -> ImportOut:
