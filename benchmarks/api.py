@@ -33,6 +33,12 @@ from models.kv import RedisKV  # noqa: E402
 from suiji import db  # noqa: E402
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process: steadier than latency on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def seed(url: str, inspectors: int) -> list[int]:
     from models.campaigns import Campaign
     from models.employers import Employer
@@ -117,13 +123,16 @@ async def run(args: argparse.Namespace) -> None:
                         latencies.append((time.perf_counter() - t0) * 1000)
 
             await asyncio.gather(*[client(t, 3, False) for t in tokens])  # warm-up
+            cpu0 = _cpu_seconds(server.pid)
             t0 = time.perf_counter()
             await asyncio.gather(*[client(t, args.requests, True) for t in tokens])
             wall = time.perf_counter() - t0
+            cpu = _cpu_seconds(server.pid) - cpu0
         q = statistics.quantiles(latencies, n=100)
         print(f"{path} clients={args.clients} requests={len(latencies)} pool={args.pool} "
               f"p50={q[49]:.1f}ms p95={q[94]:.1f}ms p99={q[98]:.1f}ms "
-              f"max={max(latencies):.1f}ms throughput={len(latencies) / wall:.0f} req/s")
+              f"max={max(latencies):.1f}ms throughput={len(latencies) / wall:.0f} req/s "
+              f"server_cpu={cpu * 1000 / len(latencies):.2f}ms/req")
     finally:
         if server is not None:
             server.terminate()
