@@ -34,9 +34,12 @@ from suiji import db  # noqa: E402
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of the server process: steadier than latency on a shared machine."""
+    """User + system CPU of the server and its children: steadier than latency on a shared
+    machine."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 async def seed(url: str, inspectors: int) -> list[int]:
@@ -97,7 +100,8 @@ async def run(args: argparse.Namespace) -> None:
                "SUIJI_SECRET_KEY": secret, "SUIJI_LOG_LEVEL": "WARNING",
                "SUIJI_DATA_DIR": "/tmp/suiji-bench"}
         server = await asyncio.create_subprocess_exec(
-            sys.executable, *os.environ.get("BENCH_PYFLAGS", "").split(), "-m", "suiji", "serve", "--port", str(port), cwd=ROOT, env=env,
+            sys.executable, *os.environ.get("BENCH_PYFLAGS", "").split(), "-m", "suiji", "serve", "--port", str(port),
+            "--processes", str(args.processes), cwd=ROOT, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         origin = f"http://127.0.0.1:{port}"
         connector = aiohttp.TCPConnector(limit=args.clients + 10)
@@ -149,6 +153,7 @@ def main() -> None:
     p.add_argument("--clients", type=int, default=100)
     p.add_argument("--requests", type=int, default=30)
     p.add_argument("--pool", type=int, default=20)
+    p.add_argument("--processes", type=int, default=1, help="`suiji serve --processes N`")
     p.add_argument("--baseline", action="store_true",
                    help="measure GET /healthz instead: what the machine and aiohttp allow")
     asyncio.run(run(p.parse_args()))

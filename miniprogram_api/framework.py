@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from inspection import access
 from inspection.errors import DomainError, Problem
 from miniprogram_api import sessions
 from miniprogram_api.problems import ApiError, from_domain, problem, problems_from
@@ -119,7 +120,7 @@ def _bearer(request: web.Request) -> str:
 async def authenticate(request: web.Request, runtime: Runtime
                        ) -> tuple[Staff, sessions.Session]:
     session = await sessions.authenticate(runtime.kv, _bearer(request))
-    staff = await Staff.get_or_none(id=session.staff_id) if session else None
+    staff = await access.staff_by_id(staff_id=session.staff_id) if session else None
     if session is not None and (staff is None or staff.status != StaffStatus.ACTIVE):
         await sessions.revoke_all(runtime.kv, session.staff_id)
         staff = None
@@ -209,8 +210,10 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
             result = await route.handler(call)
             if isinstance(result, web.StreamResponse):
                 return result
-            body = result.model_dump(mode="json") if result is not None else None
-            return web.json_response(body, status=route.status, dumps=_dumps)
+            # Serialised straight to JSON bytes by pydantic-core: no intermediate dicts.
+            raw_json = result.model_dump_json().encode() if result is not None else b"null"
+            return web.Response(body=raw_json, status=route.status,
+                                content_type="application/json", charset="utf-8")
         try:
             async with in_transaction():
                 claim = None

@@ -2,6 +2,11 @@
 token, stored only as its SHA-256, expiring after 12 idle hours and at most 7 days after login,
 revocable one by one (logout) or all of one member of staff at once (suspension).
 
+The token is `<staff id>.<random>`: knowing whose session it claims to be lets one MGET read the
+session and that person's revocation generation together (one Redis round trip on every request
+instead of two). The prefix grants nothing: the stored record is found by the hash of the whole
+token and must name the same staff id.
+
 WeCom's `session_key` stays on the server, encrypted with a key derived from SUIJI_SECRET_KEY.
 """
 
@@ -48,7 +53,7 @@ def _fernet(secret_key: str) -> Fernet:
 
 async def create(kv: KeyValue, *, secret_key: str, staff_id: int, userid: str,
                  session_key: str) -> str:
-    token = secrets.token_urlsafe(32)  # 256 bits
+    token = f"{staff_id}.{secrets.token_urlsafe(32)}"  # 256 random bits
     generation = await kv.get(_gen_key(staff_id)) or "0"
     record = {"staff_id": staff_id, "userid": userid, "created": time.time(),
               "seen": time.time(),
@@ -61,13 +66,18 @@ async def create(kv: KeyValue, *, secret_key: str, staff_id: int, userid: str,
 async def authenticate(kv: KeyValue, token: str) -> Session | None:
     if not token or len(token) > 128:
         return None
+    claimed, dot, _ = token.partition(".")
+    if not dot or not claimed.isdigit() or len(claimed) > 10:
+        return None
     key = _key(token)
-    raw = await kv.get(key)
+    raw, generation = await kv.get_many([key, _gen_key(int(claimed))])
     if raw is None:
         return None
     record = json.loads(raw)
     age = time.time() - float(record["created"])
-    if age > MAX_AGE or (await kv.get(_gen_key(record["staff_id"])) or "0") != record["generation"]:
+    if int(record["staff_id"]) != int(claimed):
+        return None
+    if age > MAX_AGE or (generation or "0") != record["generation"]:
         await kv.delete(key)
         return None
     if time.time() - float(record.get("seen", 0)) > _REFRESH_EVERY:

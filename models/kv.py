@@ -13,6 +13,7 @@ from typing import Protocol
 
 class KeyValue(Protocol):
     async def get(self, key: str) -> str | None: ...
+    async def get_many(self, keys: list[str]) -> list[str | None]: ...
     async def set(self, key: str, value: str, *, ttl: float | None = None) -> None: ...
     async def set_if_absent(self, key: str, value: str, *, ttl: float) -> bool: ...
     async def delete(self, key: str) -> None: ...
@@ -46,6 +47,9 @@ class MemoryKV:
 
     async def get(self, key: str) -> str | None:
         return self._live(key)
+
+    async def get_many(self, keys: list[str]) -> list[str | None]:
+        return [self._live(key) for key in keys]
 
     async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
         self._put(key, value, ttl)
@@ -100,6 +104,11 @@ class RedisKV:
     async def get(self, key: str) -> str | None:
         value = await self._redis.get(self._prefix + key)
         return None if value is None else str(value)
+
+    async def get_many(self, keys: list[str]) -> list[str | None]:
+        """One round trip (MGET) for several keys."""
+        values = await self._redis.mget([self._prefix + key for key in keys])
+        return [None if value is None else str(value) for value in values]
 
     async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
         await self._redis.set(self._prefix + key, value, px=int(ttl * 1000) if ttl else None)

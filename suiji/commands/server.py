@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
+import subprocess
+import sys
+import time
 
 from aiohttp import web
 
@@ -15,9 +19,49 @@ from suiji.settings import Settings
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     setup_logging(settings.log_level)
-    web.run_app(create_app(settings, run_worker=not args.no_worker), host=args.host, port=args.port, print=None,
+    if args.processes > 1:
+        if not db.is_postgres(settings.database_url):
+            print("多进程服务需要 PostgreSQL（嵌入式 SQLite 只支持一个进程）/ --processes > 1 "
+                  "needs PostgreSQL", file=sys.stderr)
+            return 2
+        return _supervise(args)
+    web.run_app(create_app(settings, run_worker=not args.no_worker), host=args.host,
+                port=args.port, print=None, reuse_port=args.reuse_port,
                 access_log_format='%a "%r" %s %b %Tf')
     return 0
+
+
+def _supervise(args: argparse.Namespace) -> int:
+    """Run N single-process servers on one port (SO_REUSEPORT: the kernel spreads connections).
+
+    One Python process uses one core; this is the one-host form of the design's scale-out. If a
+    child dies the rest are stopped and the exit code passed on, so systemd restarts the whole set
+    rather than leaving it silently short of capacity.
+    """
+    argv = [sys.executable, "-m", "suiji", "serve", "--host", args.host, "--port",
+            str(args.port), "--processes", "1", "--reuse-port"]
+    if args.no_worker:
+        argv.append("--no-worker")
+    children = [subprocess.Popen(argv) for _ in range(args.processes)]  # noqa: S603 (our own argv)
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)  # aiohttp's graceful shutdown
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = 0
+    while any(child.poll() is None for child in children):
+        for child in children:
+            if child.returncode is not None and not stopping:
+                code = child.returncode or 1
+                stop(signal.SIGTERM, None)
+        time.sleep(0.2)
+    return code
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -32,12 +76,23 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("须为 1 至 64 / must be 1..64")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the web app (and one outbox worker)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--no-worker", action="store_true",
                    help="no in-process outbox worker (when `suiji worker` processes send)")
+    p.add_argument("--processes", type=_positive, default=1,
+                   help="serve from N processes on the same port (PostgreSQL only)")
+    p.add_argument("--reuse-port", action="store_true",
+                   help="share the port with other `suiji serve` processes (SO_REUSEPORT)")
     p.set_defaults(handler=_serve)
     p = sub.add_parser("migrate", help="apply database migrations")
     p.set_defaults(handler=_migrate)

@@ -37,3 +37,11 @@ async def test_incr_counts_within_a_window(kv):
 
 async def test_ping(kv):
     assert await kv.ping()
+
+
+async def test_get_many_in_order_with_gaps(kv):
+    await kv.set("a", "1")
+    await kv.set("c", "3", ttl=0.05)
+    assert await kv.get_many(["a", "b", "c"]) == ["1", None, "3"]
+    await asyncio.sleep(0.1)
+    assert await kv.get_many(["c", "a"]) == [None, "1"]
