@@ -39,8 +39,7 @@ async def my_inspections(call: Call) -> s.InspectionPage:
     q = call.query
     page = await fw.list_inspections(staff=call.me, state=q.state, window_from=q.window_from,
                                      window_to=q.window_to, page=q.page, page_size=q.page_size)
-    return s.InspectionPage(items=[views.brief(i) for i in page.items], total=page.total,
-                            page=page.page, page_size=page.page_size)
+    return views.inspection_page(page)
 
 
 async def campaign_inspections(call: Call) -> s.InspectionPage:
@@ -49,8 +48,7 @@ async def campaign_inspections(call: Call) -> s.InspectionPage:
     page = await fw.list_inspections(staff=call.me, scope_campaign_id=campaign.id, state=q.state,
                                      window_from=q.window_from, window_to=q.window_to,
                                      page=q.page, page_size=q.page_size)
-    return s.InspectionPage(items=[views.brief(i) for i in page.items], total=page.total,
-                            page=page.page, page_size=page.page_size)
+    return views.inspection_page(page)
 
 
 async def get_inspection(call: Call) -> s.InspectionDetail:

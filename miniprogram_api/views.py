@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from inspection.fieldwork import Page
 from miniprogram_api import schemas as s
 from models.fieldwork import (
     Evidence,
@@ -22,12 +23,17 @@ def roles_of(staff: Staff) -> list[str]:
     return [name for name, on in flags.items() if on]
 
 
-def brief(row: dict[str, Any]) -> s.InspectionBrief:
-    return s.InspectionBrief(
-        id=row["id"], code=row["code"], state=row["state"], window_start=row["window_start"],
-        window_end=row["window_end"],
-        employer=s.EmployerBrief(id=row["employer_id"], name=row["employer_name"],
-                                 uscc=row["employer_uscc"], township=row["employer_township"]))
+def inspection_page(page: Page) -> s.InspectionPage:
+    """A page of list rows. Validated as one nested dict: pydantic-core does it in one call,
+    where building 40 model objects in Python was a fifth of the list's CPU."""
+    return s.InspectionPage.model_validate({
+        "items": [{"id": row["id"], "code": row["code"], "state": row["state"],
+                   "window_start": row["window_start"], "window_end": row["window_end"],
+                   "employer": {"id": row["employer_id"], "name": row["employer_name"],
+                                "uscc": row["employer_uscc"],
+                                "township": row["employer_township"]}}
+                  for row in page.items],
+        "total": page.total, "page": page.page, "page_size": page.page_size})
 
 
 def member(m: InspectionMember) -> s.MemberOut:
