@@ -56,3 +56,15 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(code, message, [], 409)
+
+
+class StorageUnavailable(DomainError):
+    """The evidence store refused or could not be reached. `detail` is for the operator's log
+    (status, the store's error code, what to check); the message is for the user."""
+
+    def __init__(self, detail: str, message: str = "证据材料存储服务暂不可用，请稍后重试") -> None:
+        super().__init__("storage_unavailable", message, [], 503)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.detail}"

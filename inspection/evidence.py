@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import os
 import warnings
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +20,13 @@ from PIL import Image, UnidentifiedImageError
 
 from inspection import audit
 from inspection.access import Need, inspection_for
-from inspection.errors import DomainError, NotFound, Problem, ValidationFailed
+from inspection.errors import (
+    DomainError,
+    NotFound,
+    Problem,
+    StorageUnavailable,
+    ValidationFailed,
+)
 from models.enums import InspectionState
 from models.fieldwork import Evidence, Finding, FollowUp
 from models.org import Staff
@@ -35,8 +42,12 @@ ALLOWED = {"image/jpeg": IMAGE_LIMIT, "image/png": IMAGE_LIMIT, "image/webp": IM
 
 
 class Storage(Protocol):
+    """Where evidence bytes live. Implementations raise `StorageUnavailable` when the store
+    refuses or cannot be reached; `get` returns None only for a key that is not there."""
+
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
     async def get(self, key: str) -> bytes | None: ...
+    async def check(self) -> None: ...
 
 
 class LocalStorage:
@@ -64,6 +75,18 @@ class LocalStorage:
     async def get(self, key: str) -> bytes | None:
         path = self._path(key)
         return await asyncio.to_thread(lambda: path.read_bytes() if path.exists() else None)
+
+    async def check(self) -> None:
+        def writable() -> bool:
+            self.root.mkdir(parents=True, exist_ok=True)
+            return os.access(self.root, os.W_OK)
+
+        try:
+            ok = await asyncio.to_thread(writable)
+        except OSError as exc:
+            raise StorageUnavailable(f"{self.root}: {exc}") from exc
+        if not ok:
+            raise StorageUnavailable(f"{self.root}: not writable")
 
 
 def sniff(data: bytes) -> str | None:

@@ -19,14 +19,9 @@ READER = "inspector on the team, leader of its campaign, initiating section"
 MANAGER = "leader of its campaign, initiating section"
 
 
-# Where evidence goes: set to a `notifications.s3.S3Storage` to use an object store; unset, files
-# go to the local disk under the data folder.
-STORAGE = web.AppKey("evidence_storage", ev.Storage)
-
-
 def storage(call: Call) -> ev.Storage:
-    configured = call.request.app.get(STORAGE)
-    return configured or ev.LocalStorage(call.runtime.data_dir / "uploads")
+    # The object store when SUIJI_S3_* is set, else the data folder (Runtime.evidence_storage).
+    return call.runtime.evidence_storage()
 
 
 async def read_upload(request: web.Request) -> Upload:
@@ -150,13 +145,14 @@ def routes() -> list[Route]:
               s.FindingOut, body=s.FindingIn, errors=(403, 409)),
         Route("POST", iid + "/evidence", "uploadEvidence", "上传照片或文件（按内容识别类型）",
               "fieldwork", MEMBER, upload_evidence, s.EvidenceOut, status=201,
-              query=s.EvidenceQuery, upload=read_upload, creates=True, errors=(400, 403, 409)),
+              query=s.EvidenceQuery, upload=read_upload, creates=True,
+              errors=(400, 403, 409, 503)),
         Route("GET", "/evidence/{evidence_id}/content", "getEvidenceContent", "证据原件",
-              "fieldwork", READER, evidence_content,
+              "fieldwork", READER, evidence_content, errors=(503,),
               binary=("image/jpeg", "image/png", "image/webp", "application/pdf")),
         Route("GET", "/evidence/{evidence_id}/thumbnail", "getEvidenceThumbnail",
               "证据缩略图（JPEG，不含位置信息）", "fieldwork", READER, evidence_thumbnail,
-              binary=("image/jpeg",)),
+              errors=(503,), binary=("image/jpeg",)),
         Route("DELETE", "/evidence/{evidence_id}", "deleteEvidence",
               "删除误传的证据材料（提交前）", "fieldwork", MEMBER, delete_evidence, None,
               status=204, errors=(403, 409)),

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints
 
+from inspection import clock, tabular
 from inspection import roster_admin as ra
-from inspection import tabular
 from inspection.importing import ImportSummary
 from miniprogram_api import sessions
 from miniprogram_api.framework import Call, Route, Upload
@@ -157,7 +157,9 @@ def _importer(kind: str) -> Any:
 def _exporter(kind: str) -> Any:
     async def handler(call: Call) -> web.Response:
         data = await ra.export_roster(staff=call.me, kind=kind)
-        name = f"{kind}-{dt.date.today().isoformat()}.xlsx"
+        # The bureau's date, not the server's: between 00:00 and 08:00 Beijing time a UTC
+        # machine is still on yesterday.
+        name = f"{kind}-{clock.today().isoformat()}.xlsx"
         return web.Response(body=data, content_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
     return handler

@@ -1,15 +1,14 @@
 """The public window's draw pages (抽查公示窗口, R3, R10–R15).
 
 /public/draws(.json) lists draws; /public/draws/{id}(.json) is one record in DESIGN.md's format;
-/public/tools/verify_draw.py is the stdlib verifier anyone can run on it. Server-rendered,
-mobile-first HTML with no external resources; every value is escaped.
+/public/tools/verify_draw.py is the stdlib verifier anyone can run on it. The HTML is in the
+portal's one frame (portal/html.py); every value is escaped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from html import escape
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +17,7 @@ from inspection import clock, draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
 from notifications.runtime import RUNTIME
-from portal.draw_frame import page, problem
+from portal.html import e, page, problem_json, table
 
 PER_PAGE = 50
 KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
@@ -49,13 +48,12 @@ async def list_json(request: web.Request) -> web.Response:
 
 
 def _strata_table(strata: list[dict[str, Any]]) -> str:
-    body = "".join(
-        f"<tr><td>{escape(s['stratum'])}</td><td>{s['candidate_count']}</td><td>{s['count']}</td>"
-        f"<td class=h>{escape(s.get('roster_hash', ''))}</td></tr>" for s in strata)
-    head = ("<tr><th>分层</th><th>候选数</th><th>抽取数</th><th>名单哈希 roster_hash</th></tr>"
-            if strata and "roster_hash" in strata[0] else
-            "<tr><th>分层</th><th>候选数</th><th>抽取数</th><th></th></tr>")
-    return f"<table>{head}{body}</table>"
+    hashed = bool(strata) and "roster_hash" in strata[0]
+    columns = [("stratum", "分层"), ("candidate_count", "候选数"), ("count", "抽取数")]
+    if hashed:
+        columns.append(("roster_hash", "名单哈希 roster_hash"))
+    rows = [{**s, "roster_hash": s.get("roster_hash", "")} for s in strata]
+    return table(columns, rows, classes={"roster_hash": "h"})
 
 
 async def list_html(request: web.Request) -> web.Response:
@@ -63,16 +61,16 @@ async def list_html(request: web.Request) -> web.Response:
     rows = await draw_records.public_list(now=clock.now(), limit=PER_PAGE,
                                           offset=(n - 1) * PER_PAGE)
     items = "".join(
-        f"<li><a href=\"/public/draws/{r['draw_id']}\">{escape(r['title'])}</a>"
-        f"<br><small>{escape(r['status_label'])}"
+        f"<li><a href=\"/public/draws/{r['draw_id']}\">{e(r['title'])}</a>"
+        f"<br><small>{e(r['status_label'])}"
         f"{'（保密，检查开始后公示结果）' if r['confidential'] and not r['result_public'] else ''}"
-        f" · 承诺 <code>{escape(r['commitment'][:16])}…</code></small></li>" for r in rows)
+        f" · 承诺 <code>{e(r['commitment'][:16])}…</code></small></li>" for r in rows)
     more = (f"<p><a href=\"/public/draws?page={n + 1}\">下一页</a></p>"
             if len(rows) == PER_PAGE else "")
-    body = (f"<h1>随机抽取公示</h1><p>每次抽取先公布承诺，再由见证人输入公开随机数后揭示；任何人可用"
+    body = (f"<section><p>每次抽取先公布承诺，再由见证人输入公开随机数后揭示；任何人可用"
             f"<a href=\"/public/tools/verify_draw.py\">核验工具</a>重新计算（R10–R15）。</p>"
             f"<ul class=list>{items or '<li>暂无抽取记录</li>'}</ul>{more}"
-            f"<p><a href=\"/public/draws.json?page={n}\">JSON</a></p>")
+            f"<p><a href=\"/public/draws.json?page={n}\">JSON</a></p></section>")
     return page("随机抽取公示", body)
 
 
@@ -85,7 +83,7 @@ async def record_json(request: web.Request) -> web.Response:
     try:
         record = await _record(request)
     except NotFound as exc:
-        return problem(exc)
+        return problem_json(exc)
     name = f"draw-{record['draw_id']}-{record['campaign_code']}-{record['kind']}.json"
     return web.json_response(record, dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Content-Disposition": f'inline; filename="{name}"'})
@@ -100,7 +98,7 @@ async def record_html(request: web.Request) -> web.Response:
     try:
         r = await _record(request, with_candidates=False)
     except NotFound as exc:
-        return page("未找到", f"<h1>未找到</h1><p>{escape(exc.message)}</p>", status=404)
+        return page("未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
     kind = KIND_LABELS[r["kind"]]
     base = request.app[RUNTIME].public_base_url.rstrip("/")
     record_url = f"{base}/public/draws/{r['draw_id']}.json"
@@ -115,30 +113,30 @@ async def record_html(request: web.Request) -> web.Response:
         facts += [("作废时间", _local(r.get("voided_at"))), ("作废理由", r.get("void_reason", ""))]
     if "note" in r:
         facts.append(("说明", f"{r['note']}；公示时间 {_local(r.get('visible_from'))}"))
-    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in facts)
+    dl = "".join(f"<dt>{e(k)}</dt><dd>{e(str(v))}</dd>" for k, v in facts)
     results = ""
     if any("drawn" in s for s in r["strata"]):
         names = await _names(r["draw_id"], r["kind"])
         for s in r["strata"]:
-            rows = "".join(f"<li><code>{escape(k)}</code> {escape(names.get(k) or '')}</li>"
+            rows = "".join(f"<li><code>{e(k)}</code> {e(names.get(k) or '')}</li>"
                            for k in s["drawn"])
-            results += (f"<h3>分层 {escape(s['stratum'])}：抽中 {len(s['drawn'])}"
+            results += (f"<h3>分层 {e(s['stratum'])}：抽中 {len(s['drawn'])}"
                         f"{'（完整顺序，依次递补，R15）' if r['kind'] == 'inspectors' else ''}</h3>"
                         f"<ol>{rows or '<li>无</li>'}</ol>")
     excluded = ""
     if r.get("exclusions"):
         counts: dict[str, int] = {}
-        for e in r["exclusions"]:
-            counts[e["reason_label"]] = counts.get(e["reason_label"], 0) + 1
-        excluded = "<h2>未列入候选</h2><ul>" + "".join(
-            f"<li>{escape(k)}：{v}</li>" for k, v in sorted(counts.items())) + "</ul>"
-    body = (f"<h1>{escape(r['campaign_code'])} {escape(kind)}抽取</h1><dl>{dl}</dl>"
-            f"<h2>分层</h2>{_strata_table(r['strata'])}{results}{excluded}"
-            f"<h2>自己核验</h2><p>下载<a href=\"/public/draws/{r['draw_id']}.json\">抽取记录</a>"
-            f"（含候选名单全文）和<a href=\"/public/tools/verify_draw.py\">核验工具</a>，运行 "
-            f"<code>python3 verify_draw.py {escape(record_url)}</code>"
+        for x in r["exclusions"]:
+            counts[x["reason_label"]] = counts.get(x["reason_label"], 0) + 1
+        excluded = "<section><h2>未列入候选</h2><ul>" + "".join(
+            f"<li>{e(k)}：{v}</li>" for k, v in sorted(counts.items())) + "</ul></section>"
+    body = (f"<section><dl>{dl}</dl></section>"
+            f"<section><h2>分层</h2>{_strata_table(r['strata'])}{results}</section>{excluded}"
+            f"<section><h2>自己核验</h2><p>下载<a href=\"/public/draws/{r['draw_id']}.json\">"
+            f"抽取记录</a>（含候选名单全文）和<a href=\"/public/tools/verify_draw.py\">核验工具</a>，"
+            f"运行 <code>python3 verify_draw.py {e(record_url)}</code>"
             f"（或下载的记录文件名）。步骤详见《随机抽取及其核验方法》。</p>"
-            f"<p><a href=\"/public/draws\">返回列表</a></p>")
+            f"<p><a href=\"/public/draws\">返回列表</a></p></section>")
     return page(f"{r['campaign_code']} {kind}抽取", body)
 
 

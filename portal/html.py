@@ -1,14 +1,19 @@
-"""Server-rendered pages of the public portal: one mobile-first layout, everything escaped,
-no external resources (inline CSS, no scripts, no web fonts), and a CSP that forbids them."""
+"""The public portal's one page frame — notice pages (/n/…), the publication window (/public/…)
+and its draw pages (/public/draws…): mobile-first, everything escaped, no external resources
+(inline CSS, no scripts, no web fonts) and a CSP that forbids them; plus the problem+json answer
+of its JSON pages, per-IP rate limits and the visitor's address."""
 
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
 from aiohttp import web
+
+from inspection.errors import DomainError
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -19,13 +24,16 @@ header{background:#b3261e;color:#fff;padding:12px 16px}header a{color:#fff;text-
 header .org{font-size:14px;opacity:.9}header h1{margin:2px 0 0;font-size:20px}
 main{max-width:960px;margin:0 auto;padding:12px}section,.card{background:#fff;border-radius:8px;
 padding:12px 14px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
-h2{font-size:18px;margin:4px 0 8px}dl{margin:0}dt{color:#59636e;font-size:14px}
-dd{margin:0 0 8px}.banner{border-radius:8px;padding:12px 14px;margin:0 0 12px;font-weight:600}
+h2{font-size:18px;margin:4px 0 8px}h3{font-size:16px;margin:12px 0 4px}dl{margin:0}
+dt{color:#59636e;font-size:14px}dd{margin:0 0 8px;overflow-wrap:anywhere}
+code,.h{font-family:ui-monospace,monospace;font-size:13px;word-break:break-all}
+ul.list{padding-left:20px}ul.list li{margin-bottom:10px}.banner{border-radius:8px;padding:12px 14px;margin:0 0 12px;font-weight:600}
 .ok{background:#e6f4ea;color:#0d652d;border:1px solid #9ad3a8}
 .bad{background:#fce8e6;color:#a50e0e;border:1px solid #f1a9a0}
 .warn{background:#fef7e0;color:#7a4f01;border:1px solid #f4d27a}
 .muted{color:#59636e;font-size:14px}table{width:100%;border-collapse:collapse;font-size:14px}
-th,td{text-align:left;padding:6px;border-bottom:1px solid #e5e7eb;vertical-align:top}
+th,td{text-align:left;padding:6px;border-bottom:1px solid #e5e7eb;vertical-align:top;
+overflow-wrap:anywhere}
 th{background:#f0f2f5}.scroll{overflow-x:auto}input,button{font:inherit;padding:8px 10px;
 border-radius:6px;border:1px solid #c4c9d0}button{background:#b3261e;color:#fff;border:0}
 form.row{display:flex;gap:8px;flex-wrap:wrap}nav a{display:inline-block;margin:0 12px 6px 0}
@@ -57,12 +65,24 @@ def page(title: str, body: str, *, status: int = 200, org: str = "涪陵区人�
     return resp
 
 
-def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]]) -> str:
+def problem_json(exc: DomainError) -> web.Response:
+    """A domain refusal on a JSON page, as application/problem+json (RFC 9457)."""
+    body = {"type": "about:blank", "title": exc.message, "status": exc.status, "code": exc.code,
+            "problems": [p.as_dict() for p in exc.problems]}
+    return web.json_response(body, status=exc.status, content_type="application/problem+json",
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]], *,
+          classes: Mapping[str, str] | None = None) -> str:
+    """`classes`: a CSS class for the cells of some columns (e.g. "h" for hashes)."""
     cols = list(columns)
+    css = {key: f' class="{e(name)}"' for key, name in (classes or {}).items()}
     head = "".join(f"<th>{e(label)}</th>" for _key, label in cols)
     # On a phone each row becomes a card; data-label names the column beside each value.
-    body = "".join("<tr>" + "".join(f'<td data-label="{e(label)}">{e(row.get(key))}</td>'
-                                    for key, label in cols) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(
+        f'<td data-label="{e(label)}"{css.get(key, "")}>{e(row.get(key))}</td>'
+        for key, label in cols) + "</tr>" for row in rows)
     if not body:
         body = f'<tr><td colspan="{len(cols)}" class="muted">暂无公示内容</td></tr>'
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'

@@ -9,11 +9,9 @@ work; every request is rate-limited per IP; every view and acknowledgment is aud
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import re
-from pathlib import Path
 
 from aiohttp import web
 from tortoise.transactions import in_transaction
@@ -231,16 +229,6 @@ async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
     return "请选择要上传的文件"
 
 
-def _store(path: Path, data: bytes) -> None:
-    # Content-addressed: the same bytes twice are one file; rename so readers never see half.
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 async def upload(request: web.Request) -> web.Response:
     if await over_limit(request, "notice-upload", limit=UPLOAD_LIMIT[0], window=UPLOAD_LIMIT[1]):
         return too_many()
@@ -262,9 +250,9 @@ async def upload(request: web.Request) -> web.Response:
                              '<div class="banner bad">只支持 JPG、PNG、PDF 文件。</div>', 415)
     digest = hashlib.sha256(data).hexdigest()
     key = f"evidence/{digest[:2]}/{digest}.{kind[1]}"
-    path: Path = request.app[RUNTIME].data_dir / key
-    await asyncio.to_thread(_store, path, data)
     try:
+        # The store inspectors read evidence from (local folder or S3), content-addressed.
+        await request.app[RUNTIME].evidence_storage().put(key, data, kind[0])
         async with in_transaction():
             await domain.add_employer_evidence(notice_id=notice.id, content_type=kind[0],
                                                size=len(data), sha256=digest, storage_key=key,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 from aiohttp import web
 
 from bot import routes as bot_routes
 from miniprogram_api import app as miniprogram_app
 from models.kv import open_kv
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
+from notifications.s3 import S3Storage
 from portal import draws as portal_draws
 from portal import notices as portal_notices
 from portal import window as portal_window
@@ -48,6 +50,19 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
+def open_storage(settings: Settings, runtime: Runtime) -> aiohttp.ClientSession | None:
+    """With SUIJI_S3_* set, evidence goes to the object store; the caller closes the session."""
+    if not settings.s3_enabled:
+        return None
+    assert settings.s3_endpoint and settings.s3_bucket
+    assert settings.s3_access_key and settings.s3_secret_key
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=20))
+    runtime.storage = S3Storage(endpoint=settings.s3_endpoint, bucket=settings.s3_bucket,
+                                region=settings.s3_region, access_key=settings.s3_access_key,
+                                secret_key=settings.s3_secret_key, http=session)
+    return session
+
+
 def create_app(settings: Settings, *, manage_db: bool = True,
                run_worker: bool | None = None) -> web.Application:
     """Build the app. `manage_db=False` when the caller (a test) already opened the database.
@@ -67,7 +82,11 @@ def create_app(settings: Settings, *, manage_db: bool = True,
             await db.init_db(settings.database_url)
         runtime = build_runtime(settings)
         app[RUNTIME] = runtime
+        storage_session = open_storage(settings, runtime)
         yield
+        if storage_session is not None:
+            runtime.storage = None
+            await storage_session.close()
         await runtime.kv.close()
         if manage_db:
             await db.close_db()

@@ -8,7 +8,7 @@ sent. A row whose topic is not here fails with "no handler".
 from __future__ import annotations
 
 from bot.handlers import callup_handlers
-from inspection import publication, rectification
+from inspection import housekeeping, publication, rectification
 from inspection.credit import timers as credit_timers
 from notifications.runtime import Runtime
 from notifications.wecom.ratelimit import RateLimiter
@@ -27,6 +27,8 @@ def build_handlers(runtime: Runtime) -> dict[str, Topic]:
         **credit_timers.handlers(),  # grade effective, blacklist expiry, report chase (R19)
         "timer.publication_due": publication.on_publication_due,  # R17 deadlines
         "timer.rectification_due": rectification.on_rectification_due,  # R22 overdue orders
+        # Idempotency purge, item versions superseded (R7), blacklist expiry sweep (R23).
+        housekeeping.TOPIC: housekeeping.on_daily_housekeeping,
     }
     return {
         MESSAGE: WeComMessageTopic(client, limiter),

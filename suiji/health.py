@@ -1,4 +1,5 @@
-"""`/healthz` (the process is up) and `/readyz` (database and cache reachable)."""
+"""`/healthz` (the process is up) and `/readyz` (database and cache reachable, and the evidence
+object store usable when one is configured)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,14 @@ async def readyz(request: web.Request) -> web.Response:
     except Exception as exc:
         log.warning("readiness: cache unreachable", extra={"error": repr(exc)})
         checks["cache"] = "unreachable"
+    if runtime.storage is not None:  # the object store, when configured (SUIJI_S3_*)
+        try:
+            async with asyncio.timeout(5):
+                await runtime.storage.check()
+            checks["storage"] = "ok"
+        except Exception as exc:
+            log.warning("readiness: evidence storage unavailable", extra={"error": str(exc)})
+            checks["storage"] = "unavailable"
     ok = all(v == "ok" for v in checks.values())
     return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},
                              status=200 if ok else 503)

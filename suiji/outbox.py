@@ -12,7 +12,10 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
+from inspection import housekeeping
 from notifications.runtime import RUNTIME, Runtime
 from notifications.wakeup import WakeBridge
 from notifications.wecom.client import WeComClient
@@ -55,6 +58,19 @@ async def close_wake_bridge(runtime: Runtime, bridge: WakeBridge | None) -> None
         await bridge.close()
 
 
+async def bootstrap_timers() -> None:
+    """Make sure the self-rescheduling timers exist (the daily housekeeping run): on a fresh
+    install, and after a failed run broke the chain. Called wherever workers start and by
+    `suiji migrate`; cheap when the row exists."""
+    try:
+        async with in_transaction():
+            row = await housekeeping.ensure_scheduled()
+    except IntegrityError:
+        return  # another process inserted the same run at the same moment
+    if row is not None:
+        log.info("outbox: daily housekeeping scheduled", extra={"due_at": row.due_at.isoformat()})
+
+
 def build_workers(runtime: Runtime, count: int,
                   options: WorkerOptions | None = None) -> list[OutboxWorker]:
     if runtime.wecom is None:
@@ -89,6 +105,7 @@ def setup(app: web.Application) -> None:
         workers: list[OutboxWorker] = []
         tasks: list[asyncio.Task[None]] = []
         if run_worker:
+            await bootstrap_timers()
             workers = build_workers(runtime, 1)
             tasks = [asyncio.create_task(w.run(), name=w.name) for w in workers]
         yield

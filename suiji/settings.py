@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "SUIJI_"
 # Values people paste from samples and tutorials; refused in production.
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _KNOWN_DEFAULT_SECRETS = {"changethis", "change-me", "changeme", "secret", "dev", "please-change-me"}
 
 
@@ -40,6 +42,13 @@ class Settings(BaseSettings):
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
     # Bearer token of the credit-platform export endpoint; unset: the endpoint answers 503.
     credit_export_token: str | None = None
+    # Evidence in an S3-compatible store (path-style, SigV4); all four of endpoint, bucket,
+    # access key and secret key, or none: unset, evidence goes under data_dir/uploads.
+    s3_endpoint: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
 
     # Secret generated on first run when none is set; see `resolve_secret_key`.
     secret_key_generated: bool = Field(default=False, exclude=True)
@@ -82,6 +91,34 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 24 characters (a random token, not a password)")
         return v or None
 
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _s3_endpoint(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+    @field_validator("s3_bucket")
+    @classmethod
+    def _s3_bucket(cls, v: str | None) -> str | None:
+        if v and not _BUCKET.fullmatch(v):
+            raise ValueError("must be an S3 bucket name: 3-63 lowercase letters, digits, "
+                             "dots and hyphens")
+        return v or None
+
+    @model_validator(mode="after")
+    def _s3_complete(self) -> Settings:
+        parts = {"S3_ENDPOINT": self.s3_endpoint, "S3_BUCKET": self.s3_bucket,
+                 "S3_ACCESS_KEY": self.s3_access_key, "S3_SECRET_KEY": self.s3_secret_key}
+        given = [k for k, v in parts.items() if v]
+        if given and len(given) != len(parts):
+            missing = [ENV_PREFIX + k for k in parts if k not in given]
+            raise ValueError(f"{', '.join(missing)} missing: S3 storage needs endpoint, bucket, "
+                             "access key and secret key")
+        return self
+
     @model_validator(mode="after")
     def _wecom_complete(self) -> Settings:
         app = {"WECOM_CORP_ID": self.wecom_corp_id, "WECOM_AGENT_ID": self.wecom_agent_id,
@@ -95,6 +132,11 @@ class Settings(BaseSettings):
     @property
     def wecom_enabled(self) -> bool:
         return bool(self.wecom_corp_id and self.wecom_agent_id and self.wecom_secret)
+
+    @property
+    def s3_enabled(self) -> bool:
+        return bool(self.s3_endpoint and self.s3_bucket and self.s3_access_key
+                    and self.s3_secret_key)
 
     @property
     def wecom_callback_enabled(self) -> bool:

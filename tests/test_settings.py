@@ -57,3 +57,27 @@ def test_production_accepts_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("SUIJI_ENV", "production")
     monkeypatch.setenv("SUIJI_SECRET_KEY", "k" * 48)
     assert load_settings(data_dir=tmp_path).secret_key == "k" * 48
+
+
+def test_partial_s3_storage_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUIJI_S3_ENDPOINT", "https://minio.bureau.lan:9000")
+    monkeypatch.setenv("SUIJI_S3_BUCKET", "evidence")
+    with pytest.raises(SettingsError, match="SUIJI_S3_ACCESS_KEY, SUIJI_S3_SECRET_KEY missing"):
+        load_settings(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("name,value", [("SUIJI_S3_ENDPOINT", "minio.bureau.lan:9000"),
+                                        ("SUIJI_S3_BUCKET", "Evidence_Photos")])
+def test_malformed_s3_setting_names_the_variable(monkeypatch, tmp_path, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        load_settings(data_dir=tmp_path)
+
+
+def test_complete_s3_storage_is_enabled(monkeypatch, tmp_path):
+    for name, value in [("ENDPOINT", "https://minio.bureau.lan:9000/"), ("BUCKET", "evidence"),
+                        ("ACCESS_KEY", "AKIAEXAMPLE"), ("SECRET_KEY", "secret")]:
+        monkeypatch.setenv(f"SUIJI_S3_{name}", value)
+    s = load_settings(data_dir=tmp_path)
+    assert s.s3_enabled and s.s3_endpoint == "https://minio.bureau.lan:9000"
+    assert s.s3_region == "us-east-1"

@@ -14,6 +14,7 @@ from aiohttp import web
 from suiji import db
 from suiji.app import create_app
 from suiji.logs import setup_logging
+from suiji.outbox import bootstrap_timers
 from suiji.settings import Settings
 
 
@@ -68,6 +69,9 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     async def main() -> None:
         try:
             await db.migrate(settings.database_url)
+            # A fresh install gets its daily housekeeping timer here (docs/outbox.md).
+            await db.init_db(settings.database_url)
+            await bootstrap_timers()
         finally:
             await db.close_db()
 

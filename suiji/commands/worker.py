@@ -12,6 +12,7 @@ from suiji.app import build_runtime
 from suiji.logs import setup_logging
 from suiji.outbox import (
     attach_wecom,
+    bootstrap_timers,
     build_workers,
     close_wake_bridge,
     open_session,
@@ -25,6 +26,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> None:
     if not db.is_postgres(settings.database_url):
         await db.migrate(settings.database_url)
     await db.init_db(settings.database_url)
+    await bootstrap_timers()
     runtime = build_runtime(settings)
     session = open_session()
     bridge = None

@@ -3,12 +3,15 @@ all-or-nothing, idempotent; XLSX exports; edits validated like the import; 回�
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 import aiohttp
+import pytest
 from openpyxl import load_workbook
 
+from inspection import clock
 from inspection.uscc import make_uscc
 from models.audit import AuditEvent
 from models.employers import Employer, GradeChange
@@ -61,6 +64,19 @@ async def test_export_is_an_xlsx_of_the_roster(api: Any, world: Any) -> None:
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "统一社会信用代码"
     assert rows[1][:2] == (world.employer.uscc, world.employer.name)
+
+
+async def test_export_file_is_named_by_the_beijing_date(api: Any, world: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The file name's date comes from inspection.clock (Beijing), not the machine's zone: at
+    # 01:00 in Beijing a server on UTC still has the previous day.
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 1, 1))
+    admin = await session_for(api, world.staff["admin"])
+    for kind in ("employers", "inspectors", "items"):
+        resp = await api.get(f"/api/v1/exports/{kind}", headers=admin)
+        assert resp.status == 200
+        assert resp.headers["Content-Disposition"] == (
+            f'attachment; filename="{kind}-2027-01-01.xlsx"')
 
 
 async def test_employer_edit_is_validated_like_the_import_and_audited(api: Any, world: Any) -> None:

@@ -131,7 +131,7 @@ async def test_evidence_upload_needs_ack_and_sniffs_type(client, settings):
     assert resp.status == 200 and "材料已上传" in await resp.text()
     ev = await Evidence.get(notice_id=n.id)
     assert ev.content_type == "image/png" and ev.size == len(PNG)
-    assert (settings.data_dir / ev.storage_key).read_bytes() == PNG
+    assert (settings.data_dir / "uploads" / ev.storage_key).read_bytes() == PNG
     big = b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024 + 10)
     resp = await client.post(f"/n/{n.token}/evidence", data=_file(big))
     assert resp.status == 413

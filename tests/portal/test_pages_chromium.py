@@ -1,4 +1,4 @@
-"""The notice page and the public window in headless Chromium at a phone's size (390×844).
+"""The notice page, the public window and its draw pages in headless Chromium at a phone's size (390×844).
 
 Screenshots are kept under test-artifacts/pages/ (gitignored). Skipped only when Debian's
 `chromium` is not installed (.ci/run installs it).
@@ -14,9 +14,12 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from inspection import notices
-from models.enums import NoticeKind
+from models.draws import Draw
+from models.enums import Grade, NoticeKind
 from suiji.app import create_app
+from tests.drawkit import employers_spec, make_world
 from tests.notices_fixtures import AUTHORITY
+from tests.portal.test_portal_draws import FUTURE, _draw
 from tests.portal.test_window import make_public_world
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -74,6 +77,34 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
         html = await (await client.get(path, headers={"X-Real-IP": f"192.0.2.{len(name)}"})).text()
         external = [u for m in URL_RE.findall(html) for u in m if u and not u.startswith(base)]
         assert external == [], f"{name} references {external}"
+        shot = ARTIFACTS / f"{name}.png"
+        shot.unlink(missing_ok=True)
+        code, _ = await _chromium(tmp_path, base + path, f"--screenshot={shot}")
+        assert code == 0 and shot.exists() and shot.stat().st_size > 5000, name
+        code, dom = await _chromium(tmp_path, base + path, "--dump-dom")
+        assert code == 0 and expected in dom, name
+        assert 'name="viewport"' in dom
+
+
+async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path):
+    world = await make_world(employers=employers_spec(8, grade=Grade.B))
+    campaign = await _draw(world, "2026-FL-003", confidential=False, start=FUTURE)
+    draw = await Draw.get(campaign_id=campaign.id, kind="employers")
+    base = str(client.make_url("/")).rstrip("/")
+    pages = {
+        "draws": ("/public/draws", "随机抽取公示"),
+        "draw-record": (f"/public/draws/{draw.id}", "自己核验"),
+        "draw-unknown": ("/public/draws/999999", "未找到"),
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, (path, expected) in pages.items():
+        resp = await client.get(path)
+        html = await resp.text()
+        external = [u for m in URL_RE.findall(html) for u in m if u and not u.startswith(base)]
+        assert external == [], f"{name} references {external}"
+        # One frame for the whole window: the notice pages' header, footer and policy.
+        assert '<header><div class="org">涪陵区人力资源和社会保障局</div>' in html, name
+        assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
         shot = ARTIFACTS / f"{name}.png"
         shot.unlink(missing_ok=True)
         code, _ = await _chromium(tmp_path, base + path, f"--screenshot={shot}")

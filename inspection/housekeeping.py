@@ -1,0 +1,90 @@
+"""Daily housekeeping as one self-rescheduling outbox timer (docs/outbox.md, "Daily
+housekeeping").
+
+Each run, at 02:30 Beijing time, purges idempotency records past the retry window, marks item
+versions superseded once their successor has taken effect (R7) and moves blacklist listings whose
+term has ended to expired (R23) — each job idempotent — and then enqueues the next run. The next
+run is always the next 02:30 after *now*, keyed by its date: a run that comes late (the machine
+was down for days) schedules one run, not one per missed day, and two chains that meet on the same
+date collapse into one row.
+
+`ensure_scheduled` is the bootstrap (`suiji migrate`, worker start-up): it adds the next run when
+no pending one exists, so a fresh install, or a chain broken by a failed run, starts again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from inspection import clock, items, outbox
+from inspection.credit import blacklist
+from models.enums import OutboxStatus
+from models.outbox import OutboxMessage
+from models.system import IdempotencyRecord
+
+log = logging.getLogger(__name__)
+
+TOPIC = "timer.daily_housekeeping"
+RUN_AT = dt.time(2, 30)  # Beijing: after the day has turned, before anyone works
+# A phone retries a request within minutes or hours, never after a week: older stored answers
+# (miniprogram_api/framework.py replays them) only take space.
+IDEMPOTENCY_RETENTION = dt.timedelta(days=7)
+
+
+def next_run(after: dt.datetime) -> dt.datetime:
+    """The first 02:30 Beijing time strictly after `after`."""
+    local = clock.db_time(after)
+    run = dt.datetime.combine(local.date(), RUN_AT, tzinfo=clock.BEIJING)
+    return run if run > local else run + dt.timedelta(days=1)
+
+
+def run_key(run: dt.datetime) -> str:
+    return f"housekeeping:{clock.db_time(run).date().isoformat()}"
+
+
+async def schedule_next(*, now: dt.datetime) -> OutboxMessage:
+    """Enqueue the run after `now` (the same date twice is one row)."""
+    run = next_run(now)
+    return await outbox.enqueue(topic=TOPIC, payload={"day": run.date().isoformat()},
+                                key=run_key(run), due_at=run)
+
+
+async def ensure_scheduled(*, now: dt.datetime | None = None) -> OutboxMessage | None:
+    """Bootstrap: enqueue the next run unless one is pending; return the new row, if any.
+
+    Two processes bootstrapping at once may both insert the same key; the loser gets an
+    IntegrityError, which its caller may ignore (the other one's row stands).
+    """
+    if await OutboxMessage.exists(topic=TOPIC, status=OutboxStatus.PENDING):
+        return None
+    return await schedule_next(now=now or clock.now())
+
+
+async def purge_idempotency_records(*, now: dt.datetime,
+                                    older_than: dt.timedelta = IDEMPOTENCY_RETENTION) -> int:
+    """Delete stored idempotent answers created before `now - older_than`; returns how many."""
+    # db_time: on SQLite datetimes compare as text in Beijing time (docs/architecture.md, Time).
+    cutoff = clock.db_time(now - older_than)
+    return await IdempotencyRecord.filter(created_at__lt=cutoff).delete()
+
+
+async def run_daily(*, now: dt.datetime) -> dict[str, int]:
+    """The day's jobs; returns how many records each touched."""
+    today = clock.db_time(now).date()
+    return {
+        "idempotency_records_purged": await purge_idempotency_records(now=now),
+        "item_versions_superseded": await items.supersede_due(actor="system", today=today),
+        "blacklist_expired": len(await blacklist.expire(today=today, actor="system")),
+    }
+
+
+async def on_daily_housekeeping(payload: dict[str, Any]) -> None:
+    """Outbox handler for "timer.daily_housekeeping" (runs in the worker's transaction: the
+    jobs and the next run's row commit together, or not at all and the row is retried)."""
+    now = clock.now()
+    done = await run_daily(now=now)
+    following = await schedule_next(now=now)
+    log.info("housekeeping: daily run done", extra={
+        "day": payload.get("day"), **done, "next_run": following.due_at.isoformat()})
