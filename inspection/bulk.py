@@ -7,11 +7,12 @@ inserting them. Table and column names here are code constants, never input.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from tortoise import connections
+
+from inspection import clock
 
 
 async def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
@@ -22,7 +23,7 @@ async def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any
     cols = list(columns)
     values = [list(r) for r in rows]
     if timestamps:  # TimestampedModel's columns, set as the ORM would
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()  # Beijing-aware: SQLite compares these as text (inspection/clock.py)
         cols += ["created_at", "updated_at"]
         for v in values:
             v += [now, now]

@@ -142,6 +142,12 @@ def thumbnail(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def clean_filename(name: str) -> str:
+    """The client's file name is only a label: control characters (U+0000 cannot even be stored
+    in PostgreSQL) are dropped rather than refused, and it is cut to its 200-character column."""
+    return "".join(c for c in name if c.isprintable())[:200]
+
+
 async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, original_name: str,
                        storage: Storage, finding_id: int | None = None,
                        follow_up_id: int | None = None) -> Evidence:
@@ -169,7 +175,7 @@ async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, origina
     evidence = await Evidence.create(
         inspection_id=inspection.id, finding_id=finding_id, follow_up_id=follow_up_id,
         content_type=content_type, size=len(data), sha256=digest, storage_key=key,
-        thumbnail_key=thumb_key, original_name=original_name[:200], uploaded_by_id=staff.id)
+        thumbnail_key=thumb_key, original_name=clean_filename(original_name), uploaded_by_id=staff.id)
     await audit.record(actor=f"staff:{staff.id}", action="evidence.add", obj=evidence,
                        after=audit.snapshot(evidence))
     return evidence

@@ -18,6 +18,7 @@ from typing import Any
 
 from inspection import audit, clock
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.evidence import clean_filename
 from inspection.numbering import next_number
 from models.employers import Employer
 from models.enums import NoticeKind, NoticeStatus
@@ -283,7 +284,8 @@ async def add_employer_evidence(*, notice_id: int, content_type: str, size: int,
     evidence = await Evidence.create(
         inspection_id=notice.inspection_id,  # type: ignore[attr-defined]
         notice=notice, content_type=content_type, size=size, sha256=sha256,
-        storage_key=storage_key, original_name=original_name[:200], uploaded_by=None,
+        storage_key=storage_key, original_name=clean_filename(original_name),
+        uploaded_by=None,
     )
     await audit.record(actor=f"employer:notice:{notice.id}", action="notice.evidence_uploaded",
                        obj=evidence, after=audit.snapshot(evidence))

@@ -120,13 +120,20 @@ def read_sheet(data: bytes, filename: str, columns: Sequence[Column]) -> Sheet:
     if problems:
         raise ValidationFailed(problems, "表头有误，未导入任何数据")
     rows: list[tuple[int, dict[str, Any]]] = []
+    headers = {col.key: col.header for col in columns}
     for number, raw_row in enumerate(it, start=header_row + 1):
         values = {key: _cell(raw_row[i]) if i < len(raw_row) else None for i, key in index.items()}
         if all(v in (None, "") for v in values.values()):
             continue  # blank lines are common at the end of sheets
         if len(rows) >= MAX_ROWS:
             raise ValidationFailed([Problem(f"行数过多：一次最多导入 {MAX_ROWS} 行", code="too_many_rows")])
+        # PostgreSQL text cannot hold U+0000; such a cell is damage (often a bad export), not data.
+        problems += [Problem("含有空字符（U+0000），请检查文件是否损坏", field=headers[key],
+                             row=number, code="nul_character")
+                     for key, v in values.items() if isinstance(v, str) and "\x00" in v]
         rows.append((number, values))
+    if problems:
+        raise ValidationFailed(problems, "文件内容有误，未导入任何数据")
     if not rows:
         raise ValidationFailed([Problem("文件中没有数据行", code="empty")], "没有可导入的数据")
     return Sheet(columns=[index[i] for i in sorted(index)], rows=rows, warnings=warnings)

@@ -27,7 +27,7 @@ async def read_file_part(request: web.Request, *, limit: int, too_large: str) ->
                 data += chunk
                 if len(data) > limit:
                     raise ApiError(413, "file_too_large", too_large)
-            return Upload(bytes(data), (getattr(part, "filename", None) or "")[:200])
+            return Upload(bytes(data), getattr(part, "filename", None) or "")
     except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
         raise ApiError(400, "malformed_multipart", "上传内容格式不正确") from exc
     raise ApiError(422, "file_missing", "缺少上传的文件（字段名 file）")

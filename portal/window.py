@@ -130,7 +130,9 @@ def _search_form(q: str) -> str:
 
 
 def _query(request: web.Request) -> str:
-    return request.query.get("q", "").strip()[:MAX_QUERY]
+    # Control characters can only be noise in a search box (and PostgreSQL refuses U+0000).
+    q = "".join(c for c in request.query.get("q", "") if c.isprintable())
+    return q.strip()[:MAX_QUERY]
 
 
 async def search_html(request: web.Request) -> web.Response:

@@ -223,3 +223,15 @@ async def test_all_digit_code_stored_as_a_number_in_excel():
     with pytest.raises(ValidationFailed) as info:
         await run_import(to_xlsx(HEADERS, rows), "a.xlsx")
     assert [p.code for p in info.value.problems] == ["number_cell"]
+
+
+async def test_nul_characters_are_row_errors_and_nothing_is_imported():
+    # PostgreSQL text cannot hold U+0000: without this check the import died with a server error.
+    rows = employer_rows(4)
+    rows[1][1] = "某\x00公司"  # sheet row 3, 单位名称
+    rows[3][4] = "\x00"  # sheet row 5
+    with pytest.raises(ValidationFailed) as info:
+        await run_import(to_csv(HEADERS, rows))
+    assert [(p.row, p.field, p.code) for p in info.value.problems] == [
+        (3, HEADERS[1], "nul_character"), (5, HEADERS[4], "nul_character")]
+    assert await Employer.all().count() == 0
