@@ -88,7 +88,8 @@ async def test_bad_query_names_the_field(api: Any, world: World) -> None:
     headers = await session_for(api, world.staff["initiator"])
     for query, field in (({"state": "finished"}, "state"), ({"year": "1999"}, "year"),
                          ({"page": "0"}, "page"), ({"page_size": "101"}, "page_size"),
-                         ({"q": "x" * 65}, "q"), ({"sort": "code"}, "sort")):
+                         ({"q": "x" * 65}, "q"), ({"q": "a\x00"}, "q"),
+                         ({"sort": "code"}, "sort")):
         resp = await api.get(URL, params=query, headers=headers)
         assert resp.status == 422, query
         errors = (await resp.json(content_type=PROBLEM))["errors"]
