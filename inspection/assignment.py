@@ -2,8 +2,11 @@
 
 Every employer gets at least `inspectors_per_employer` (≥ 2) accepted team members, never one with
 a declared conflict (回避); the automatic proposal spreads the visits as evenly as it can. A
-proposal is not stored: its fingerprint travels in the card's button, and confirming recomputes
-it, so a proposal made stale by a later change is refused instead of applied.
+proposal is not stored: its fingerprint travels in the card's button (or in the staff API's
+confirm request), and confirming recomputes it, so a proposal made stale by a later change is
+refused instead of applied. The fingerprint covers the teams the inspections have now as well as
+the proposed ones: a manual 分配 made after the proposal was shown is a change it would silently
+undo.
 """
 
 from __future__ import annotations
@@ -30,7 +33,23 @@ OPEN_STATES = (InspectionState.PLANNED, InspectionState.ASSIGNED)
 @dataclass
 class Proposal:
     plan: dict[int, list[int]]  # inspection id -> staff ids
+    current: dict[int, list[int]]  # inspection id -> its members now
     fingerprint: str
+    per: int  # inspectors per employer (≥ 2)
+
+    @property
+    def applied(self) -> bool:
+        """Every inspection already has exactly the proposed team."""
+        return all(sorted(v) == self.current.get(k, []) for k, v in self.plan.items())
+
+
+@dataclass
+class Visit:
+    """One inspection of a plan, described for people: the card, the announcement, the API."""
+
+    inspection: Inspection  # with its employer
+    proposed: list[Staff]
+    current: list[Staff]
 
 
 async def _context(campaign: Campaign) -> tuple[list[Inspection], list[Staff], set[tuple[int, int]]]:
@@ -46,9 +65,18 @@ async def _context(campaign: Campaign) -> tuple[list[Inspection], list[Staff], s
     return inspections, team, recusals
 
 
-def _fingerprint(plan: dict[int, list[int]]) -> str:
-    body = json.dumps(sorted((k, sorted(v)) for k, v in plan.items()))
+def _fingerprint(plan: dict[int, list[int]], current: dict[int, list[int]]) -> str:
+    body = json.dumps([sorted((k, sorted(v)) for k, v in plan.items()),
+                       sorted((k, sorted(v)) for k, v in current.items())])
     return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+async def _members(inspection_ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for iid, sid in await InspectionMember.filter(inspection_id__in=inspection_ids).values_list(
+            "inspection_id", "staff_id"):
+        out.setdefault(iid, []).append(sid)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def balance(inspections: list[tuple[int, int]], team: list[int], per: int,
@@ -84,33 +112,43 @@ async def propose(*, campaign: Campaign) -> Proposal:
         bad = "、".join(codes[i] for i in exc.args[0])
         raise Conflict("not_enough_without_conflict",
                        f"{bad} 可派的无回避情形人员不足 {per} 人，请调整后手动分配。") from exc
-    return Proposal(plan=plan, fingerprint=_fingerprint(plan))
+    current = await _members(list(plan))
+    return Proposal(plan=plan, current=current, fingerprint=_fingerprint(plan, current), per=per)
 
 
-async def _lines(campaign: Campaign, plan: dict[int, list[int]]) -> list[str]:
-    names = dict(await Staff.filter(id__in={s for v in plan.values() for s in v}
-                                    ).values_list("id", "name"))
+async def visits(plan: dict[int, list[int]],
+                 current: dict[int, list[int]] | None = None) -> list[Visit]:
+    """The plan with inspection codes, employers and names, ordered by inspection code."""
+    current = current or {}
+    ids = {s for v in (*plan.values(), *current.values()) for s in v}
+    people = {s.id: s for s in await Staff.filter(id__in=ids)}
     rows = await Inspection.filter(id__in=list(plan)).order_by("code").prefetch_related("employer")
-    return [f"{i.code} {i.employer.name}：{'、'.join(names[s] for s in plan[i.id])}" for i in rows]
+    return [Visit(inspection=i, proposed=[people[s] for s in plan[i.id]],
+                  current=[people[s] for s in current.get(i.id, [])]) for i in rows]
+
+
+async def _lines(plan: dict[int, list[int]]) -> list[str]:
+    return [f"{v.inspection.code} {v.inspection.employer.name}："
+            f"{'、'.join(s.name for s in v.proposed)}" for v in await visits(plan)]
 
 
 async def auto_assign(*, campaign_id: int, leader_id: int, now: dt.datetime, actor: str) -> str:
     """自动分配: send the leader the proposal as a card with a 确认分配 button."""
     campaign = await lock_campaign(campaign_id)
-    _require_leader(campaign, leader_id)
+    require_leader(campaign, leader_id)
     proposal = await propose(campaign=campaign)
     leader = await Staff.get(id=leader_id)
     key = f"assign:{campaign.id}:{proposal.fingerprint}"
     card = assignment_card(touser=leader.wecom_userid, code=campaign.code,
                            task_id=f"assign-{campaign.id}-{proposal.fingerprint}",
-                           lines=await _lines(campaign, proposal.plan), confirm_key=key)
+                           lines=await _lines(proposal.plan), confirm_key=key)
     await audit.record(actor=actor, action="assignment.propose", obj=campaign,
                        after={"plan": {str(k): v for k, v in proposal.plan.items()}}, at=now)
     await messages.send(campaign=campaign, payload=card, key=f"assign:{campaign.id}:card:{proposal.fingerprint}")
     return "已生成自动分配方案，请在卡片上确认，或用“分配 检查编号 姓名 姓名”调整。"
 
 
-def _require_leader(campaign: Campaign, leader_id: int) -> None:
+def require_leader(campaign: Campaign, leader_id: int) -> None:
     if campaign.leader_id != leader_id:
         raise Forbidden(f"只有 {campaign.code} 的组长可以分配检查。", code="not_leader")
 
@@ -131,27 +169,40 @@ async def _apply(campaign: Campaign, inspection: Inspection, staff_ids: list[int
 
 
 async def _announce(campaign: Campaign, plan: dict[int, list[int]], key: str) -> None:
-    lines = await _lines(campaign, plan)
+    lines = await _lines(plan)
     users = [str(u) for u in await Staff.filter(id__in={s for v in plan.values() for s in v}
                                                  ).values_list("wecom_userid", flat=True)]
     await messages.send_text(to=users, campaign=campaign, key=key,
                              content=f"【{campaign.code}】检查分工：\n" + "\n".join(lines))
 
 
-async def confirm(*, campaign_id: int, leader_id: int, fingerprint: str, now: dt.datetime,
-                  actor: str, response_code: str = "") -> str:
-    campaign = await lock_campaign(campaign_id)
-    _require_leader(campaign, leader_id)
-    proposal = await propose(campaign=campaign)
-    if proposal.fingerprint != fingerprint:
-        raise Conflict("proposal_stale", "情况已有变化，该方案已失效，请重新发送“自动分配”。")
-    inspections = {i.id: i for i in await Inspection.filter(id__in=list(proposal.plan))}
-    for iid, staff_ids in proposal.plan.items():
-        await _apply(campaign, inspections[iid], staff_ids, now=now, actor=actor)
+async def _close_card(campaign: Campaign, leader_id: int, response_code: str,
+                      fingerprint: str) -> None:
+    """Grey out the clicked card's button; a confirmation over the API has no card to close."""
+    if not response_code:
+        return
     leader = await Staff.get(id=leader_id)
     await messages.update_card(campaign=campaign, userid=leader.wecom_userid,
                                response_code=response_code, replace_name="已确认分配",
                                key=f"assign:{campaign.id}:update:{fingerprint}")
+
+
+async def confirm(*, campaign_id: int, leader_id: int, fingerprint: str, now: dt.datetime,
+                  actor: str, response_code: str = "") -> str:
+    """确认分配 (the card's button, or the staff API): apply the proposal if nothing changed."""
+    campaign = await lock_campaign(campaign_id)
+    require_leader(campaign, leader_id)
+    proposal = await propose(campaign=campaign)
+    if proposal.fingerprint != fingerprint:
+        if proposal.applied:
+            # Confirmed already (the card after the API, or a second click): nothing to undo.
+            await _close_card(campaign, leader_id, response_code, fingerprint)
+            return "当前分工已与自动分配方案一致，无需再次确认。"
+        raise Conflict("proposal_stale", "情况已有变化，该方案已失效，请重新发送“自动分配”。")
+    inspections = {i.id: i for i in await Inspection.filter(id__in=list(proposal.plan))}
+    for iid, staff_ids in proposal.plan.items():
+        await _apply(campaign, inspections[iid], staff_ids, now=now, actor=actor)
+    await _close_card(campaign, leader_id, response_code, fingerprint)
     await _announce(campaign, proposal.plan, key=f"assign:{campaign.id}:announce:{fingerprint}")
     return "已按方案完成分配，并已通知检查组成员。"
 
@@ -160,7 +211,7 @@ async def assign(*, campaign_id: int, leader_id: int, target: str, names: list[s
                  now: dt.datetime, actor: str) -> str:
     """分配 <检查编号或单位> <姓名> <姓名>: set exactly these members on one inspection."""
     campaign = await lock_campaign(campaign_id)
-    _require_leader(campaign, leader_id)
+    require_leader(campaign, leader_id)
     inspections, team, recusals = await _context(campaign)
     matches = [i for i in inspections if target in (i.code, i.employer.name, i.employer.uscc)]
     if not matches:

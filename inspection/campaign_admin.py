@@ -10,14 +10,28 @@ functions run, so the rules (R13, R14, R15, R1) are one code path.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+
+from tortoise.expressions import Q, RawSQL
 
 from inspection import access, assignment, callup_leader, campaigns, draws, plans
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
-from models.campaigns import Campaign
+from models.campaigns import AnnualPlan, Campaign
 from models.draws import Draw
-from models.enums import DrawKind, StaffStatus
+from models.enums import CampaignState, DrawKind, StaffStatus
 from models.org import Staff
+
+_LIST_FIELDS = ("id", "code", "title", "kind", "state", "field_start", "field_end", "section_id",
+                "section__name", "leader_id", "leader__name")
+
+
+@dataclass
+class CampaignPage:
+    items: list[dict[str, Any]]  # plain rows (_LIST_FIELDS), no model instances
+    total: int
+    page: int
+    page_size: int
 
 
 def actor_of(staff: Staff) -> str:
@@ -32,6 +46,53 @@ def require_initiator(staff: Staff) -> None:
 async def readable_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
     """Its leader or its initiating section; others: not found (existence not revealed)."""
     return await access.campaign_for(staff=staff, campaign_id=campaign_id)
+
+
+def _readable(staff: Staff) -> Q | None:
+    """The campaigns `readable_campaign` lets `staff` see, as a filter (None: none at all)."""
+    if staff.status != StaffStatus.ACTIVE:
+        return None
+    mine = Q(leader_id=staff.id)
+    if staff.is_initiator:
+        return mine | Q(section_id=staff.section_id)  # type: ignore[attr-defined]
+    return mine
+
+
+async def list_campaigns(*, staff: Staff, state: CampaignState | None = None,
+                         year: int | None = None, q: str = "", page: int = 1,
+                         page_size: int = 20) -> CampaignPage:
+    """Exactly the campaigns GET /campaigns/{id} would show the caller, newest field work first.
+
+    Staff who lead no campaign and initiate in no section get an empty page, not 403: as with a
+    single campaign, whether others' campaigns exist is not revealed. One query brings the page
+    and, by a window count, the total.
+    """
+    readable = _readable(staff)
+    if readable is None:
+        return CampaignPage([], 0, page, page_size)
+    query = Campaign.filter(readable)
+    if state is not None:
+        query = query.filter(state=state)
+    if year is not None:  # the field window overlaps the year
+        query = query.filter(field_start__lte=dt.date(year, 12, 31),
+                             field_end__gte=dt.date(year, 1, 1))
+    if q:
+        query = query.filter(Q(code__icontains=q) | Q(title__icontains=q))
+    rows = await (query.annotate(full_count=RawSQL("COUNT(*) OVER ()"))
+                  .order_by("-field_start", "-id").offset((page - 1) * page_size)
+                  .limit(page_size).values(*_LIST_FIELDS, "full_count"))
+    # Past the last page the window count has no row to ride on.
+    total = int(rows[0]["full_count"]) if rows else await query.count()
+    return CampaignPage(rows, total, page, page_size)
+
+
+async def list_plans(*, staff: Staff, year: int | None = None) -> list[AnnualPlan]:
+    """The caller's own section's annual plans (R13), as POST /plans submits only those."""
+    require_initiator(staff)
+    query = AnnualPlan.filter(section_id=staff.section_id)  # type: ignore[attr-defined]
+    if year is not None:
+        query = query.filter(year=year)
+    return await query.order_by("-year").prefetch_related("section")
 
 
 async def managed_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
@@ -117,6 +178,12 @@ async def progress(*, staff: Staff, campaign_id: int) -> str:
     return await callup_leader.progress(campaign=campaign)
 
 
+async def roster(*, staff: Staff, campaign_id: int) -> str:
+    """The chat's 名单: the call-up in draw order and, once the team is formed, who goes where."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await callup_leader.roster(campaign=campaign)
+
+
 async def assign(*, staff: Staff, campaign_id: int, target: str, names: list[str],
                  now: dt.datetime) -> str:
     """分配: the same rules as the chat (team of the campaign, 回避 refused, R16)."""
@@ -132,6 +199,23 @@ async def auto_assign(*, staff: Staff, campaign_id: int, now: dt.datetime) -> st
                                         actor=actor_of(staff))
 
 
+async def assignment_proposal(*, staff: Staff, campaign_id: int
+                              ) -> tuple[assignment.Proposal, list[assignment.Visit]]:
+    """自动分配's proposal, for the leader to read before confirming; nothing is sent or stored."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    assignment.require_leader(campaign, staff.id)
+    proposal = await assignment.propose(campaign=campaign)
+    return proposal, await assignment.visits(proposal.plan, proposal.current)
+
+
+async def confirm_assignment(*, staff: Staff, campaign_id: int, fingerprint: str,
+                             now: dt.datetime) -> str:
+    """确认分配: the card's button, over the API (409 `proposal_stale` if anything changed)."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await assignment.confirm(campaign_id=campaign.id, leader_id=staff.id,
+                                    fingerprint=fingerprint, now=now, actor=actor_of(staff))
+
+
 async def substitute(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) -> str:
     """递补 (R15): the leader replaces an inspector who let the reply deadline pass."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
@@ -140,6 +224,16 @@ async def substitute(*, staff: Staff, campaign_id: int, name: str, now: dt.datet
                                               name=name, now=now, actor=actor_of(staff))
     except NotFound as exc:
         # The campaign is found; an unknown name in the body is an input problem.
+        raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
+
+
+async def chase(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) -> str:
+    """催办: the leader nudges an inspector who has not answered yet (R15)."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    try:
+        return await callup_leader.chase(campaign_id=campaign.id, leader_id=staff.id, name=name,
+                                         now=now, actor=actor_of(staff))
+    except NotFound as exc:
         raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
 
 

@@ -113,13 +113,22 @@ async def amend_item(*, actor: str, item_id: int, changes: dict[str, str], reaso
 
 
 async def update_draft(*, actor: str, version_id: int, changes: dict[str, Any]) -> ItemVersion:
-    version = await ItemVersion.get_or_none(id=version_id)
+    """Correct a draft before it is published; a published version changes only by amendment."""
+    # Locked, as publish_version locks it: an edit racing a publication must not land on the
+    # published text.
+    version = await ItemVersion.filter(id=version_id).select_for_update().first()
     if version is None:
         raise NotFound("事项版本")
     if version.status != ItemVersionStatus.DRAFT:
         raise Conflict("not_draft", "只能修改未公布的草稿版本")
     allowed = {k: v for k, v in changes.items() if k in (*CONTENT_FIELDS, "reason", "effective_from")}
+    if not allowed:
+        return version
     problems = check_fields({**{n: getattr(version, n) for n in CONTENT_FIELDS}, **allowed})
+    if "reason" in allowed:
+        allowed["reason"] = str(allowed["reason"] or "").strip()
+        if not allowed["reason"]:  # R7: every version says why
+            problems.append(Problem("不能为空", field=FIELD_LABELS["reason"], code="required"))
     if problems:
         raise ValidationFailed(problems)
     before = audit.snapshot(version, list(allowed))
@@ -141,7 +150,8 @@ async def _publish_row(version: ItemVersion, title: str, at: dt.datetime) -> Non
 async def publish_version(*, actor: str, version_id: int, today: dt.date | None = None,
                           at: dt.datetime | None = None) -> ItemVersion:
     """Publish a draft version (R7, R3): it goes on the public item list."""
-    version = await ItemVersion.get_or_none(id=version_id).prefetch_related("item")
+    version = await (ItemVersion.filter(id=version_id).select_for_update()
+                     .prefetch_related("item").first())
     if version is None:
         raise NotFound("事项版本")
     if version.status != ItemVersionStatus.DRAFT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from miniprogram_api import (
+    callup,
     campaigns,
     credit,
     credit_export,
@@ -12,6 +13,7 @@ from miniprogram_api import (
     items,
     login,
     notices,
+    plans,
     rectification,
     rosters,
 )
@@ -24,7 +26,8 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes() + campaigns.routes() + notices.routes() + credit.routes())
+            + items.routes() + plans.routes() + campaigns.routes() + callup.routes()
+            + notices.routes() + credit.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

@@ -1,5 +1,6 @@
-"""Routes of annual plans (R13), campaigns (R14), the recomputable draw (R15) and call-up progress:
-the initiating section manages, the campaign's leader reads. Over inspection/campaign_admin.py."""
+"""Routes of campaigns (R14), the recomputable draw (R15) and call-up progress: the initiating
+section manages, the campaign's leader reads. Over inspection/campaign_admin.py. Annual plans are
+in plans.py, the leader's call-up work (分配, 自动分配, 递补, 延期) in callup.py."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import campaign_admin as ca
-from inspection import clock
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText
 from models.campaigns import Campaign
 from models.draws import Draw
+from models.enums import CampaignKind, CampaignState
 
 INITIATOR = "initiating section (发起科室)"
 CAMPAIGN_MANAGER = "initiating section of the campaign (its leader reads only)"
@@ -22,17 +23,34 @@ Long = Annotated[str, StringConstraints(max_length=4000)]
 Code = Annotated[str, StringConstraints(max_length=32, strip_whitespace=True)]
 
 
-class PlanIn(Request):
-    year: int = Field(ge=2000, le=2100)
-    needs: Long = Field(description="年度抽查需求")
+class CampaignQuery(Request):
+    state: CampaignState | None = None
+    year: int | None = Field(None, ge=2000, le=2100, description="检查时间与该年度有交集")
+    q: Annotated[str, StringConstraints(max_length=64, strip_whitespace=True)] = Field(
+        "", description="抽查编号或名称（包含）")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=100)
 
 
-class PlanOut(BaseModel):
+class CampaignSummary(BaseModel):
     id: int
-    year: int
+    code: str
+    title: str
+    kind: CampaignKind
+    state: CampaignState
+    field_start: dt.date
+    field_end: dt.date
     section_id: int
-    needs: str
-    warnings: list[str] = Field(description="如：逾期报送的提示（仍予接收）")
+    section: str = Field(description="发起科室")
+    leader_id: int | None
+    leader: str | None = Field(description="组长")
+
+
+class CampaignPage(BaseModel):
+    items: list[CampaignSummary]
+    total: int
+    page: int
+    page_size: int
 
 
 class CampaignDetails(Request):
@@ -118,6 +136,11 @@ class ProgressOut(BaseModel):
     text: str = Field(description="与企业微信“进度”命令相同的内容（不含被检查单位）")
 
 
+class RosterOut(BaseModel):
+    campaign_id: int
+    text: str = Field(description="与企业微信“名单”命令相同的内容（检查组组成后含分工）")
+
+
 def _campaign(c: Campaign) -> CampaignOut:
     return CampaignOut(id=c.id, code=c.code, title=c.title, state=str(c.state),
                        field_start=c.field_start, field_end=c.field_end,
@@ -137,11 +160,16 @@ def _draw(d: Draw) -> DrawOut:
 _LINKS = ("item_version_ids", "leader_id", "inspector_section_ids")
 
 
-async def submit_plan(call: Call) -> PlanOut:
-    result = await ca.submit_plan(staff=call.me, year=call.body.year, needs=call.body.needs)
-    p = result.plan
-    return PlanOut(id=p.id, year=p.year, section_id=p.section_id,  # type: ignore[attr-defined]
-                   needs=p.needs, warnings=result.warnings)
+
+async def list_campaigns(call: Call) -> CampaignPage:
+    q = call.query
+    page = await ca.list_campaigns(staff=call.me, state=q.state, year=q.year, q=q.q, page=q.page,
+                                   page_size=q.page_size)
+    return CampaignPage(items=[CampaignSummary(
+        id=r["id"], code=r["code"], title=r["title"], kind=r["kind"], state=r["state"],
+        field_start=r["field_start"], field_end=r["field_end"], section_id=r["section_id"],
+        section=r["section__name"], leader_id=r["leader_id"], leader=r["leader__name"])
+        for r in page.items], total=page.total, page=page.page, page_size=page.page_size)
 
 
 async def create_campaign(call: Call) -> CampaignOut:
@@ -202,63 +230,20 @@ async def progress(call: Call) -> ProgressOut:
     return ProgressOut(campaign_id=call.path["campaign_id"], text=text)
 
 
-class AssignIn(Request):
-    target: ShortText = Field(description="检查编号、单位名称或统一社会信用代码")
-    names: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] = Field(
-        min_length=2, max_length=20, description="检查组成员姓名（至少两名）")
-
-
-class SubstituteIn(Request):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-
-
-class ExtendIn(Request):
-    hours: int = Field(ge=1, le=720)
-    name: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = Field(
-        None, description="不填则为所有已逾期未答复的人员延期")
-
-
-class MessageOut(BaseModel):
-    campaign_id: int
-    message: str
-
-
-LEADER = "leader of the campaign (组长)"
-
-
-async def assign(call: Call) -> MessageOut:
-    text = await ca.assign(staff=call.me, campaign_id=call.path["campaign_id"],
-                           target=call.body.target, names=call.body.names, now=clock.now())
-    return MessageOut(campaign_id=call.path["campaign_id"], message=text)
-
-
-async def auto_assign(call: Call) -> MessageOut:
-    text = await ca.auto_assign(staff=call.me, campaign_id=call.path["campaign_id"],
-                                now=clock.now())
-    return MessageOut(campaign_id=call.path["campaign_id"], message=text)
-
-
-async def substitute(call: Call) -> MessageOut:
-    text = await ca.substitute(staff=call.me, campaign_id=call.path["campaign_id"],
-                               name=call.body.name, now=clock.now())
-    return MessageOut(campaign_id=call.path["campaign_id"], message=text)
-
-
-async def extend(call: Call) -> MessageOut:
-    text = await ca.extend(staff=call.me, campaign_id=call.path["campaign_id"],
-                           hours=call.body.hours, name=call.body.name, now=clock.now())
-    return MessageOut(campaign_id=call.path["campaign_id"], message=text)
+async def roster(call: Call) -> RosterOut:
+    text = await ca.roster(staff=call.me, campaign_id=call.path["campaign_id"])
+    return RosterOut(campaign_id=call.path["campaign_id"], text=text)
 
 
 def routes() -> list[Route]:
     cid = "/campaigns/{campaign_id}"
     return [
-        Route("POST", "/plans", "submitAnnualPlan", "报送本科室年度抽查计划（逾期仍接收并提示）",
-              "campaigns", INITIATOR, submit_plan, PlanOut, status=201, body=PlanIn,
-              creates=True, errors=(403, 409)),
         Route("POST", "/campaigns", "createCampaign", "新建抽查任务（实施方案草稿，事项须现行有效）",
               "campaigns", INITIATOR, create_campaign, CampaignOut, status=201, body=CampaignIn,
               creates=True, errors=(403, 409)),
+        Route("GET", "/campaigns", "listCampaigns",
+              "抽查任务列表（分页；可按状态、年度、编号或名称筛选；只列出本人可查看的）",
+              "campaigns", CAMPAIGN_READER, list_campaigns, CampaignPage, query=CampaignQuery),
         Route("GET", cid, "getCampaign", "抽查任务及实施方案", "campaigns", CAMPAIGN_READER,
               get_campaign, CampaignOut),
         Route("PATCH", cid, "editCampaign", "修改实施方案（仅草稿）", "campaigns", CAMPAIGN_MANAGER,
@@ -281,15 +266,7 @@ def routes() -> list[Route]:
               errors=(403, 409)),
         Route("GET", cid + "/progress", "getCallUpProgress", "召集进度（与“进度”命令相同）",
               "campaigns", CAMPAIGN_READER, progress, ProgressOut),
-        Route("POST", cid + "/assignments", "assignInspection",
-              "分配：指定一项检查的检查组（与“分配”命令相同，回避者不得分配）", "callup", LEADER,
-              assign, MessageOut, body=AssignIn, creates=True, errors=(403, 409)),
-        Route("POST", cid + "/assignments/auto", "autoAssign",
-              "自动分配：生成方案并发到组长企业微信确认", "callup", LEADER, auto_assign,
-              MessageOut, creates=True, errors=(403, 409)),
-        Route("POST", cid + "/substitute", "substituteInspector", "递补逾期未答复的人员",
-              "callup", LEADER, substitute, MessageOut, body=SubstituteIn, creates=True,
-              errors=(403, 409)),
-        Route("POST", cid + "/extend", "extendReplyDeadline", "延长答复期限", "callup", LEADER,
-              extend, MessageOut, body=ExtendIn, creates=True, errors=(403, 409)),
+        Route("GET", cid + "/roster", "getCallUpRoster",
+              "召集名单及分工（与“名单”命令相同；保密任务在检查组组成前不列单位）", "campaigns",
+              CAMPAIGN_READER, roster, RosterOut),
     ]

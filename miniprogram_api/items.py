@@ -1,14 +1,18 @@
 """Routes of the item list (抽查事项清单, R7) for 政策法规科: list with versions, create, amend (a new
-version with reason and effective date), publish, withdraw — over inspection/items.py."""
+version with reason and effective date), correct a draft, publish, withdraw — over
+inspection/items.py."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import items
+from inspection.errors import Problem, ValidationFailed
 from inspection.roster_admin import actor_of, require_admin
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.rosters import ADMIN
@@ -70,6 +74,30 @@ class WithdrawIn(Request):
     reason: ShortText
 
 
+class DraftPatch(Request):
+    name: ShortText | None = None
+    basis: Long | None = None
+    subject: ShortText | None = None
+    content: Long | None = None
+    method: ShortText | None = None
+    reason: ShortText | None = Field(None, description="调整理由")
+    effective_from: dt.date | None = Field(None, description="生效日期")
+
+
+_KEYS = {label: key for key, label in items.FIELD_LABELS.items()}
+
+
+@contextmanager
+def _body_fields() -> Iterator[None]:
+    """The domain names fields as the sheet's headers (事项名称); a JSON client needs its keys."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise ValidationFailed([Problem(p.message, field=_KEYS.get(p.field or "", p.field),
+                                        row=p.row, code=p.code) for p in exc.problems],
+                               exc.message) from None
+
+
 def _version(v: ItemVersion) -> ItemVersionOut:
     return ItemVersionOut(id=v.id, item_id=v.item_id, version=v.version,  # type: ignore[attr-defined]
                           name=v.name, basis=v.basis, subject=v.subject, content=v.content,
@@ -90,17 +118,28 @@ async def create_item(call: Call) -> ItemVersionOut:
     require_admin(call.me)
     b = call.body
     fields = {n: getattr(b, n) for n in items.CONTENT_FIELDS}
-    return _version(await items.create_item(actor=actor_of(call.me), code=b.code, fields=fields,
-                                            effective_from=b.effective_from, reason=b.reason))
+    with _body_fields():
+        return _version(await items.create_item(actor=actor_of(call.me), code=b.code,
+                                                fields=fields, effective_from=b.effective_from,
+                                                reason=b.reason))
 
 
 async def amend_item(call: Call) -> ItemVersionOut:
     require_admin(call.me)
     b = call.body
     changes = {n: getattr(b, n) for n in items.CONTENT_FIELDS if getattr(b, n) is not None}
-    return _version(await items.amend_item(actor=actor_of(call.me), item_id=call.path["item_id"],
-                                           changes=changes, reason=b.reason,
-                                           effective_from=b.effective_from))
+    with _body_fields():
+        return _version(await items.amend_item(actor=actor_of(call.me),
+                                               item_id=call.path["item_id"], changes=changes,
+                                               reason=b.reason, effective_from=b.effective_from))
+
+
+async def edit_draft(call: Call) -> ItemVersionOut:
+    require_admin(call.me)
+    with _body_fields():
+        return _version(await items.update_draft(
+            actor=actor_of(call.me), version_id=call.path["version_id"],
+            changes=call.body.model_dump(exclude_none=True)))
 
 
 async def publish_version(call: Call) -> ItemVersionOut:
@@ -128,6 +167,9 @@ def routes() -> list[Route]:
         Route("POST", "/items/{item_id}/versions", "amendItem",
               "修订抽查事项：新版本（须说明理由和生效日期）", "items", ADMIN, amend_item,
               ItemVersionOut, status=201, body=AmendIn, creates=True, errors=(403, 409)),
+        Route("PATCH", "/item-versions/{version_id}", "patchItemVersion",
+              "修改未公布的草稿版本（已公布的只能修订为新版本）", "items", ADMIN, edit_draft,
+              ItemVersionOut, body=DraftPatch, errors=(403, 409)),
         Route("POST", "/item-versions/{version_id}/publish", "publishItemVersion",
               "公布事项版本（进入公示的抽查事项清单）", "items", ADMIN, publish_version,
               ItemVersionOut, creates=True, errors=(403, 409)),

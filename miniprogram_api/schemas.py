@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from models.enums import (
     FindingResult,
@@ -23,8 +23,27 @@ ShortText = Annotated[str, StringConstraints(max_length=200)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text and jsonb cannot hold U+0000: refused here as bad input (422 naming the
+        # field), not left to fail as a database error (500). SQLite would store it silently.
+        if _has_nul(value):
+            raise ValueError("不能包含空字符（U+0000）")
+        return value
 
 
 # --- login ---------------------------------------------------------------------------------

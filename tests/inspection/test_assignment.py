@@ -91,3 +91,48 @@ async def test_no_assignment_before_team():
     with pytest.raises(Conflict) as err:
         await assignment.auto_assign(campaign_id=c.id, leader_id=leader.id, now=NOW, actor="x")
     assert err.value.code == "team_not_formed"
+
+
+async def test_proposal_made_stale_by_a_manual_assignment():
+    """The fingerprint covers the current teams: confirming must not undo a later 分配."""
+    c, leader, _, inspections = await formed_team()
+    await c.refresh_from_db()  # the team was formed after it was loaded
+    proposal = await assignment.propose(campaign=c)
+    await assignment.assign(campaign_id=c.id, leader_id=leader.id, target=inspections[0].code,
+                            names=["检查员3", "检查员4"], now=NOW, actor="wecom:liu")
+    with pytest.raises(Conflict) as err:
+        await assignment.confirm(campaign_id=c.id, leader_id=leader.id,
+                                 fingerprint=proposal.fingerprint, now=NOW, actor="wecom:liu")
+    assert err.value.code == "proposal_stale"
+    assert await InspectionMember.all().count() == 2
+
+
+async def test_second_confirmation_changes_and_sends_nothing():
+    c, leader, _, _ = await formed_team()
+    await c.refresh_from_db()
+    proposal = await assignment.propose(campaign=c)
+    assert not proposal.applied
+    await assignment.confirm(campaign_id=c.id, leader_id=leader.id,
+                             fingerprint=proposal.fingerprint, now=NOW, actor="staff:1")
+    messages = await OutboxMessage.all().count()
+    assert (await assignment.propose(campaign=c)).applied
+    text = await assignment.confirm(campaign_id=c.id, leader_id=leader.id,
+                                    fingerprint=proposal.fingerprint, now=NOW,
+                                    actor="wecom:liu", response_code="RC-B")
+    assert "无需再次确认" in text
+    # Only the clicked card is greyed out; no second announcement.
+    assert await OutboxMessage.all().count() == messages + 1
+    assert (await OutboxMessage.get(topic="wecom.update_card")).payload["response_code"] == "RC-B"
+
+
+async def test_visits_describe_the_plan_in_code_order():
+    c, _, order, inspections = await formed_team(employers=2)
+    await c.refresh_from_db()
+    proposal = await assignment.propose(campaign=c)
+    described = await assignment.visits(proposal.plan, proposal.current)
+    assert [v.inspection.code for v in described] == sorted(i.code for i in inspections)
+    assert all(v.inspection.employer.name.startswith("单位") for v in described)
+    assert [[s.id for s in v.proposed] for v in described] == [
+        proposal.plan[v.inspection.id] for v in described]
+    assert all(v.current == [] for v in described)
+    assert {s.id for v in described for s in v.proposed} <= {s.id for s in order}

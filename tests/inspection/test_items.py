@@ -1,5 +1,6 @@
 """The item list (R1, R7): publish, amend as a new version, withdraw; only current items usable."""
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -151,3 +152,52 @@ async def test_export_round_trip_including_withdrawn():
     data = await item_import.export_items()
     s = await import_items(data, "items.xlsx")
     assert (s.created, s.updated, s.unchanged) == (0, 0, 2)
+
+
+@pytest.mark.postgres_only
+async def test_draft_edit_and_publication_take_turns(is_postgres):
+    """An edit holding the draft makes a publication wait, so the published text is the edited
+    one, never a draft changed after publication (R7)."""
+    if not is_postgres:
+        pytest.skip("row locks are a no-op on SQLite; concurrency is tested on PostgreSQL")
+    async with in_transaction():
+        v = await items.create_item(actor="cli", code="LD-09", fields=FIELDS)
+    edited, release = asyncio.Event(), asyncio.Event()
+
+    async def edit():
+        async with in_transaction():
+            await items.update_draft(actor="a", version_id=v.id, changes={"name": "订立劳动合同情况"})
+            edited.set()
+            await release.wait()
+
+    async def publish():
+        await edited.wait()
+        async with in_transaction():
+            return await items.publish_version(actor="b", version_id=v.id, today=D1)
+
+    editing, publishing = asyncio.create_task(edit()), asyncio.create_task(publish())
+    await edited.wait()
+    await asyncio.sleep(0.3)
+    assert not publishing.done()  # waits on the edit's row lock
+    release.set()
+    await editing
+    published = await publishing
+    assert (published.name, published.status) == ("订立劳动合同情况", ItemVersionStatus.PUBLISHED)
+    assert await Publication.filter(title__contains="订立劳动合同情况").exists()
+    with pytest.raises(Conflict):
+        async with in_transaction():
+            await items.update_draft(actor="a", version_id=v.id, changes={"name": "再改"})
+
+
+async def test_update_draft_requires_a_reason_and_ignores_nothing_to_change():
+    async with in_transaction():
+        v = await items.create_item(actor="cli", code="LD-10", fields=FIELDS)
+    with pytest.raises(ValidationFailed) as info:
+        await items.update_draft(actor="a", version_id=v.id, changes={"reason": " "})
+    assert [(p.field, p.code) for p in info.value.problems] == [("调整理由", "required")]
+    async with in_transaction():
+        same = await items.update_draft(actor="a", version_id=v.id, changes={})
+        edited = await items.update_draft(actor="a", version_id=v.id,
+                                          changes={"reason": " 法规修订 "})
+    assert same.reason == "新增事项" and edited.reason == "法规修订"
+    assert await AuditEvent.filter(action="item.update_draft").count() == 1

@@ -66,14 +66,19 @@ MATRIX: dict[str, dict[str, Any]] = {
     "deleteConflict": ADMIN,
     # The item list (R7): 政策法规科 only.
     "listItems": ADMIN, "createItem": ADMIN, "amendItem": ADMIN, "publishItemVersion": ADMIN,
-    "withdrawItem": ADMIN,
+    "withdrawItem": ADMIN, "patchItemVersion": ADMIN,
     # Plans, campaigns, draws (R13, R14, R15) and the call-up (R16).
-    "submitAnnualPlan": INITIATE, "createCampaign": INITIATE,
+    "submitAnnualPlan": INITIATE, "listAnnualPlans": INITIATE, "createCampaign": INITIATE,
+    # The list shows each caller the campaigns GET /campaigns/{id} would show them: an empty
+    # page for staff with none, not 403 (test_api_campaign_lists.py checks who sees what).
+    "listCampaigns": ANY_STAFF,
     "getCampaign": CAMPAIGN, "listDraws": CAMPAIGN, "getCallUpProgress": CAMPAIGN,
+    "getCallUpRoster": CAMPAIGN, "chaseInspector": CAMPAIGN_LEAD,
     "editCampaign": CAMPAIGN_MANAGE, "approveCampaign": CAMPAIGN_MANAGE,
     "cancelCampaign": CAMPAIGN_MANAGE, "commitDraws": CAMPAIGN_MANAGE,
     "revealDraws": CAMPAIGN_MANAGE, "voidDraw": CAMPAIGN_MANAGE,
     "assignInspection": CAMPAIGN_LEAD, "autoAssign": CAMPAIGN_LEAD,
+    "getAssignmentProposal": CAMPAIGN_LEAD, "confirmAssignmentProposal": CAMPAIGN_LEAD,
     "substituteInspector": CAMPAIGN_LEAD, "extendReplyDeadline": CAMPAIGN_LEAD,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
     "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
@@ -139,7 +144,7 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "createItem": {"code": f"X-{role}", "name": "事项", "basis": "依据", "subject": "主体",
                        "content": "内容", "method": "方式"},
         "amendItem": {"reason": "法规修订", "effective_from": "2027-01-01", "name": "新名称"},
-        "withdrawItem": {"reason": "依据废止"},
+        "withdrawItem": {"reason": "依据废止"}, "patchItemVersion": {"name": "草稿新名称"},
         "submitAnnualPlan": {"year": 2027, "needs": "劳动合同专项"},
         "createCampaign": {"code": f"2026-T-{role}".replace("_", "-"), "title": "任务",
                            "field_start": "2026-12-01", "field_end": "2026-12-31"},
@@ -147,7 +152,9 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "revealDraws": {"public_entropy": "3321.45"},
         "voidDraw": {"kind": "employers", "reason": "程序有误"},
         "assignInspection": {"target": "JC2026-0001", "names": ["张检查", "赵检查"]},
+        "confirmAssignmentProposal": {"fingerprint": "0" * 16},
         "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
+        "chaseInspector": {"name": "张检查"},
         "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
         "revokeNotice": {"reason": "检查取消"},
         "supersedeNotice": {"reason": "日期有误", "body": "更正后的通知"},

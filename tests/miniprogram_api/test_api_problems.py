@@ -8,6 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from miniprogram_api import schemas as s
+from miniprogram_api.callup import AssignIn
+from miniprogram_api.campaigns import CampaignIn, CampaignQuery
 from miniprogram_api.problems import problem, problems_from
 
 
@@ -51,3 +53,15 @@ async def test_unknown_path_and_method_are_problems(api: object) -> None:
     resp = await api.post("/api/v1/auth/login", data=b"x" * (1024 * 1024 + 1), headers={  # type: ignore[attr-defined]
         "Content-Type": "application/json"})
     assert resp.status == 413
+
+
+def test_nul_characters_are_bad_input() -> None:
+    """PostgreSQL cannot store U+0000: every request model refuses it per field (422, not 500)."""
+    assert _errors(s.FindingIn, {"result": "compliant", "description": "a\x00b"}) == {
+        "description": "不能包含空字符（U+0000）"}
+    assert _errors(CampaignQuery, {"q": "\x00"}) == {"q": "不能包含空字符（U+0000）"}
+    assert _errors(AssignIn, {"target": "JC", "names": ["张三", "李\x00"]}) == {
+        "names": "不能包含空字符（U+0000）"}
+    body = {"code": "C", "title": "t", "field_start": "2026-01-01", "field_end": "2026-01-02",
+            "rules": {"strata": [{"name": "\x00"}]}}
+    assert _errors(CampaignIn, body) == {"rules": "不能包含空字符（U+0000）"}

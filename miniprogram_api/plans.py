@@ -1,0 +1,76 @@
+"""Routes of annual plans (R13): each initiating section submits and reads its own section's
+plan. Over inspection/campaign_admin.py (which runs inspection/plans.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from inspection import campaign_admin as ca
+from miniprogram_api.campaigns import INITIATOR, Long
+from miniprogram_api.framework import Call, Route
+from miniprogram_api.schemas import Request
+from models.campaigns import AnnualPlan
+from models.enums import PlanStatus
+
+
+class PlanIn(Request):
+    year: int = Field(ge=2000, le=2100)
+    needs: Long = Field(description="年度抽查需求")
+
+
+class PlanOut(BaseModel):
+    id: int
+    year: int
+    section_id: int
+    needs: str
+    warnings: list[str] = Field(description="如：逾期报送的提示（仍予接收）")
+
+
+class PlanQuery(Request):
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class PlanRecord(BaseModel):
+    id: int
+    year: int
+    section_id: int
+    section: str
+    needs: str
+    submitted_at: dt.datetime
+    late: bool = Field(description="6 月 30 日后报送（R13）")
+    status: PlanStatus
+    published_at: dt.datetime | None
+
+
+class PlanList(BaseModel):
+    items: list[PlanRecord]
+
+
+async def submit_plan(call: Call) -> PlanOut:
+    result = await ca.submit_plan(staff=call.me, year=call.body.year, needs=call.body.needs)
+    p = result.plan
+    return PlanOut(id=p.id, year=p.year, section_id=p.section_id,  # type: ignore[attr-defined]
+                   needs=p.needs, warnings=result.warnings)
+
+
+def _plan(p: AnnualPlan) -> PlanRecord:
+    return PlanRecord(id=p.id, year=p.year, section_id=p.section.id, section=p.section.name,
+                      needs=p.needs, submitted_at=p.submitted_at, late=p.late,
+                      status=PlanStatus(p.status), published_at=p.published_at)
+
+
+async def list_plans(call: Call) -> PlanList:
+    return PlanList(items=[_plan(p) for p in await ca.list_plans(staff=call.me,
+                                                                 year=call.query.year)])
+
+
+def routes() -> list[Route]:
+    return [
+        Route("GET", "/plans", "listAnnualPlans", "本科室的年度抽查计划（可按年度筛选）",
+              "campaigns", INITIATOR, list_plans, PlanList, query=PlanQuery, errors=(403,)),
+        Route("POST", "/plans", "submitAnnualPlan", "报送本科室年度抽查计划（逾期仍接收并提示）",
+              "campaigns", INITIATOR, submit_plan, PlanOut, status=201, body=PlanIn,
+              creates=True, errors=(403, 409)),
+    ]
