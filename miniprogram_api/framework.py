@@ -144,40 +144,11 @@ async def read_json(request: web.Request, model: type[BaseModel]) -> tuple[Any, 
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", "请求内容不是有效的 JSON") from exc
-    _refuse_nul(data)
     try:
         return model.model_validate(data), bytes(raw)
     except ValidationError as exc:
         raise ApiError(422, "validation_failed", "输入有误，请按提示修改后重试",
                        problems_from(exc)) from None
-
-
-def nul_at(data: Any, path: str = "") -> str | None:
-    """Where in a parsed JSON value a string (or key) holds U+0000, which PostgreSQL text cannot
-    store: "body", "items.2.note", … ; None if nowhere."""
-    if isinstance(data, str):
-        return path or "body" if "\x00" in data else None
-    if isinstance(data, dict):
-        for key, value in data.items():
-            inner = f"{path}.{key}" if path else str(key)
-            if "\x00" in key:
-                return inner
-            found = nul_at(value, inner)
-            if found:
-                return found
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            found = nul_at(value, f"{path}.{i}" if path else str(i))
-            if found:
-                return found
-    return None
-
-
-def _refuse_nul(data: Any, what: str = "输入有误，请按提示修改后重试") -> None:
-    where = nul_at(data)
-    if where is not None:
-        raise ApiError(422, "validation_failed", what,
-                       [Problem("不能包含空字符（U+0000）", field=where.replace("\x00", "\\0"))])
 
 
 def _path_ids(route: Route, request: web.Request) -> dict[str, int]:
@@ -193,10 +164,8 @@ def _path_ids(route: Route, request: web.Request) -> dict[str, int]:
 def _query(route: Route, request: web.Request) -> Any:
     if route.query is None:
         return None
-    query = dict(request.query)
-    _refuse_nul(query, "查询参数有误")
     try:
-        return route.query.model_validate(query)
+        return route.query.model_validate(dict(request.query))
     except ValidationError as exc:
         raise ApiError(422, "validation_failed", "查询参数有误",
                        problems_from(exc)) from None
