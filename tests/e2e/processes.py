@@ -23,19 +23,26 @@ WORKER_ARGS = ("worker", "--concurrency", "2", "--lease", "1.5", "--retry-base",
                "--poll-interval", "0.05", "--max-attempts", "200")
 
 
-def env(settings: Settings, standin: WeComStandIn) -> dict[str, str]:
+def base_env(settings: Settings) -> dict[str, str]:
+    """The environment of a `suiji` process on the test's database and cache (no WeCom)."""
     e = {k: v for k, v in os.environ.items() if not k.startswith("SUIJI_")}
     e.update({
         "SUIJI_ENV": "test", "SUIJI_DATABASE_URL": settings.database_url,
         "SUIJI_SECRET_KEY": settings.secret_key or "", "SUIJI_DATA_DIR": str(settings.data_dir),
         "SUIJI_REDIS_PREFIX": settings.redis_prefix, "SUIJI_LOG_LEVEL": "WARNING",
-        "SUIJI_WECOM_CORP_ID": CORP_ID, "SUIJI_WECOM_AGENT_ID": str(standin.agent_id),
-        "SUIJI_WECOM_SECRET": standin.secret, "SUIJI_WECOM_API_BASE": standin.url,
-        "SUIJI_WECOM_TOKEN": TOKEN, "SUIJI_WECOM_AES_KEY": AES_KEY, "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(ROOT),
     })
     if settings.redis_url:
         e["SUIJI_REDIS_URL"] = settings.redis_url
     return e
+
+
+def env(settings: Settings, standin: WeComStandIn) -> dict[str, str]:
+    """`base_env` plus WeCom at the stand-in, callbacks included."""
+    return {**base_env(settings),
+            "SUIJI_WECOM_CORP_ID": CORP_ID, "SUIJI_WECOM_AGENT_ID": str(standin.agent_id),
+            "SUIJI_WECOM_SECRET": standin.secret, "SUIJI_WECOM_API_BASE": standin.url,
+            "SUIJI_WECOM_TOKEN": TOKEN, "SUIJI_WECOM_AES_KEY": AES_KEY}
 
 
 def free_port() -> int:

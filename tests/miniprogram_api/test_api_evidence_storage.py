@@ -83,15 +83,19 @@ async def test_upload_read_thumbnail_remove(api: Any, checked_in: World, setting
     assert stored(settings, moto_s3, e.storage_key) == data
 
 
-async def test_employer_upload_is_readable_by_the_inspectors(api: Any, world: World,
-                                                             settings: Settings,
-                                                             moto_s3: MotoS3) -> None:
+async def _rectification_notice(world: World) -> Any:
     async with in_transaction():
-        notice = await notices.issue_notice(
+        return await notices.issue_notice(
             kind=NoticeKind.RECTIFICATION, employer_id=world.employer.id,
             inspection_id=world.inspection.id, issued_by_id=world.staff["member"].id,
             issuer=AUTHORITY, content={"body": "限期补签劳动合同。"},
             deadline=dt.date(2026, 12, 15), issued_on=dt.date(2026, 11, 20))
+
+
+async def test_employer_upload_is_readable_by_the_inspectors(api: Any, world: World,
+                                                             settings: Settings,
+                                                             moto_s3: MotoS3) -> None:
+    notice = await _rectification_notice(world)
     ack = await api.post(f"/n/{notice.token}/ack", data={"suffix": world.employer.uscc[-6:]})
     assert ack.status == 200
     resp = await api.post(f"/n/{notice.token}/evidence", data=photo(PNG, "整改.png"))
@@ -133,12 +137,7 @@ async def test_wrong_credentials_refuse_the_upload_and_keep_nothing(
 
 @ON_S3
 async def test_wrong_credentials_on_the_notice_page(refusing: Any, world: World) -> None:
-    async with in_transaction():
-        notice = await notices.issue_notice(
-            kind=NoticeKind.RECTIFICATION, employer_id=world.employer.id,
-            inspection_id=world.inspection.id, issued_by_id=world.staff["member"].id,
-            issuer=AUTHORITY, content={"body": "限期补签劳动合同。"},
-            deadline=dt.date(2026, 12, 15), issued_on=dt.date(2026, 11, 20))
+    notice = await _rectification_notice(world)
     await refusing.post(f"/n/{notice.token}/ack", data={"suffix": world.employer.uscc[-6:]})
     resp = await refusing.post(f"/n/{notice.token}/evidence", data=photo(PNG, "整改.png"))
     assert resp.status == 503 and "存储服务暂不可用" in await resp.text()

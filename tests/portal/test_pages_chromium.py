@@ -42,6 +42,21 @@ async def _chromium(tmp_path: Path, url: str, *extra: str) -> tuple[int, str]:
     return proc.returncode or 0, out.decode()
 
 
+async def _renders_on_a_phone(tmp_path: Path, base: str, name: str, path: str, html: str,
+                              expected: str) -> None:
+    """Self-contained (nothing fetched from elsewhere), screenshotted at phone size, and the
+    text a reader looks for is in the rendered page."""
+    external = [u for m in URL_RE.findall(html) for u in m if u and not u.startswith(base)]
+    assert external == [], f"{name} references {external}"
+    shot = ARTIFACTS / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    code, _ = await _chromium(tmp_path, base + path, f"--screenshot={shot}")
+    assert code == 0 and shot.exists() and shot.stat().st_size > 5000, name
+    code, dom = await _chromium(tmp_path, base + path, "--dump-dom")
+    assert code == 0 and expected in dom, name
+    assert 'name="viewport"' in dom
+
+
 @pytest.fixture
 async def client(aiohttp_client, settings):
     return await aiohttp_client(create_app(settings, manage_db=False))
@@ -75,15 +90,7 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, (path, expected) in pages.items():
         html = await (await client.get(path, headers={"X-Real-IP": f"192.0.2.{len(name)}"})).text()
-        external = [u for m in URL_RE.findall(html) for u in m if u and not u.startswith(base)]
-        assert external == [], f"{name} references {external}"
-        shot = ARTIFACTS / f"{name}.png"
-        shot.unlink(missing_ok=True)
-        code, _ = await _chromium(tmp_path, base + path, f"--screenshot={shot}")
-        assert code == 0 and shot.exists() and shot.stat().st_size > 5000, name
-        code, dom = await _chromium(tmp_path, base + path, "--dump-dom")
-        assert code == 0 and expected in dom, name
-        assert 'name="viewport"' in dom
+        await _renders_on_a_phone(tmp_path, base, name, path, html, expected)
 
 
 async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path):
@@ -100,15 +107,7 @@ async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path):
     for name, (path, expected) in pages.items():
         resp = await client.get(path)
         html = await resp.text()
-        external = [u for m in URL_RE.findall(html) for u in m if u and not u.startswith(base)]
-        assert external == [], f"{name} references {external}"
         # One frame for the whole window: the notice pages' header, footer and policy.
         assert '<header><div class="org">涪陵区人力资源和社会保障局</div>' in html, name
         assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
-        shot = ARTIFACTS / f"{name}.png"
-        shot.unlink(missing_ok=True)
-        code, _ = await _chromium(tmp_path, base + path, f"--screenshot={shot}")
-        assert code == 0 and shot.exists() and shot.stat().st_size > 5000, name
-        code, dom = await _chromium(tmp_path, base + path, "--dump-dom")
-        assert code == 0 and expected in dom, name
-        assert 'name="viewport"' in dom
+        await _renders_on_a_phone(tmp_path, base, name, path, html, expected)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from collections import Counter
@@ -16,21 +15,14 @@ from models.audit import AuditEvent
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from suiji.settings import Settings
+from tests.e2e import processes
 from tests.notifications.outbox_helpers import enqueue, eventually, text
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUIJI_")}
-    env.update({
-        "SUIJI_ENV": "test", "SUIJI_DATABASE_URL": settings.database_url,
-        "SUIJI_SECRET_KEY": settings.secret_key or "", "SUIJI_DATA_DIR": str(settings.data_dir),
-        "SUIJI_REDIS_PREFIX": settings.redis_prefix, "SUIJI_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    })
-    if settings.redis_url:
-        env["SUIJI_REDIS_URL"] = settings.redis_url
+    env = processes.base_env(settings)
     if settings.wecom_enabled:
         env.update({"SUIJI_WECOM_CORP_ID": settings.wecom_corp_id or "",
                     "SUIJI_WECOM_AGENT_ID": str(settings.wecom_agent_id),

@@ -17,19 +17,6 @@ from tests.notifications.outbox_helpers import eventually
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUIJI_")}
-    env.update({
-        "SUIJI_ENV": "test", "SUIJI_DATABASE_URL": settings.database_url,
-        "SUIJI_SECRET_KEY": settings.secret_key or "", "SUIJI_DATA_DIR": str(settings.data_dir),
-        "SUIJI_REDIS_PREFIX": settings.redis_prefix, "SUIJI_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    })
-    if settings.redis_url:
-        env["SUIJI_REDIS_URL"] = settings.redis_url
-    return env
-
-
 def _children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -74,7 +61,7 @@ def _listeners(pid: int, port: int) -> list[set[str]]:
 async def test_several_processes_need_postgresql(is_postgres: bool, settings: Settings) -> None:
     if is_postgres:
         pytest.skip("the refusal is for the embedded SQLite database")
-    proc = await processes.spawn(_env(settings), "serve", "--port", str(processes.free_port()),
+    proc = await processes.spawn(processes.base_env(settings), "serve", "--port", str(processes.free_port()),
                                  "--processes", "2", output=True)
     _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
@@ -86,7 +73,7 @@ async def test_two_processes_share_the_port_and_stop_together(is_postgres: bool,
                                                               settings: Settings) -> None:
     if not is_postgres:
         pytest.skip("several processes on one database need PostgreSQL")
-    env = _env(settings)
+    env = processes.base_env(settings)
     supervisor, base = await processes.serve(env, "--processes", "2")
     try:
         port = int(base.rsplit(":", 1)[1])
@@ -112,7 +99,7 @@ async def test_a_dead_child_stops_the_rest_for_a_restart(is_postgres: bool,
                                                          settings: Settings) -> None:
     if not is_postgres:
         pytest.skip("several processes on one database need PostgreSQL")
-    supervisor, _ = await processes.serve(_env(settings), "--processes", "2")
+    supervisor, _ = await processes.serve(processes.base_env(settings), "--processes", "2")
     try:
         await eventually(lambda: len(_children(supervisor.pid)) == 2, within=20)
         children = _children(supervisor.pid)
