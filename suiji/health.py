@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from tortoise import connections
@@ -18,31 +19,27 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def _probe(name: str, check: Callable[[], Awaitable[object]], *, within: float,
+                 bad: str) -> str:
+    try:
+        async with asyncio.timeout(within):
+            await check()
+        return "ok"
+    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+        log.warning("readiness: %s %s", name, bad, extra={"error": repr(exc)})
+        return bad
+
+
 async def readyz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
-    checks: dict[str, str] = {}
-    try:
-        async with asyncio.timeout(2):
-            await connections.get("default").execute_query("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-        log.warning("readiness: database unreachable", extra={"error": repr(exc)})
-        checks["database"] = "unreachable"
-    try:
-        async with asyncio.timeout(2):
-            await runtime.kv.ping()
-        checks["cache"] = "ok"
-    except Exception as exc:
-        log.warning("readiness: cache unreachable", extra={"error": repr(exc)})
-        checks["cache"] = "unreachable"
+    checks = {
+        "database": await _probe("database", lambda: connections.get("default").execute_query(
+            "SELECT 1"), within=2, bad="unreachable"),
+        "cache": await _probe("cache", runtime.kv.ping, within=2, bad="unreachable"),
+    }
     if runtime.storage is not None:  # the object store, when configured (SUIJI_S3_*)
-        try:
-            async with asyncio.timeout(5):
-                await runtime.storage.check()
-            checks["storage"] = "ok"
-        except Exception as exc:
-            log.warning("readiness: evidence storage unavailable", extra={"error": str(exc)})
-            checks["storage"] = "unavailable"
+        checks["storage"] = await _probe("evidence storage", runtime.storage.check, within=5,
+                                         bad="unavailable")
     ok = all(v == "ok" for v in checks.values())
     return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},
                              status=200 if ok else 503)
