@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as migrate_api
@@ -24,27 +23,13 @@ def _normalise_url(url: str) -> str:
 DEFAULT_POOL_MAX = 20
 
 
-class PooledConnection(asyncpg.Connection):
-    """A pooled connection that skips asyncpg's reset query on every release.
-
-    Outside a transaction every ORM query borrows a connection and gives it back, and the default
-    reset (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`) doubled the round
-    trips of a read. Nothing here leaves session state behind: advisory locks are transaction-scoped
-    (`pg_advisory_xact_lock`), there are no LISTENs, cursors or session-level SETs. asyncpg still
-    rolls back an open transaction on release whatever this returns.
-    """
-
-    def get_reset_query(self) -> str:
-        return ""
-
-
 def _connection(url: str) -> str | dict[str, Any]:
     url = _normalise_url(url)
     if not is_postgres(url):
         return url
     config = expand_db_url(url)
+    config["engine"] = "suiji.pg"  # asyncpg with a fair pool and no reset per release
     config["credentials"].setdefault("maxsize", DEFAULT_POOL_MAX)
-    config["credentials"]["connection_class"] = PooledConnection
     return config
 
 
