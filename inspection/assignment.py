@@ -17,12 +17,14 @@ import json
 from dataclasses import dataclass
 
 from inspection import audit, messages
+from inspection.access import Need, inspection_for
 from inspection.callup import lock_campaign
 from inspection.cards import assignment_card
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from inspection.fieldwork import illegal
 from models.callups import CallUp
 from models.campaigns import Campaign
-from models.enums import CallUpState, InspectionState
+from models.enums import CallUpState, InspectionState, StaffStatus
 from models.fieldwork import Inspection, InspectionMember
 from models.org import Conflict as Recusal
 from models.org import Staff
@@ -207,6 +209,35 @@ async def confirm(*, campaign_id: int, leader_id: int, fingerprint: str, now: dt
     return "已按方案完成分配，并已通知检查组成员。"
 
 
+def _team_problems(inspection: Inspection, chosen: list[tuple[str, Staff | None, str]],
+                   recusals: set[tuple[int, int]], per: int, count_field: str) -> list[Problem]:
+    """`chosen`: (field, the accepted team member or None, how the request named them). Only the
+    drawn inspectors who accepted the call-up may be sent (R10, R15), never one with a declared
+    conflict (回避), and at least `per` to an employer."""
+    problems: list[Problem] = []
+    for field, staff, named in chosen:
+        if staff is None:
+            problems.append(Problem(f"{named} 不是本检查组已接受召集的成员", field=field,
+                                    code="not_in_team"))
+        elif staff.status != StaffStatus.ACTIVE:
+            problems.append(Problem(f"{named} 目前不在岗，不能分配", field=field, code="not_active"))
+        elif (staff.id, inspection.employer_id) in recusals:
+            problems.append(Problem(f"{named} 与该单位存在回避情形，不能分配", field=field,
+                                    code="conflict_of_interest"))
+    if len(chosen) < per:
+        problems.append(Problem(f"每家单位至少分配 {per} 名执法检查人员", field=count_field,
+                                code="team_too_small"))
+    return problems
+
+
+async def _set(campaign: Campaign, inspection: Inspection, chosen: list[Staff], *,
+               now: dt.datetime, actor: str) -> None:
+    await _apply(campaign, inspection, [s.id for s in chosen], now=now, actor=actor)
+    stamp = int(now.timestamp())
+    await _announce(campaign, {inspection.id: [s.id for s in chosen]},
+                    key=f"assign:{inspection.id}:manual:{stamp}")
+
+
 async def assign(*, campaign_id: int, leader_id: int, target: str, names: list[str],
                  now: dt.datetime, actor: str) -> str:
     """分配 <检查编号或单位> <姓名> <姓名>: set exactly these members on one inspection."""
@@ -217,24 +248,41 @@ async def assign(*, campaign_id: int, leader_id: int, target: str, names: list[s
     if not matches:
         raise NotFound(f"本次抽查中待分配的检查“{target}”")
     inspection = matches[0]
-    per = max(2, campaign.inspectors_per_employer)
     names = list(dict.fromkeys(names))
-    problems: list[Problem] = []
     by_name = {s.name: s for s in team}
-    chosen: list[int] = []
-    for name in names:
-        staff = by_name.get(name)
-        if staff is None:
-            problems.append(Problem(f"{name} 不是本检查组已接受召集的成员", field="姓名"))
-        elif (staff.id, inspection.employer_id) in recusals:
-            problems.append(Problem(f"{name} 与该单位存在回避情形，不能分配", field="姓名"))
-        else:
-            chosen.append(staff.id)
-    if len(names) < per:
-        problems.append(Problem(f"每家单位至少分配 {per} 名执法检查人员", field="姓名"))
+    chosen = [("姓名", by_name.get(name), name) for name in names]
+    problems = _team_problems(inspection, chosen, recusals,
+                              max(2, campaign.inspectors_per_employer), "姓名")
     if problems:
         raise ValidationFailed(problems, message="分配未完成：" + "；".join(p.message for p in problems))
-    await _apply(campaign, inspection, chosen, now=now, actor=actor)
-    stamp = int(now.timestamp())
-    await _announce(campaign, {inspection.id: chosen}, key=f"assign:{inspection.id}:manual:{stamp}")
+    await _set(campaign, inspection, [s for _, s, _ in chosen if s], now=now, actor=actor)
     return f"已分配 {inspection.code} {inspection.employer.name}：{'、'.join(names)}。"
+
+
+async def set_team(*, staff: Staff, inspection_id: int, staff_ids: list[int],
+                   now: dt.datetime) -> list[InspectionMember]:
+    """The staff API's PUT …/members: 分配 by inspection and staff ids, with the same rules and
+    the same announcement, so that the chat and the API cannot drift apart (R10, R16)."""
+    inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.MANAGE)
+    led = await Campaign.filter(inspections__id=inspection.id, leader_id=staff.id).order_by(
+        "id").first()
+    if led is None:
+        raise Forbidden("只有本次抽查的组长可以指定检查组成员（R16）", code="not_leader")
+    campaign = await lock_campaign(led.id)
+    inspections, team, recusals = await _context(campaign)
+    open_now = {i.id: i for i in inspections}
+    if inspection.id not in open_now:
+        raise illegal(inspection.state, "检查组成员不能再调整")
+    wanted = list(dict.fromkeys(staff_ids))
+    by_id = {s.id: s for s in team}
+    names = dict(await Staff.filter(id__in=wanted).values_list("id", "name"))
+    chosen = [(f"staff_ids.{n}", by_id.get(sid), str(names.get(sid, f"编号 {sid} 的人员")))
+              for n, sid in enumerate(wanted)]
+    problems = _team_problems(inspection, chosen, recusals,
+                              max(2, campaign.inspectors_per_employer), "staff_ids")
+    if problems:
+        raise ValidationFailed(problems)
+    await _set(campaign, open_now[inspection.id], [s for _, s, _ in chosen if s], now=now,
+               actor=f"staff:{staff.id}")
+    return await InspectionMember.filter(inspection_id=inspection.id).prefetch_related(
+        "staff").order_by("id")

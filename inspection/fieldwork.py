@@ -27,11 +27,9 @@ from models.enums import (
     InspectionState,
     ItemVersionStatus,
     RectificationState,
-    StaffStatus,
 )
 from models.fieldwork import Evidence, Finding, Inspection, InspectionMember, RectificationOrder
 from models.notices import Notice
-from models.org import Conflict as ConflictOfInterest
 from models.org import Staff
 from models.penalties import PenaltyDecision
 
@@ -277,41 +275,3 @@ async def close(*, staff: Staff, inspection_id: int) -> Inspection:
     await audit.record(actor=actor_of(staff), action="inspection.close", obj=inspection,
                        before=before, after=audit.snapshot(inspection, ["state", "closed_at"]))
     return inspection
-
-
-async def assign_members(*, staff: Staff, inspection_id: int,
-                         staff_ids: list[int]) -> list[InspectionMember]:
-    """The leader or initiating section sets the team (at least two; never a 回避 conflict)."""
-    inspection = await inspection_for(staff=staff, inspection_id=inspection_id,
-                                      need=Need.MANAGE, lock=True)
-    if inspection.state not in (InspectionState.PLANNED, InspectionState.ASSIGNED):
-        raise illegal(inspection.state, "检查组成员不能再调整")
-    wanted = list(dict.fromkeys(staff_ids))
-    people = {s.id: s for s in await Staff.filter(id__in=wanted)}
-    problems = []
-    for i, sid in enumerate(wanted):
-        person = people.get(sid)
-        if person is None or not person.is_inspector or person.status != StaffStatus.ACTIVE:
-            problems.append(Problem("不是在岗的执法检查人员", field=f"staff_ids.{i}",
-                                    code="not_inspector"))
-        elif await ConflictOfInterest.exists(staff_id=sid,
-                                             employer_id=inspection.employer_id):  # type: ignore[attr-defined]
-            problems.append(Problem(f"{person.name}已申请回避该单位", field=f"staff_ids.{i}",
-                                    code="conflict_of_interest"))
-    if len(wanted) < MIN_TEAM:
-        problems.append(Problem(f"检查组至少 {MIN_TEAM} 名执法检查人员", field="staff_ids",
-                                code="team_too_small"))
-    if problems:
-        raise ValidationFailed(problems)
-    before = sorted(await InspectionMember.filter(inspection_id=inspection.id).values_list(
-        "staff_id", flat=True))
-    await InspectionMember.filter(inspection_id=inspection.id).exclude(
-        staff_id__in=wanted).delete()
-    for sid in wanted:
-        await InspectionMember.get_or_create(inspection_id=inspection.id, staff_id=sid)
-    inspection.state = InspectionState.ASSIGNED
-    await inspection.save(update_fields=["state", "updated_at"])
-    await audit.record(actor=actor_of(staff), action="inspection.assign", obj=inspection,
-                       before={"members": before}, after={"members": sorted(wanted)})
-    return await InspectionMember.filter(inspection_id=inspection.id).prefetch_related(
-        "staff").order_by("id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from inspection import assignment, clock
 from inspection import evidence as ev
 from inspection import fieldwork as fw
 from inspection.access import campaign_for
@@ -17,6 +18,7 @@ from miniprogram_api.uploads import read_file_part
 MEMBER = "inspector on the team"
 READER = "inspector on the team, leader of its campaign, initiating section"
 MANAGER = "leader of its campaign, initiating section"
+LEADER = "leader of its campaign (组长, R16)"
 
 
 def storage(call: Call) -> ev.Storage:
@@ -51,8 +53,8 @@ async def get_inspection(call: Call) -> s.InspectionDetail:
 
 
 async def set_members(call: Call) -> s.TeamOut:
-    members = await fw.assign_members(staff=call.me, inspection_id=call.path["inspection_id"],
-                                      staff_ids=call.body.staff_ids)
+    members = await assignment.set_team(staff=call.me, inspection_id=call.path["inspection_id"],
+                                        staff_ids=call.body.staff_ids, now=clock.now())
     return s.TeamOut(inspection_id=call.path["inspection_id"], state=fw.InspectionState.ASSIGNED,
                      team=[views.member(m) for m in members])
 
@@ -135,8 +137,9 @@ def routes() -> list[Route]:
               campaign_inspections, s.InspectionPage, query=s.InspectionQuery),
         Route("GET", iid, "getInspection", "检查详情：单位、合并的抽查事项、检查组、文书", "fieldwork",
               READER, get_inspection, s.InspectionDetail),
-        Route("PUT", iid + "/members", "setInspectionMembers", "指定检查组成员（至少两名）",
-              "fieldwork", MANAGER, set_members, s.TeamOut, body=s.MembersIn,
+        Route("PUT", iid + "/members", "setInspectionMembers",
+              "指定检查组成员：已接受召集的抽取人员，无回避情形，至少两名（同“分配”）",
+              "fieldwork", LEADER, set_members, s.TeamOut, body=s.MembersIn,
               errors=(403, 409)),
         Route("POST", iid + "/check-in", "checkIn", "到场签到（时间、位置）", "fieldwork", MEMBER,
               check_in, s.StateOut, body=s.CheckInIn, creates=True, errors=(403, 409)),

@@ -12,16 +12,20 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
+from inspection.clock import BEIJING
 from miniprogram_api import sessions
 from miniprogram_api.login import LOGIN
+from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
+from models.draws import DrawEntry
 from models.employers import Employer
-from models.enums import InspectionState, ItemVersionStatus, SectionKind
+from models.enums import CallUpState, InspectionState, ItemVersionStatus, SectionKind
 from models.fieldwork import Inspection, InspectionMember
 from models.items import Item, ItemVersion
 from models.org import Section, Staff
 from notifications.runtime import RUNTIME
 from suiji.app import create_app
+from tests import factories
 
 WECOM_TOKEN = "stand-in-access-token"
 ROLES = ["admin", "initiator", "leader", "other_leader", "member", "outsider", "anonymous"]
@@ -86,6 +90,22 @@ async def build_world(state: InspectionState = InspectionState.ASSIGNED) -> Worl
     for key in ("member", "member2"):
         await InspectionMember.create(inspection=inspection, staff=staff[key])
     return World(staff, employer, campaigns, other_campaign, items, inspection)
+
+
+async def form_team(world: World, keys: list[str]) -> None:
+    """The first campaign's call-up is over: these inspectors were drawn, in this order, and
+    accepted (R15), so its leader may assign them (R16)."""
+    campaign = world.campaigns[0]
+    order = [world.staff[k] for k in keys]
+    draw = await factories.inspector_draw(campaign, order)
+    now = dt.datetime(2026, 11, 1, 9, 0, tzinfo=BEIJING)
+    for entry in await DrawEntry.filter(draw=draw).order_by("position"):
+        await CallUp.create(campaign=campaign, staff_id=entry.staff_id,  # type: ignore[attr-defined]
+                            draw_entry=entry, position=entry.position,
+                            state=CallUpState.ACCEPTED, called_at=now, reply_deadline=now,
+                            answered_at=now, task_id=f"callup-{campaign.id}-{entry.position}")
+    campaign.team_formed_at = now
+    await campaign.save(update_fields=["team_formed_at", "updated_at"])
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from inspection import assignment, callup
-from inspection.errors import Conflict, ValidationFailed
-from models.enums import InspectionState
+from inspection.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from models.audit import AuditEvent
+from models.enums import InspectionState, StaffStatus
 from models.fieldwork import Inspection, InspectionMember
 from models.org import Conflict as Recusal
 from models.outbox import OutboxMessage
@@ -136,3 +137,49 @@ async def test_visits_describe_the_plan_in_code_order():
         proposal.plan[v.inspection.id] for v in described]
     assert all(v.current == [] for v in described)
     assert {s.id for v in described for s in v.proposed} <= {s.id for s in order}
+
+
+async def test_set_team_over_the_api_follows_the_same_rules_as_the_chat():
+    """PUT …/members (staff API) and 分配 (chat) are one rule: only the drawn inspectors who
+    accepted, no 回避, at least two, set by the leader (R10, R15, R16)."""
+    _, leader, order, inspections = await formed_team()
+    target = inspections[0]
+    stranger = await f.staff("未抽中")  # an inspector on the roster, not drawn for this campaign
+    initiator = await f.staff("发起人", userid="fqr", initiator=True, inspector=False)
+    with pytest.raises(Forbidden) as denied:  # the initiating section sees it but does not assign
+        await assignment.set_team(staff=initiator, inspection_id=target.id,
+                                  staff_ids=[order[0].id, order[1].id], now=NOW)
+    assert denied.value.code == "not_leader"
+    with pytest.raises(NotFound):
+        await assignment.set_team(staff=stranger, inspection_id=target.id,
+                                  staff_ids=[order[0].id, order[1].id], now=NOW)
+    await Recusal.create(staff=order[1], employer_id=target.employer_id, reason="亲属")
+    order[2].status = StaffStatus.SUSPENDED
+    await order[2].save()
+    with pytest.raises(ValidationFailed) as err:
+        await assignment.set_team(staff=leader, inspection_id=target.id,
+                                  staff_ids=[stranger.id, order[1].id, order[2].id, 2**31 - 1],
+                                  now=NOW)
+    assert [(p.field, p.code) for p in err.value.problems] == [
+        ("staff_ids.0", "not_in_team"), ("staff_ids.1", "conflict_of_interest"),
+        ("staff_ids.2", "not_active"), ("staff_ids.3", "not_in_team")]
+    assert err.value.problems[0].message == "未抽中 不是本检查组已接受召集的成员"
+    with pytest.raises(ValidationFailed) as err:
+        await assignment.set_team(staff=leader, inspection_id=target.id,
+                                  staff_ids=[order[0].id, order[0].id], now=NOW)
+    assert [p.code for p in err.value.problems] == ["team_too_small"]
+    assert not await InspectionMember.filter(inspection_id=target.id).exists()
+    team = await assignment.set_team(staff=leader, inspection_id=target.id,
+                                     staff_ids=[order[0].id, order[3].id], now=NOW)
+    assert [m.staff.name for m in team] == ["检查员1", "检查员4"]
+    await target.refresh_from_db()
+    assert target.state == InspectionState.ASSIGNED
+    told = await OutboxMessage.get(idempotency_key__startswith=f"assign:{target.id}:manual:")
+    assert "检查员1" in told.payload["text"]["content"]
+    assert await AuditEvent.filter(action="inspection.assign", actor=f"staff:{leader.id}").count() == 1
+    target.state = InspectionState.CHECKED_IN
+    await target.save()
+    with pytest.raises(Conflict) as late:
+        await assignment.set_team(staff=leader, inspection_id=target.id,
+                                  staff_ids=[order[0].id, order[3].id], now=NOW)
+    assert late.value.code == "illegal_transition"

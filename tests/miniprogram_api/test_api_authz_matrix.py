@@ -30,6 +30,9 @@ WORK = {"admin": 404, "initiator": 403, "leader": 403, "other_leader": 404, "mem
         "outsider": 404, "anonymous": 401}
 MANAGE = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "member": 403,
           "outsider": 404, "anonymous": 401}
+# The campaign's leader alone forms the team (R16); the initiating section sees, may not assign.
+LEAD = {"admin": 404, "initiator": 403, "leader": OK, "other_leader": 404, "member": 403,
+        "outsider": 404, "anonymous": 401}
 ADMIN = {"admin": OK, "initiator": 403, "leader": 403, "other_leader": 403, "member": 403,
          "outsider": 403, "anonymous": 401}
 INITIATE = {"admin": 403, "initiator": OK, "leader": 403, "other_leader": 403, "member": 403,
@@ -53,7 +56,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "listCampaignInspections": CAMPAIGN,
     "getInspection": READ, "getEvidenceContent": READ, "getEvidenceThumbnail": READ,
     "getRectificationOrder": READ,
-    "setInspectionMembers": MANAGE, "recordPenaltyDecision": MANAGE,
+    "setInspectionMembers": LEAD, "recordPenaltyDecision": MANAGE,
     "checkIn": WORK, "putFinding": WORK, "uploadEvidence": WORK, "confirmFindings": WORK,
     "deleteEvidence": WORK,
     "submitInspection": WORK, "closeInspection": WORK, "issueRectificationOrder": WORK,

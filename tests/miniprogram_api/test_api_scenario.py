@@ -11,7 +11,7 @@ from inspection.clock import today
 from models.enums import InspectionState, RectificationState
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.outbox import OutboxMessage
-from tests.fieldworld import World, jpeg, login
+from tests.fieldworld import World, form_team, jpeg, login
 
 
 def photo_form(data: bytes, name: str = "现场.jpg") -> aiohttp.FormData:
@@ -126,10 +126,14 @@ async def test_leader_sees_campaign_progress_and_notices(api: Any, world: World)
                                   headers=leader)).json()
     assert [n["number"] for n in detail["notices"]] == ["涪人社监察〔2026〕第1号"]
     assert "token" not in detail["notices"][0]  # the QR token is the employer's key, not shown
-    # The leader forms the team but does not do fieldwork.
-    resp = await api.put(f"/api/v1/inspections/{world.inspection.id}/members", headers=leader,
-                         json={"staff_ids": [world.staff["member"].id,
-                                             world.staff["outsider"].id]})
+    # The leader forms the team, from the inspectors drawn who accepted (R10, R16), but does not
+    # do fieldwork.
+    team = {"staff_ids": [world.staff["member"].id, world.staff["outsider"].id]}
+    url = f"/api/v1/inspections/{world.inspection.id}/members"
+    resp = await api.put(url, headers=leader, json=team)
+    assert resp.status == 409 and (await resp.json())["code"] == "team_not_formed"
+    await form_team(world, ["member", "outsider", "member2"])
+    resp = await api.put(url, headers=leader, json=team)
     assert resp.status == 200, await resp.text()
     assert {m["name"] for m in (await resp.json())["team"]} == {"张检查", "钱检查"}
     resp = await api.post(f"/api/v1/inspections/{world.inspection.id}/check-in", json={},
