@@ -7,6 +7,7 @@ content type, body schema), which keeps the document true."""
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import hypothesis
@@ -19,7 +20,8 @@ from schemathesis import checks
 from models.enums import InspectionState
 from tests.fieldworld import World, session_for
 
-MAX_EXAMPLES = 25
+# SUIJI_FUZZ_EXAMPLES=500 for a deeper run by hand.
+MAX_EXAMPLES = int(os.environ.get("SUIJI_FUZZ_EXAMPLES", "25"))
 
 
 @pytest.mark.parametrize("role", ["member", "leader", "initiator", "admin"])
