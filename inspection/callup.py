@@ -247,15 +247,17 @@ async def accept(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
     await cancel_timers(callup)
     await audit.record(actor=actor, action="callup.accept", obj=callup, before=before,
                        after=_snap(callup), at=now)
-    await messages.update_card(campaign=campaign, userid=actor_userid(actor),
+    await messages.update_card(campaign=campaign, userid=await _userid(callup),
                                response_code=callup.response_code, replace_name="已接受",
                                key=f"callup:{callup.id}:update")
     await _team_formed(campaign, now=now, actor=actor)
     return f"已确认您参加 {campaign.code}（{campaign.title}），组长将安排分工。"
 
 
-def actor_userid(actor: str) -> str:
-    return actor.removeprefix("wecom:")
+async def _userid(callup: CallUp) -> str:
+    """Whose card to update: the called inspector's, whether they answered on the card, in the
+    chat or in the mini-program (where the actor is `staff:<id>`, not a WeCom userid)."""
+    return (await Staff.get(id=callup.staff_id)).wecom_userid
 
 
 async def hold_decline(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
@@ -294,11 +296,17 @@ async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetim
     await cancel_timers(callup)
     await audit.record(actor=actor, action="callup.decline", obj=callup, before=before,
                        after=_snap(callup), at=now)
-    await messages.update_card(campaign=campaign, userid=actor_userid(actor),
+    await messages.update_card(campaign=campaign, userid=await _userid(callup),
                                response_code=callup.response_code,
                                replace_name="因公务无法参加", key=f"callup:{callup.id}:update")
     await fill_places(campaign, now=now, actor=actor, replaces=callup)
     return f"已记录：您因公务（{reason}）无法参加 {campaign.code}，将按抽取顺序递补。"
+
+
+async def my_callups(*, staff_id: int) -> list[CallUp]:
+    """The caller's call-ups still in play (to answer, or accepted), oldest first."""
+    return await CallUp.filter(staff_id=staff_id, state__in=ACTIVE).order_by(
+        "called_at", "id").prefetch_related("campaign")
 
 
 async def open_callups(staff_id: int) -> list[CallUp]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from miniprogram_api import (
+    answers,
     callup,
     campaigns,
     credit,
@@ -26,7 +27,7 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes() + plans.routes() + campaigns.routes() + callup.routes()
+            + items.routes() + plans.routes() + campaigns.routes() + callup.routes() + answers.routes()
             + notices.routes() + credit.routes())
 
 

@@ -92,6 +92,18 @@ async def build_world(state: InspectionState = InspectionState.ASSIGNED) -> Worl
     return World(staff, employer, campaigns, other_campaign, items, inspection)
 
 
+async def called_up(world: World, key: str, *, task_id: str = "") -> CallUp:
+    """One inspector called for the first campaign and not yet answered (R15)."""
+    campaign = world.campaigns[0]
+    draw = await factories.inspector_draw(campaign, [world.staff[key]])
+    entry = await DrawEntry.get(draw=draw)
+    now = dt.datetime(2026, 11, 1, 9, 0, tzinfo=BEIJING)
+    return await CallUp.create(campaign=campaign, staff=world.staff[key], draw_entry=entry,
+                               position=1, state=CallUpState.CALLED, called_at=now,
+                               reply_deadline=now + dt.timedelta(days=1),
+                               task_id=task_id or f"callup-{campaign.id}-{key}")
+
+
 async def form_team(world: World, keys: list[str]) -> None:
     """The first campaign's call-up is over: these inspectors were drawn, in this order, and
     accepted (R15), so its leader may assign them (R16)."""

@@ -20,7 +20,7 @@ from models.enums import FindingResult, Grade, InspectionState, NoticeKind
 from models.fieldwork import Finding, RectificationOrder
 from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
-from tests.fieldworld import ROLES, World, build_world, jpeg, session_for
+from tests.fieldworld import ROLES, World, build_world, called_up, jpeg, session_for
 
 OK = "ok"
 ANY_STAFF = {r: OK for r in ROLES} | {"anonymous": 401}
@@ -33,6 +33,8 @@ MANAGE = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "mem
 # The campaign's leader alone forms the team (R16); the initiating section sees, may not assign.
 LEAD = {"admin": 404, "initiator": 403, "leader": OK, "other_leader": 404, "member": 403,
         "outsider": 404, "anonymous": 401}
+# A call-up is its inspector's alone: nobody else learns that it exists.
+CALLED = {r: 404 for r in ROLES} | {"member": OK, "anonymous": 401}
 ADMIN = {"admin": OK, "initiator": 403, "leader": 403, "other_leader": 403, "member": 403,
          "outsider": 403, "anonymous": 401}
 INITIATE = {"admin": 403, "initiator": OK, "leader": 403, "other_leader": 403, "member": 403,
@@ -53,6 +55,7 @@ CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "m
 MATRIX: dict[str, dict[str, Any]] = {
     "login": {r: OK for r in ROLES},
     "logout": ANY_STAFF, "me": ANY_STAFF, "listMyInspections": ANY_STAFF,
+    "listMyCallUps": ANY_STAFF, "acceptCallUp": CALLED, "declineCallUp": CALLED,
     "listCampaignInspections": CAMPAIGN,
     "getInspection": READ, "getEvidenceContent": READ, "getEvidenceThumbnail": READ,
     "getRectificationOrder": READ,
@@ -128,7 +131,8 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
                                         hearing_until=dt.date(2026, 1, 12))
     assessment = await GradeAssessment.create(employer=world.employer, year=2025,
                                               proposed=Grade.B)
-    return {"entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+    called = await called_up(world, "member")
+    return {"callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
@@ -158,6 +162,7 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "confirmAssignmentProposal": {"fingerprint": "0" * 16},
         "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
         "chaseInspector": {"name": "张检查"},
+        "declineCallUp": {"reason": "参加区政府专题会议"},
         "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
         "revokeNotice": {"reason": "检查取消"},
         "supersedeNotice": {"reason": "日期有误", "body": "更正后的通知"},
