@@ -240,24 +240,29 @@ async def accept(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
         return f"您已接受 {campaign.code} 的召集。"
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。")
-    before = _snap(callup)
-    callup.state, callup.answered_at = CallUpState.ACCEPTED, now
-    callup.response_code = response_code or callup.response_code
-    await callup.save()
-    await cancel_timers(callup)
-    await audit.record(actor=actor, action="callup.accept", obj=callup, before=before,
-                       after=_snap(callup), at=now)
-    await messages.update_card(campaign=campaign, userid=await _userid(callup),
-                               response_code=callup.response_code, replace_name="已接受",
-                               key=f"callup:{callup.id}:update")
+    await _answer(campaign, callup, CallUpState.ACCEPTED, now=now, actor=actor,
+                  response_code=response_code)
     await _team_formed(campaign, now=now, actor=actor)
     return f"已确认您参加 {campaign.code}（{campaign.title}），组长将安排分工。"
 
 
-async def _userid(callup: CallUp) -> str:
-    """Whose card to update: the called inspector's, whether they answered on the card, in the
-    chat or in the mini-program (where the actor is `staff:<id>`, not a WeCom userid)."""
-    return (await Staff.get(id=callup.staff_id)).wecom_userid
+async def _answer(campaign: Campaign, callup: CallUp, state: CallUpState, *, now: dt.datetime,
+                  actor: str, response_code: str, reason: str = "") -> None:
+    """Record an answer (card, chat or mini-program alike): stop its timers, audit it, and grey
+    out the card of the inspector called — whoever the actor (`staff:<id>` from the API)."""
+    before = _snap(callup)
+    callup.state, callup.answered_at = state, now
+    callup.reason = reason or callup.reason
+    callup.response_code = response_code or callup.response_code
+    await callup.save()
+    await cancel_timers(callup)
+    action = "callup.accept" if state == CallUpState.ACCEPTED else "callup.decline"
+    await audit.record(actor=actor, action=action, obj=callup, before=before,
+                       after=_snap(callup), at=now)
+    staff = await Staff.get(id=callup.staff_id)
+    await messages.update_card(campaign=campaign, userid=staff.wecom_userid,
+                               response_code=callup.response_code,
+                               replace_name=STATE_LABELS[state], key=f"callup:{callup.id}:update")
 
 
 async def hold_decline(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
@@ -289,16 +294,8 @@ async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetim
         return f"已记录：您因公务（{callup.reason}）无法参加 {campaign.code}。"
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}），如有变化请联系组长。")
-    before = _snap(callup)
-    callup.state, callup.reason, callup.answered_at = CallUpState.DECLINED, reason, now
-    callup.response_code = response_code or callup.response_code
-    await callup.save()
-    await cancel_timers(callup)
-    await audit.record(actor=actor, action="callup.decline", obj=callup, before=before,
-                       after=_snap(callup), at=now)
-    await messages.update_card(campaign=campaign, userid=await _userid(callup),
-                               response_code=callup.response_code,
-                               replace_name="因公务无法参加", key=f"callup:{callup.id}:update")
+    await _answer(campaign, callup, CallUpState.DECLINED, now=now, actor=actor,
+                  response_code=response_code, reason=reason)
     await fill_places(campaign, now=now, actor=actor, replaces=callup)
     return f"已记录：您因公务（{reason}）无法参加 {campaign.code}，将按抽取顺序递补。"
 

@@ -43,17 +43,22 @@ async def _timer_target(callup_id: int, deadline: str) -> tuple[Campaign, CallUp
     return campaign, callup
 
 
+async def _stamp(callup: CallUp, field: str, action: str, now: dt.datetime) -> None:
+    """A timer fired for this call-up: note when, and audit it."""
+    before = _snap(callup)
+    setattr(callup, field, now)
+    await callup.save(update_fields=[field, "updated_at"])
+    await audit.record(actor="system", action=action, obj=callup, before=before,
+                       after=_snap(callup), at=now)
+
+
 async def remind(*, callup_id: int, deadline: str, now: dt.datetime) -> None:
     target = await _timer_target(callup_id, deadline)
     if target is None:
         return
     campaign, callup = target
     staff = await Staff.get(id=callup.staff_id)
-    before = _snap(callup)
-    callup.reminded_at = now
-    await callup.save(update_fields=["reminded_at", "updated_at"])
-    await audit.record(actor="system", action="callup.remind", obj=callup, before=before,
-                       after=_snap(callup), at=now)
+    await _stamp(callup, "reminded_at", "callup.remind", now)
     await messages.send_text(
         to=[staff.wecom_userid], campaign=campaign,
         key=f"callup:{callup.id}:remind:{int(callup.reply_deadline.timestamp())}",
@@ -67,11 +72,7 @@ async def deadline_passed(*, callup_id: int, deadline: str, now: dt.datetime) ->
         return
     campaign, callup = target
     staff = await Staff.get(id=callup.staff_id)
-    before = _snap(callup)
-    callup.escalated_at = now
-    await callup.save(update_fields=["escalated_at", "updated_at"])
-    await audit.record(actor="system", action="callup.escalate", obj=callup, before=before,
-                       after=_snap(callup), at=now)
+    await _stamp(callup, "escalated_at", "callup.escalate", now)
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
     # Without a leader, the initiating section decides instead.
     to = [leader.wecom_userid] if leader else await escalation_recipients(campaign)

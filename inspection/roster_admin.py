@@ -40,9 +40,16 @@ def actor_of(staff: Staff) -> str:
 
 async def import_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
                         publish: bool = False) -> ImportSummary:
-    """The CLI's import, all-or-nothing (ValidationFailed lists every bad row)."""
+    """An upload by 政策法规科, as the CLI imports it."""
     require_admin(staff)
-    actor = actor_of(staff)
+    return await import_kind(kind=kind, data=data, filename=filename, actor=actor_of(staff),
+                             publish=publish)
+
+
+async def import_kind(*, kind: str, data: bytes, filename: str, actor: str,
+                      publish: bool = False) -> ImportSummary:
+    """One spreadsheet of one kind, all-or-nothing (ValidationFailed lists every bad row); the
+    caller has authorised it (the API above, or the operator at the CLI)."""
     if kind == "employers":
         return await rosters.import_employers(data=data, filename=filename, actor=actor)
     if kind == "inspectors":

@@ -149,7 +149,8 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
     return page("文书核验", "".join(body), status=status)
 
 
-async def view(request: web.Request) -> web.Response:
+async def _looked_up(request: web.Request, action: str) -> Notice | web.Response:
+    """The notice of the path's token with the look recorded (R21), or the refusal to send."""
     if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
         return too_many()
     token = request.match_info["token"]
@@ -158,8 +159,13 @@ async def view(request: web.Request) -> web.Response:
         if notice is None:
             return _miss()
         actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
-        await domain.record_view(notice=notice, actor=actor)
-    return await _render(request, notice)
+        await domain.record_view(notice=notice, actor=actor, action=action)
+    return notice
+
+
+async def view(request: web.Request) -> web.Response:
+    notice = await _looked_up(request, "notice.viewed")
+    return notice if isinstance(notice, web.Response) else await _render(request, notice)
 
 
 async def acknowledge(request: web.Request) -> web.Response:
@@ -196,15 +202,9 @@ async def acknowledge(request: web.Request) -> web.Response:
 
 
 async def pdf(request: web.Request) -> web.StreamResponse:
-    if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
-        return too_many()
-    token = request.match_info["token"]
-    async with in_transaction():
-        notice = await _find(token)
-        if notice is None:
-            return _miss()
-        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
-        await domain.record_view(notice=notice, actor=actor, action="notice.downloaded")
+    notice = await _looked_up(request, "notice.downloaded")
+    if isinstance(notice, web.Response):
+        return notice
     runtime = request.app[RUNTIME]
     path = await notice_file(notice.id, base_url=runtime.public_base_url,
                              data_dir=runtime.data_dir)

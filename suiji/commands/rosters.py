@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from inspection import inspectors, item_import, rosters, tabular
+from inspection import roster_admin, tabular
 from inspection.errors import DomainError, Problem
 from inspection.importing import ImportSummary
 from suiji.commands import run_with_db
 from suiji.settings import Settings
 
 KINDS = {"sections": "科室", "employers": "用人单位", "inspectors": "执法检查人员", "items": "抽查事项"}
-EXPORTS: dict[str, Callable[[], Awaitable[bytes]]] = {
-    "sections": inspectors.export_sections, "employers": rosters.export_employers,
-    "inspectors": inspectors.export_inspectors, "items": item_import.export_items,
-}
 
 
 def format_problem(p: Problem) -> str:
@@ -36,14 +31,8 @@ def format_problem(p: Problem) -> str:
 
 async def _import(kind: str, data: bytes, filename: str, actor: str, publish: bool) -> ImportSummary:
     async with in_transaction():
-        if kind == "employers":
-            return await rosters.import_employers(data=data, filename=filename, actor=actor)
-        if kind == "inspectors":
-            return await inspectors.import_inspectors(data=data, filename=filename, actor=actor)
-        if kind == "sections":
-            return await inspectors.import_sections(data=data, filename=filename, actor=actor)
-        return await item_import.import_items(data=data, filename=filename, actor=actor,
-                                              publish=publish)
+        return await roster_admin.import_kind(kind=kind, data=data, filename=filename,
+                                              actor=actor, publish=publish)
 
 
 def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
@@ -78,7 +67,7 @@ def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_cmd(settings: Settings, args: argparse.Namespace) -> int:
-    data = run_with_db(settings, EXPORTS[args.kind])
+    data = run_with_db(settings, roster_admin.EXPORTS[args.kind])
     Path(args.file).write_bytes(data)
     print(f"{KINDS[args.kind]}已导出到 {args.file}")
     return 0
