@@ -219,7 +219,7 @@ async def patch_staff(call: Call) -> StaffEdited:
 
 
 def _conflict(c: Conflict) -> ConflictOut:
-    return ConflictOut(id=c.id, staff_id=c.staff_id, employer_id=c.employer_id,  # type: ignore[attr-defined]
+    return ConflictOut(id=c.id, staff_id=c.staff_id, employer_id=c.employer_id,
                        employer_name=c.employer.name, reason=c.reason)
 
 

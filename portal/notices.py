@@ -76,7 +76,7 @@ async def _status_html(notice: Notice) -> str:
         when = f"{cn_date(notice.deadline)}前"
         note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
         parts.append(f"<dt>期限</dt><dd>{e(when)}{e(note)}</dd>")
-    order_id = notice.rectification_order_id  # type: ignore[attr-defined]
+    order_id = notice.rectification_order_id
     if order_id is not None:
         order = await RectificationOrder.get(id=order_id)
         parts.append(f"<dt>整改进度</dt><dd>{e(RECT_LABELS[order.state])}</dd>")
@@ -97,7 +97,7 @@ async def _status_html(notice: Notice) -> str:
 
 async def _render(request: web.Request, notice: Notice, message: str = "",
                   status: int = 200, *, addressee: bool | None = None) -> web.Response:
-    employer = await Employer.get(id=notice.employer_id)  # type: ignore[attr-defined]
+    employer = await Employer.get(id=notice.employer_id)
     token = notice.token
     if notice.status == NoticeStatus.ISSUED:
         banner = (f'<div class="banner ok">✓ 本文书真实有效，由{e(notice.issuer)}签发。</div>')
@@ -105,7 +105,7 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
         banner = (f'<div class="banner bad">✗ 本文书已被撤销，不再具有效力。'
                   f"撤销理由：{e(notice.status_reason)}</div>")
     else:
-        newer = await Notice.get_or_none(id=notice.superseded_by_id)  # type: ignore[attr-defined]
+        newer = await Notice.get_or_none(id=notice.superseded_by_id)
         link = (f'<a href="/n/{e(newer.token)}">查看替代它的新文书 {e(newer.number)}</a>'
                 if newer else "")
         banner = (f'<div class="banner warn">本文书已被新文书替代，不再具有效力。'
@@ -139,7 +139,7 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
     if addressee is None:
         addressee = _is_addressee(request, token)
     if (in_force and notice.acknowledged_at is not None and addressee
-            and notice.inspection_id is not None):  # type: ignore[attr-defined]
+            and notice.inspection_id is not None):
         body.append(
             f'<section><h2>上传整改材料</h2><form method="post" action="/n/{e(token)}/evidence" '
             'enctype="multipart/form-data"><input type="file" name="file" '

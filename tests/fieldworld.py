@@ -112,7 +112,7 @@ async def form_team(world: World, keys: list[str]) -> None:
     draw = await factories.inspector_draw(campaign, order)
     now = dt.datetime(2026, 11, 1, 9, 0, tzinfo=BEIJING)
     for entry in await DrawEntry.filter(draw=draw).order_by("position"):
-        await CallUp.create(campaign=campaign, staff_id=entry.staff_id,  # type: ignore[attr-defined]
+        await CallUp.create(campaign=campaign, staff_id=entry.staff_id,
                             draw_entry=entry, position=entry.position,
                             state=CallUpState.ACCEPTED, called_at=now, reply_deadline=now,
                             answered_at=now, task_id=f"callup-{campaign.id}-{entry.position}")
