@@ -20,6 +20,7 @@ from miniprogram_api.problems import ApiError
 from miniprogram_api.views import roles_of
 from models.enums import StaffStatus
 from models.org import Staff
+from notifications.client_ip import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +70,9 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
     await wiring.http.close()
 
 
-_LOOPBACK = {"127.0.0.1", "::1"}
-
-
-def client_address(request: web.Request) -> str:
-    """The phone's address: nginx (on loopback, deploy/nginx.conf) passes it as X-Real-IP.
-    The header is believed only from loopback, so a client cannot pick its own rate bucket."""
-    remote = request.remote or "unknown"
-    real = request.headers.get("X-Real-IP", "").strip()
-    return real[:64] if remote in _LOOPBACK and real else remote
-
-
 async def login(call: Call) -> s.LoginOut:
     runtime = call.runtime
-    remote = client_address(call.request)
+    remote = client_ip(call.request, runtime.trusted_proxies)
     if await runtime.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
     wiring = call.request.app[LOGIN]

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from inspection.evidence import LocalStorage, Storage
 from models.kv import KeyValue
+from notifications.client_ip import TrustedProxies
 
 if TYPE_CHECKING:
     from notifications.wecom.client import WeComClient
@@ -46,6 +47,7 @@ class Runtime:
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None
     credit_export_token: str | None = None
+    trusted_proxies: TrustedProxies = field(default_factory=lambda: TrustedProxies(()))
     # The S3-compatible evidence store when SUIJI_S3_* is set (suiji.app opens it); unset,
     # evidence goes to the local disk (`evidence_storage`).
     storage: Storage | None = None

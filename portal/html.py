@@ -1,11 +1,10 @@
 """The public portal's one page frame — notice pages (/n/…), the publication window (/public/…)
 and its draw pages (/public/draws…): mobile-first, everything escaped, no external resources
 (inline CSS, no scripts, no web fonts) and a CSP that forbids them; plus the problem+json answer
-of its JSON pages, per-IP rate limits and the visitor's address."""
+of its JSON pages and per-client rate limits."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from html import escape
@@ -14,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from inspection.errors import DomainError
+from notifications.client_ip import client_ip
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -88,30 +88,13 @@ def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]],
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def client_ip(request: web.Request) -> str:
-    """The visitor's address. nginx (deploy/) overwrites X-Real-IP with the client's address;
-    trust it only from a loopback or private peer (nginx on this host or in the Compose
-    network), never from a public one, who could name any address it likes."""
-    remote = request.remote or ""
-    try:
-        peer = ipaddress.ip_address(remote)
-    except ValueError:
-        return remote
-    if peer.is_loopback or peer.is_private:
-        real = request.headers.get("X-Real-IP", "").strip()
-        try:
-            return str(ipaddress.ip_address(real))
-        except ValueError:
-            pass
-    return remote
-
-
 async def over_limit(request: web.Request, bucket: str, *, limit: int, window: float) -> bool:
     """Fixed-window per-IP counter in the shared KV store (Redis when configured)."""
     from notifications.runtime import RUNTIME
 
-    kv = request.app[RUNTIME].kv
-    count = await kv.incr(f"rl:{bucket}:{client_ip(request)}", ttl=window)
+    runtime = request.app[RUNTIME]
+    address = client_ip(request, runtime.trusted_proxies)
+    count = await runtime.kv.incr(f"rl:{bucket}:{address}", ttl=window)
     return count > limit
 
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot import routes as bot_routes
 from miniprogram_api import app as miniprogram_app
 from models.kv import open_kv
+from notifications.client_ip import TrustedProxies
 from notifications.runtime import RUNTIME, CallbackConfig, Runtime, WeComConfig
 from notifications.s3 import S3Storage
 from portal import draws as portal_draws
@@ -47,6 +48,7 @@ def build_runtime(settings: Settings) -> Runtime:
         database_url=settings.database_url,
         kv=open_kv(settings.redis_url, settings.redis_prefix), wecom=wecom, callback=callback,
         credit_export_token=settings.credit_export_token,
+        trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
     )
 
 

@@ -12,6 +12,7 @@ from miniprogram_api import sessions
 from miniprogram_api.login import LOGIN, WeComLoginError, jscode2session
 from models.enums import StaffStatus
 from notifications.runtime import RUNTIME
+from suiji.app import create_app
 from tests.fieldworld import WECOM_TOKEN, World, login
 
 
@@ -114,3 +115,14 @@ async def test_rate_limit_is_per_phone_behind_nginx(api: Any, world: World) -> N
     other_phone = await api.post("/api/v1/auth/login", json={"code": "code-u-member"},
                                  headers={"X-Real-IP": "10.0.0.2"})
     assert other_phone.status == 200
+
+
+async def test_a_forwarded_header_does_not_dodge_the_login_limit(aiohttp_client: Any,
+                                                                 settings: Any) -> None:
+    # Here the test client is a direct, untrusted peer: its proxy headers name nobody.
+    direct = settings.model_copy(update={"trusted_proxies": "10.0.0.0/8"})
+    api = await aiohttp_client(create_app(direct, manage_db=False))
+    statuses = [(await api.post("/api/v1/auth/login", json={"code": "bogus"}, headers={
+        "X-Forwarded-For": f"198.51.100.{i}", "X-Real-IP": f"203.0.113.{i}"})).status
+        for i in range(21)]
+    assert statuses[-1] == 429 and 429 not in statuses[:20]
