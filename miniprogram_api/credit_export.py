@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from inspection.credit import export
 from inspection.errors import DomainError
-from notifications.runtime import RUNTIME
+from notifications.appkeys import CONFIG
 
 PATH = "/api/v1/credit/export"
 
@@ -41,7 +41,7 @@ def _authorised(request: web.Request, token: str) -> bool:
 
 
 async def handle_export(request: web.Request) -> web.Response:
-    token = request.app[RUNTIME].credit_export_token
+    token = request.app[CONFIG].credit_export_token
     if not token:
         return _problem(503, "export_disabled", "信用信息共享平台接口未启用（未配置访问令牌）")
     if not _authorised(request, token):

@@ -213,7 +213,7 @@ async def patch_staff(call: Call) -> StaffEdited:
                                            changes=changes)
     if person.status != StaffStatus.ACTIVE:
         # Suspension or leaving ends every session at once, not at the next request.
-        await sessions.revoke_all(call.runtime.kv, person.id)
+        await sessions.revoke_all(call.kv, person.id)
     return StaffEdited(**_staff(person).model_dump(),
                        warnings=[ProblemOut(**w.as_dict()) for w in warnings])
 

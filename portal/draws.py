@@ -16,7 +16,7 @@ from aiohttp import web
 from inspection import clock, draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
-from notifications.runtime import RUNTIME
+from notifications.appkeys import CONFIG
 from portal.html import e, page, problem_json, table
 
 PER_PAGE = 50
@@ -100,7 +100,7 @@ async def record_html(request: web.Request) -> web.Response:
     except NotFound as exc:
         return page("未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
     kind = KIND_LABELS[r["kind"]]
-    base = request.app[RUNTIME].public_base_url.rstrip("/")
+    base = request.app[CONFIG].public_base_url.rstrip("/")
     record_url = f"{base}/public/draws/{r['draw_id']}.json"
     facts = [("抽查任务", f"{r['campaign_code']} {r['campaign_title']}"), ("抽取对象", kind),
              ("状态", draw_records.STATUS_LABELS_BY_VALUE[r["status"]]),

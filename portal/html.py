@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from inspection.errors import DomainError
+from notifications.appkeys import CONFIG, KV
 from notifications.client_ip import client_ip
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -90,11 +91,8 @@ def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]],
 
 async def over_limit(request: web.Request, bucket: str, *, limit: int, window: float) -> bool:
     """Fixed-window per-IP counter in the shared KV store (Redis when configured)."""
-    from notifications.runtime import RUNTIME
-
-    runtime = request.app[RUNTIME]
-    address = client_ip(request, runtime.trusted_proxies)
-    count = await runtime.kv.incr(f"rl:{bucket}:{address}", ttl=window)
+    address = client_ip(request, request.app[CONFIG].trusted_proxies)
+    count = await request.app[KV].incr(f"rl:{bucket}:{address}", ttl=window)
     return count > limit
 
 

@@ -23,8 +23,8 @@ from models.employers import Employer
 from models.enums import FollowUpResult, NoticeStatus, RectificationState
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
+from notifications.appkeys import CONFIG, STORAGE, AppConfig
 from notifications.render.notices import cn_date, notice_file
-from notifications.runtime import RUNTIME, Runtime
 from portal.html import e, over_limit, page, too_many
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -49,14 +49,14 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _proof(runtime: Runtime, token: str) -> str:
-    return hmac.new(runtime.secret_key.encode(), f"notice-ack:{token}".encode(),
+def _proof(config: AppConfig, token: str) -> str:
+    return hmac.new(config.secret_key.encode(), f"notice-ack:{token}".encode(),
                     hashlib.sha256).hexdigest()
 
 
 def _is_addressee(request: web.Request, token: str) -> bool:
     given = request.cookies.get(COOKIE, "")
-    return hmac.compare_digest(given, _proof(request.app[RUNTIME], token))
+    return hmac.compare_digest(given, _proof(request.app[CONFIG], token))
 
 
 async def _find(token: str) -> Notice | None:
@@ -185,10 +185,10 @@ async def acknowledge(request: web.Request) -> web.Response:
     if outcome == domain.AckOutcome.ACKNOWLEDGED:
         resp = await _render(request, notice, '<div class="banner ok">已确认收到，谢谢。</div>',
                              addressee=True)
-        runtime = request.app[RUNTIME]
-        resp.set_cookie(COOKIE, _proof(runtime, token), path=f"/n/{token}", httponly=True,
+        config = request.app[CONFIG]
+        resp.set_cookie(COOKIE, _proof(config, token), path=f"/n/{token}", httponly=True,
                         samesite="Strict", max_age=180 * 86400,
-                        secure=runtime.public_base_url.startswith("https://"))
+                        secure=config.public_base_url.startswith("https://"))
         return resp
     messages = {
         domain.AckOutcome.ALREADY: ("ok", "该文书此前已确认收到。"),
@@ -205,9 +205,9 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     notice = await _looked_up(request, "notice.downloaded")
     if isinstance(notice, web.Response):
         return notice
-    runtime = request.app[RUNTIME]
-    path = await notice_file(notice.id, base_url=runtime.public_base_url,
-                             data_dir=runtime.data_dir)
+    config = request.app[CONFIG]
+    path = await notice_file(notice.id, base_url=config.public_base_url,
+                             data_dir=config.data_dir)
     return web.FileResponse(path, headers={
         "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": 'inline; filename="notice.pdf"'})
@@ -252,7 +252,7 @@ async def upload(request: web.Request) -> web.Response:
     key = f"evidence/{digest[:2]}/{digest}.{kind[1]}"
     try:
         # The store inspectors read evidence from (local folder or S3), content-addressed.
-        await request.app[RUNTIME].evidence_storage().put(key, data, kind[0])
+        await request.app[STORAGE].put(key, data, kind[0])
         async with in_transaction():
             await domain.add_employer_evidence(notice_id=notice.id, content_type=kind[0],
                                                size=len(data), sha256=digest, storage_key=key,

@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from tortoise import connections
 
-from notifications.runtime import RUNTIME
+from inspection.evidence import LocalStorage
+from notifications.appkeys import KV, STORAGE
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +32,15 @@ async def _probe(name: str, check: Callable[[], Awaitable[object]], *, within: f
 
 
 async def readyz(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    app = request.app
     checks = {
         "database": await _probe("database", lambda: connections.get("default").execute_query(
             "SELECT 1"), within=2, bad="unreachable"),
-        "cache": await _probe("cache", runtime.kv.ping, within=2, bad="unreachable"),
+        "cache": await _probe("cache", app[KV].ping, within=2, bad="unreachable"),
     }
-    if runtime.storage is not None:  # the object store, when configured (SUIJI_S3_*)
-        checks["storage"] = await _probe("evidence storage", runtime.storage.check, within=5,
+    storage = app[STORAGE]
+    if not isinstance(storage, LocalStorage):  # the object store, when configured (SUIJI_S3_*)
+        checks["storage"] = await _probe("evidence storage", storage.check, within=5,
                                          bad="unavailable")
     ok = all(v == "ok" for v in checks.values())
     return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},

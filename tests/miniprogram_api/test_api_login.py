@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 
 from miniprogram_api import sessions
-from miniprogram_api.login import LOGIN, WeComLoginError, jscode2session
+from miniprogram_api.login import WeComLoginError, jscode2session
 from models.enums import StaffStatus
-from notifications.runtime import RUNTIME
+from notifications.appkeys import CONFIG, KV
 from suiji.app import create_app
 from tests.fieldworld import WECOM_TOKEN, World, login
 
@@ -30,12 +30,12 @@ async def test_login_issues_a_session_and_keeps_session_key(api: Any, world: Wor
     assert (await me.json())["name"] == "王组长"
     assert "SECRET-SESSION-KEY" not in caplog.text
     # Stored server-side, encrypted; readable only with the secret key.
-    kv = api.app[RUNTIME].kv
+    kv = api.app[KV]
     session = await sessions.authenticate(kv, body["token"])
     assert session is not None
     raw = await kv.get(session.key)
     assert raw is not None and "SECRET-SESSION-KEY" not in raw and body["token"] not in raw
-    secret = api.app[RUNTIME].secret_key
+    secret = api.app[CONFIG].secret_key
     assert await sessions.session_key_of(kv, secret_key=secret, session=session) == \
         "SECRET-SESSION-KEY-code-u-leader"
 
@@ -50,8 +50,9 @@ async def test_login_refusals(api: Any, world: World, code: str, status: int,
         assert (await resp.json())["code"] == problem
 
 
-async def test_login_without_wecom_is_unavailable(api: Any, world: World) -> None:
-    api.app[LOGIN].token_provider = None
+async def test_login_without_wecom_is_unavailable(aiohttp_client: Any, settings: Any,
+                                                  world: World) -> None:
+    api = await aiohttp_client(create_app(settings, manage_db=False))
     resp = await api.post("/api/v1/auth/login", json={"code": "code-u-member"})
     assert resp.status == 503 and (await resp.json())["code"] == "wecom_unavailable"
 
@@ -86,7 +87,7 @@ async def test_suspension_ends_every_session(api: Any, world: World) -> None:
 
 async def test_revoke_all(api: Any, world: World) -> None:
     headers = await login(api, world.staff["member"])
-    await sessions.revoke_all(api.app[RUNTIME].kv, world.staff["member"].id)
+    await sessions.revoke_all(api.app[KV], world.staff["member"].id)
     assert (await api.get("/api/v1/me", headers=headers)).status == 401
 
 
