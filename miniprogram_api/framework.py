@@ -25,12 +25,13 @@ from tortoise.transactions import in_transaction
 from inspection import access
 from inspection.errors import DomainError, Problem
 from miniprogram_api import sessions
-from miniprogram_api.problems import ApiError, from_domain, problem, problems_from
+from miniprogram_api.problems import ApiError, problems_from
 from models.enums import StaffStatus
 from models.kv import KeyValue
 from models.org import Staff
 from models.system import IdempotencyRecord
 from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, AppConfig
+from notifications.problems import from_domain, problem
 
 log = logging.getLogger(__name__)
 
@@ -276,10 +277,8 @@ async def problem_middleware(request: web.Request, handler: Any) -> web.StreamRe
     try:
         return await handler(request)
     except DomainError as exc:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        if headers:
-            return problem(exc.status, exc.code, exc.message, exc.problems, headers)
-        return from_domain(exc)
+        return from_domain(exc, headers={"WWW-Authenticate": "Bearer"} if exc.status == 401
+                           else None)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

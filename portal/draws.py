@@ -17,7 +17,8 @@ from inspection import clock, draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
 from notifications.appkeys import CONFIG
-from portal.html import e, page, problem_json, table
+from notifications.problems import from_domain
+from portal.html import e, page, table
 
 PER_PAGE = 50
 KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
@@ -83,7 +84,7 @@ async def record_json(request: web.Request) -> web.Response:
     try:
         record = await _record(request)
     except NotFound as exc:
-        return problem_json(exc)
+        return from_domain(exc)
     name = f"draw-{record['draw_id']}-{record['campaign_code']}-{record['kind']}.json"
     return web.json_response(record, dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -1,18 +1,16 @@
 """The public portal's one page frame — notice pages (/n/…), the publication window (/public/…)
 and its draw pages (/public/draws…): mobile-first, everything escaped, no external resources
-(inline CSS, no scripts, no web fonts) and a CSP that forbids them; plus the problem+json answer
-of its JSON pages and per-client rate limits."""
+(inline CSS, no scripts, no web fonts) and a CSP that forbids them; plus per-client rate limits.
+The JSON pages answer refusals with `notifications.problems`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
 from aiohttp import web
 
-from inspection.errors import DomainError
 from notifications.appkeys import CONFIG, KV
 from notifications.client_ip import client_ip
 
@@ -64,14 +62,6 @@ def page(title: str, body: str, *, status: int = 200, org: str = "涪陵区人�
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp
-
-
-def problem_json(exc: DomainError) -> web.Response:
-    """A domain refusal on a JSON page, as application/problem+json (RFC 9457)."""
-    body = {"type": "about:blank", "title": exc.message, "status": exc.status, "code": exc.code,
-            "problems": [p.as_dict() for p in exc.problems]}
-    return web.json_response(body, status=exc.status, content_type="application/problem+json",
-                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
 def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]], *,

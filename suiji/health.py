@@ -1,5 +1,6 @@
 """`/healthz` (the process is up) and `/readyz` (database and cache reachable, and the evidence
-object store usable when one is configured)."""
+object store usable when one is configured; when not, a problem+json 503 whose `checks` says
+which)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from tortoise import connections
 
 from inspection.evidence import LocalStorage
 from notifications.appkeys import KV, STORAGE
+from notifications.problems import problem
 
 log = logging.getLogger(__name__)
+
+_NAMES = {"database": "数据库", "cache": "缓存", "storage": "证据存储"}
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -42,9 +46,10 @@ async def readyz(request: web.Request) -> web.Response:
     if not isinstance(storage, LocalStorage):  # the object store, when configured (SUIJI_S3_*)
         checks["storage"] = await _probe("evidence storage", storage.check, within=5,
                                          bad="unavailable")
-    ok = all(v == "ok" for v in checks.values())
-    return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},
-                             status=200 if ok else 503)
+    if all(v == "ok" for v in checks.values()):
+        return web.json_response({"status": "ok", "checks": checks})
+    down = "、".join(_NAMES[name] for name, v in checks.items() if v != "ok")
+    return problem(503, "not_ready", f"{down}暂不可用", extra={"checks": checks})
 
 
 def setup(app: web.Application) -> None:
