@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from miniprogram_api import sessions  # noqa: E402
-from models.kv import RedisKV  # noqa: E402
+from models.kv import RedisKV, connect_redis  # noqa: E402
 from suiji import db  # noqa: E402
 
 
@@ -92,10 +92,11 @@ async def run(args: argparse.Namespace) -> None:
     server = None
     try:
         staff_ids = await seed(url, args.clients)
-        kv = RedisKV(args.redis, prefix)
+        redis = connect_redis(args.redis)
+        kv = RedisKV(redis, prefix)
         tokens = [await sessions.create(kv, secret_key=secret, staff_id=sid, userid=f"u{n}",
                                         session_key="k") for n, sid in enumerate(staff_ids)]
-        await kv.close()
+        await redis.aclose()
         env = {**os.environ, "SUIJI_DATABASE_URL": url + f"?maxsize={args.pool}",
                "SUIJI_REDIS_URL": args.redis, "SUIJI_REDIS_PREFIX": prefix,
                "SUIJI_SECRET_KEY": secret, "SUIJI_LOG_LEVEL": "WARNING",

@@ -18,9 +18,10 @@ from tortoise.transactions import in_transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.inspection.test_rosters import HEADERS, employer_rows, to_csv
+
 from inspection.rosters import employers as rosters
 from suiji import db
-from tests.inspection.test_rosters import HEADERS, employer_rows, to_csv
 
 
 async def main(n: int, url: str) -> None:

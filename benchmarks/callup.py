@@ -34,7 +34,7 @@ from inspection.callup import calls as callup
 from models.callups import CallUp
 from models.enums import CallUpState
 from models.outbox import OutboxMessage
-from notifications.runtime import CallbackConfig
+from notifications.wecom.config import CallbackConfig
 from suiji import db
 from suiji.app import create_app
 from suiji.settings import load_settings

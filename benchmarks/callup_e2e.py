@@ -33,7 +33,7 @@ from benchmarks.callup import bare_app, pct, serve, throughput
 from inspection.callup import calls as callup
 from models.callups import CallUp
 from models.enums import CallUpState
-from notifications.runtime import RUNTIME
+from notifications.appkeys import OUTBOX_WAKE
 from suiji import db
 from suiji.app import create_app
 from suiji.settings import load_settings
@@ -104,7 +104,7 @@ async def main(args: argparse.Namespace) -> None:
     app_runner, app_url = await serve(app)
     bare_runner, bare_url = await serve(bare_app())
     try:
-        app[RUNTIME].wake_outbox()
+        app[OUTBOX_WAKE].wake()
         lat = await declines(app_url, standin, args.declines)
         msgs = [signed(text_xml(f"insp{i % 50}", "帮助")) for i in range(args.requests)]
         bare = await throughput(bare_url, list(msgs), args.concurrency)

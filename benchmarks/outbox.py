@@ -26,10 +26,10 @@ import asyncpg
 
 from inspection import clock
 from models.enums import OutboxStatus
-from models.kv import open_kv
+from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from models.outbox import OutboxMessage
-from notifications.runtime import WeComConfig
 from notifications.wecom.client import WeComClient
+from notifications.wecom.config import WeComConfig
 from notifications.wecom.ratelimit import RateLimiter
 from notifications.wecom.topics import MESSAGE, WeComMessageTopic
 from notifications.worker import OutboxWorker, WorkerOptions
@@ -50,7 +50,9 @@ async def one_run(rows: int, loops: int, latency: float) -> float:
                           due_at=clock.now())
             for i in range(start, min(rows, start + 500))])
     standin = await WeComStandIn(latency=latency).start()
-    kv = open_kv(REDIS or None, f"suiji-bench:{uuid.uuid4().hex[:8]}:")
+    redis = connect_redis(REDIS) if REDIS else None
+    prefix = f"suiji-bench:{uuid.uuid4().hex[:8]}:"
+    kv: KeyValue = RedisKV(redis, prefix) if redis is not None else MemoryKV(prefix)
     try:
         async with aiohttp.ClientSession() as session:
             config = WeComConfig(standin.corp_id, standin.agent_id, standin.secret, standin.url)
@@ -74,7 +76,8 @@ async def one_run(rows: int, loops: int, latency: float) -> float:
         assert len(standin.deliveries) == rows, (len(standin.deliveries), rows)
         return rows / elapsed
     finally:
-        await kv.close()
+        if redis is not None:
+            await redis.aclose()
         await standin.close()
 
 

@@ -14,7 +14,7 @@ import hmac
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 
-from notifications.runtime import CallbackConfig
+from notifications.wecom.config import CallbackConfig
 
 
 class CallbackRejected(Exception):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator
 
 from aiohttp import web
 from tortoise.transactions import in_transaction
@@ -21,31 +20,13 @@ from bot.crypto import CallbackCrypto, CallbackMalformed, CallbackRejected
 from bot.inbound import process
 from bot.parse import MAX_BODY, Inbound, parse_envelope, parse_message
 from inspection import outbox
-from notifications.runtime import RUNTIME
+from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE
+from notifications.problems import problem
 
 log = logging.getLogger(__name__)
 
-CRYPTO = web.AppKey("wecom_callback_crypto", CallbackCrypto)
 DEDUP_TTL = 3 * 24 * 3600.0  # WeCom retries for minutes; keep keys well beyond that
 BUDGET = 3.0  # seconds of WeCom's 5 for the work itself
-
-
-def _problem(status: int, code: str, title: str) -> web.Response:
-    return web.json_response({"type": "about:blank", "title": title, "status": status,
-                              "code": code}, status=status,
-                             content_type="application/problem+json")
-
-
-def _crypto(request: web.Request) -> CallbackCrypto | None:
-    return request.app.get(CRYPTO)
-
-
-async def _crypto_ctx(app: web.Application) -> AsyncIterator[None]:
-    # Runs after the runtime context (appended later), so the callback settings are known.
-    config = app[RUNTIME].callback
-    if config is not None:
-        app[CRYPTO] = CallbackCrypto(config)
-    yield
 
 
 def _params(request: web.Request, *names: str) -> list[str] | None:
@@ -53,19 +34,18 @@ def _params(request: web.Request, *names: str) -> list[str] | None:
     return values if all(values) and all(len(v) <= 1024 for v in values) else None
 
 
-async def verify_url(request: web.Request) -> web.Response:
-    crypto = _crypto(request)
+async def verify_url(request: web.Request, crypto: CallbackCrypto | None) -> web.Response:
     if crypto is None:
-        return _problem(503, "callback_not_configured", "企业微信回调未配置")
+        return problem(503, "callback_not_configured", "企业微信回调未配置")
     params = _params(request, "msg_signature", "timestamp", "nonce", "echostr")
     if params is None:
-        return _problem(400, "malformed", "缺少回调参数")
+        return problem(400, "malformed", "缺少回调参数")
     sig, ts, nonce, echostr = params
     try:
         plain = crypto.verify_url(msg_signature=sig, timestamp=ts, nonce=nonce, echostr=echostr)
     except CallbackRejected:
         log.warning("wecom url check refused")
-        return _problem(403, "bad_signature", "签名校验失败")
+        return problem(403, "bad_signature", "签名校验失败")
     return web.Response(text=plain)
 
 
@@ -88,16 +68,15 @@ async def _keep_for_worker(msg: Inbound) -> None:
         await outbox.enqueue(topic="wecom.inbound", payload=msg.to_payload(), key=key)
 
 
-async def receive(request: web.Request) -> web.Response:
-    crypto = _crypto(request)
+async def receive(request: web.Request, crypto: CallbackCrypto | None) -> web.Response:
     if crypto is None:
-        return _problem(503, "callback_not_configured", "企业微信回调未配置")
+        return problem(503, "callback_not_configured", "企业微信回调未配置")
     params = _params(request, "msg_signature", "timestamp", "nonce")
     if params is None:
-        return _problem(400, "malformed", "缺少回调参数")
+        return problem(400, "malformed", "缺少回调参数")
     body = await _read_limited(request)
     if body is None:
-        return _problem(413, "too_large", "请求体过大")
+        return problem(413, "too_large", "请求体过大")
     sig, ts, nonce = params
     try:
         envelope = parse_envelope(body.decode("utf-8"))
@@ -108,14 +87,14 @@ async def receive(request: web.Request) -> web.Response:
         if msg.to_user and msg.to_user != crypto.corp_id:
             raise CallbackRejected("wrong corp id")
     except UnicodeDecodeError:
-        return _problem(400, "malformed", "请求体不是 UTF-8")
+        return problem(400, "malformed", "请求体不是 UTF-8")
     except CallbackMalformed as exc:
         log.warning("wecom callback malformed", extra={"reason": str(exc)})
-        return _problem(400, "malformed", "回调内容格式错误")
+        return problem(400, "malformed", "回调内容格式错误")
     except CallbackRejected as exc:
         log.warning("wecom callback refused", extra={"reason": str(exc)})
-        return _problem(403, "bad_signature", "签名或企业校验失败")
-    kv = request.app[RUNTIME].kv
+        return problem(403, "bad_signature", "签名或企业校验失败")
+    kv = request.app[KV]
     dedup = "wecom:dedup:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
     if not await kv.set_if_absent(dedup, "1", ttl=DEDUP_TTL):
         return web.Response(text="")  # a retry of a delivery we already took
@@ -130,13 +109,22 @@ async def receive(request: web.Request) -> web.Response:
         except Exception:
             await kv.delete(dedup)  # nothing kept: let WeCom's retry bring it back
             log.exception("inbound could not be kept; WeCom will retry")
-            return _problem(500, "unavailable", "暂时无法处理，请稍后重试")
+            return problem(500, "unavailable", "暂时无法处理，请稍后重试")
     # The answer's cards and texts are committed: send them now, not at the next poll.
-    request.app[RUNTIME].wake_outbox()
+    request.app[OUTBOX_WAKE].wake()
     return web.Response(text="")
 
 
 def setup(app: web.Application) -> None:
-    app.cleanup_ctx.append(_crypto_ctx)
-    app.router.add_get("/wecom/callback", verify_url)
-    app.router.add_post("/wecom/callback", receive)
+    config = app[CONFIG].callback
+    # None: the callback is not configured and answers 503.
+    crypto = CallbackCrypto(config) if config is not None else None
+
+    async def get(request: web.Request) -> web.Response:
+        return await verify_url(request, crypto)
+
+    async def post(request: web.Request) -> web.Response:
+        return await receive(request, crypto)
+
+    app.router.add_get("/wecom/callback", get)
+    app.router.add_post("/wecom/callback", post)

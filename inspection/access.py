@@ -47,7 +47,7 @@ async def relations(*, staff: Staff, inspection: Inspection) -> set[str]:
         "leader_id", "section_id")
     if any(leader == staff.id for leader, _ in campaigns):
         out.add("leader")
-    if staff.is_initiator and any(section == staff.section_id  # type: ignore[attr-defined]
+    if staff.is_initiator and any(section == staff.section_id
                                    for _, section in campaigns):
         out.add("initiator")
     return out
@@ -76,8 +76,8 @@ async def campaign_for(*, staff: Staff, campaign_id: int) -> Campaign:
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None or staff.status != StaffStatus.ACTIVE:
         raise NotFound("抽查任务")
-    if campaign.leader_id == staff.id:  # type: ignore[attr-defined]
+    if campaign.leader_id == staff.id:
         return campaign
-    if staff.is_initiator and campaign.section_id == staff.section_id:  # type: ignore[attr-defined]
+    if staff.is_initiator and campaign.section_id == staff.section_id:
         return campaign
     raise NotFound("抽查任务")

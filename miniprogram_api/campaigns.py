@@ -144,7 +144,7 @@ class RosterOut(BaseModel):
 def _campaign(c: Campaign) -> CampaignOut:
     return CampaignOut(id=c.id, code=c.code, title=c.title, state=str(c.state),
                        field_start=c.field_start, field_end=c.field_end,
-                       leader_id=c.leader_id,  # type: ignore[attr-defined]
+                       leader_id=c.leader_id,
                        purpose=c.purpose, method=c.method, employers_needed=c.employers_needed,
                        inspectors_needed=c.inspectors_needed, use_of_results=c.use_of_results)
 

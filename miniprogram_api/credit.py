@@ -153,7 +153,7 @@ class BlacklistOut(BaseModel):
 
 
 def _assessment(a: GradeAssessment) -> AssessmentOut:
-    return AssessmentOut(id=a.id, employer_id=a.employer_id,  # type: ignore[attr-defined]
+    return AssessmentOut(id=a.id, employer_id=a.employer_id,
                          employer_name=a.employer.name, year=a.year, proposed=str(a.proposed),
                          confirmed=str(a.confirmed) if a.confirmed else None,
                          status=str(a.status), effective_from=a.effective_from,
@@ -161,7 +161,7 @@ def _assessment(a: GradeAssessment) -> AssessmentOut:
 
 
 def _entry(e: BlacklistEntry) -> BlacklistOut:
-    return BlacklistOut(id=e.id, employer_id=e.employer_id,  # type: ignore[attr-defined]
+    return BlacklistOut(id=e.id, employer_id=e.employer_id,
                         status=str(e.status), cause=e.cause, noticed_on=e.noticed_on,
                         hearing_until=e.hearing_until, decided_on=e.decided_on,
                         term_start=e.term_start, term_end=e.term_end, removed_on=e.removed_on)

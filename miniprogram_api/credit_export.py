@@ -7,30 +7,17 @@ A thin adapter over `inspection.credit.export`; the format is documented in docs
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 from aiohttp import web
 from tortoise.transactions import in_transaction
 
 from inspection.credit import export
-from inspection.errors import DomainError
-from notifications.runtime import RUNTIME
+from inspection.errors import DomainError, Problem
+from notifications.appkeys import CONFIG
+from notifications.problems import from_domain, problem
 
 PATH = "/api/v1/credit/export"
-
-
-def _problem(status: int, code: str, title: str, problems: list[dict[str, Any]] | None = None,
-             headers: dict[str, str] | None = None) -> web.Response:
-    # The same problem+json shape as the rest of /api/v1 (miniprogram_api.problems).
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": title, "code": code, "errors": problems or []}
-    return web.json_response(body, status=status, content_type="application/problem+json",
-                             headers=headers, dumps=_dumps)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _authorised(request: web.Request, token: str) -> bool:
@@ -41,23 +28,23 @@ def _authorised(request: web.Request, token: str) -> bool:
 
 
 async def handle_export(request: web.Request) -> web.Response:
-    token = request.app[RUNTIME].credit_export_token
+    token = request.app[CONFIG].credit_export_token
     if not token:
-        return _problem(503, "export_disabled", "信用信息共享平台接口未启用（未配置访问令牌）")
+        return problem(503, "export_disabled", "信用信息共享平台接口未启用（未配置访问令牌）")
     if not _authorised(request, token):
-        return _problem(401, "unauthorized", "访问令牌无效",
-                        headers={"WWW-Authenticate": 'Bearer realm="suiji-credit"'})
+        return problem(401, "unauthorized", "访问令牌无效",
+                       headers={"WWW-Authenticate": 'Bearer realm="suiji-credit"'})
     fmt = request.query.get("format", "json")
     if fmt not in ("json", "csv"):
-        return _problem(422, "validation_failed", "输入有误，请按提示修改后重试",
-                        [{"field": "format", "message": "格式只能是 json 或 csv"}])
+        return problem(422, "validation_failed", "输入有误，请按提示修改后重试",
+                       [Problem("格式只能是 json 或 csv", field="format")])
     try:
         since, limit = export.check_params(since=request.query.get("since"),
                                            limit=request.query.get("limit"))
         async with in_transaction():
             batch = await export.fetch(since=since, limit=limit, actor="system")
     except DomainError as exc:
-        return _problem(exc.status, exc.code, exc.message, [p.as_dict() for p in exc.problems])
+        return from_domain(exc)
     headers = {"X-Next-Cursor": str(batch.next_cursor), "X-More": "1" if batch.more else "0",
                "Cache-Control": "no-store"}
     if fmt == "csv":

@@ -16,6 +16,7 @@ from miniprogram_api import views
 from miniprogram_api.framework import Call, Route, Upload
 from miniprogram_api.uploads import read_file_part
 from models.enums import InspectionState
+from notifications.appkeys import STORAGE
 
 MEMBER = "inspector on the team"
 READER = "inspector on the team, leader of its campaign, initiating section"
@@ -24,8 +25,8 @@ LEADER = "leader of its campaign (组长, R16)"
 
 
 def storage(call: Call) -> ev.Storage:
-    # The object store when SUIJI_S3_* is set, else the data folder (Runtime.evidence_storage).
-    return call.runtime.evidence_storage()
+    # The object store when SUIJI_S3_* is set, else the data folder (suiji.resources.storage).
+    return call.app[STORAGE]
 
 
 async def read_upload(request: web.Request) -> Upload:

@@ -25,11 +25,13 @@ from tortoise.transactions import in_transaction
 from inspection import access
 from inspection.errors import DomainError, Problem
 from miniprogram_api import sessions
-from miniprogram_api.problems import ApiError, from_domain, problem, problems_from
+from miniprogram_api.problems import ApiError, problems_from
 from models.enums import StaffStatus
+from models.kv import KeyValue
 from models.org import Staff
 from models.system import IdempotencyRecord
-from notifications.runtime import RUNTIME, Runtime
+from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, AppConfig
+from notifications.problems import from_domain, problem
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,6 @@ class Upload:
 @dataclass
 class Call:
     request: web.Request
-    runtime: Runtime
     staff: Staff | None
     session: sessions.Session | None
     path: dict[str, int]
@@ -61,6 +62,18 @@ class Call:
     def me(self) -> Staff:
         assert self.staff is not None
         return self.staff
+
+    @property
+    def app(self) -> web.Application:
+        return self.request.app
+
+    @property
+    def config(self) -> AppConfig:
+        return self.request.app[CONFIG]
+
+    @property
+    def kv(self) -> KeyValue:
+        return self.request.app[KV]
 
 
 Handler = Callable[[Call], Awaitable[BaseModel | web.StreamResponse | None]]
@@ -117,12 +130,12 @@ def _bearer(request: web.Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def authenticate(request: web.Request, runtime: Runtime
-                       ) -> tuple[Staff, sessions.Session]:
-    session = await sessions.authenticate(runtime.kv, _bearer(request))
+async def authenticate(request: web.Request) -> tuple[Staff, sessions.Session]:
+    kv = request.app[KV]
+    session = await sessions.authenticate(kv, _bearer(request))
     staff = await access.staff_by_id(staff_id=session.staff_id) if session else None
     if session is not None and (staff is None or staff.status != StaffStatus.ACTIVE):
-        await sessions.revoke_all(runtime.kv, session.staff_id)
+        await sessions.revoke_all(kv, session.staff_id)
         staff = None
     if session is None or staff is None:
         raise ApiError(401, "unauthenticated", "请先在企业微信中登录")
@@ -193,9 +206,8 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> web.Response:
 # order it runs; each step is a few lines and splitting hides that order.
 def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        runtime = request.app[RUNTIME]
-        staff, session = (await authenticate(request, runtime)) if route.auth else (None, None)
-        call = Call(request, runtime, staff, session, _path_ids(route, request))
+        staff, session = (await authenticate(request)) if route.auth else (None, None)
+        call = Call(request, staff, session, _path_ids(route, request))
         call.query = _query(route, request)
         raw = b""
         if route.body is not None:
@@ -246,7 +258,7 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
                 raise
             return _replay(record, request_hash)
         # Whatever the change queued (reminders, cards) goes out now, not at the next poll.
-        call.runtime.wake_outbox()
+        request.app[OUTBOX_WAKE].wake()
         if body is None:
             return web.Response(status=route.status)
         return web.json_response(body, status=route.status, dumps=_dumps)
@@ -267,10 +279,8 @@ async def problem_middleware(request: web.Request, handler: Any) -> web.StreamRe
     try:
         return await handler(request)
     except DomainError as exc:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        if headers:
-            return problem(exc.status, exc.code, exc.message, exc.problems, headers)
-        return from_domain(exc)
+        return from_domain(exc, headers={"WWW-Authenticate": "Bearer"} if exc.status == 401
+                           else None)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -99,7 +99,7 @@ def _body_fields() -> Iterator[None]:
 
 
 def _version(v: ItemVersion) -> ItemVersionOut:
-    return ItemVersionOut(id=v.id, item_id=v.item_id, version=v.version,  # type: ignore[attr-defined]
+    return ItemVersionOut(id=v.id, item_id=v.item_id, version=v.version,
                           name=v.name, basis=v.basis, subject=v.subject, content=v.content,
                           method=v.method, status=str(v.status), effective_from=v.effective_from,
                           reason=v.reason, published_at=v.published_at)

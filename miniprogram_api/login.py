@@ -6,11 +6,8 @@ session. WeCom's `session_key` never leaves the server.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 
 import aiohttp
-from aiohttp import web
 
 from inspection.errors import NotFound
 from miniprogram_api import schemas as s
@@ -20,6 +17,8 @@ from miniprogram_api.problems import ApiError
 from miniprogram_api.views import roles_of
 from models.enums import StaffStatus
 from models.org import Staff
+from notifications.appkeys import HTTP, LOGIN_EXCHANGE, WECOM, LoginExchange
+from notifications.client_ip import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -47,54 +46,25 @@ async def jscode2session(*, http: aiohttp.ClientSession, api_base: str, access_t
     return str(data["userid"]), str(data["session_key"])
 
 
-TokenProvider = Callable[[], Awaitable[str]]
-
-
-@dataclass
-class LoginWiring:
-    """Set by the app factory: the WeCom access token source and API base."""
-
-    token_provider: TokenProvider | None = None
-    api_base: str | None = None
-    http: aiohttp.ClientSession | None = None
-
-
-LOGIN = web.AppKey("miniprogram_login", LoginWiring)
-
-
-async def http_ctx(app: web.Application) -> AsyncIterator[None]:
-    wiring = app[LOGIN]
-    wiring.http = aiohttp.ClientSession()
-    yield
-    await wiring.http.close()
-
-
-_LOOPBACK = {"127.0.0.1", "::1"}
-
-
-def client_address(request: web.Request) -> str:
-    """The phone's address: nginx (on loopback, deploy/nginx.conf) passes it as X-Real-IP.
-    The header is believed only from loopback, so a client cannot pick its own rate bucket."""
-    remote = request.remote or "unknown"
-    real = request.headers.get("X-Real-IP", "").strip()
-    return real[:64] if remote in _LOOPBACK and real else remote
+def _exchange(call: Call) -> LoginExchange | None:
+    """By default the app's own access token, shared through the WeCom client's cache."""
+    override = call.app.get(LOGIN_EXCHANGE)
+    if override is not None:
+        return override
+    client = call.app.get(WECOM)
+    return LoginExchange(client.get_token, client.config.api_base) if client else None
 
 
 async def login(call: Call) -> s.LoginOut:
-    runtime = call.runtime
-    remote = client_address(call.request)
-    if await runtime.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
+    remote = client_ip(call.request, call.config.trusted_proxies)
+    if await call.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
-    wiring = call.request.app[LOGIN]
-    api_base = wiring.api_base or (runtime.wecom.api_base if runtime.wecom else None)
-    # By default the access token is the app's own, shared through the WeCom client's cache.
-    provider = wiring.token_provider or (
-        runtime.wecom_client.get_token if runtime.wecom_client is not None else None)
-    if provider is None or api_base is None or wiring.http is None:
+    exchange = _exchange(call)
+    if exchange is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
     try:
-        token = await provider()
-        userid, session_key = await jscode2session(http=wiring.http, api_base=api_base,
+        token = await exchange.token()
+        userid, session_key = await jscode2session(http=call.app[HTTP], api_base=exchange.api_base,
                                                    access_token=token, code=call.body.code)
     except WeComLoginError as exc:
         log.info("mini-program login refused by WeCom", extra={"errcode": exc.errcode})
@@ -106,7 +76,7 @@ async def login(call: Call) -> s.LoginOut:
     if staff is None or staff.status != StaffStatus.ACTIVE:
         raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本小程序")
     await staff.fetch_related("section")
-    session_token = await sessions.create(runtime.kv, secret_key=runtime.secret_key,
+    session_token = await sessions.create(call.kv, secret_key=call.config.secret_key,
                                           staff_id=staff.id, userid=userid,
                                           session_key=session_key)
     return s.LoginOut(token=session_token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
@@ -119,7 +89,7 @@ def _staff_out(staff: Staff) -> s.StaffOut:
 
 async def logout(call: Call) -> None:
     assert call.session is not None
-    await sessions.revoke(call.runtime.kv, call.session)
+    await sessions.revoke(call.kv, call.session)
 
 
 async def me(call: Call) -> s.StaffOut:
@@ -139,10 +109,3 @@ def routes() -> list[Route]:
         Route("GET", "/me", "me", "当前登录人员及其角色", "auth", "any staff", me, s.StaffOut),
     ]
 
-
-def setup(app: web.Application) -> None:
-    app[LOGIN] = LoginWiring()
-    app.cleanup_ctx.append(http_ctx)
-
-
-__all__ = ["LOGIN", "LoginWiring", "jscode2session", "routes", "setup"]

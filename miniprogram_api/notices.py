@@ -54,7 +54,7 @@ class NoticeIssued(BaseModel):
 
 
 def notice_url(call: Call, notice: Notice) -> str:
-    return f"{call.runtime.public_base_url.rstrip('/')}/n/{notice.token}"
+    return f"{call.config.public_base_url.rstrip('/')}/n/{notice.token}"
 
 
 def issued(call: Call, n: Notice) -> NoticeIssued:
@@ -87,8 +87,8 @@ async def supersede(call: Call) -> NoticeIssued:
 
 async def _file(call: Call, fmt: str) -> web.Response:
     notice = await na.notice_for(staff=call.me, notice_id=call.path["notice_id"], need=Need.READ)
-    path = await notice_file(notice.id, base_url=call.runtime.public_base_url,
-                             data_dir=call.runtime.data_dir, fmt=fmt)
+    path = await notice_file(notice.id, base_url=call.config.public_base_url,
+                             data_dir=call.config.data_dir, fmt=fmt)
     return web.Response(body=path.read_bytes(),
                         content_type="application/pdf" if fmt == "pdf" else "image/png",
                         headers={"Cache-Control": "private, max-age=3600",

@@ -51,7 +51,7 @@ class PlanList(BaseModel):
 async def submit_plan(call: Call) -> PlanOut:
     result = await ca.submit_plan(staff=call.me, year=call.body.year, needs=call.body.needs)
     p = result.plan
-    return PlanOut(id=p.id, year=p.year, section_id=p.section_id,  # type: ignore[attr-defined]
+    return PlanOut(id=p.id, year=p.year, section_id=p.section_id,
                    needs=p.needs, warnings=result.warnings)
 
 

@@ -1,22 +1,13 @@
-"""Errors as `application/problem+json` (RFC 9457) with a stable `code` and Chinese messages,
-and the translation of pydantic's validation errors into per-field Chinese messages."""
+"""The staff API's own errors (`ApiError`) and the translation of pydantic's validation errors
+into per-field Chinese messages; both are answered as problem+json by `notifications.problems`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from aiohttp import web
 from pydantic import ValidationError
 
 from inspection.errors import DomainError, Problem
-
-PROBLEM_TYPE = "application/problem+json"
-
-_TITLES = {400: "请求有误", 401: "未登录或登录已失效", 403: "无权操作", 404: "不存在",
-           405: "不支持的请求方法", 409: "当前状态不允许此操作", 413: "内容过大",
-           415: "不支持的内容类型", 422: "输入有误", 429: "请求过于频繁",
-           500: "服务器内部错误", 502: "上游服务出错", 503: "服务暂不可用"}
 
 _MESSAGES: dict[str, str] = {
     "missing": "必填",
@@ -74,21 +65,6 @@ def problems_from(exc: ValidationError, prefix: str = "") -> list[Problem]:
         out.append(Problem(field_message(dict(err)), field=(prefix + loc) if loc else None,
                            code=err["type"]))
     return out
-
-
-def problem(status: int, code: str, detail: str, errors: list[Problem] | None = None,
-            headers: dict[str, str] | None = None) -> web.Response:
-    body: dict[str, Any] = {
-        "type": f"https://suiji.invalid/problems/{code}", "title": _TITLES.get(status, "错误"),
-        "status": status, "detail": detail, "code": code,
-        "errors": [p.as_dict() for p in errors or []],
-    }
-    return web.Response(status=status, headers=headers, content_type=PROBLEM_TYPE,
-                        text=json.dumps(body, ensure_ascii=False))
-
-
-def from_domain(exc: DomainError) -> web.Response:
-    return problem(exc.status, exc.code, exc.message, exc.problems)
 
 
 class ApiError(DomainError):

@@ -213,13 +213,13 @@ async def patch_staff(call: Call) -> StaffEdited:
                                            changes=changes)
     if person.status != StaffStatus.ACTIVE:
         # Suspension or leaving ends every session at once, not at the next request.
-        await sessions.revoke_all(call.runtime.kv, person.id)
+        await sessions.revoke_all(call.kv, person.id)
     return StaffEdited(**_staff(person).model_dump(),
                        warnings=[ProblemOut(**w.as_dict()) for w in warnings])
 
 
 def _conflict(c: Conflict) -> ConflictOut:
-    return ConflictOut(id=c.id, staff_id=c.staff_id, employer_id=c.employer_id,  # type: ignore[attr-defined]
+    return ConflictOut(id=c.id, staff_id=c.staff_id, employer_id=c.employer_id,
                        employer_name=c.employer.name, reason=c.reason)
 
 

@@ -41,28 +41,28 @@ def member(m: InspectionMember) -> s.MemberOut:
 
 
 def finding(f: Finding) -> s.FindingOut:
-    return s.FindingOut(id=f.id, item_version_id=f.item_version_id,  # type: ignore[attr-defined]
+    return s.FindingOut(id=f.id, item_version_id=f.item_version_id,
                         result=f.result, description=f.description, basis=f.basis,
-                        recorded_by=f.recorded_by_id,  # type: ignore[attr-defined]
+                        recorded_by=f.recorded_by_id,
                         updated_at=f.updated_at)
 
 
 def evidence(e: Evidence) -> s.EvidenceOut:
     return s.EvidenceOut(id=e.id, content_type=e.content_type, size=e.size, sha256=e.sha256,
                          original_name=e.original_name,
-                         finding_id=e.finding_id,  # type: ignore[attr-defined]
-                         follow_up_id=e.follow_up_id,  # type: ignore[attr-defined]
+                         finding_id=e.finding_id,
+                         follow_up_id=e.follow_up_id,
                          has_thumbnail=e.thumbnail_key is not None, created_at=e.created_at)
 
 
 def follow_up(f: FollowUp) -> s.FollowUpOut:
     return s.FollowUpOut(id=f.id, visited_on=f.visited_on, result=f.result, note=f.note,
-                         recorded_by=f.recorded_by_id)  # type: ignore[attr-defined]
+                         recorded_by=f.recorded_by_id)
 
 
 def order(o: RectificationOrder, finding_ids: list[int],
           follow_ups: list[FollowUp]) -> dict[str, Any]:
-    return {"id": o.id, "inspection_id": o.inspection_id,  # type: ignore[attr-defined]
+    return {"id": o.id, "inspection_id": o.inspection_id,
             "state": o.state, "requirements": o.requirements, "issued_on": o.issued_on,
             "working_days": o.working_days, "deadline": o.deadline, "closed_on": o.closed_on,
             "finding_ids": sorted(finding_ids),

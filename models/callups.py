@@ -9,8 +9,11 @@ from models.enums import CallUpState
 class CallUp(TimestampedModel):
     id = fields.IntField(primary_key=True)
     campaign = fields.ForeignKeyField("models.Campaign", related_name="callups")
+    campaign_id: int
     staff = fields.ForeignKeyField("models.Staff", related_name="callups")
+    staff_id: int
     draw_entry = fields.ForeignKeyField("models.DrawEntry", related_name="callups")
+    draw_entry_id: int
     position = fields.IntField()  # the inspector's place in the draw order
     state = fields.CharEnumField(CallUpState, max_length=16, default=CallUpState.CALLED)
     called_at = fields.DatetimeField()
@@ -26,6 +29,7 @@ class CallUp(TimestampedModel):
     replaces = fields.ForeignKeyField(
         "models.CallUp", related_name="replaced_by", null=True, on_delete=fields.SET_NULL
     )
+    replaces_id: int | None
 
     class Meta:
         table = "callup"

@@ -10,6 +10,7 @@ class AnnualPlan(TimestampedModel):
     id = fields.IntField(primary_key=True)
     year = fields.IntField()
     section = fields.ForeignKeyField("models.Section", related_name="plans")
+    section_id: int
     needs = fields.TextField()  # 抽查需求
     submitted_at = fields.DatetimeField()
     late = fields.BooleanField(default=False)  # submitted after 30 June (R13)
@@ -29,7 +30,9 @@ class Campaign(TimestampedModel):
     plan = fields.ForeignKeyField(
         "models.AnnualPlan", related_name="campaigns", null=True, on_delete=fields.SET_NULL
     )
+    plan_id: int | None
     section = fields.ForeignKeyField("models.Section", related_name="campaigns")
+    section_id: int
     purpose = fields.TextField(default="")  # 抽查目的
     method = fields.CharField(max_length=200, default="")  # 检查方式
     field_start = fields.DateField()
@@ -43,9 +46,11 @@ class Campaign(TimestampedModel):
     leader = fields.ForeignKeyField(
         "models.Staff", related_name="led_campaigns", null=True, on_delete=fields.SET_NULL
     )
+    leader_id: int | None
     created_by = fields.ForeignKeyField(
         "models.Staff", related_name="created_campaigns", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     state = fields.CharEnumField(CampaignState, max_length=16, default=CampaignState.DRAFT)
     # Sampling rules (R11, R12): strata, filters, intervals. Shape documented in docs/sampling.md.
     rules = fields.JSONField(default=dict)
@@ -68,7 +73,9 @@ class CampaignItem(TimestampedModel):
     campaign = fields.ForeignKeyField(
         "models.Campaign", related_name="campaign_items", on_delete=fields.CASCADE
     )
+    campaign_id: int
     item_version = fields.ForeignKeyField("models.ItemVersion", related_name="campaign_items")
+    item_version_id: int
 
     class Meta:
         table = "campaign_item"

@@ -14,6 +14,7 @@ class CreditEvent(TimestampedModel):
 
     id = fields.IntField(primary_key=True)
     employer = fields.ForeignKeyField("models.Employer", related_name="credit_events")
+    employer_id: int
     kind = fields.CharEnumField(CreditEventKind, max_length=32)
     occurred_on = fields.DateField()
     source_type = fields.CharField(max_length=32)
@@ -27,6 +28,7 @@ class CreditEvent(TimestampedModel):
 class GradeAssessment(TimestampedModel):
     id = fields.IntField(primary_key=True)
     employer = fields.ForeignKeyField("models.Employer", related_name="assessments")
+    employer_id: int
     year = fields.IntField()
     proposed = fields.CharEnumField(Grade, max_length=8)
     clauses = fields.JSONField(default=list)  # which clauses of 人社部规〔2016〕1号 applied
@@ -38,6 +40,7 @@ class GradeAssessment(TimestampedModel):
     reviewed_by = fields.ForeignKeyField(
         "models.Staff", related_name="assessments", null=True, on_delete=fields.SET_NULL
     )
+    reviewed_by_id: int | None
     review_note = fields.TextField(default="")
 
     class Meta:

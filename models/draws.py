@@ -11,6 +11,7 @@ class Draw(TimestampedModel):
 
     id = fields.IntField(primary_key=True)
     campaign = fields.ForeignKeyField("models.Campaign", related_name="draws")
+    campaign_id: int
     kind = fields.CharEnumField(DrawKind, max_length=16)
     algorithm = fields.CharField(max_length=32, default="suiji-draw-v1")
     status = fields.CharEnumField(DrawStatus, max_length=16, default=DrawStatus.COMMITTED)
@@ -25,9 +26,11 @@ class Draw(TimestampedModel):
     committed_by = fields.ForeignKeyField(
         "models.Staff", related_name="committed_draws", null=True, on_delete=fields.SET_NULL
     )
+    committed_by_id: int | None
     revealed_by = fields.ForeignKeyField(
         "models.Staff", related_name="revealed_draws", null=True, on_delete=fields.SET_NULL
     )
+    revealed_by_id: int | None
     witnesses = fields.TextField(default="")  # who watched the reveal
     # Who could not be drawn and why: [{"key": ..., "reason": code, "detail": ...}]
     exclusions = fields.JSONField(default=list)
@@ -42,6 +45,7 @@ class DrawStratum(TimestampedModel):
     draw: fields.ForeignKeyRelation[Draw] = fields.ForeignKeyField(
         "models.Draw", related_name="strata", on_delete=fields.CASCADE
     )
+    draw_id: int
     stratum = fields.CharField(max_length=32)
     count = fields.IntField()
     candidate_count = fields.IntField()
@@ -61,6 +65,7 @@ class DrawEntry(TimestampedModel):
     draw: fields.ForeignKeyRelation[Draw] = fields.ForeignKeyField(
         "models.Draw", related_name="entries", on_delete=fields.CASCADE
     )
+    draw_id: int
     stratum = fields.CharField(max_length=32)
     position = fields.IntField()  # 1-based within the stratum
     key = fields.CharField(max_length=64)
@@ -68,9 +73,11 @@ class DrawEntry(TimestampedModel):
     employer = fields.ForeignKeyField(
         "models.Employer", related_name="draw_entries", null=True, on_delete=fields.RESTRICT
     )
+    employer_id: int | None
     staff = fields.ForeignKeyField(
         "models.Staff", related_name="draw_entries", null=True, on_delete=fields.RESTRICT
     )
+    staff_id: int | None
 
     class Meta:
         table = "draw_entry"

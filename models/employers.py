@@ -32,6 +32,7 @@ class GradeChange(TimestampedModel):
     employer: fields.ForeignKeyRelation[Employer] = fields.ForeignKeyField(
         "models.Employer", related_name="grade_changes", on_delete=fields.CASCADE
     )
+    employer_id: int
     grade = fields.CharEnumField(Grade, max_length=8)
     previous = fields.CharEnumField(Grade, max_length=8, null=True)
     effective_from = fields.DateField()
@@ -40,6 +41,7 @@ class GradeChange(TimestampedModel):
     decided_by = fields.ForeignKeyField(
         "models.Staff", related_name="grade_decisions", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
 
     class Meta:
         table = "grade_change"
@@ -52,6 +54,7 @@ class BlacklistEntry(TimestampedModel):
     employer: fields.ForeignKeyRelation[Employer] = fields.ForeignKeyField(
         "models.Employer", related_name="blacklist_entries", on_delete=fields.RESTRICT
     )
+    employer_id: int
     legal_rep = fields.CharField(max_length=64, default="")
     status = fields.CharEnumField(BlacklistStatus, max_length=16, default=BlacklistStatus.NOTICED)
     cause = fields.TextField()
@@ -66,6 +69,7 @@ class BlacklistEntry(TimestampedModel):
     decided_by = fields.ForeignKeyField(
         "models.Staff", related_name="blacklist_decisions", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
 
     class Meta:
         table = "blacklist_entry"

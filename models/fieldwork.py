@@ -10,6 +10,7 @@ class Inspection(TimestampedModel):
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=32, unique=True)  # 检查编号, e.g. JC2026-0001
     employer = fields.ForeignKeyField("models.Employer", related_name="inspections")
+    employer_id: int
     state = fields.CharEnumField(InspectionState, max_length=16, default=InspectionState.PLANNED)
     window_start = fields.DateField()
     window_end = fields.DateField()
@@ -33,7 +34,9 @@ class InspectionMember(TimestampedModel):
     inspection = fields.ForeignKeyField(
         "models.Inspection", related_name="members", on_delete=fields.CASCADE
     )
+    inspection_id: int
     staff = fields.ForeignKeyField("models.Staff", related_name="inspection_memberships")
+    staff_id: int
     confirmed_at = fields.DatetimeField(null=True)  # signs off the findings
 
     class Meta:
@@ -46,11 +49,14 @@ class Finding(TimestampedModel):
     inspection = fields.ForeignKeyField(
         "models.Inspection", related_name="findings", on_delete=fields.CASCADE
     )
+    inspection_id: int
     item_version = fields.ForeignKeyField("models.ItemVersion", related_name="findings")
+    item_version_id: int
     result = fields.CharEnumField(FindingResult, max_length=16)
     description = fields.TextField(default="")
     basis = fields.TextField(default="")
     recorded_by = fields.ForeignKeyField("models.Staff", related_name="findings")
+    recorded_by_id: int
 
     class Meta:
         table = "finding"
@@ -64,7 +70,9 @@ class RectificationOrder(TimestampedModel):
     inspection = fields.ForeignKeyField(
         "models.Inspection", related_name="rectification_orders"
     )
+    inspection_id: int
     employer = fields.ForeignKeyField("models.Employer", related_name="rectification_orders")
+    employer_id: int
     requirements = fields.TextField()
     issued_on = fields.DateField()
     working_days = fields.IntField()
@@ -72,6 +80,7 @@ class RectificationOrder(TimestampedModel):
     state = fields.CharEnumField(RectificationState, max_length=16, default=RectificationState.OPEN)
     closed_on = fields.DateField(null=True)
     issued_by = fields.ForeignKeyField("models.Staff", related_name="rectification_orders")
+    issued_by_id: int
     findings: fields.ManyToManyRelation = fields.ManyToManyField(
         "models.Finding", related_name="rectification_orders", through="rectification_finding"
     )
@@ -87,10 +96,12 @@ class FollowUp(TimestampedModel):
     order = fields.ForeignKeyField(
         "models.RectificationOrder", related_name="follow_ups", on_delete=fields.CASCADE
     )
+    order_id: int
     visited_on = fields.DateField()
     result = fields.CharEnumField(FollowUpResult, max_length=16)
     note = fields.TextField(default="")
     recorded_by = fields.ForeignKeyField("models.Staff", related_name="follow_ups")
+    recorded_by_id: int
 
     class Meta:
         table = "follow_up"
@@ -103,15 +114,19 @@ class Evidence(TimestampedModel):
     inspection = fields.ForeignKeyField(
         "models.Inspection", related_name="evidence", on_delete=fields.CASCADE
     )
+    inspection_id: int
     finding = fields.ForeignKeyField(
         "models.Finding", related_name="evidence", null=True, on_delete=fields.SET_NULL
     )
+    finding_id: int | None
     follow_up = fields.ForeignKeyField(
         "models.FollowUp", related_name="evidence", null=True, on_delete=fields.SET_NULL
     )
+    follow_up_id: int | None
     notice = fields.ForeignKeyField(  # uploaded by the employer from the notice page
         "models.Notice", related_name="evidence", null=True, on_delete=fields.SET_NULL
     )
+    notice_id: int | None
     content_type = fields.CharField(max_length=64)
     size = fields.IntField()
     sha256 = fields.CharField(max_length=64)
@@ -121,6 +136,7 @@ class Evidence(TimestampedModel):
     uploaded_by = fields.ForeignKeyField(
         "models.Staff", related_name="uploads", null=True, on_delete=fields.SET_NULL
     )
+    uploaded_by_id: int | None
     reviewed = fields.BooleanField(default=False)
 
     class Meta:

@@ -20,6 +20,7 @@ class ItemVersion(TimestampedModel):
     item: fields.ForeignKeyRelation[Item] = fields.ForeignKeyField(
         "models.Item", related_name="versions", on_delete=fields.RESTRICT
     )
+    item_id: int
     version = fields.IntField()
     name = fields.CharField(max_length=200)  # 检查事项
     basis = fields.TextField()  # 检查依据

@@ -1,14 +1,19 @@
 """Short-lived state: Redis when configured, else an in-process store with the same interface.
 
 Only what may be lost lives here: the WeCom access token, callback de-duplication keys,
-rate-limit counters, short locks, mini-program sessions.
+rate-limit counters, short locks, mini-program sessions. With Redis, the store runs on a client
+it is given (`connect_redis`): one connection pool per process, which the outbox wake-ups share,
+opened and closed by whoever made it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 class KeyValue(Protocol):
@@ -20,7 +25,6 @@ class KeyValue(Protocol):
     async def delete_if_equals(self, key: str, value: str) -> bool: ...
     async def incr(self, key: str, *, ttl: float) -> int: ...
     async def ping(self) -> bool: ...
-    async def close(self) -> None: ...
 
 
 class MemoryKV:
@@ -85,20 +89,22 @@ class MemoryKV:
     async def ping(self) -> bool:
         return True
 
-    async def close(self) -> None:
-        self._data.clear()
-
 
 _DELETE_IF_EQUALS = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
 """
 
 
-class RedisKV:
-    def __init__(self, url: str, prefix: str = "suiji:") -> None:
-        from redis import asyncio as redis_asyncio
+def connect_redis(url: str) -> Redis:
+    """A client with its own connection pool; the caller closes it (`aclose`)."""
+    from redis import asyncio as redis_asyncio
 
-        self._redis = redis_asyncio.from_url(url, decode_responses=True)
+    return redis_asyncio.from_url(url, decode_responses=True)
+
+
+class RedisKV:
+    def __init__(self, redis: Redis, prefix: str = "suiji:") -> None:
+        self._redis = redis
         self._prefix = prefix
 
     async def get(self, key: str) -> str | None:
@@ -133,10 +139,3 @@ class RedisKV:
 
     async def ping(self) -> bool:
         return bool(await self._redis.ping())
-
-    async def close(self) -> None:
-        await self._redis.aclose()
-
-
-def open_kv(url: str | None, prefix: str = "suiji:") -> KeyValue:
-    return RedisKV(url, prefix) if url else MemoryKV(prefix)

@@ -15,12 +15,15 @@ class Notice(TimestampedModel):
     # 128 random bits, URL-safe; never derived from an id (the QR code is the only way in).
     token = fields.CharField(max_length=32, unique=True)
     employer = fields.ForeignKeyField("models.Employer", related_name="notices")
+    employer_id: int
     inspection = fields.ForeignKeyField(
         "models.Inspection", related_name="notices", null=True, on_delete=fields.SET_NULL
     )
+    inspection_id: int | None
     rectification_order = fields.ForeignKeyField(
         "models.RectificationOrder", related_name="notices", null=True, on_delete=fields.SET_NULL
     )
+    rectification_order_id: int | None
     issuer = fields.CharField(max_length=100)
     issued_on = fields.DateField()
     deadline = fields.DateField(null=True)
@@ -30,9 +33,11 @@ class Notice(TimestampedModel):
     superseded_by = fields.ForeignKeyField(
         "models.Notice", related_name="supersedes", null=True, on_delete=fields.SET_NULL
     )
+    superseded_by_id: int | None
     issued_by = fields.ForeignKeyField(
         "models.Staff", related_name="notices", null=True, on_delete=fields.SET_NULL
     )
+    issued_by_id: int | None
     acknowledged_at = fields.DatetimeField(null=True)
     ack_failures = fields.IntField(default=0)
 

@@ -27,6 +27,7 @@ class Staff(TimestampedModel):
     section: fields.ForeignKeyRelation[Section] = fields.ForeignKeyField(
         "models.Section", related_name="staff", on_delete=fields.RESTRICT
     )
+    section_id: int
     cert_no = fields.CharField(max_length=32, unique=True, null=True)
     cert_valid_until = fields.DateField(null=True)
     mobile = fields.CharField(max_length=20, default="")
@@ -48,9 +49,11 @@ class Conflict(TimestampedModel):
     staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="conflicts", on_delete=fields.CASCADE
     )
+    staff_id: int
     employer = fields.ForeignKeyField(
         "models.Employer", related_name="conflicts", on_delete=fields.CASCADE
     )
+    employer_id: int
     reason = fields.CharField(max_length=200)
 
     class Meta:

@@ -10,9 +10,11 @@ class PenaltyDecision(TimestampedModel):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=64, unique=True)  # 行政处罚决定书文号
     employer = fields.ForeignKeyField("models.Employer", related_name="penalties")
+    employer_id: int
     inspection = fields.ForeignKeyField(
         "models.Inspection", related_name="penalties", null=True, on_delete=fields.SET_NULL
     )
+    inspection_id: int | None
     procedure = fields.CharEnumField(PenaltyProcedure, max_length=16)
     cause = fields.TextField()  # 案由
     basis = fields.TextField()  # 处罚依据
@@ -22,6 +24,7 @@ class PenaltyDecision(TimestampedModel):
     recorded_by = fields.ForeignKeyField(
         "models.Staff", related_name="penalties", null=True, on_delete=fields.SET_NULL
     )
+    recorded_by_id: int | None
 
     class Meta:
         table = "penalty_decision"

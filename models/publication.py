@@ -15,6 +15,7 @@ class Publication(TimestampedModel):
     section = fields.ForeignKeyField(
         "models.Section", related_name="publications", null=True, on_delete=fields.SET_NULL
     )
+    section_id: int | None
     due_on = fields.DateField(null=True)
     # A confidential campaign's record becomes visible only from this moment (R14).
     visible_from = fields.DatetimeField(null=True)

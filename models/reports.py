@@ -9,6 +9,7 @@ from models.enums import ReportStatus
 class CampaignReport(TimestampedModel):
     id = fields.IntField(primary_key=True)
     campaign = fields.OneToOneField("models.Campaign", related_name="report")
+    campaign_id: int
     due_on = fields.DateField()
     status = fields.CharEnumField(ReportStatus, max_length=16, default=ReportStatus.DUE)
     figures = fields.JSONField(default=dict)

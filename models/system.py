@@ -22,6 +22,7 @@ class IdempotencyRecord(TimestampedModel):
 
     id = fields.IntField(primary_key=True)
     staff = fields.ForeignKeyField("models.Staff", related_name="idempotency_records")
+    staff_id: int
     key = fields.CharField(max_length=128)
     method = fields.CharField(max_length=8)
     path = fields.CharField(max_length=200)

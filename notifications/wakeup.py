@@ -1,9 +1,12 @@
-"""Waking outbox workers in other processes at once (Redis pub/sub).
+"""Waking outbox workers at once after a commit.
 
-A process that commits outbox rows sets its own workers' event (`Runtime.wake_outbox`); with
-Redis configured it also publishes on one channel, and every process subscribed to it sets its
-event, so an idle worker anywhere sends without waiting for its poll. Losing a wake-up costs at
-most one poll interval: the poll stays the safety net.
+A process that commits outbox rows calls `OutboxWake.wake()`: its own workers' event is set, and
+with Redis configured a message goes out on one pub/sub channel, so that every process listening
+on it sets its event too and an idle worker anywhere sends without waiting for its poll. Losing a
+wake-up costs at most one poll interval: the poll stays the safety net.
+
+The channel runs on the process's one Redis client (`models.kv.connect_redis`), the pool the
+key-value store uses as well; its owner closes it after this.
 """
 
 from __future__ import annotations
@@ -11,16 +14,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
 
 class WakeBridge:
-    def __init__(self, redis_url: str, channel: str, event: asyncio.Event) -> None:
-        from redis import asyncio as redis_asyncio
+    """The Redis side: publish a wake-up, or listen and set `event` on each one heard."""
 
-        self._redis: Any = redis_asyncio.from_url(redis_url, decode_responses=True)
+    def __init__(self, redis: Redis, channel: str, event: asyncio.Event) -> None:
+        self._redis = redis
         self._channel = channel
         self._event = event
         self._listener: asyncio.Task[None] | None = None
@@ -69,4 +75,30 @@ class WakeBridge:
             async with asyncio.timeout(1.0):
                 if self._pubsub is not None:
                     await self._pubsub.aclose()
-                await self._redis.aclose()
+
+
+class OutboxWake:
+    """This process's wake-up event, and the bridge to other processes when Redis is there."""
+
+    def __init__(self, redis: Redis | None = None, channel: str = "") -> None:
+        self.event = asyncio.Event()
+        self._bridge = WakeBridge(redis, channel, self.event) if redis is not None else None
+
+    @property
+    def crosses_processes(self) -> bool:
+        return self._bridge is not None
+
+    async def start(self, *, listen: bool) -> None:
+        """`listen`: this process runs workers that other processes should wake."""
+        if self._bridge is not None:
+            await self._bridge.start(listen=listen)
+
+    def wake(self) -> None:
+        """Call after committing outbox rows: workers send them at once."""
+        self.event.set()
+        if self._bridge is not None:
+            self._bridge.publish()
+
+    async def close(self) -> None:
+        if self._bridge is not None:
+            await self._bridge.close()

@@ -17,8 +17,9 @@ from inspection import clock
 from inspection.draw import records as draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
-from notifications.runtime import RUNTIME
-from portal.html import e, page, problem_json, table
+from notifications.appkeys import CONFIG
+from notifications.problems import from_domain
+from portal.html import e, page, table
 
 PER_PAGE = 50
 KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
@@ -84,7 +85,7 @@ async def record_json(request: web.Request) -> web.Response:
     try:
         record = await _record(request)
     except NotFound as exc:
-        return problem_json(exc)
+        return from_domain(exc)
     name = f"draw-{record['draw_id']}-{record['campaign_code']}-{record['kind']}.json"
     return web.json_response(record, dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Content-Disposition": f'inline; filename="{name}"'})
@@ -101,7 +102,7 @@ async def record_html(request: web.Request) -> web.Response:
     except NotFound as exc:
         return page("未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
     kind = KIND_LABELS[r["kind"]]
-    base = request.app[RUNTIME].public_base_url.rstrip("/")
+    base = request.app[CONFIG].public_base_url.rstrip("/")
     record_url = f"{base}/public/draws/{r['draw_id']}.json"
     facts = [("抽查任务", f"{r['campaign_code']} {r['campaign_title']}"), ("抽取对象", kind),
              ("状态", draw_records.STATUS_LABELS_BY_VALUE[r["status"]]),

@@ -1,19 +1,18 @@
 """The public portal's one page frame — notice pages (/n/…), the publication window (/public/…)
 and its draw pages (/public/draws…): mobile-first, everything escaped, no external resources
-(inline CSS, no scripts, no web fonts) and a CSP that forbids them; plus the problem+json answer
-of its JSON pages, per-IP rate limits and the visitor's address."""
+(inline CSS, no scripts, no web fonts) and a CSP that forbids them; plus per-client rate limits.
+The JSON pages answer refusals with `notifications.problems`."""
 
 from __future__ import annotations
 
-import ipaddress
-import json
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
 from aiohttp import web
 
-from inspection.errors import DomainError
+from notifications.appkeys import CONFIG, KV
+from notifications.client_ip import client_ip
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -65,14 +64,6 @@ def page(title: str, body: str, *, status: int = 200, org: str = "涪陵区人�
     return resp
 
 
-def problem_json(exc: DomainError) -> web.Response:
-    """A domain refusal on a JSON page, as application/problem+json (RFC 9457)."""
-    body = {"type": "about:blank", "title": exc.message, "status": exc.status, "code": exc.code,
-            "problems": [p.as_dict() for p in exc.problems]}
-    return web.json_response(body, status=exc.status, content_type="application/problem+json",
-                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
-
-
 def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]], *,
           classes: Mapping[str, str] | None = None) -> str:
     """`classes`: a CSS class for the cells of some columns (e.g. "h" for hashes)."""
@@ -88,30 +79,10 @@ def table(columns: Iterable[tuple[str, str]], rows: Iterable[Mapping[str, Any]],
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-def client_ip(request: web.Request) -> str:
-    """The visitor's address. nginx (deploy/) overwrites X-Real-IP with the client's address;
-    trust it only from a loopback or private peer (nginx on this host or in the Compose
-    network), never from a public one, who could name any address it likes."""
-    remote = request.remote or ""
-    try:
-        peer = ipaddress.ip_address(remote)
-    except ValueError:
-        return remote
-    if peer.is_loopback or peer.is_private:
-        real = request.headers.get("X-Real-IP", "").strip()
-        try:
-            return str(ipaddress.ip_address(real))
-        except ValueError:
-            pass
-    return remote
-
-
 async def over_limit(request: web.Request, bucket: str, *, limit: int, window: float) -> bool:
     """Fixed-window per-IP counter in the shared KV store (Redis when configured)."""
-    from notifications.runtime import RUNTIME
-
-    kv = request.app[RUNTIME].kv
-    count = await kv.incr(f"rl:{bucket}:{client_ip(request)}", ttl=window)
+    address = client_ip(request, request.app[CONFIG].trusted_proxies)
+    count = await request.app[KV].incr(f"rl:{bucket}:{address}", ttl=window)
     return count > limit
 
 

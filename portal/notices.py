@@ -23,8 +23,8 @@ from models.employers import Employer
 from models.enums import FollowUpResult, NoticeStatus, RectificationState
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
+from notifications.appkeys import CONFIG, STORAGE, AppConfig
 from notifications.render.notices import cn_date, notice_file
-from notifications.runtime import RUNTIME, Runtime
 from portal.html import e, over_limit, page, too_many
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -49,14 +49,14 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _proof(runtime: Runtime, token: str) -> str:
-    return hmac.new(runtime.secret_key.encode(), f"notice-ack:{token}".encode(),
+def _proof(config: AppConfig, token: str) -> str:
+    return hmac.new(config.secret_key.encode(), f"notice-ack:{token}".encode(),
                     hashlib.sha256).hexdigest()
 
 
 def _is_addressee(request: web.Request, token: str) -> bool:
     given = request.cookies.get(COOKIE, "")
-    return hmac.compare_digest(given, _proof(request.app[RUNTIME], token))
+    return hmac.compare_digest(given, _proof(request.app[CONFIG], token))
 
 
 async def _find(token: str) -> Notice | None:
@@ -76,7 +76,7 @@ async def _status_html(notice: Notice) -> str:
         when = f"{cn_date(notice.deadline)}前"
         note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
         parts.append(f"<dt>期限</dt><dd>{e(when)}{e(note)}</dd>")
-    order_id = notice.rectification_order_id  # type: ignore[attr-defined]
+    order_id = notice.rectification_order_id
     if order_id is not None:
         order = await RectificationOrder.get(id=order_id)
         parts.append(f"<dt>整改进度</dt><dd>{e(RECT_LABELS[order.state])}</dd>")
@@ -97,7 +97,7 @@ async def _status_html(notice: Notice) -> str:
 
 async def _render(request: web.Request, notice: Notice, message: str = "",
                   status: int = 200, *, addressee: bool | None = None) -> web.Response:
-    employer = await Employer.get(id=notice.employer_id)  # type: ignore[attr-defined]
+    employer = await Employer.get(id=notice.employer_id)
     token = notice.token
     if notice.status == NoticeStatus.ISSUED:
         banner = (f'<div class="banner ok">✓ 本文书真实有效，由{e(notice.issuer)}签发。</div>')
@@ -105,7 +105,7 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
         banner = (f'<div class="banner bad">✗ 本文书已被撤销，不再具有效力。'
                   f"撤销理由：{e(notice.status_reason)}</div>")
     else:
-        newer = await Notice.get_or_none(id=notice.superseded_by_id)  # type: ignore[attr-defined]
+        newer = await Notice.get_or_none(id=notice.superseded_by_id)
         link = (f'<a href="/n/{e(newer.token)}">查看替代它的新文书 {e(newer.number)}</a>'
                 if newer else "")
         banner = (f'<div class="banner warn">本文书已被新文书替代，不再具有效力。'
@@ -139,7 +139,7 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
     if addressee is None:
         addressee = _is_addressee(request, token)
     if (in_force and notice.acknowledged_at is not None and addressee
-            and notice.inspection_id is not None):  # type: ignore[attr-defined]
+            and notice.inspection_id is not None):
         body.append(
             f'<section><h2>上传整改材料</h2><form method="post" action="/n/{e(token)}/evidence" '
             'enctype="multipart/form-data"><input type="file" name="file" '
@@ -185,10 +185,10 @@ async def acknowledge(request: web.Request) -> web.Response:
     if outcome == domain.AckOutcome.ACKNOWLEDGED:
         resp = await _render(request, notice, '<div class="banner ok">已确认收到，谢谢。</div>',
                              addressee=True)
-        runtime = request.app[RUNTIME]
-        resp.set_cookie(COOKIE, _proof(runtime, token), path=f"/n/{token}", httponly=True,
+        config = request.app[CONFIG]
+        resp.set_cookie(COOKIE, _proof(config, token), path=f"/n/{token}", httponly=True,
                         samesite="Strict", max_age=180 * 86400,
-                        secure=runtime.public_base_url.startswith("https://"))
+                        secure=config.public_base_url.startswith("https://"))
         return resp
     messages = {
         domain.AckOutcome.ALREADY: ("ok", "该文书此前已确认收到。"),
@@ -205,9 +205,9 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     notice = await _looked_up(request, "notice.downloaded")
     if isinstance(notice, web.Response):
         return notice
-    runtime = request.app[RUNTIME]
-    path = await notice_file(notice.id, base_url=runtime.public_base_url,
-                             data_dir=runtime.data_dir)
+    config = request.app[CONFIG]
+    path = await notice_file(notice.id, base_url=config.public_base_url,
+                             data_dir=config.data_dir)
     return web.FileResponse(path, headers={
         "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": 'inline; filename="notice.pdf"'})
@@ -252,7 +252,7 @@ async def upload(request: web.Request) -> web.Response:
     key = f"evidence/{digest[:2]}/{digest}.{kind[1]}"
     try:
         # The store inspectors read evidence from (local folder or S3), content-addressed.
-        await request.app[RUNTIME].evidence_storage().put(key, data, kind[0])
+        await request.app[STORAGE].put(key, data, kind[0])
         async with in_transaction():
             await domain.add_employer_evidence(notice_id=notice.id, content_type=kind[0],
                                                size=len(data), sha256=digest, storage_key=key,

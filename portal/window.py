@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from inspection import clock
+from notifications.problems import problem
 from portal import window_data as data
 from portal.html import e, over_limit, page, table, too_many
 
@@ -150,9 +151,7 @@ async def search_html(request: web.Request) -> web.Response:
 async def search_json(request: web.Request) -> web.Response:
     q = _query(request)
     if not q:
-        return web.json_response({"type": "about:blank", "title": "请输入单位名称或统一社会信用代码",
-                                  "status": 400, "code": "query_required"}, status=400,
-                                 content_type="application/problem+json")
+        return problem(400, "query_required", "请输入单位名称或统一社会信用代码")
     return _json("公示查询", {"q": q, **await data.search(q)})
 
 

@@ -90,7 +90,7 @@ async def results(page: int = 1, employer_ids: list[int] | None = None) -> list[
         "item_version")
     by_insp: dict[int, list[Finding]] = {}
     for f in findings:
-        by_insp.setdefault(f.inspection_id, []).append(f)  # type: ignore[attr-defined]
+        by_insp.setdefault(f.inspection_id, []).append(f)
     out = []
     for r in rows:
         fs = by_insp.get(r.id, [])

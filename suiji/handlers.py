@@ -12,18 +12,18 @@ from inspection import housekeeping
 from inspection.credit import timers as credit_timers
 from inspection.fieldwork import rectification
 from inspection.publication import duties as publication
-from notifications.runtime import Runtime
+from models.kv import KeyValue
+from notifications.wecom.client import WeComClient
 from notifications.wecom.ratelimit import RateLimiter
 from notifications.wecom.topics import MESSAGE, UPDATE_CARD, WeComCardUpdateTopic, WeComMessageTopic
 from notifications.worker import Topic
 
 
-def build_handlers(runtime: Runtime) -> dict[str, Topic]:
-    limiter = None
-    if runtime.wecom is not None:
-        limiter = RateLimiter(runtime.kv, corp_id=runtime.wecom.corp_id,
-                              agent_id=runtime.wecom.agent_id)
-    client = runtime.wecom_client
+def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue) -> dict[str, Topic]:
+    """`wecom_client` None: WeCom is not configured and its topics wait in the outbox."""
+    client, limiter = wecom_client, None
+    if client is not None:
+        limiter = RateLimiter(kv, corp_id=client.config.corp_id, agent_id=client.config.agent_id)
     internal: dict[str, Topic] = {
         **callup_handlers(),  # wecom.inbound, call-up reminders and deadlines (R15)
         **credit_timers.handlers(),  # grade effective, blacklist expiry, report chase (R19)

@@ -1,5 +1,6 @@
 """`/healthz` (the process is up) and `/readyz` (database and cache reachable, and the evidence
-object store usable when one is configured)."""
+object store usable when one is configured; when not, a problem+json 503 whose `checks` says
+which)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from tortoise import connections
 
-from notifications.runtime import RUNTIME
+from inspection.fieldwork import evidence
+from notifications.appkeys import KV, STORAGE
+from notifications.problems import problem
 
 log = logging.getLogger(__name__)
+
+_NAMES = {"database": "数据库", "cache": "缓存", "storage": "证据存储"}
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -31,18 +36,20 @@ async def _probe(name: str, check: Callable[[], Awaitable[object]], *, within: f
 
 
 async def readyz(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    app = request.app
     checks = {
         "database": await _probe("database", lambda: connections.get("default").execute_query(
             "SELECT 1"), within=2, bad="unreachable"),
-        "cache": await _probe("cache", runtime.kv.ping, within=2, bad="unreachable"),
+        "cache": await _probe("cache", app[KV].ping, within=2, bad="unreachable"),
     }
-    if runtime.storage is not None:  # the object store, when configured (SUIJI_S3_*)
-        checks["storage"] = await _probe("evidence storage", runtime.storage.check, within=5,
+    storage = app[STORAGE]
+    if not isinstance(storage, evidence.LocalStorage):  # the object store, when configured (SUIJI_S3_*)
+        checks["storage"] = await _probe("evidence storage", storage.check, within=5,
                                          bad="unavailable")
-    ok = all(v == "ok" for v in checks.values())
-    return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},
-                             status=200 if ok else 503)
+    if all(v == "ok" for v in checks.values()):
+        return web.json_response({"status": "ok", "checks": checks})
+    down = "、".join(_NAMES[name] for name, v in checks.items() if v != "ok")
+    return problem(503, "not_ready", f"{down}暂不可用", extra={"checks": checks})
 
 
 def setup(app: web.Application) -> None:

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from notifications.client_ip import DEFAULT_TRUSTED_PROXIES, TrustedProxies
+
 ENV_PREFIX = "SUIJI_"
 # Values people paste from samples and tutorials; refused in production.
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -33,6 +35,8 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8080"
     data_dir: Path = Path("data")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Reverse proxies whose X-Forwarded-For / X-Real-IP name the client (notifications.client_ip).
+    trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
 
     wecom_corp_id: str | None = None
     wecom_agent_id: int | None = None
@@ -75,6 +79,12 @@ class Settings(BaseSettings):
         if not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v.rstrip("/")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: str) -> str:
+        TrustedProxies.parse(v)  # a bad entry stops start-up, named
+        return v
 
     @field_validator("wecom_aes_key")
     @classmethod

@@ -20,9 +20,9 @@ import asyncpg
 import pytest
 from tortoise import Tortoise, connections
 
-from models.kv import KeyValue, MemoryKV, RedisKV
-from notifications.runtime import WeComConfig
+from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from notifications.wecom.client import WeComClient
+from notifications.wecom.config import WeComConfig
 from suiji import db
 from suiji.settings import Settings, load_settings
 from tests.wecom_standin import WeComStandIn
@@ -101,10 +101,12 @@ async def clean_db(_schema: list[str]) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def kv() -> AsyncIterator[KeyValue]:
-    store: KeyValue = (RedisKV(REDIS_URL, f"suiji-test:{uuid.uuid4().hex[:8]}:")
-                       if REDIS_URL else MemoryKV())
-    yield store
-    await store.close()
+    if not REDIS_URL:
+        yield MemoryKV()
+        return
+    client = connect_redis(REDIS_URL)
+    yield RedisKV(client, f"suiji-test:{uuid.uuid4().hex[:8]}:")
+    await client.aclose()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from PIL import Image
 
 from inspection.clock import BEIJING
 from miniprogram_api import sessions
-from miniprogram_api.login import LOGIN
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import DrawEntry
@@ -23,7 +22,7 @@ from models.enums import CallUpState, InspectionState, ItemVersionStatus, Sectio
 from models.fieldwork import Inspection, InspectionMember
 from models.items import Item, ItemVersion
 from models.org import Section, Staff
-from notifications.runtime import RUNTIME
+from notifications.appkeys import CONFIG, KV, LOGIN_EXCHANGE, LoginExchange
 from suiji.app import create_app
 from tests import factories
 
@@ -112,7 +111,7 @@ async def form_team(world: World, keys: list[str]) -> None:
     draw = await factories.inspector_draw(campaign, order)
     now = dt.datetime(2026, 11, 1, 9, 0, tzinfo=BEIJING)
     for entry in await DrawEntry.filter(draw=draw).order_by("position"):
-        await CallUp.create(campaign=campaign, staff_id=entry.staff_id,  # type: ignore[attr-defined]
+        await CallUp.create(campaign=campaign, staff_id=entry.staff_id,
                             draw_entry=entry, position=entry.position,
                             state=CallUpState.ACCEPTED, called_at=now, reply_deadline=now,
                             answered_at=now, task_id=f"callup-{campaign.id}-{entry.position}")
@@ -152,15 +151,13 @@ async def api(aiohttp_client: Any, settings: Any, wecom_server: Any) -> Any:
     async def token() -> str:
         return WECOM_TOKEN
 
-    app[LOGIN].token_provider = token
-    app[LOGIN].api_base = str(wecom_server.make_url("")).rstrip("/")
+    app[LOGIN_EXCHANGE] = LoginExchange(token, str(wecom_server.make_url("")).rstrip("/"))
     return await aiohttp_client(app)
 
 
 async def session_for(api: Any, staff: Staff) -> dict[str, str]:
-    runtime = api.app[RUNTIME]
-    token = await sessions.create(runtime.kv, secret_key=runtime.secret_key, staff_id=staff.id,
-                                  userid=staff.wecom_userid, session_key="k")
+    token = await sessions.create(api.app[KV], secret_key=api.app[CONFIG].secret_key,
+                                  staff_id=staff.id, userid=staff.wecom_userid, session_key="k")
     return {"Authorization": f"Bearer {token}"}
 
 

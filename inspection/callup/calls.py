@@ -108,8 +108,8 @@ async def _card(campaign: Campaign, callup: CallUp, staff: Staff) -> None:
 async def escalation_recipients(campaign: Campaign) -> list[str]:
     """The leader and the initiating section (its initiators and the campaign's creator)."""
     ids = {campaign.leader_id, campaign.created_by_id}
-    ids |= set(await Staff.filter(section_id=campaign.section_id, is_initiator=True,
-                                  status=StaffStatus.ACTIVE).values_list("id", flat=True))
+    ids |= {s.id for s in await Staff.filter(section_id=campaign.section_id, is_initiator=True,
+                                             status=StaffStatus.ACTIVE).only("id")}
     return [str(u) for u in await Staff.filter(id__in=[i for i in ids if i])
             .values_list("wecom_userid", flat=True)]
 

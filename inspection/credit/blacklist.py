@@ -141,9 +141,9 @@ async def decide(*, entry_id: int, staff_id: int, listed: bool, decided_on: dt.d
                        before=before, after=audit.snapshot(entry))
     if listed:
         assert entry.term_end is not None
-        employer = await Employer.get(id=ledger.fk(entry, "employer"))
+        employer = await Employer.get(id=entry.employer_id)
         await ledger.append(
-            employer_id=ledger.fk(entry, "employer"), kind=CreditEventKind.BLACKLISTED,
+            employer_id=entry.employer_id, kind=CreditEventKind.BLACKLISTED,
             occurred_on=decided_on, source_type="blacklist_entry", source_id=entry.id,
             detail={"summary": f"列入失信联合惩戒对象名单，期限至 {entry.term_end.isoformat()}",
                     "employer_name": employer.name, "legal_rep": entry.legal_rep,
@@ -190,7 +190,7 @@ async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date, rec
 
 
 async def _removed_event(entry: BlacklistEntry, on: dt.date, why: str) -> None:
-    await ledger.append(employer_id=ledger.fk(entry, "employer"), kind=CreditEventKind.BLACKLIST_REMOVED,
+    await ledger.append(employer_id=entry.employer_id, kind=CreditEventKind.BLACKLIST_REMOVED,
                         occurred_on=on, source_type="blacklist_entry", source_id=entry.id,
                         detail={"summary": f"移出失信联合惩戒对象名单：{why}", "reason": why,
                                 "legal_rep": entry.legal_rep})

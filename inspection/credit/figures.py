@@ -7,7 +7,6 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from inspection.credit import ledger
 from inspection.errors import NotFound
 from models.callups import CallUp
 from models.campaigns import Campaign
@@ -52,7 +51,7 @@ async def campaign_figures(*, campaign_id: int) -> dict[str, Any]:
             "compliant": 0, "noncompliant": 0, "not_applicable": 0})
         row[FindingResult(f.result).value] += 1
         if f.result == FindingResult.NONCOMPLIANT:
-            violators.add(ledger.fk(f, "inspection"))
+            violators.add(f.inspection_id)
 
     orders = await RectificationOrder.filter(inspection_id__in=done_ids)
     order_states = Counter(RectificationState(o.state).value for o in orders)
@@ -80,6 +79,6 @@ async def campaign_figures(*, campaign_id: int) -> dict[str, Any]:
                       "amount_yuan": str(amount.quantize(Decimal("0.01")))},
         "callups": {"called": len(callups),
                     **{s.value: callup_states.get(s.value, 0) for s in CallUpState},
-                    "substitutions": sum(1 for c in callups if ledger.fk(c, "replaces") is not None)},
+                    "substitutions": sum(1 for c in callups if c.replaces_id is not None)},
         "declines": declines,
     }

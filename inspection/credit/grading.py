@@ -118,7 +118,7 @@ def _cases(facts: list[Fact], orders: list[RectificationOrder]) -> list[Case]:
             add(f"credit_event:{f.source_id}", f.occurred_on, f.summary)
     # An order counts from the day it is issued, whatever its outcome (cancelled ones do not).
     for o in orders:
-        add(f"inspection:{ledger.fk(o, 'inspection')}", o.issued_on,
+        add(f"inspection:{o.inspection_id}", o.issued_on,
             f"限期改正指令（{o.issued_on.isoformat()}）")
     return sorted(cases.values(), key=lambda c: (c.occurred_on, c.key))
 
@@ -133,7 +133,7 @@ async def year_files(*, year: int, employer_ids: list[int] | None = None) -> dic
         query = query.filter(employer_id__in=employer_ids)
     orders: dict[int, list[RectificationOrder]] = {}
     for o in await query:
-        orders.setdefault(ledger.fk(o, "employer"), []).append(o)
+        orders.setdefault(o.employer_id, []).append(o)
     return {eid: YearFile(year, facts.get(eid, []), _cases(facts.get(eid, []), orders.get(eid, [])))
             for eid in set(facts) | set(orders)}
 
@@ -174,7 +174,7 @@ async def propose(*, year: int, actor: str, today: dt.date | None = None,
     query = Employer.filter(status=EmployerStatus.ACTIVE)
     if employer_ids is not None:
         query = query.filter(id__in=employer_ids)
-    existing = {ledger.fk(a, "employer"): a for a in await GradeAssessment.filter(year=year)}
+    existing = {a.employer_id: a for a in await GradeAssessment.filter(year=year)}
     out: list[GradeAssessment] = []
     files = await year_files(year=year, employer_ids=employer_ids)
     for employer in await query.order_by("id"):
@@ -263,14 +263,14 @@ async def apply(*, assessment_id: int, actor: str) -> GradeChange | None:
             or assessment.confirmed is None or assessment.effective_from is None):
         return None
     reason = _reason(assessment)
-    if await GradeChange.filter(employer_id=ledger.fk(assessment, "employer"), source="assessment",
+    if await GradeChange.filter(employer_id=assessment.employer_id, source="assessment",
                                 reason=reason).exists():
         return None
-    employer = await Employer.get(id=ledger.fk(assessment, "employer"))
+    employer = await Employer.get(id=assessment.employer_id)
     change = await GradeChange.create(
         employer_id=employer.id, grade=assessment.confirmed, previous=employer.grade,
         effective_from=assessment.effective_from, source="assessment", reason=reason,
-        decided_by_id=ledger.fk(assessment, "reviewed_by"))
+        decided_by_id=assessment.reviewed_by_id)
     await audit.record(actor=actor, action="grade.change", obj=change,
                        after=audit.snapshot(change))
     # A grade already in force from a later date wins; this one is kept as history only.

@@ -141,9 +141,9 @@ async def facts_by_employer(*, employer_ids: list[int] | None = None,
     for f in findings:
         ins = f.inspection
         on = ins.submitted_at.date() if ins.submitted_at else f.created_at.date()
-        add(ledger.fk(ins, "employer"), Fact(
+        add(ins.employer_id, Fact(
             CreditEventKind.VIOLATION, on, "finding", f.id,
-            f"{ins.code}：{f.item_version.name}不符合", ledger.fk(f, "inspection"),
+            f"{ins.code}：{f.item_version.name}不符合", f.inspection_id,
             {"description": f.description, "basis": f.basis}))
     penalties = PenaltyDecision.all()
     if start is not None:
@@ -151,9 +151,9 @@ async def facts_by_employer(*, employer_ids: list[int] | None = None,
     if end is not None:
         penalties = penalties.filter(decided_on__lte=end)
     for p in await scope(penalties):
-        add(ledger.fk(p, "employer"), Fact(
+        add(p.employer_id, Fact(
             CreditEventKind.PENALTY, p.decided_on, "penalty_decision", p.id,
-            f"{p.number}：{p.cause}；{p.result}", ledger.fk(p, "inspection"),
+            f"{p.number}：{p.cause}；{p.result}", p.inspection_id,
             {"procedure": p.procedure.value}))
     orders = await scope(RectificationOrder.filter(
         state__in=[RectificationState.RECTIFIED, RectificationState.ESCALATED]))
@@ -161,9 +161,9 @@ async def facts_by_employer(*, employer_ids: list[int] | None = None,
         rectified = o.state == RectificationState.RECTIFIED
         kind = CreditEventKind.RECTIFIED if rectified else CreditEventKind.REFUSED_RECTIFICATION
         text = "已按限期改正指令整改" if rectified else "逾期拒不整改，已转立案"
-        add(ledger.fk(o, "employer"), Fact(
+        add(o.employer_id, Fact(
             kind, o.closed_on or o.deadline, "rectification_order", o.id,
-            f"{text}（期限 {o.deadline.isoformat()}）", ledger.fk(o, "inspection"),
+            f"{text}（期限 {o.deadline.isoformat()}）", o.inspection_id,
             {"refused": None if rectified else "order", "issued_on": o.issued_on.isoformat()}))
     events = CreditEvent.filter(kind__in=[*MANUAL_KINDS, *_MIRRORED_OWN])
     if start is not None:
@@ -180,7 +180,7 @@ async def facts_by_employer(*, employer_ids: list[int] | None = None,
                         str(detail.get("summary", "")), None, detail)
         else:  # a ledger mirror of a record already read above
             continue
-        add(ledger.fk(e, "employer"), fact)
+        add(e.employer_id, fact)
     for facts in out.values():
         facts.sort(key=lambda f: (f.occurred_on, f.source_type, f.source_id))
     return out

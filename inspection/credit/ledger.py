@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 from tortoise import connections
-from tortoise.models import Model
 
 from inspection import audit
 from models.credit import CreditEvent
@@ -43,11 +42,6 @@ KIND_LABELS: dict[CreditEventKind, str] = {
     CreditEventKind.BLACKLIST_REMOVED: "移出失信联合惩戒对象名单",
     CreditEventKind.GRADE_CHANGED: "守法诚信等级变更",
 }
-
-
-def fk(obj: Model, name: str) -> Any:
-    """A foreign key's raw id (Tortoise sets `<name>_id`; the type checker cannot see it)."""
-    return getattr(obj, f"{name}_id")
 
 
 async def lock() -> None:
@@ -104,7 +98,7 @@ async def sync(*, actor: str) -> int:
                   {"inspection": insp.code, "item": f.item_version.name,
                    "description": f.description, "basis": f.basis})
     for p in await PenaltyDecision.filter(id__gt=last_penalty).order_by("id"):
-        await add(CreditEventKind.PENALTY, fk(p, "employer"), p.decided_on, "penalty_decision", p.id,
+        await add(CreditEventKind.PENALTY, p.employer_id, p.decided_on, "penalty_decision", p.id,
                   {"number": p.number, "procedure": p.procedure.value, "cause": p.cause,
                    "basis": p.basis, "result": p.result,
                    "amount_yuan": str(p.amount_yuan) if p.amount_yuan is not None else None})
@@ -113,7 +107,7 @@ async def sync(*, actor: str) -> int:
     for o in orders:
         kind = (CreditEventKind.RECTIFIED if o.state == RectificationState.RECTIFIED
                 else CreditEventKind.REFUSED_RECTIFICATION)
-        await add(kind, fk(o, "employer"), o.closed_on or o.deadline, "rectification_order", o.id,
+        await add(kind, o.employer_id, o.closed_on or o.deadline, "rectification_order", o.id,
                   {"refused": "order" if kind == CreditEventKind.REFUSED_RECTIFICATION else None,
                    "issued_on": o.issued_on, "deadline": o.deadline,
                    "requirements": o.requirements})

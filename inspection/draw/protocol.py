@@ -100,7 +100,7 @@ async def commit_draw(*, campaign_code: str, kind: DrawKind | str, actor: str,
     await Publication.create(
         kind=PublicationKind.DRAW, object_type="draw", object_id=draw.id,
         title=f"{campaign.code} {campaign.title}"[:190] + f"（{KIND_LABELS[kind]}抽取）",
-        section_id=campaign.section_id, published_at=now,  # type: ignore[attr-defined]
+        section_id=campaign.section_id, published_at=now,
     )
     await audit.record(actor=actor, action="draw.commit", obj=draw, after={
         "campaign": campaign.code, "kind": kind.value, "commitment": draw.commitment,
@@ -200,7 +200,7 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
         campaign_id=campaign.id).values_list("status", flat=True)
     if len(others) == len(DrawKind) and all(s == DrawStatus.REVEALED for s in others):
         await transition(campaign, CampaignState.DRAWN, actor=actor)
-        if campaign.leader_id is not None:  # type: ignore[attr-defined]
+        if campaign.leader_id is not None:
             # Issue 4 item 7: the call-up starts in the reveal's own transaction, so the cards are
             # in the outbox the moment the order is public (R15). Without a leader nobody could
             # run it by chat; `suiji callup start CODE` starts it once a leader is set.

@@ -187,9 +187,9 @@ async def remove_evidence(*, staff: Staff, evidence_id: int) -> None:
     evidence = await Evidence.get_or_none(id=evidence_id)
     if evidence is None:
         raise NotFound("证据材料")
-    inspection = await inspection_for(staff=staff, inspection_id=evidence.inspection_id,  # type: ignore[attr-defined]
+    inspection = await inspection_for(staff=staff, inspection_id=evidence.inspection_id,
                                       need=Need.WORK, lock=True)
-    if inspection.state != InspectionState.CHECKED_IN and evidence.follow_up_id is None:  # type: ignore[attr-defined]
+    if inspection.state != InspectionState.CHECKED_IN and evidence.follow_up_id is None:
         raise DomainError("illegal_transition", "检查结果提交后，现场检查的证据材料不能删除", [], 409)
     before = audit.snapshot(evidence)
     await evidence.delete()
@@ -199,8 +199,8 @@ async def remove_evidence(*, staff: Staff, evidence_id: int) -> None:
 
 async def evidence_for(*, staff: Staff, evidence_id: int) -> Evidence:
     evidence = await Evidence.get_or_none(id=evidence_id)
-    if evidence is None or evidence.inspection_id is None:  # type: ignore[attr-defined]
+    if evidence is None or evidence.inspection_id is None:
         raise NotFound("证据材料")
-    await inspection_for(staff=staff, inspection_id=evidence.inspection_id,  # type: ignore[attr-defined]
+    await inspection_for(staff=staff, inspection_id=evidence.inspection_id,
                          need=Need.READ)
     return evidence

@@ -117,13 +117,13 @@ async def items_of(inspection: Inspection) -> list[Any]:
         "item_version__item").order_by("item_version_id")
     seen: dict[int, Any] = {}
     for link in links:
-        seen.setdefault(link.item_version_id, link.item_version)  # type: ignore[attr-defined]
+        seen.setdefault(link.item_version_id, link.item_version)
     return list(seen.values())
 
 
 async def detail(*, staff: Staff, inspection_id: int) -> dict[str, Any]:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.READ)
-    employer = await Employer.get(id=inspection.employer_id)  # type: ignore[attr-defined]
+    employer = await Employer.get(id=inspection.employer_id)
     campaigns = await Campaign.filter(inspections__id=inspection.id).order_by("id")
     members = await InspectionMember.filter(inspection_id=inspection.id).prefetch_related(
         "staff").order_by("id")
@@ -267,7 +267,7 @@ async def close(*, staff: Staff, inspection_id: int) -> Inspection:
     inspection.state = InspectionState.CLOSED
     inspection.closed_at = now()
     await inspection.save()
-    employer = await Employer.get(id=inspection.employer_id)  # type: ignore[attr-defined]
+    employer = await Employer.get(id=inspection.employer_id)
     visit_day = (inspection.checkin_at or inspection.closed_at).date()
     if employer.last_inspected_on is None or employer.last_inspected_on < visit_day:
         employer.last_inspected_on = visit_day  # feeds the draw's frequency rules (R11)

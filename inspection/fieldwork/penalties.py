@@ -39,7 +39,7 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
                                         code="number_taken")])
     try:
         decision = await PenaltyDecision.create(
-            number=number, employer_id=inspection.employer_id,  # type: ignore[attr-defined]
+            number=number, employer_id=inspection.employer_id,
             inspection_id=inspection.id, procedure=procedure, cause=cause, basis=basis,
             result=result, amount_yuan=amount_yuan, decided_on=decided_on,
             recorded_by_id=staff.id)
@@ -54,11 +54,11 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
         # One path for every publication duty (R17): due date, audit and the reminder timers.
         _due, warnings = await publication_due(PublicationKind.PENALTY, decided_on,
                                                working_days=publish_within)
-        employer = await Employer.get(id=inspection.employer_id)  # type: ignore[attr-defined]
+        employer = await Employer.get(id=inspection.employer_id)
         campaign = await Campaign.filter(inspections__id=inspection.id).order_by("id").first()
         publication = await create_duty(
             kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=decision.id,
             title=f"{employer.name}行政处罚决定（{number}）"[:200],
-            section_id=campaign.section_id if campaign else None,  # type: ignore[attr-defined]
+            section_id=campaign.section_id if campaign else None,
             decided_on=decided_on, actor=actor_of(staff), working_days=publish_within)
     return decision, publication, warnings

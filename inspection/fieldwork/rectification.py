@@ -59,7 +59,7 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
     except ValueError as exc:
         raise ValidationFailed([Problem("整改期限过长", field="working_days")]) from exc
     order = await RectificationOrder.create(
-        inspection_id=inspection.id, employer_id=inspection.employer_id,  # type: ignore[attr-defined]
+        inspection_id=inspection.id, employer_id=inspection.employer_id,
         requirements=requirements, issued_on=day, working_days=working_days, deadline=deadline,
         issued_by_id=staff.id)
     await order.findings.add(*findings.values())
@@ -74,7 +74,7 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
     # The order is served as a 限期改正指令书 (R22): numbered in this same transaction, so there
     # is never an order without its notice nor a number without its order.
     await notices.issue_notice(
-        kind=NoticeKind.RECTIFICATION, employer_id=order.employer_id,  # type: ignore[attr-defined]
+        kind=NoticeKind.RECTIFICATION, employer_id=order.employer_id,
         content={"body": requirements}, issued_by_id=staff.id, issuer=notices.ISSUER,
         inspection_id=inspection.id, rectification_order_id=order.id, issued_on=day,
         actor=actor_of(staff))
@@ -95,7 +95,7 @@ async def order_for(*, staff: Staff, order_id: int, need: Need,
     order = await query.first()
     if order is None:
         raise NotFound("限期改正指令书")
-    await inspection_for(staff=staff, inspection_id=order.inspection_id,  # type: ignore[attr-defined]
+    await inspection_for(staff=staff, inspection_id=order.inspection_id,
                          need=need)
     return order
 
@@ -146,8 +146,8 @@ async def on_rectification_due(payload: dict[str, Any]) -> None:
         return
     await order.fetch_related("employer")
     members = await InspectionMember.filter(
-        inspection_id=order.inspection_id).prefetch_related("staff")  # type: ignore[attr-defined]
-    leaders = await Campaign.filter(inspections__id=order.inspection_id,  # type: ignore[attr-defined]
+        inspection_id=order.inspection_id).prefetch_related("staff")
+    leaders = await Campaign.filter(inspections__id=order.inspection_id,
                                     leader_id__isnull=False).prefetch_related("leader")
     userids = {m.staff.wecom_userid for m in members} | {c.leader.wecom_userid for c in leaders if c.leader}
     text = (f"限期改正指令书逾期提醒：{order.employer.name}的整改期限 {order.deadline.isoformat()} "

@@ -204,9 +204,9 @@ def _in_force(versions: Iterable[ItemVersion], today: dt.date) -> dict[int, Item
     current: dict[int, ItemVersion] = {}
     for v in versions:
         if v.effective_from is not None and v.effective_from <= today:
-            best = current.get(v.item_id)  # type: ignore[attr-defined]
+            best = current.get(v.item_id)
             if best is None or v.version > best.version:
-                current[v.item_id] = v  # type: ignore[attr-defined]
+                current[v.item_id] = v
     return current
 
 
@@ -224,7 +224,7 @@ async def supersede_due(*, actor: str, today: dt.date | None = None) -> int:
     versions = await ItemVersion.filter(status=ItemVersionStatus.PUBLISHED)
     current = _in_force(versions, day)
     stale = [v for v in versions
-             if v.item_id in current and v.version < current[v.item_id].version]  # type: ignore[attr-defined]
+             if v.item_id in current and v.version < current[v.item_id].version]
     for v in stale:
         v.status = ItemVersionStatus.SUPERSEDED
         await v.save(update_fields=["status"])

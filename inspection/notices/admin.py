@@ -22,7 +22,7 @@ async def issue(*, staff: Staff, inspection_id: int, kind: NoticeKind, content: 
                 rectification_order_id: int | None = None) -> Notice:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.WORK)
     return await notices.issue_notice(
-        kind=kind, employer_id=inspection.employer_id,  # type: ignore[attr-defined]
+        kind=kind, employer_id=inspection.employer_id,
         content=content, issued_by_id=staff.id, issuer=notices.ISSUER,
         inspection_id=inspection.id, rectification_order_id=rectification_order_id,
         deadline=deadline, actor=actor_of(staff))
@@ -31,9 +31,9 @@ async def issue(*, staff: Staff, inspection_id: int, kind: NoticeKind, content: 
 async def notice_for(*, staff: Staff, notice_id: int, need: Need) -> Notice:
     """A notice through its inspection: unrelated staff do not learn that it exists."""
     notice = await Notice.get_or_none(id=notice_id)
-    if notice is None or notice.inspection_id is None:  # type: ignore[attr-defined]
+    if notice is None or notice.inspection_id is None:
         raise NotFound("文书")
-    await inspection_for(staff=staff, inspection_id=notice.inspection_id,  # type: ignore[attr-defined]
+    await inspection_for(staff=staff, inspection_id=notice.inspection_id,
                          need=need)
     return notice
 

@@ -123,17 +123,17 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
     inspection = None
     if inspection_id is not None:
         inspection = await Inspection.get_or_none(id=inspection_id)
-        if inspection is None or inspection.employer_id != employer.id:  # type: ignore[attr-defined]
+        if inspection is None or inspection.employer_id != employer.id:
             problems.append(Problem("检查记录不存在或不属于该用人单位", field="inspection_id"))
     order = None
     if rectification_order_id is not None:
         order = await RectificationOrder.get_or_none(id=rectification_order_id)
-        if order is None or order.employer_id != employer.id:  # type: ignore[attr-defined]
+        if order is None or order.employer_id != employer.id:
             problems.append(Problem("整改指令不存在或不属于该用人单位",
                                     field="rectification_order_id"))
             order = None
         elif inspection is None:
-            inspection = await Inspection.get(id=order.inspection_id)  # type: ignore[attr-defined]
+            inspection = await Inspection.get(id=order.inspection_id)
     if kind == NoticeKind.RECTIFICATION and deadline is None and order is not None:
         deadline = order.deadline
     if kind == NoticeKind.RECTIFICATION and deadline is None:
@@ -194,9 +194,9 @@ async def supersede_notice(*, notice_id: int, reason: str, content: dict[str, An
     why = _reason(reason)
     old = await _issued(notice_id)
     new = await issue_notice(
-        kind=old.kind, employer_id=old.employer_id,  # type: ignore[attr-defined]
-        inspection_id=old.inspection_id,  # type: ignore[attr-defined]
-        rectification_order_id=old.rectification_order_id,  # type: ignore[attr-defined]
+        kind=old.kind, employer_id=old.employer_id,
+        inspection_id=old.inspection_id,
+        rectification_order_id=old.rectification_order_id,
         content=content, deadline=deadline, issued_by_id=issued_by_id, issuer=issuer,
         issued_on=issued_on, actor=actor,
     )
@@ -238,7 +238,7 @@ async def acknowledge(*, notice_id: int, uscc_suffix: str,
     so the caller's transaction keeps the count.
     """
     notice = await Notice.filter(id=notice_id).select_for_update().get()
-    employer = await Employer.get(id=notice.employer_id)  # type: ignore[attr-defined]
+    employer = await Employer.get(id=notice.employer_id)
     left = max(0, MAX_ACK_FAILURES - notice.ack_failures)
     if notice.status != NoticeStatus.ISSUED:
         return AckResult(AckOutcome.NOT_IN_FORCE, notice, left)
@@ -279,10 +279,10 @@ async def add_employer_evidence(*, notice_id: int, content_type: str, size: int,
         raise Conflict("notice_not_in_force", "该文书已失效，不能再上传材料")
     if notice.acknowledged_at is None:
         raise Conflict("notice_not_acknowledged", "请先确认收到文书，再上传整改材料")
-    if notice.inspection_id is None:  # type: ignore[attr-defined]
+    if notice.inspection_id is None:
         raise Conflict("notice_without_inspection", "该文书无需上传整改材料")
     evidence = await Evidence.create(
-        inspection_id=notice.inspection_id,  # type: ignore[attr-defined]
+        inspection_id=notice.inspection_id,
         notice=notice, content_type=content_type, size=size, sha256=sha256,
         storage_key=storage_key, original_name=clean_filename(original_name),
         uploaded_by=None,

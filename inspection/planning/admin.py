@@ -58,7 +58,7 @@ def _readable(staff: Staff) -> Q | None:
         return None
     mine = Q(leader_id=staff.id)
     if staff.is_initiator:
-        return mine | Q(section_id=staff.section_id)  # type: ignore[attr-defined]
+        return mine | Q(section_id=staff.section_id)
     return mine
 
 
@@ -93,7 +93,7 @@ async def list_campaigns(*, staff: Staff, state: CampaignState | None = None,
 async def list_plans(*, staff: Staff, year: int | None = None) -> list[AnnualPlan]:
     """The caller's own section's annual plans (R13), as POST /plans submits only those."""
     require_initiator(staff)
-    query = AnnualPlan.filter(section_id=staff.section_id)  # type: ignore[attr-defined]
+    query = AnnualPlan.filter(section_id=staff.section_id)
     if year is not None:
         query = query.filter(year=year)
     return await query.order_by("-year").prefetch_related("section")
@@ -101,7 +101,7 @@ async def list_plans(*, staff: Staff, year: int | None = None) -> list[AnnualPla
 
 async def managed_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
-    if not (staff.is_initiator and campaign.section_id == staff.section_id):  # type: ignore[attr-defined]
+    if not (staff.is_initiator and campaign.section_id == staff.section_id):
         raise Forbidden("组长只能查看；实施方案、批准、取消和抽取由发起科室办理", "initiator_only")
     return campaign
 
@@ -110,7 +110,7 @@ async def submit_plan(*, staff: Staff, year: int, needs: str,
                       at: dt.datetime | None = None) -> plans.PlanResult:
     """R13: the caller's own section's annual plan; a late submission is accepted with a warning."""
     require_initiator(staff)
-    return await plans.submit_plan(year=year, section_id=staff.section_id,  # type: ignore[attr-defined]
+    return await plans.submit_plan(year=year, section_id=staff.section_id,
                                    needs=needs, actor=actor_of(staff), at=at)
 
 
@@ -121,7 +121,7 @@ async def create_campaign(*, staff: Staff, code: str, title: str, field_start: d
     """A draft campaign of the caller's own section (R14); items must be usable (R1)."""
     require_initiator(staff)
     return await campaigns.create_campaign(
-        code=code, title=title, section_id=staff.section_id,  # type: ignore[attr-defined]
+        code=code, title=title, section_id=staff.section_id,
         field_start=field_start, field_end=field_end, item_version_ids=item_version_ids,
         actor=actor_of(staff), leader_id=leader_id, inspector_section_ids=inspector_section_ids,
         created_by_id=staff.id, **details)

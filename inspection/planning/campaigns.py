@@ -235,7 +235,7 @@ async def approve_campaign(*, code: str, actor: str) -> Campaign:
             await item_list.require_usable(item_version_ids=[int(i) for i in ids])  # type: ignore[call-overload]
         except item_list.ItemsNotUsable as exc:
             problems.extend(exc.problems)
-    if campaign.leader_id is None:  # type: ignore[attr-defined]
+    if campaign.leader_id is None:
         problems.append(Problem("未指定执法检查组组长（R16）", field="leader_id"))
     if not campaign.purpose.strip():
         problems.append(Problem("未填写抽查目的（R14）", field="purpose"))

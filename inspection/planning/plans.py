@@ -79,7 +79,7 @@ async def publish_plans(*, year: int, actor: str, at: dt.datetime | None = None)
         await plan.save()
         await Publication.get_or_create(
             kind=PublicationKind.PLAN, object_type="annual_plan", object_id=plan.id,
-            defaults={"title": f"{year} 年度抽查计划", "section_id": plan.section_id,  # type: ignore[attr-defined]
+            defaults={"title": f"{year} 年度抽查计划", "section_id": plan.section_id,
                       "published_at": when},
         )
         await audit.record(actor=actor, action="plan.publish", obj=plan, before=before,

@@ -102,7 +102,7 @@ async def create_duty(*, kind: PublicationKind, object_type: str, object_id: int
 
 async def schedule_reminders(duty: Publication, *, today: dt.date | None = None) -> None:
     """Outbox timers for a duty (idempotent: one per stage). `today` defaults to Beijing's."""
-    if duty.due_on is None or duty.section_id is None:  # type: ignore[attr-defined]
+    if duty.due_on is None or duty.section_id is None:
         return
     calendar = await load_calendar()
     for stage, day in reminder_days(calendar, duty.due_on, today or clock.today()).items():
@@ -174,9 +174,9 @@ async def on_publication_due(payload: dict[str, Any]) -> None:
     stage = str(payload.get("stage", "due"))
     if duty is None or duty.published_at is not None or duty.withdrawn_at is not None:
         return
-    if duty.section_id is None:  # type: ignore[attr-defined]
+    if duty.section_id is None:
         return
-    users = await Staff.filter(section_id=duty.section_id,  # type: ignore[attr-defined]
+    users = await Staff.filter(section_id=duty.section_id,
                                status=StaffStatus.ACTIVE).order_by("id").values_list(
         "wecom_userid", flat=True)
     if not users:

@@ -202,6 +202,6 @@ async def delete_conflict(*, staff: Staff, conflict_id: int) -> None:
     if row is None:
         raise NotFound("回避关系")
     await audit.record(actor=actor_of(staff), action="conflict.delete", obj=row,
-                       before={"staff_id": row.staff_id, "employer_id": row.employer_id,  # type: ignore[attr-defined]
+                       before={"staff_id": row.staff_id, "employer_id": row.employer_id,
                                "reason": row.reason})
     await row.delete()

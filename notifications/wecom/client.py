@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 
 from models.kv import KeyValue
-from notifications.runtime import WeComConfig
+from notifications.wecom.config import WeComConfig
 
 log = logging.getLogger(__name__)
 

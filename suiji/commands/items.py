@@ -39,7 +39,7 @@ def _run(settings: Settings, work: Callable[[], Awaitable[Any]]) -> int:
 
 def _list(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> None:
-        current = {v.item_id: v for v in await items.current_published_versions()}  # type: ignore[attr-defined]
+        current = {v.item_id: v for v in await items.current_published_versions()}
         for item in await Item.all().order_by("code"):
             latest = await items.latest_version(item)
             shown = current.get(item.id, latest)

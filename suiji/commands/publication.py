@@ -34,9 +34,9 @@ def _overdue(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> list[tuple[int, str, str, str, str, int]]:
         rows = await publication.overdue(today=today)
-        sections = {s.id: s.name for s in await Section.all()}
+        sections: dict[int | None, str] = {s.id: s.name for s in await Section.all()}
         return [(d.id, publication.KIND_LABELS[d.kind], d.title, str(d.due_on),
-                 sections.get(d.section_id, "（未指定）"),  # type: ignore[attr-defined]
+                 sections.get(d.section_id, "（未指定）"),
                  (today - d.due_on).days if d.due_on else 0) for d in rows]
 
     rows = run_with_db(settings, work)

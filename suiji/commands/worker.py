@@ -6,56 +6,45 @@ import argparse
 import asyncio
 import signal
 
+from aiohttp import web
+
+from notifications.appkeys import CONFIG, OUTBOX_WORKERS
 from notifications.worker import WorkerOptions
-from suiji import db
-from suiji.app import build_runtime
+from suiji import outbox, resources
 from suiji.logs import setup_logging
-from suiji.outbox import (
-    attach_wecom,
-    bootstrap_timers,
-    build_workers,
-    close_wake_bridge,
-    open_session,
-    open_wake_bridge,
-    stop_workers,
-)
 from suiji.settings import Settings
 
 
+def worker_app(settings: Settings, count: int, options: WorkerOptions) -> web.Application:
+    """The resources of `suiji serve` and the outbox loops, without routes: one lifecycle
+    (cleanup contexts) for both commands."""
+    app = web.Application()
+    config = app[CONFIG] = resources.app_config(settings)
+    # Rows committed by `suiji serve` processes wake these workers at once.
+    app.cleanup_ctx.extend(resources.contexts(settings, config, manage_db=True, listen=True))
+    app.cleanup_ctx.append(outbox.workers(count, options))
+    return app
+
+
 async def _run(settings: Settings, args: argparse.Namespace) -> None:
-    if not db.is_postgres(settings.database_url):
-        await db.migrate(settings.database_url)
-    await db.init_db(settings.database_url)
-    await bootstrap_timers()
-    runtime = build_runtime(settings)
-    session = open_session()
-    bridge = None
+    options = WorkerOptions(batch=args.batch, lease=args.lease,
+                            poll_interval=args.poll_interval, retry_base=args.retry_base,
+                            max_attempts=args.max_attempts)
+    app = worker_app(settings, args.concurrency, options)
+    # What aiohttp's runner does around a server, without the server. A failed start closes
+    # what had opened: cleanup runs only the contexts that started.
+    app.on_startup.freeze()
     try:
-        attach_wecom(runtime, session)
-        # Rows committed by `suiji serve` processes wake these workers at once.
-        bridge = await open_wake_bridge(runtime, settings.redis_url, settings.redis_prefix,
-                                        listen=True)
-        options = WorkerOptions(batch=args.batch, lease=args.lease,
-                                poll_interval=args.poll_interval, retry_base=args.retry_base,
-                                max_attempts=args.max_attempts)
-        workers = build_workers(runtime, args.concurrency, options)
-        tasks = [asyncio.create_task(w.run(), name=w.name) for w in workers]
+        await app.startup()
+        app.freeze()
+        pool = app[OUTBOX_WORKERS]
         loop = asyncio.get_running_loop()
-
-        def stop_all() -> None:
-            # Graceful: each loop finishes the row in hand, releases the rest of its batch.
-            for w in workers:
-                w.stop()
-
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop_all)
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        await stop_workers(workers, tasks)
+            # Graceful: each loop finishes the row in hand, releases the rest of its batch.
+            loop.add_signal_handler(sig, pool.stop)
+        await pool.wait()
     finally:
-        await close_wake_bridge(runtime, bridge)
-        await session.close()
-        await runtime.kv.close()
-        await db.close_db()
+        await app.cleanup()
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from bot.crypto import CallbackCrypto, CallbackRejected
 from bot.parse import parse_envelope, parse_message
-from notifications.runtime import CallbackConfig
+from notifications.wecom.config import CallbackConfig
 
 # A copy of the shared file, so the suite runs from a clean clone.
 VECTORS = json.loads((Path(__file__).parent / "tencent_vectors.json").read_text())

@@ -16,7 +16,7 @@ from models.audit import AuditEvent
 from models.callups import CallUp
 from models.enums import CallUpState
 from models.outbox import OutboxMessage
-from notifications.runtime import RUNTIME
+from notifications.appkeys import OUTBOX_WAKE
 from suiji.app import create_app
 from tests.e2e.e2e_kit import cards, drawn_campaign, response_code, texts_to
 from tests.notifications.outbox_helpers import eventually
@@ -56,7 +56,7 @@ async def db_state() -> tuple[int, int, list[str]]:
 # long: one end-to-end scenario, read as the story it tells.
 async def test_draw_cards_decline_next_card_progress_and_audit(client, standin):
     campaign, order, leader = await drawn_campaign(inspectors=8, needed=3)
-    client.app[RUNTIME].wake_outbox()  # the reveal committed outside a request
+    client.app[OUTBOX_WAKE].wake()  # the reveal committed outside a request
     await eventually(lambda: len(cards(standin)) == 3)
     first = cards(standin)
     # R15: cards to the first N drawn inspectors, in draw order

@@ -114,7 +114,7 @@ async def test_two_servers_two_workers_duplicates_races_failures_and_a_kill(
     # replacements were called strictly in draw order, one per decline
     calls = await CallUp.filter(campaign_id=campaign.id).order_by("position")
     assert [c.staff_id for c in calls] == [s.id for s in order[:9]]
-    replaced = [c.replaces_id for c in calls if c.replaces_id is not None]  # type: ignore[attr-defined]
+    replaced = [c.replaces_id for c in calls if c.replaces_id is not None]
     assert len(replaced) == len(set(replaced)) == 5
     assert [c.state for c in calls] == [CallUpState.DECLINED] * 3 + [CallUpState.CALLED] \
         + [CallUpState.DECLINED] * 2 + [CallUpState.CALLED] * 3

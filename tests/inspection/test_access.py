@@ -21,7 +21,7 @@ async def test_staff_by_id_loads_what_the_orm_loads() -> None:
     assert fast is not None
     for name in orm._meta.db_fields:
         assert getattr(fast, name) == getattr(orm, name), name
-    assert fast.section_id == sec.id  # type: ignore[attr-defined]
+    assert fast.section_id == sec.id
     assert fast.status is StaffStatus.SUSPENDED and fast.is_leader is True
     assert isinstance(fast.created_at, dt.datetime) and fast.created_at.tzinfo is not None
     # It is a saved model like any other: it can be changed and saved.

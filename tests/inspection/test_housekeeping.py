@@ -19,7 +19,6 @@ from models.items import ItemVersion
 from models.kv import MemoryKV
 from models.outbox import OutboxMessage
 from models.system import IdempotencyRecord
-from notifications.runtime import Runtime
 from suiji.handlers import build_handlers
 from tests import credit_factories as f
 from tests.inspection.items.test_catalogue import FIELDS
@@ -68,10 +67,8 @@ async def _due_run(days_ago: int) -> OutboxMessage:
         return await housekeeping.schedule_next(now=due - dt.timedelta(minutes=1))
 
 
-def _worker(tmp_path):
-    runtime = Runtime(env="test", public_base_url="http://x", secret_key="k" * 32,
-                      data_dir=tmp_path, database_url="sqlite://:memory:", kv=MemoryKV())
-    return make_worker(build_handlers(runtime))
+def _worker():
+    return make_worker(build_handlers(wecom_client=None, kv=MemoryKV()))
 
 
 async def _stale_world() -> dict[str, object]:
@@ -114,10 +111,10 @@ async def _stale_world() -> dict[str, object]:
     return {"v1": v1, "v2": v2, "ended": entries[0], "running": entries[1]}
 
 
-async def test_the_daily_run_does_its_three_jobs_and_schedules_exactly_one_next(tmp_path) -> None:
+async def test_the_daily_run_does_its_three_jobs_and_schedules_exactly_one_next() -> None:
     world = await _stale_world()
     await _due_run(days_ago=0)
-    worker = _worker(tmp_path)
+    worker = _worker()
     assert await worker.run_once() == 1
 
     assert await IdempotencyRecord.all().values_list("key", flat=True) == ["recent"]
@@ -135,27 +132,27 @@ async def test_the_daily_run_does_its_three_jobs_and_schedules_exactly_one_next(
     assert await worker.run_once() == 0  # not due before tomorrow 02:30
 
 
-async def test_missed_days_run_once_and_schedule_one_next(tmp_path) -> None:
+async def test_missed_days_run_once_and_schedule_one_next() -> None:
     await _due_run(days_ago=3)  # the machine was down for three days
-    worker = _worker(tmp_path)
+    worker = _worker()
     assert await worker.run_once() == 1
     [following] = await pending_runs()
     assert following.due_at == housekeeping.next_run(clock.now())
     assert await OutboxMessage.filter(topic=TOPIC).count() == 2
 
 
-async def test_two_chains_collapse_into_one(tmp_path) -> None:
+async def test_two_chains_collapse_into_one() -> None:
     # E.g. two processes bootstrapped on either side of 02:30: two runs, one next row.
     await _due_run(days_ago=2)
     await _due_run(days_ago=1)
-    worker = _worker(tmp_path)
+    worker = _worker()
     assert await worker.run_once() == 2
     assert len(await pending_runs()) == 1
     async with in_transaction():
         assert await housekeeping.ensure_scheduled() is None
 
 
-async def test_a_failing_job_rolls_the_run_back_and_retries_it(tmp_path, monkeypatch) -> None:
+async def test_a_failing_job_rolls_the_run_back_and_retries_it(monkeypatch) -> None:
     world = await _stale_world()
     row = await _due_run(days_ago=0)
 
@@ -163,7 +160,7 @@ async def test_a_failing_job_rolls_the_run_back_and_retries_it(tmp_path, monkeyp
         raise RuntimeError("database hiccup")
 
     monkeypatch.setattr(items, "supersede_due", broken)
-    assert await _worker(tmp_path).run_once() == 1
+    assert await _worker().run_once() == 1
     again = await OutboxMessage.get(id=row.id)
     assert again.status == OutboxStatus.PENDING and again.attempts == 1
     assert "database hiccup" in again.last_error

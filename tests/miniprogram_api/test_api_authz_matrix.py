@@ -132,7 +132,7 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
     assessment = await GradeAssessment.create(employer=world.employer, year=2025,
                                               proposed=Grade.B)
     called = await called_up(world, "member")
-    return {"callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+    return {"callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,

@@ -49,7 +49,7 @@ async def test_summary_fields(api: Any, world: World) -> None:
     c = world.campaigns[0]
     assert row == {"id": c.id, "code": "2026-FL-001", "title": "抽查任务1", "kind": "planned",
                    "state": "draft", "field_start": "2026-11-02", "field_end": "2026-12-02",
-                   "section_id": c.section_id, "section": "劳动保障监察支队",  # type: ignore[attr-defined]
+                   "section_id": c.section_id, "section": "劳动保障监察支队",
                    "leader_id": world.staff["leader"].id, "leader": "王组长"}
 
 
@@ -101,7 +101,7 @@ async def test_plans_of_the_own_section(api: Any, world: World) -> None:
     initiator = await session_for(api, world.staff["initiator"])
     assert (await api.post("/api/v1/plans", json={"year": 2026, "needs": "工资支付专项"},
                            headers=initiator)).status == 201
-    await plans.submit_plan(year=2027, section_id=world.staff["initiator"].section_id,  # type: ignore[attr-defined]
+    await plans.submit_plan(year=2027, section_id=world.staff["initiator"].section_id,
                             needs="劳动合同专项", actor="test",
                             at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     business = await Section.create(code="YWK2", name="养老保险科", kind=SectionKind.BUSINESS)

@@ -9,9 +9,10 @@ import aiohttp
 import pytest
 
 from miniprogram_api import sessions
-from miniprogram_api.login import LOGIN, WeComLoginError, jscode2session
+from miniprogram_api.login import WeComLoginError, jscode2session
 from models.enums import StaffStatus
-from notifications.runtime import RUNTIME
+from notifications.appkeys import CONFIG, KV
+from suiji.app import create_app
 from tests.fieldworld import WECOM_TOKEN, World, login
 
 
@@ -29,12 +30,12 @@ async def test_login_issues_a_session_and_keeps_session_key(api: Any, world: Wor
     assert (await me.json())["name"] == "王组长"
     assert "SECRET-SESSION-KEY" not in caplog.text
     # Stored server-side, encrypted; readable only with the secret key.
-    kv = api.app[RUNTIME].kv
+    kv = api.app[KV]
     session = await sessions.authenticate(kv, body["token"])
     assert session is not None
     raw = await kv.get(session.key)
     assert raw is not None and "SECRET-SESSION-KEY" not in raw and body["token"] not in raw
-    secret = api.app[RUNTIME].secret_key
+    secret = api.app[CONFIG].secret_key
     assert await sessions.session_key_of(kv, secret_key=secret, session=session) == \
         "SECRET-SESSION-KEY-code-u-leader"
 
@@ -49,8 +50,9 @@ async def test_login_refusals(api: Any, world: World, code: str, status: int,
         assert (await resp.json())["code"] == problem
 
 
-async def test_login_without_wecom_is_unavailable(api: Any, world: World) -> None:
-    api.app[LOGIN].token_provider = None
+async def test_login_without_wecom_is_unavailable(aiohttp_client: Any, settings: Any,
+                                                  world: World) -> None:
+    api = await aiohttp_client(create_app(settings, manage_db=False))
     resp = await api.post("/api/v1/auth/login", json={"code": "code-u-member"})
     assert resp.status == 503 and (await resp.json())["code"] == "wecom_unavailable"
 
@@ -85,7 +87,7 @@ async def test_suspension_ends_every_session(api: Any, world: World) -> None:
 
 async def test_revoke_all(api: Any, world: World) -> None:
     headers = await login(api, world.staff["member"])
-    await sessions.revoke_all(api.app[RUNTIME].kv, world.staff["member"].id)
+    await sessions.revoke_all(api.app[KV], world.staff["member"].id)
     assert (await api.get("/api/v1/me", headers=headers)).status == 401
 
 
@@ -114,3 +116,14 @@ async def test_rate_limit_is_per_phone_behind_nginx(api: Any, world: World) -> N
     other_phone = await api.post("/api/v1/auth/login", json={"code": "code-u-member"},
                                  headers={"X-Real-IP": "10.0.0.2"})
     assert other_phone.status == 200
+
+
+async def test_a_forwarded_header_does_not_dodge_the_login_limit(aiohttp_client: Any,
+                                                                 settings: Any) -> None:
+    # Here the test client is a direct, untrusted peer: its proxy headers name nobody.
+    direct = settings.model_copy(update={"trusted_proxies": "10.0.0.0/8"})
+    api = await aiohttp_client(create_app(direct, manage_db=False))
+    statuses = [(await api.post("/api/v1/auth/login", json={"code": "bogus"}, headers={
+        "X-Forwarded-For": f"198.51.100.{i}", "X-Real-IP": f"203.0.113.{i}"})).status
+        for i in range(21)]
+    assert statuses[-1] == 429 and 429 not in statuses[:20]

@@ -39,7 +39,7 @@ async def test_issue_revoke_supersede_and_files(api: Any, world: Any) -> None:
     second = await resp.json()
     assert second["number"] != first["number"]
     old = await Notice.get(id=first["id"])
-    assert (old.status, old.superseded_by_id) == (NoticeStatus.SUPERSEDED, second["id"])  # type: ignore[attr-defined]
+    assert (old.status, old.superseded_by_id) == (NoticeStatus.SUPERSEDED, second["id"])
 
     resp = await api.post(f"/api/v1/notices/{second['id']}/revoke", json={"reason": " "},
                           headers=member)

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from miniprogram_api import schemas as s
 from miniprogram_api.callup import AssignIn
 from miniprogram_api.campaigns import CampaignIn, CampaignQuery
-from miniprogram_api.problems import problem, problems_from
+from miniprogram_api.problems import problems_from
+from notifications.problems import problem
 
 
 def _errors(model: type, data: object) -> dict[str, str]:

@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from notifications.wakeup import WakeBridge
+from models.kv import connect_redis
+from notifications.wakeup import OutboxWake, WakeBridge
 
 REDIS_URL = os.environ.get("SUIJI_TEST_REDIS_URL", "")
 
@@ -18,7 +19,8 @@ async def test_a_wake_up_published_in_one_process_wakes_the_other():
         pytest.skip("needs Redis (SUIJI_TEST_REDIS_URL)")
     channel = f"suiji-test:{uuid.uuid4().hex[:8]}:outbox:wake"
     here, there = asyncio.Event(), asyncio.Event()
-    sender, receiver = WakeBridge(REDIS_URL, channel, here), WakeBridge(REDIS_URL, channel, there)
+    a, b = connect_redis(REDIS_URL), connect_redis(REDIS_URL)  # as two processes would
+    sender, receiver = WakeBridge(a, channel, here), WakeBridge(b, channel, there)
     await sender.start()
     await receiver.start()
     try:
@@ -34,11 +36,22 @@ async def test_a_wake_up_published_in_one_process_wakes_the_other():
     finally:
         await sender.close()
         await receiver.close()
+        await a.aclose()
+        await b.aclose()
 
 
 async def test_redis_away_does_not_break_publishing():
-    bridge = WakeBridge("redis://127.0.0.1:1/0", "nowhere", asyncio.Event())
-    await bridge.start()
-    bridge.publish()
+    nowhere = connect_redis("redis://127.0.0.1:1/0")
+    wake = OutboxWake(nowhere, "nowhere")
+    await wake.start(listen=True)
+    wake.wake()
+    assert wake.event.is_set()  # this process's workers wake whatever Redis does
     await asyncio.sleep(0.1)
-    await bridge.close()  # neither publish nor the listener raised
+    await wake.close()  # neither publish nor the listener raised
+    await nowhere.aclose()
+
+
+def test_without_redis_only_this_process_wakes():
+    wake = OutboxWake()
+    wake.wake()
+    assert wake.event.is_set() and not wake.crosses_processes

@@ -177,16 +177,24 @@ async def test_done_when_qr_in_pdf_opens_the_page_genuine_then_revoked(client, s
     assert "已被撤销" in await (await client.get(path)).text()
 
 
-def test_client_ip_trusts_the_header_only_from_a_private_peer():
-    from aiohttp.test_utils import make_mocked_request
+async def test_a_forwarded_header_does_not_dodge_the_ack_limit(aiohttp_client, settings):
+    # The test client is a direct, untrusted visitor here: nothing it writes in a proxy header
+    # picks its rate bucket.
+    direct = settings.model_copy(update={"trusted_proxies": "10.0.0.0/8"})
+    client = await aiohttp_client(create_app(direct, manage_db=False))
+    n = await _issue(await make_world())
+    statuses = [(await client.post(f"/n/{n.token}/ack", data={"suffix": "1"}, headers={
+        "X-Forwarded-For": f"198.51.100.{i}", "X-Real-IP": f"203.0.113.{i}"})).status
+        for i in range(12)]
+    assert statuses[-1] == 429 and 429 not in statuses[:10]
 
-    from portal.html import client_ip
 
-    def req(peer, real):
-        r = make_mocked_request("GET", "/", headers={"X-Real-IP": real})
-        r._transport_peername = (peer, 1234)  # type: ignore[attr-defined]
-        return r
-
-    assert client_ip(req("172.18.0.5", "203.0.113.7")) == "203.0.113.7"  # nginx in Compose
-    assert client_ip(req("127.0.0.1", "not-an-ip")) == "127.0.0.1"
-    assert client_ip(req("8.8.8.8", "203.0.113.7")) == "8.8.8.8"  # public peer: header ignored
+async def test_behind_a_trusted_proxy_the_limit_is_the_clients(client):
+    # nginx on loopback appends the client it saw; what the client wrote before is ignored.
+    n = await _issue(await make_world())
+    statuses = [(await client.post(f"/n/{n.token}/ack", data={"suffix": "1"}, headers={
+        "X-Forwarded-For": f"198.51.100.{i}, 203.0.113.7"})).status for i in range(12)]
+    assert statuses[-1] == 429 and 429 not in statuses[:10]
+    other = await client.post(f"/n/{n.token}/ack", data={"suffix": "1"},
+                              headers={"X-Forwarded-For": "203.0.113.8"})
+    assert other.status == 400  # a wrong code, answered: another client, its own budget

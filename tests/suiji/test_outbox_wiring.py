@@ -1,4 +1,4 @@
-"""The app runs one outbox worker in-process; the WeCom client is in the runtime."""
+"""The app runs one outbox worker in-process; each resource sits under its own key."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from tortoise.transactions import in_transaction
 
 from inspection import outbox
 from models.enums import OutboxStatus
+from models.kv import RedisKV
 from models.outbox import OutboxMessage
-from notifications.runtime import RUNTIME
+from notifications.appkeys import KV, OUTBOX_WAKE, OUTBOX_WORKERS, REDIS, RUN_WORKER, WECOM
 from suiji.app import create_app
 from suiji.handlers import build_handlers
 from tests.notifications.outbox_helpers import eventually
@@ -18,12 +19,11 @@ from tests.notifications.outbox_helpers import eventually
 async def test_serve_runs_a_worker_that_wakes_on_commit(aiohttp_client, wecom_settings,
                                                         wecom_standin):
     client = await aiohttp_client(create_app(wecom_settings, manage_db=False, run_worker=True))
-    runtime = client.app[RUNTIME]
-    assert runtime.wecom_client is not None
+    assert WECOM in client.app and len(client.app[OUTBOX_WORKERS].workers) == 1
     async with in_transaction():
         await outbox.enqueue(topic="wecom.message", key="m-1", payload={
             "touser": "zhangsan", "msgtype": "text", "text": {"content": "您已被抽中"}})
-    runtime.wake_outbox()
+    client.app[OUTBOX_WAKE].wake()
     await eventually(lambda: wecom_standin.deliveries)
 
     async def sent() -> bool:
@@ -35,35 +35,42 @@ async def test_serve_runs_a_worker_that_wakes_on_commit(aiohttp_client, wecom_se
 async def test_tests_get_no_worker_unless_they_ask(aiohttp_client, wecom_settings,
                                                    wecom_standin):
     client = await aiohttp_client(create_app(wecom_settings, manage_db=False))
+    assert OUTBOX_WORKERS not in client.app
     async with in_transaction():
         await outbox.enqueue(topic="wecom.message", key="m-1", payload={
             "touser": "zhangsan", "msgtype": "text", "text": {"content": "x"}})
-    client.app[RUNTIME].wake_outbox()
+    client.app[OUTBOX_WAKE].wake()
     await asyncio.sleep(0.3)
     assert wecom_standin.deliveries == []
 
 
 async def test_without_wecom_there_is_no_client_and_topics_hold(aiohttp_client, settings):
     client = await aiohttp_client(create_app(settings, manage_db=False))
-    runtime = client.app[RUNTIME]
-    assert runtime.wecom is None and runtime.wecom_client is None
-    handlers = build_handlers(runtime)
+    assert WECOM not in client.app
+    handlers = build_handlers(wecom_client=None, kv=client.app[KV])
     assert set(handlers) >= {"wecom.message", "wecom.update_card"}
     assert not handlers["wecom.message"].available  # type: ignore[union-attr]
     assert not handlers["wecom.update_card"].available  # type: ignore[union-attr]
 
 
 def test_serve_runs_a_worker_by_default_tests_do_not(settings):
-    from suiji.outbox import RUN_WORKER
-
     assert create_app(settings)[RUN_WORKER] is True  # `suiji serve`
     assert create_app(settings, manage_db=False)[RUN_WORKER] is False
     assert create_app(settings, manage_db=False, run_worker=True)[RUN_WORKER] is True
 
 
-async def test_wake_ups_are_published_when_redis_is_configured(aiohttp_client, settings):
+async def test_one_redis_pool_for_the_store_and_the_wake_ups(aiohttp_client, settings):
     client = await aiohttp_client(create_app(settings, manage_db=False))
-    runtime = client.app[RUNTIME]
-    assert (runtime.outbox_publish is not None) == bool(settings.redis_url)
-    runtime.wake_outbox()
-    assert runtime.outbox_wakeup.is_set()
+    wake = client.app[OUTBOX_WAKE]
+    assert wake.crosses_processes == bool(settings.redis_url)
+    wake.wake()
+    assert wake.event.is_set()
+    if not settings.redis_url:
+        assert REDIS not in client.app
+        return
+    redis = client.app[REDIS]
+    kv = client.app[KV]
+    assert isinstance(kv, RedisKV)
+    assert kv._redis is redis and wake._bridge is not None and wake._bridge._redis is redis
+    await client.close()
+    assert not any(c.is_connected for c in redis.connection_pool._available_connections)

@@ -8,8 +8,8 @@ import logging
 import aiohttp
 import pytest
 
-from notifications.runtime import WeComConfig
 from notifications.wecom.client import TRANSPORT_ERROR, WeComClient, WeComError
+from notifications.wecom.config import WeComConfig
 from tests.wecom_standin import GETTOKEN, SEND
 
 

@@ -1,0 +1,78 @@
+"""Every `web.AppKey` of the app, and the types they hold that are not defined elsewhere.
+
+One module, so that what an app carries can be read in one place. It lives here rather than in
+`suiji` (the wiring, which sets the keys) because the adapters read them and may import
+`notifications`, `inspection` and `models` but never `suiji` or each other (DESIGN.md, Layout).
+
+Each resource has one cleanup context in `suiji.resources` that opens it, sets its key and
+closes it; nothing else writes these keys. `CONFIG` is set once by `suiji.app.create_app` before
+any context runs and never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+from inspection.fieldwork import evidence
+from models.kv import KeyValue
+from notifications.client_ip import TrustedProxies
+from notifications.wakeup import OutboxWake
+from notifications.wecom.client import WeComClient
+from notifications.wecom.config import CallbackConfig, WeComConfig
+from notifications.worker_pool import WorkerPool
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """The settings the adapters read, built once from `suiji.settings.Settings`."""
+
+    env: str
+    public_base_url: str
+    secret_key: str
+    data_dir: Path
+    trusted_proxies: TrustedProxies
+    wecom: WeComConfig | None = None
+    callback: CallbackConfig | None = None
+    credit_export_token: str | None = None
+
+
+TokenProvider = Callable[[], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class LoginExchange:
+    """Where a mini-program login code is exchanged (`cgi-bin/miniprogram/jscode2session`):
+    by default with the WeCom client's own token and API base; set to send it elsewhere (a test
+    double, a proxy in front of WeCom)."""
+
+    token: TokenProvider
+    api_base: str
+
+
+CONFIG = web.AppKey("config", AppConfig)
+# Whether this app runs one outbox worker in-process (`suiji serve`; tests opt in).
+RUN_WORKER = web.AppKey("run_worker", bool)
+
+# Resources, one cleanup context each (suiji.resources):
+# the Redis client, with the process's one connection pool; only with SUIJI_REDIS_URL.
+REDIS = web.AppKey("redis", Redis)
+# Short-lived state: on REDIS when configured, else in-process.
+KV: web.AppKey[KeyValue] = web.AppKey("kv")
+# Outbound HTTP (WeCom, the object store): one connection pool per process.
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+# Where evidence files go: the S3-compatible store when SUIJI_S3_* is set, else the data folder.
+STORAGE: web.AppKey[evidence.Storage] = web.AppKey("evidence_storage")
+# The WeCom API client; only when the WeCom app is configured.
+WECOM = web.AppKey("wecom_client", WeComClient)
+# Wakes the outbox workers after a commit (this process's and, with Redis, everyone's).
+OUTBOX_WAKE = web.AppKey("outbox_wake", OutboxWake)
+# The outbox loops of this process; only where workers run.
+OUTBOX_WORKERS = web.AppKey("outbox_workers", WorkerPool)
+# Overrides the login code exchange; unset: the WeCom client's.
+LOGIN_EXCHANGE = web.AppKey("login_exchange", LoginExchange)

@@ -1,0 +1,135 @@
+"""The app's resources: one cleanup context each, which opens it, sets its own key
+(`notifications.appkeys`) and closes it. Nothing else writes those keys.
+
+`suiji serve` (`suiji.app.create_app`) and `suiji worker` start the same list, in the order of
+their dependencies: a context reads only keys set by those before it, and aiohttp closes them in
+reverse.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+import aiohttp
+from aiohttp import web
+
+from inspection.fieldwork import evidence
+from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
+from notifications.appkeys import HTTP, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
+from notifications.client_ip import TrustedProxies
+from notifications.s3 import S3Storage
+from notifications.wakeup import OutboxWake
+from notifications.wecom.client import WeComClient
+from notifications.wecom.config import CallbackConfig, WeComConfig
+from suiji import db
+from suiji.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Context = Callable[[web.Application], AsyncIterator[None]]
+
+
+def app_config(settings: Settings) -> AppConfig:
+    wecom = callback = None
+    if settings.wecom_enabled:
+        assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
+        wecom = WeComConfig(settings.wecom_corp_id, settings.wecom_agent_id,
+                            settings.wecom_secret, settings.wecom_api_base)
+    if settings.wecom_callback_enabled:
+        assert settings.wecom_token and settings.wecom_aes_key and settings.wecom_corp_id
+        callback = CallbackConfig(settings.wecom_token, settings.wecom_aes_key,
+                                  settings.wecom_corp_id)
+    assert settings.secret_key
+    return AppConfig(env=settings.env, public_base_url=settings.public_base_url,
+                     secret_key=settings.secret_key, data_dir=settings.data_dir,
+                     trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
+                     wecom=wecom, callback=callback,
+                     credit_export_token=settings.credit_export_token)
+
+
+def database(settings: Settings) -> Context:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if not db.is_postgres(settings.database_url):
+            # The embedded default migrates itself; PostgreSQL waits for `suiji migrate`.
+            await db.migrate(settings.database_url)
+        await db.init_db(settings.database_url)
+        yield
+        await db.close_db()
+
+    return ctx
+
+
+def redis(settings: Settings) -> Context:
+    """The process's one Redis connection pool: the key-value store and the outbox wake-ups
+    both run on it."""
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if not settings.redis_url:
+            yield
+            return
+        client = app[REDIS] = connect_redis(settings.redis_url)
+        yield
+        await client.aclose()
+
+    return ctx
+
+
+def key_value(settings: Settings) -> Context:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        client = app.get(REDIS)
+        kv: KeyValue = (RedisKV(client, settings.redis_prefix) if client is not None
+                        else MemoryKV(settings.redis_prefix))
+        app[KV] = kv
+        yield
+
+    return ctx
+
+
+async def http(app: web.Application) -> AsyncIterator[None]:
+    # One pool per process for WeCom and the object store; per-call timeouts are the callers'.
+    session = app[HTTP] = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=50),
+                                                headers={"User-Agent": "suiji"})
+    yield
+    await session.close()
+
+
+def storage(settings: Settings) -> Context:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        store: evidence.Storage = evidence.LocalStorage(settings.data_dir / "uploads")
+        if settings.s3_enabled:
+            assert settings.s3_endpoint and settings.s3_bucket
+            assert settings.s3_access_key and settings.s3_secret_key
+            store = S3Storage(endpoint=settings.s3_endpoint, bucket=settings.s3_bucket,
+                              region=settings.s3_region, access_key=settings.s3_access_key,
+                              secret_key=settings.s3_secret_key, http=app[HTTP])
+        app[STORAGE] = store
+        yield
+
+    return ctx
+
+
+def wecom(config: AppConfig) -> Context:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if config.wecom is not None:
+            app[WECOM] = WeComClient(app[HTTP], config.wecom, app[KV])
+        yield
+
+    return ctx
+
+
+def outbox_wake(settings: Settings, *, listen: bool) -> Context:
+    """`listen`: this process runs workers that other processes' commits should wake."""
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        wake = app[OUTBOX_WAKE] = OutboxWake(app.get(REDIS), f"{settings.redis_prefix}outbox:wake")
+        await wake.start(listen=listen)
+        yield
+        await wake.close()
+
+    return ctx
+
+
+def contexts(settings: Settings, config: AppConfig, *, manage_db: bool,
+             listen: bool) -> list[Context]:
+    """`manage_db=False` when the caller (a test) already opened the database."""
+    return [*([database(settings)] if manage_db else []), redis(settings), key_value(settings),
+            http, storage(settings), wecom(config), outbox_wake(settings, listen=listen)]
