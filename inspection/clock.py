@@ -24,3 +24,9 @@ def db_time(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime")
     return value.astimezone(BEIJING)
+
+
+def short_time(at: dt.datetime) -> str:
+    """A moment as people write it in a message, in Beijing time: 3月2日 9:00."""
+    local = at.astimezone(BEIJING)
+    return f"{local.month}月{local.day}日 {local.hour}:{local.minute:02d}"

@@ -13,6 +13,7 @@ from inspection import clock
 from inspection.callup import calls as callup
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
+from notifications import replies
 
 CALLED = "the inspector called (own call-ups only)"
 
@@ -57,16 +58,16 @@ async def mine(call: Call) -> CallUpList:
 
 async def accept(call: Call) -> AnswerOut:
     cid = call.path["callup_id"]
-    text = await callup.accept(callup_id=cid, staff_id=call.me.id, now=clock.now(),
-                               actor=f"staff:{call.me.id}")
-    return AnswerOut(callup_id=cid, message=text)
+    answer = await callup.accept(callup_id=cid, staff_id=call.me.id, now=clock.now(),
+                                 actor=f"staff:{call.me.id}")
+    return AnswerOut(callup_id=cid, message=replies.accepted(answer))
 
 
 async def decline(call: Call) -> AnswerOut:
     cid = call.path["callup_id"]
-    text = await callup.decline(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
-                                now=clock.now(), actor=f"staff:{call.me.id}")
-    return AnswerOut(callup_id=cid, message=text)
+    answer = await callup.decline(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
+                                  now=clock.now(), actor=f"staff:{call.me.id}")
+    return AnswerOut(callup_id=cid, message=replies.declined(answer))
 
 
 def routes() -> list[Route]:

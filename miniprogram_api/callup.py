@@ -13,6 +13,7 @@ from inspection import clock
 from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import EmployerBrief, Request, ShortText
+from notifications import replies
 
 LEADER = "leader of the campaign (组长)"
 Name = Annotated[str, StringConstraints(min_length=1, max_length=32)]
@@ -67,14 +68,14 @@ def _message(call: Call, text: str) -> MessageOut:
 
 
 async def assign(call: Call) -> MessageOut:
-    return _message(call, await ca.assign(staff=call.me, campaign_id=call.path["campaign_id"],
-                                          target=call.body.target, names=call.body.names,
-                                          now=clock.now()))
+    return _message(call, replies.assigned(await ca.assign(
+        staff=call.me, campaign_id=call.path["campaign_id"], target=call.body.target,
+        names=call.body.names, now=clock.now())))
 
 
 async def auto_assign(call: Call) -> MessageOut:
-    return _message(call, await ca.auto_assign(staff=call.me, campaign_id=call.path["campaign_id"],
-                                               now=clock.now()))
+    return _message(call, replies.proposed(await ca.auto_assign(
+        staff=call.me, campaign_id=call.path["campaign_id"], now=clock.now())))
 
 
 async def proposal(call: Call) -> ProposalOut:
@@ -93,25 +94,27 @@ async def proposal(call: Call) -> ProposalOut:
 
 
 async def confirm(call: Call) -> MessageOut:
-    return _message(call, await ca.confirm_assignment(
+    return _message(call, replies.confirmed(await ca.confirm_assignment(
         staff=call.me, campaign_id=call.path["campaign_id"], fingerprint=call.body.fingerprint,
-        now=clock.now()))
+        now=clock.now())))
 
 
 async def chase(call: Call) -> MessageOut:
-    return _message(call, await ca.chase(staff=call.me, campaign_id=call.path["campaign_id"],
-                                         name=call.body.name, now=clock.now()))
+    return _message(call, replies.chased(await ca.chase(
+        staff=call.me, campaign_id=call.path["campaign_id"], name=call.body.name,
+        now=clock.now())))
 
 
 async def substitute(call: Call) -> MessageOut:
-    return _message(call, await ca.substitute(staff=call.me, campaign_id=call.path["campaign_id"],
-                                              name=call.body.name, now=clock.now()))
+    return _message(call, replies.substituted(await ca.substitute(
+        staff=call.me, campaign_id=call.path["campaign_id"], name=call.body.name,
+        now=clock.now())))
 
 
 async def extend(call: Call) -> MessageOut:
-    return _message(call, await ca.extend(staff=call.me, campaign_id=call.path["campaign_id"],
-                                          hours=call.body.hours, name=call.body.name,
-                                          now=clock.now()))
+    return _message(call, replies.extended(await ca.extend(
+        staff=call.me, campaign_id=call.path["campaign_id"], hours=call.body.hours,
+        name=call.body.name, now=clock.now())))
 
 
 def routes() -> list[Route]:

@@ -15,6 +15,7 @@ from miniprogram_api.schemas import Id, Request, ShortText
 from models.campaigns import Campaign
 from models.draws import Draw
 from models.enums import CampaignKind, CampaignState
+from notifications import replies
 
 INITIATOR = "initiating section (发起科室)"
 CAMPAIGN_MANAGER = "initiating section of the campaign (its leader reads only)"
@@ -226,13 +227,13 @@ async def void(call: Call) -> DrawOut:
 
 
 async def progress(call: Call) -> ProgressOut:
-    text = await ca.progress(staff=call.me, campaign_id=call.path["campaign_id"])
-    return ProgressOut(campaign_id=call.path["campaign_id"], text=text)
+    overview = await ca.progress(staff=call.me, campaign_id=call.path["campaign_id"])
+    return ProgressOut(campaign_id=call.path["campaign_id"], text=replies.progress(overview))
 
 
 async def roster(call: Call) -> RosterOut:
-    text = await ca.roster(staff=call.me, campaign_id=call.path["campaign_id"])
-    return RosterOut(campaign_id=call.path["campaign_id"], text=text)
+    overview = await ca.roster(staff=call.me, campaign_id=call.path["campaign_id"])
+    return RosterOut(campaign_id=call.path["campaign_id"], text=replies.roster(overview))
 
 
 def routes() -> list[Route]:

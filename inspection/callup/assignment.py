@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from inspection import audit, messages
 from inspection.access import Need, inspection_for
 from inspection.callup.calls import lock_campaign
-from inspection.callup.cards import assignment_card
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from inspection.fieldwork.inspections import illegal
 from models.callups import CallUp
@@ -43,6 +43,25 @@ class Proposal:
     def applied(self) -> bool:
         """Every inspection already has exactly the proposed team."""
         return all(sorted(v) == self.current.get(k, []) for k, v in self.plan.items())
+
+
+@dataclass(frozen=True)
+class Team:
+    """Who inspects one drawn employer, by name: an inspection's code, the employer, the team."""
+
+    code: str
+    employer: str
+    names: list[str]
+
+    def facts(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """确认分配: `changed` is False when the teams already were the plan's (nothing sent)."""
+
+    changed: bool
 
 
 @dataclass
@@ -129,25 +148,26 @@ async def visits(plan: dict[int, list[int]],
                   current=[people[s] for s in current.get(i.id, [])]) for i in rows]
 
 
-async def _lines(plan: dict[int, list[int]]) -> list[str]:
-    return [f"{v.inspection.code} {v.inspection.employer.name}："
-            f"{'、'.join(s.name for s in v.proposed)}" for v in await visits(plan)]
+async def _teams(plan: dict[int, list[int]]) -> list[dict[str, Any]]:
+    return [Team(v.inspection.code, v.inspection.employer.name,
+                 [s.name for s in v.proposed]).facts() for v in await visits(plan)]
 
 
-async def auto_assign(*, campaign_id: int, leader_id: int, now: dt.datetime, actor: str) -> str:
+async def auto_assign(*, campaign_id: int, leader_id: int, now: dt.datetime,
+                      actor: str) -> Proposal:
     """自动分配: send the leader the proposal as a card with a 确认分配 button."""
     campaign = await lock_campaign(campaign_id)
     require_leader(campaign, leader_id)
     proposal = await propose(campaign=campaign)
     leader = await Staff.get(id=leader_id)
-    key = f"assign:{campaign.id}:{proposal.fingerprint}"
-    card = assignment_card(touser=leader.wecom_userid, code=campaign.code,
-                           task_id=f"assign-{campaign.id}-{proposal.fingerprint}",
-                           lines=await _lines(proposal.plan), confirm_key=key)
     await audit.record(actor=actor, action="assignment.propose", obj=campaign,
                        after={"plan": {str(k): v for k, v in proposal.plan.items()}}, at=now)
-    await messages.send(campaign=campaign, payload=card, key=f"assign:{campaign.id}:card:{proposal.fingerprint}")
-    return "已生成自动分配方案，请在卡片上确认，或用“分配 检查编号 姓名 姓名”调整。"
+    await messages.send(
+        template=messages.Template.ASSIGNMENT_CARD, to=[leader.wecom_userid], campaign=campaign,
+        facts={"campaign_id": campaign.id, "code": campaign.code,
+               "fingerprint": proposal.fingerprint, "teams": await _teams(proposal.plan)},
+        key=f"assign:{campaign.id}:card:{proposal.fingerprint}")
+    return proposal
 
 
 def require_leader(campaign: Campaign, leader_id: int) -> None:
@@ -171,11 +191,11 @@ async def _apply(campaign: Campaign, inspection: Inspection, staff_ids: list[int
 
 
 async def _announce(campaign: Campaign, plan: dict[int, list[int]], key: str) -> None:
-    lines = await _lines(plan)
     users = [str(u) for u in await Staff.filter(id__in={s for v in plan.values() for s in v}
                                                  ).values_list("wecom_userid", flat=True)]
-    await messages.send_text(to=users, campaign=campaign, key=key,
-                             content=f"【{campaign.code}】检查分工：\n" + "\n".join(lines))
+    await messages.send(template=messages.Template.ASSIGNMENT_ANNOUNCEMENT, to=users,
+                        campaign=campaign, key=key,
+                        facts={"code": campaign.code, "teams": await _teams(plan)})
 
 
 async def _close_card(campaign: Campaign, leader_id: int, response_code: str,
@@ -185,12 +205,13 @@ async def _close_card(campaign: Campaign, leader_id: int, response_code: str,
         return
     leader = await Staff.get(id=leader_id)
     await messages.update_card(campaign=campaign, userid=leader.wecom_userid,
-                               response_code=response_code, replace_name="已确认分配",
+                               response_code=response_code,
+                               template=messages.Template.ASSIGNMENT_CONFIRMED, facts={},
                                key=f"assign:{campaign.id}:update:{fingerprint}")
 
 
 async def confirm(*, campaign_id: int, leader_id: int, fingerprint: str, now: dt.datetime,
-                  actor: str, response_code: str = "") -> str:
+                  actor: str, response_code: str = "") -> Confirmation:
     """确认分配 (the card's button, or the staff API): apply the proposal if nothing changed."""
     campaign = await lock_campaign(campaign_id)
     require_leader(campaign, leader_id)
@@ -199,14 +220,14 @@ async def confirm(*, campaign_id: int, leader_id: int, fingerprint: str, now: dt
         if proposal.applied:
             # Confirmed already (the card after the API, or a second click): nothing to undo.
             await _close_card(campaign, leader_id, response_code, fingerprint)
-            return "当前分工已与自动分配方案一致，无需再次确认。"
+            return Confirmation(changed=False)
         raise Conflict("proposal_stale", "情况已有变化，该方案已失效，请重新发送“自动分配”。")
     inspections = {i.id: i for i in await Inspection.filter(id__in=list(proposal.plan))}
     for iid, staff_ids in proposal.plan.items():
         await _apply(campaign, inspections[iid], staff_ids, now=now, actor=actor)
     await _close_card(campaign, leader_id, response_code, fingerprint)
     await _announce(campaign, proposal.plan, key=f"assign:{campaign.id}:announce:{fingerprint}")
-    return "已按方案完成分配，并已通知检查组成员。"
+    return Confirmation(changed=True)
 
 
 def _team_problems(inspection: Inspection, chosen: list[tuple[str, Staff | None, str]],
@@ -239,7 +260,7 @@ async def _set(campaign: Campaign, inspection: Inspection, chosen: list[Staff], 
 
 
 async def assign(*, campaign_id: int, leader_id: int, target: str, names: list[str],
-                 now: dt.datetime, actor: str) -> str:
+                 now: dt.datetime, actor: str) -> Team:
     """分配 <检查编号或单位> <姓名> <姓名>: set exactly these members on one inspection."""
     campaign = await lock_campaign(campaign_id)
     require_leader(campaign, leader_id)
@@ -256,7 +277,7 @@ async def assign(*, campaign_id: int, leader_id: int, target: str, names: list[s
     if problems:
         raise ValidationFailed(problems, message="分配未完成：" + "；".join(p.message for p in problems))
     await _set(campaign, inspection, [s for _, s, _ in chosen if s], now=now, actor=actor)
-    return f"已分配 {inspection.code} {inspection.employer.name}：{'、'.join(names)}。"
+    return Team(inspection.code, inspection.employer.name, names)
 
 
 async def set_team(*, staff: Staff, inspection_id: int, staff_ids: list[int],

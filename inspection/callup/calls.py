@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Q
 
 from inspection import audit, messages, outbox
-from inspection.callup.cards import callup_card
-from inspection.clock import BEIJING
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
@@ -35,8 +34,15 @@ STATE_LABELS = {
 }
 
 
-def fmt(at: dt.datetime) -> str:
-    return at.astimezone(BEIJING).strftime("%m月%d日 %H:%M")
+@dataclass(frozen=True)
+class Answer:
+    """What an answer to a call-up came to, for the adapter to put into words."""
+
+    code: str
+    title: str
+    state: CallUpState  # the call-up's state now
+    reason: str = ""  # a decline's 事由
+    repeated: bool = False  # given before, or the call-up was already closed: nothing changed
 
 
 async def lock_campaign(campaign_id: int) -> Campaign:
@@ -93,16 +99,18 @@ async def _card(campaign: Campaign, callup: CallUp, staff: Staff) -> None:
     items = await CampaignItem.filter(campaign_id=campaign.id).prefetch_related("item_version")
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
     employers = None
-    if messages.reveal_employers(campaign):
+    if messages.reveal_employers(campaign):  # R14
         employers = [e.name for e in await messages.campaign_employers(campaign.id)]
-    payload = callup_card(
-        touser=staff.wecom_userid, task_id=callup.task_id, code=campaign.code,
-        title=campaign.title, items=[ci.item_version.name for ci in items],
-        window=f"{campaign.field_start:%Y-%m-%d} 至 {campaign.field_end:%Y-%m-%d}",
-        leader=leader.name if leader else "", note=campaign.confidentiality_note,
-        deadline=fmt(callup.reply_deadline), employers=employers,
-    )
-    await messages.send(campaign=campaign, payload=payload, key=f"callup:{callup.id}:card")
+    facts = {
+        "task_id": callup.task_id, "code": campaign.code, "title": campaign.title,
+        "items": [ci.item_version.name for ci in items],
+        "field_start": campaign.field_start.isoformat(),
+        "field_end": campaign.field_end.isoformat(),
+        "leader": leader.name if leader else "", "note": campaign.confidentiality_note,
+        "deadline": callup.reply_deadline.isoformat(), "employers": employers,
+    }
+    await messages.send(template=messages.Template.CALLUP_CARD, to=[staff.wecom_userid],
+                        facts=facts, campaign=campaign, key=f"callup:{callup.id}:card")
 
 
 async def escalation_recipients(campaign: Campaign) -> list[str]:
@@ -176,10 +184,10 @@ async def _order_exhausted(campaign: Campaign, missing: int, *, now: dt.datetime
     count = await CallUp.filter(campaign_id=campaign.id).count()
     await audit.record(actor=actor, action="callup.order_exhausted", obj=campaign,
                        after={"missing": missing, "callups": count}, at=now)
-    text = (f"【{campaign.code} {campaign.title}】执法检查人员抽取顺序已用尽，仍缺 {missing} 人。"
-            "请发起科室研究处理（如补充名录后重新组织抽取）。")
-    await messages.send_text(to=await escalation_recipients(campaign), content=text,
-                             key=f"campaign:{campaign.id}:exhausted:{count}", campaign=campaign)
+    await messages.send(template=messages.Template.ORDER_EXHAUSTED,
+                        to=await escalation_recipients(campaign),
+                        facts={"code": campaign.code, "title": campaign.title, "missing": missing},
+                        key=f"campaign:{campaign.id}:exhausted:{count}", campaign=campaign)
 
 
 async def start_callup(*, campaign_id: int, now: dt.datetime, actor: str) -> list[CallUp]:
@@ -220,31 +228,31 @@ async def _team_formed(campaign: Campaign, *, now: dt.datetime, actor: str) -> N
     await campaign.save(update_fields=["team_formed_at", "state", "updated_at"])
     await audit.record(actor=actor, action="campaign.team_formed", obj=campaign, before=before,
                        after=audit.snapshot(campaign, ["state", "team_formed_at"]), at=now)
-    names = "、".join(c.staff.name for c in accepted)
-    employers = [e.name for e in await messages.campaign_employers(campaign.id)]
-    text = (f"【{campaign.code} {campaign.title}】检查组已组成：{names}。"
-            f"被检查单位 {len(employers)} 家：{'、'.join(employers) or '—'}。")
+    facts = {"code": campaign.code, "title": campaign.title,
+             "members": [c.staff.name for c in accepted],
+             "employers": [e.name for e in await messages.campaign_employers(campaign.id)]}
     users = [c.staff.wecom_userid for c in accepted]
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
-    await messages.send_text(to=users, content=text, key=f"campaign:{campaign.id}:team",
-                             campaign=campaign)
+    await messages.send(template=messages.Template.TEAM_FORMED, to=users,
+                        facts={**facts, "for_leader": False},
+                        key=f"campaign:{campaign.id}:team", campaign=campaign)
     if leader:
-        await messages.send_text(
-            to=[leader.wecom_userid], key=f"campaign:{campaign.id}:team:leader", campaign=campaign,
-            content=text + "请回复“自动分配”生成分工方案，或“分配 检查编号 姓名 姓名”。")
+        await messages.send(template=messages.Template.TEAM_FORMED, to=[leader.wecom_userid],
+                            facts={**facts, "for_leader": True},
+                            key=f"campaign:{campaign.id}:team:leader", campaign=campaign)
 
 
 async def accept(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
-                 response_code: str = "") -> str:
+                 response_code: str = "") -> Answer:
     campaign, callup = await _own(callup_id, staff_id)
     if callup.state == CallUpState.ACCEPTED:
-        return f"您已接受 {campaign.code} 的召集。"
+        return Answer(campaign.code, campaign.title, callup.state, repeated=True)
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。")
     await _answer(campaign, callup, CallUpState.ACCEPTED, now=now, actor=actor,
                   response_code=response_code)
     await _team_formed(campaign, now=now, actor=actor)
-    return f"已确认您参加 {campaign.code}（{campaign.title}），组长将安排分工。"
+    return Answer(campaign.code, campaign.title, CallUpState.ACCEPTED)
 
 
 async def _answer(campaign: Campaign, callup: CallUp, state: CallUpState, *, now: dt.datetime,
@@ -263,27 +271,28 @@ async def _answer(campaign: Campaign, callup: CallUp, state: CallUpState, *, now
     staff = await Staff.get(id=callup.staff_id)
     await messages.update_card(campaign=campaign, userid=staff.wecom_userid,
                                response_code=callup.response_code,
-                               replace_name=STATE_LABELS[state], key=f"callup:{callup.id}:update")
+                               template=messages.Template.CALLUP_ANSWERED,
+                               facts={"state": str(state)}, key=f"callup:{callup.id}:update")
 
 
 async def hold_decline(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
-                       response_code: str) -> str:
-    """A 因公务无法参加 click without a 事由: keep the click's code and ask for the reason."""
+                       response_code: str) -> Answer:
+    """A 因公务无法参加 click without a 事由: keep the click's code; the adapter asks for the
+    reason (or says the call-up is closed: `repeated`)."""
     campaign, callup = await _own(callup_id, staff_id)
     if callup.state != CallUpState.CALLED:
-        return f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。"
+        return Answer(campaign.code, campaign.title, callup.state, callup.reason, repeated=True)
     if response_code and callup.response_code != response_code:
         before = _snap(callup)
         callup.response_code = response_code
         await callup.save(update_fields=["response_code", "updated_at"])
         await audit.record(actor=actor, action="callup.decline_pending", obj=callup,
                            before=before, after=_snap(callup), at=now)
-    return ("因公务无法参加须说明事由。请直接回复事由，例如：公务 参加区政府专题会议"
-            f"（{campaign.code}）。")
+    return Answer(campaign.code, campaign.title, callup.state)
 
 
 async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetime, actor: str,
-                  response_code: str = "") -> str:
+                  response_code: str = "") -> Answer:
     """Decline for official duty with its 事由; the next in draw order is called at once (R15)."""
     reason = " ".join(reason.split())
     if len(reason) < 2:
@@ -292,13 +301,13 @@ async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetim
         raise ValidationFailed([Problem("事由请控制在 200 字以内", field="事由")])
     campaign, callup = await _own(callup_id, staff_id)
     if callup.state == CallUpState.DECLINED:
-        return f"已记录：您因公务（{callup.reason}）无法参加 {campaign.code}。"
+        return Answer(campaign.code, campaign.title, callup.state, callup.reason, repeated=True)
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}），如有变化请联系组长。")
     await _answer(campaign, callup, CallUpState.DECLINED, now=now, actor=actor,
                   response_code=response_code, reason=reason)
     await fill_places(campaign, now=now, actor=actor, replaces=callup)
-    return f"已记录：您因公务（{reason}）无法参加 {campaign.code}，将按抽取顺序递补。"
+    return Answer(campaign.code, campaign.title, CallUpState.DECLINED, reason)
 
 
 async def my_callups(*, staff_id: int) -> list[CallUp]:

@@ -7,19 +7,20 @@ deadline and do nothing, so no timer row ever needs to be found and deleted.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from inspection import audit, messages
+from inspection.callup.assignment import Team
 from inspection.callup.calls import (
     STATE_LABELS,
     _snap,
     cancel_timers,
     escalation_recipients,
     fill_places,
-    fmt,
     lock_campaign,
     schedule_timers,
 )
-from inspection.clock import BEIJING
+from inspection.clock import BEIJING, short_time
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.campaigns import Campaign
@@ -29,6 +30,47 @@ from models.org import Staff
 
 LEADER_STATES = (CampaignState.CALLING_UP, CampaignState.IN_FIELD)
 MAX_EXTENSION_HOURS = 168
+
+
+@dataclass(frozen=True)
+class Called:
+    """One call-up, in draw order."""
+
+    position: int
+    name: str
+    state: CallUpState
+    reason: str
+    deadline: dt.datetime
+
+
+@dataclass(frozen=True)
+class Overview:
+    """进度 and 名单: the call-up in draw order and, for 名单 once employers may be named, who
+    inspects which employer (`teams`; None while they stay secret, R14)."""
+
+    code: str
+    title: str
+    needed: int
+    team_formed: bool
+    called: list[Called]
+    teams: list[Team] | None = None
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """递补: who was replaced, and who was called instead (none when the order ran out)."""
+
+    name: str
+    called: list[str]
+
+
+@dataclass(frozen=True)
+class Extension:
+    """延期: the new reply deadline of these people (none: nobody was overdue)."""
+
+    hours: int
+    names: list[str]
+    deadline: dt.datetime
 
 
 async def _timer_target(callup_id: int, deadline: str) -> tuple[Campaign, CallUp] | None:
@@ -59,11 +101,11 @@ async def remind(*, callup_id: int, deadline: str, now: dt.datetime) -> None:
     campaign, callup = target
     staff = await Staff.get(id=callup.staff_id)
     await _stamp(callup, "reminded_at", "callup.remind", now)
-    await messages.send_text(
-        to=[staff.wecom_userid], campaign=campaign,
+    await messages.send(
+        template=messages.Template.CALLUP_REMINDER, to=[staff.wecom_userid], campaign=campaign,
         key=f"callup:{callup.id}:remind:{int(callup.reply_deadline.timestamp())}",
-        content=(f"提醒：您被抽取参加 {campaign.code}（{campaign.title}），请于 "
-                 f"{fmt(callup.reply_deadline)} 前答复。回复“接受”，或“公务 事由”。"))
+        facts={"code": campaign.code, "title": campaign.title,
+               "deadline": callup.reply_deadline.isoformat()})
 
 
 async def deadline_passed(*, callup_id: int, deadline: str, now: dt.datetime) -> None:
@@ -76,11 +118,11 @@ async def deadline_passed(*, callup_id: int, deadline: str, now: dt.datetime) ->
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
     # Without a leader, the initiating section decides instead.
     to = [leader.wecom_userid] if leader else await escalation_recipients(campaign)
-    await messages.send_text(
-        to=to, campaign=campaign,
+    await messages.send(
+        template=messages.Template.CALLUP_ESCALATION, to=to, campaign=campaign,
         key=f"callup:{callup.id}:escalate:{int(callup.reply_deadline.timestamp())}",
-        content=(f"【{campaign.code}】{staff.name} 未在 {fmt(callup.reply_deadline)} 前答复召集。"
-                 f"请回复“递补 {staff.name}”由下一位递补，或“延期 {staff.name} 24”延长答复期限（小时）。"))
+        facts={"code": campaign.code, "name": staff.name,
+               "deadline": callup.reply_deadline.isoformat()})
 
 
 async def leader_campaign(*, staff_id: int, code: str | None) -> Campaign:
@@ -112,7 +154,7 @@ async def _named_callup(campaign: Campaign, name: str) -> CallUp:
 
 
 async def substitute(*, campaign_id: int, leader_id: int, name: str, now: dt.datetime,
-                     actor: str) -> str:
+                     actor: str) -> Substitution:
     """递补: the leader replaces an inspector who let the deadline pass (R15)."""
     campaign = await lock_campaign(campaign_id)
     if campaign.leader_id != leader_id:
@@ -122,7 +164,7 @@ async def substitute(*, campaign_id: int, leader_id: int, name: str, now: dt.dat
         raise Conflict("callup_closed", f"{name} 的召集已结束（{STATE_LABELS[callup.state]}），无需递补。")
     if now < callup.reply_deadline:
         raise Conflict("deadline_not_passed",
-                       f"{name} 的答复期限（{fmt(callup.reply_deadline)}）未到，暂不能递补。")
+                       f"{name} 的答复期限（{short_time(callup.reply_deadline)}）未到，暂不能递补。")
     before = _snap(callup)
     callup.state, callup.answered_at = CallUpState.REPLACED, now
     callup.reason = "逾期未答复，组长决定递补"
@@ -130,16 +172,15 @@ async def substitute(*, campaign_id: int, leader_id: int, name: str, now: dt.dat
     await cancel_timers(callup)
     await audit.record(actor=actor, action="callup.replace", obj=callup, before=before,
                        after=_snap(callup), at=now)
-    await messages.send_text(to=[callup.staff.wecom_userid], campaign=campaign,
-                             key=f"callup:{callup.id}:replaced",
-                             content=f"您未在期限内答复 {campaign.code} 的召集，组长已安排递补。")
+    await messages.send(template=messages.Template.CALLUP_REPLACED,
+                        to=[callup.staff.wecom_userid], campaign=campaign,
+                        key=f"callup:{callup.id}:replaced", facts={"code": campaign.code})
     called = await fill_places(campaign, now=now, actor=actor, replaces=callup)
-    names = "、".join([(await Staff.get(id=c.staff_id)).name for c in called]) or "无（顺序已用尽）"
-    return f"已递补：{name} → {names}。"
+    return Substitution(name, [(await Staff.get(id=c.staff_id)).name for c in called])
 
 
 async def extend(*, campaign_id: int, leader_id: int, hours: int, name: str | None,
-                 now: dt.datetime, actor: str) -> str:
+                 now: dt.datetime, actor: str) -> Extension:
     """延期: a new reply deadline `hours` from now for one waiting inspector, or all overdue."""
     if not 1 <= hours <= MAX_EXTENSION_HOURS:
         raise ValidationFailed([Problem(f"延期小时数应为 1 至 {MAX_EXTENSION_HOURS}", field="小时")])
@@ -156,7 +197,7 @@ async def extend(*, campaign_id: int, leader_id: int, hours: int, name: str | No
                                       reply_deadline__lte=now.astimezone(BEIJING)
                                       ).prefetch_related("staff")
         if not targets:
-            return "目前没有逾期未答复的人员。"
+            return Extension(hours, [], now + dt.timedelta(hours=hours))
     for callup in targets:
         before = _snap(callup)
         await cancel_timers(callup)
@@ -166,18 +207,17 @@ async def extend(*, campaign_id: int, leader_id: int, hours: int, name: str | No
         await audit.record(actor=actor, action="callup.extend", obj=callup, before=before,
                            after=_snap(callup), at=now)
         await schedule_timers(callup, now)
-        await messages.send_text(
-            to=[callup.staff.wecom_userid], campaign=campaign,
+        await messages.send(
+            template=messages.Template.CALLUP_EXTENDED, to=[callup.staff.wecom_userid],
+            campaign=campaign,
             key=f"callup:{callup.id}:extended:{int(callup.reply_deadline.timestamp())}",
-            content=(f"组长已将 {campaign.code} 的答复期限延至 {fmt(callup.reply_deadline)}。"
-                     "请回复“接受”，或“公务 事由”。"))
-    names = "、".join(c.staff.name for c in targets)
-    return f"已延期 {hours} 小时：{names}。"
+            facts={"code": campaign.code, "deadline": callup.reply_deadline.isoformat()})
+    return Extension(hours, [c.staff.name for c in targets], now + dt.timedelta(hours=hours))
 
 
 async def chase(*, campaign_id: int, leader_id: int, name: str, now: dt.datetime,
-                actor: str) -> str:
-    """催办: the leader nudges a waiting inspector."""
+                actor: str) -> Called:
+    """催办: the leader nudges a waiting inspector; returns whom."""
     campaign = await lock_campaign(campaign_id)
     if campaign.leader_id != leader_id:
         raise Forbidden("只有本次抽查的组长可以催办。", code="not_leader")
@@ -185,43 +225,37 @@ async def chase(*, campaign_id: int, leader_id: int, name: str, now: dt.datetime
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"{name} 已答复（{STATE_LABELS[callup.state]}），无需催办。")
     await audit.record(actor=actor, action="callup.chase", obj=callup, after=_snap(callup), at=now)
-    await messages.send_text(
-        to=[callup.staff.wecom_userid], campaign=campaign,
-        key=f"callup:{callup.id}:chase:{int(now.timestamp())}",
-        content=(f"组长催办：请尽快答复 {campaign.code}（{campaign.title}）的召集，期限 "
-                 f"{fmt(callup.reply_deadline)}。回复“接受”，或“公务 事由”。"))
-    return f"已催办 {name}。"
+    await messages.send(
+        template=messages.Template.CALLUP_CHASE, to=[callup.staff.wecom_userid],
+        campaign=campaign, key=f"callup:{callup.id}:chase:{int(now.timestamp())}",
+        facts={"code": campaign.code, "title": campaign.title,
+               "deadline": callup.reply_deadline.isoformat()})
+    return Called(callup.position, callup.staff.name, CallUpState(callup.state), callup.reason,
+                  callup.reply_deadline)
 
 
-async def progress(*, campaign: Campaign) -> str:
+async def _called(campaign: Campaign) -> list[Called]:
+    rows = await CallUp.filter(campaign_id=campaign.id).order_by("position").prefetch_related("staff")
+    return [Called(c.position, c.staff.name, CallUpState(c.state), c.reason, c.reply_deadline)
+            for c in rows]
+
+
+async def progress(*, campaign: Campaign) -> Overview:
     """进度: accepted, declined with reasons, waiting, skipped (never names employers)."""
-    rows = await CallUp.filter(campaign_id=campaign.id).order_by("position").prefetch_related("staff")
-    accepted = [c.staff.name for c in rows if c.state == CallUpState.ACCEPTED]
-    waiting = [f"{c.staff.name}（期限 {fmt(c.reply_deadline)}）" for c in rows
-               if c.state == CallUpState.CALLED]
-    declined = [f"{c.staff.name}：{c.reason}" for c in rows if c.state == CallUpState.DECLINED]
-    other = [f"{c.staff.name}（{STATE_LABELS[c.state]}：{c.reason}）" for c in rows
-             if c.state in (CallUpState.SKIPPED, CallUpState.REPLACED)]
-    lines = [f"【{campaign.code} {campaign.title}】需 {campaign.inspectors_needed} 人，"
-             f"已接受 {len(accepted)} 人" + ("，检查组已组成" if campaign.team_formed_at else ""),
-             "已接受：" + ("、".join(accepted) or "—"),
-             "待答复：" + ("、".join(waiting) or "—"),
-             "因公务无法参加：" + ("；".join(declined) or "—")]
-    if other:
-        lines.append("跳过/递补：" + "；".join(other))
-    return "\n".join(lines)
+    return Overview(campaign.code, campaign.title, campaign.inspectors_needed,
+                    campaign.team_formed_at is not None, await _called(campaign))
 
 
-async def roster(*, campaign: Campaign) -> str:
-    """名单: the team and, once assigned, who goes where."""
-    rows = await CallUp.filter(campaign_id=campaign.id).order_by("position").prefetch_related("staff")
-    lines = [f"【{campaign.code}】召集名单（按抽取顺序）："]
-    lines += [f"{c.position}. {c.staff.name} {STATE_LABELS[c.state]}" for c in rows]
-    if messages.reveal_employers(campaign):
-        inspections = await Inspection.filter(campaigns__id=campaign.id).order_by("code"
-                                                                                  ).prefetch_related("employer")
+async def roster(*, campaign: Campaign) -> Overview:
+    """名单: the call-up in draw order and, once employers may be named, who goes where."""
+    teams = None
+    if messages.reveal_employers(campaign):  # R14
+        teams = []
+        inspections = await Inspection.filter(campaigns__id=campaign.id).order_by(
+            "code").prefetch_related("employer")
         for insp in inspections:
-            members = await InspectionMember.filter(inspection_id=insp.id).prefetch_related("staff")
-            names = "、".join(m.staff.name for m in members) or "未分配"
-            lines.append(f"{insp.code} {insp.employer.name}：{names}")
-    return "\n".join(lines)
+            members = await InspectionMember.filter(inspection_id=insp.id).order_by(
+                "id").prefetch_related("staff")
+            teams.append(Team(insp.code, insp.employer.name, [m.staff.name for m in members]))
+    return Overview(campaign.code, campaign.title, campaign.inspectors_needed,
+                    campaign.team_formed_at is not None, await _called(campaign), teams)

@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from inspection import audit, clock, outbox
+from inspection import audit, clock, messages, outbox
 from inspection.calendar import add_working_days, load_calendar
 from inspection.credit import figures, render
 from inspection.errors import Conflict, NotFound
@@ -129,15 +129,12 @@ async def on_report_due(payload: dict[str, object]) -> None:
     today = clock.today()
     calendar = await load_calendar(start=report.due_on)
     late = calendar.working_days_between(report.due_on, today)
-    when = "今天到期" if late <= 0 else f"已逾期 {late} 个工作日"
-    text = (f"【抽查工作报告催办】任务 {campaign.code}「{campaign.title}」的抽查工作报告"
-            f"（期限 {report.due_on.isoformat()}，检查结束后 {REPORT_WORKING_DAYS} 个工作日内）"
-            f"{when}，尚未生成。请尽快生成并归档。")
-    if users:
-        await outbox.enqueue(topic="wecom.message",
-                             payload={"touser": "|".join(str(u) for u in users), "msgtype": "text",
-                                      "text": {"content": text}},
-                             key=f"report-due:{report.id}:{chase}:message")
+    await messages.send(
+        template=messages.Template.REPORT_DUE, to=[str(u) for u in users], campaign=campaign,
+        facts={"code": campaign.code, "title": campaign.title,
+               "due_on": report.due_on.isoformat(), "working_days": REPORT_WORKING_DAYS,
+               "late": max(0, late)},
+        key=f"report-due:{report.id}:{chase}:message")
     if chase + 1 < MAX_CHASES:
         nxt = calendar.add_working_days(max(today, report.due_on), 1)
         await outbox.enqueue(topic=DUE_TOPIC, payload={"report_id": report.id, "chase": chase + 1},

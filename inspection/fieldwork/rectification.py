@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inspection import audit, outbox
+from inspection import audit, messages, outbox
 from inspection.access import Need, inspection_for
 from inspection.calendar import add_working_days
 from inspection.clock import BEIJING, today
@@ -150,12 +150,12 @@ async def on_rectification_due(payload: dict[str, Any]) -> None:
     leaders = await Campaign.filter(inspections__id=order.inspection_id,
                                     leader_id__isnull=False).prefetch_related("leader")
     userids = {m.staff.wecom_userid for m in members} | {c.leader.wecom_userid for c in leaders if c.leader}
-    text = (f"限期改正指令书逾期提醒：{order.employer.name}的整改期限 {order.deadline.isoformat()} "
-            "已过，尚未回访确认整改。请尽快回访，或转立案处理。")
+    facts = {"employer": order.employer.name, "deadline": order.deadline.isoformat()}
+    campaign = await Campaign.filter(
+        inspections__id=order.inspection_id).order_by("id").first()
     for userid in sorted(userids):
-        await outbox.enqueue(
-            topic="wecom.message",
-            payload={"touser": userid, "msgtype": "text", "text": {"content": text}},
-            key=f"rectification-overdue:{order.id}:{userid}")
+        await messages.send(template=messages.Template.RECTIFICATION_OVERDUE, to=[userid],
+                            facts=facts, key=f"rectification-overdue:{order.id}:{userid}",
+                            campaign=campaign)
     await audit.record(actor="system", action="rectification.overdue_chased", obj=order,
                        after={"notified": sorted(userids)})

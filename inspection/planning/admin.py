@@ -176,27 +176,28 @@ async def campaign_draws(*, staff: Staff, campaign_id: int) -> tuple[Campaign, l
     return campaign, await Draw.filter(campaign_id=campaign.id).order_by("kind")
 
 
-async def progress(*, staff: Staff, campaign_id: int) -> str:
+async def progress(*, staff: Staff, campaign_id: int) -> callup_leader.Overview:
     """The chat's 进度, for the leader or the initiating section (never names employers)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await callup_leader.progress(campaign=campaign)
 
 
-async def roster(*, staff: Staff, campaign_id: int) -> str:
+async def roster(*, staff: Staff, campaign_id: int) -> callup_leader.Overview:
     """The chat's 名单: the call-up in draw order and, once the team is formed, who goes where."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await callup_leader.roster(campaign=campaign)
 
 
 async def assign(*, staff: Staff, campaign_id: int, target: str, names: list[str],
-                 now: dt.datetime) -> str:
+                 now: dt.datetime) -> assignment.Team:
     """分配: the same rules as the chat (team of the campaign, 回避 refused, R16)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await assignment.assign(campaign_id=campaign.id, leader_id=staff.id, target=target,
                                    names=names, now=now, actor=actor_of(staff))
 
 
-async def auto_assign(*, staff: Staff, campaign_id: int, now: dt.datetime) -> str:
+async def auto_assign(*, staff: Staff, campaign_id: int,
+                      now: dt.datetime) -> assignment.Proposal:
     """自动分配: the proposal goes to the leader's WeCom as a card to confirm, as in the chat."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await assignment.auto_assign(campaign_id=campaign.id, leader_id=staff.id, now=now,
@@ -213,14 +214,15 @@ async def assignment_proposal(*, staff: Staff, campaign_id: int
 
 
 async def confirm_assignment(*, staff: Staff, campaign_id: int, fingerprint: str,
-                             now: dt.datetime) -> str:
+                             now: dt.datetime) -> assignment.Confirmation:
     """确认分配: the card's button, over the API (409 `proposal_stale` if anything changed)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await assignment.confirm(campaign_id=campaign.id, leader_id=staff.id,
                                     fingerprint=fingerprint, now=now, actor=actor_of(staff))
 
 
-async def substitute(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) -> str:
+async def substitute(*, staff: Staff, campaign_id: int, name: str,
+                     now: dt.datetime) -> callup_leader.Substitution:
     """递补 (R15): the leader replaces an inspector who let the reply deadline pass."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     try:
@@ -231,7 +233,8 @@ async def substitute(*, staff: Staff, campaign_id: int, name: str, now: dt.datet
         raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
 
 
-async def chase(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) -> str:
+async def chase(*, staff: Staff, campaign_id: int, name: str,
+                now: dt.datetime) -> callup_leader.Called:
     """催办: the leader nudges an inspector who has not answered yet (R15)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     try:
@@ -242,7 +245,7 @@ async def chase(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) 
 
 
 async def extend(*, staff: Staff, campaign_id: int, hours: int, name: str | None,
-                 now: dt.datetime) -> str:
+                 now: dt.datetime) -> callup_leader.Extension:
     """延期: a new reply deadline for one waiting inspector, or for all overdue ones."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     try:

@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from inspection import audit, clock, outbox
+from inspection import audit, clock, messages, outbox
 from inspection.calendar import WorkingCalendar, add_working_days, load_calendar
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from models.enums import PublicationKind, StaffStatus
@@ -153,16 +153,14 @@ def visible(query: QuerySet[Publication], *, now: dt.datetime | None = None
         Q(visible_from__isnull=True) | Q(visible_from__lte=at))
 
 
-def reminder_text(duty: Publication, stage: str, today: dt.date) -> str:
-    label = KIND_LABELS[duty.kind]
-    due = f"{duty.due_on:%Y年%-m月%-d日}" if duty.due_on else ""
+def reminder_stage(duty: Publication, stage: str, today: dt.date) -> str:
+    """Where the duty stands today: "overdue", "due" (today) or "before" — a late timer (the
+    worker was down) says what is true when it runs, not what it was set for."""
     if stage == "overdue" or (duty.due_on and duty.due_on < today):
-        head = f"【公示已逾期】{label}“{duty.title}”应于{due}前公示，至今未公示。"
-    elif stage == "due" or (duty.due_on and duty.due_on <= today):
-        head = f"【公示今日到期】{label}“{duty.title}”须于今天（{due}）公示。"
-    else:
-        head = f"【公示即将到期】{label}“{duty.title}”须于{due}前公示。"
-    return head + "请及时在抽查公示窗口公示，完成后在系统中标记已公示。"
+        return "overdue"
+    if stage == "due" or (duty.due_on and duty.due_on <= today):
+        return "due"
+    return "before"
 
 
 async def on_publication_due(payload: dict[str, Any]) -> None:
@@ -181,7 +179,9 @@ async def on_publication_due(payload: dict[str, Any]) -> None:
         "wecom_userid", flat=True)
     if not users:
         return
-    body = {"touser": "|".join(str(u) for u in users), "msgtype": "text",
-            "text": {"content": reminder_text(duty, stage, clock.today())}}
-    await outbox.enqueue(topic="wecom.message", payload=body,
-                         key=f"publication:{duty.id}:remind:{stage}")
+    await messages.send(
+        template=messages.Template.PUBLICATION_DUE, to=[str(u) for u in users],
+        facts={"kind": str(duty.kind), "title": duty.title,
+               "due_on": duty.due_on.isoformat() if duty.due_on else None,
+               "stage": reminder_stage(duty, stage, clock.today())},
+        key=f"publication:{duty.id}:remind:{stage}")

@@ -1,15 +1,21 @@
 """The two WeCom outbox topics (contract in docs/outbox.md).
 
-"wecom.message": payload = the body of `message/send` without `agentid`.
-"wecom.update_card": payload = the body of `message/update_template_card` without `agentid`.
+"wecom.message": payload = `{"template", "to", "facts", "campaign_id"?}`, rendered into the body
+of `message/send` when it is sent (or, from before templates, that body itself).
+"wecom.update_card": payload = `{"template", "to", "response_code", "facts", "campaign_id"?}`,
+rendered into the body of `message/update_template_card` (or, from before, that body).
+Either way the app (`agentid`) is ours to choose, never the payload's.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from inspection.messages import ConfidentialityBreach
 from models.outbox import OutboxMessage
+from notifications.wecom import render
 from notifications.wecom.client import (
     RESPONSE_CODE_USED,
     TASK_ID_EXISTS,
@@ -28,11 +34,21 @@ _KEEP = ("msgid", "response_code", "invaliduser", "invalidparty", "invalidtag",
          "unlicenseduser")
 
 
-def _body(row: OutboxMessage) -> dict[str, Any]:
+async def _body(row: OutboxMessage,
+                build: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """Render the row, check R14 on what was rendered, and drop any `agentid`."""
     if not isinstance(row.payload, dict):
         raise GiveUp("payload is not a JSON object")
-    # The app is ours to choose, never the payload's.
-    return {k: v for k, v in row.payload.items() if k != "agentid"}
+    try:
+        body = build(row.payload)
+        await render.check_confidential(row.payload, body)
+    except render.RenderError as exc:
+        raise GiveUp(f"cannot render: {exc}") from None
+    except ConfidentialityBreach as exc:
+        log.error("wecom: refused a message naming a confidential campaign's employer",
+                  extra={"outbox_id": row.id})
+        raise GiveUp(f"{exc.code}: {exc.message}") from None
+    return {k: v for k, v in body.items() if k != "agentid"}
 
 
 def _retry_or_give_up(exc: WeComError) -> Exception:
@@ -59,7 +75,7 @@ class _WeComTopic(External):
 
 class WeComMessageTopic(_WeComTopic):
     async def deliver(self, row: OutboxMessage) -> dict[str, Any]:
-        body = _body(row)
+        body = await _body(row, render.message_body)
         if not isinstance(body.get("msgtype"), str):
             raise GiveUp("payload has no msgtype")
         assert self.client is not None
@@ -84,9 +100,14 @@ class WeComMessageTopic(_WeComTopic):
         return {k: answer[k] for k in _KEEP if k in answer and answer[k] not in ("", None)}
 
     def describe(self, payload: dict[str, Any]) -> dict[str, Any]:
-        msgtype = payload.get("msgtype")
-        out: dict[str, Any] = {"touser": payload.get("touser"), "msgtype": msgtype}
-        inner = payload.get(msgtype) if isinstance(msgtype, str) else None
+        try:
+            body = render.message_body(payload)
+        except render.RenderError as exc:
+            return {"template": payload.get("template"), "to": payload.get("to"),
+                    "error": str(exc)}
+        msgtype = body.get("msgtype")
+        out: dict[str, Any] = {"touser": body.get("touser"), "msgtype": msgtype}
+        inner = body.get(msgtype) if isinstance(msgtype, str) else None
         if isinstance(inner, dict):
             text = inner.get("content") or inner.get("title") or (
                 inner.get("main_title", {}) or {}).get("title")
@@ -97,7 +118,7 @@ class WeComMessageTopic(_WeComTopic):
 
 class WeComCardUpdateTopic(_WeComTopic):
     async def deliver(self, row: OutboxMessage) -> dict[str, Any]:
-        body = _body(row)
+        body = await _body(row, render.update_body)
         if not isinstance(body.get("response_code"), str):
             raise GiveUp("payload has no response_code")
         assert self.client is not None
@@ -117,4 +138,4 @@ class WeComCardUpdateTopic(_WeComTopic):
         return {k: answer[k] for k in ("invaliduser",) if answer.get(k)}
 
     def describe(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"userids": payload.get("userids")}
+        return {"userids": payload.get("userids", payload.get("to"))}

@@ -12,6 +12,7 @@ from models.enums import CallUpState
 from models.fieldwork import InspectionMember
 from models.outbox import OutboxMessage
 from tests import factories as f
+from tests.wecom_rows import body, last_text_to
 
 _ids = itertools.count(1)
 
@@ -27,9 +28,7 @@ def click(user: str, task_id: str, key: str, code: str = "RC") -> Inbound:
 
 
 async def last_reply(user: str) -> str:
-    rows = [m for m in await OutboxMessage.filter(topic="wecom.message").order_by("-id")
-            if m.payload["touser"] == user and m.payload["msgtype"] == "text"]
-    return rows[0].payload["text"]["content"]
+    return await last_text_to(user)
 
 
 async def setup(needed: int = 2):
@@ -69,8 +68,8 @@ async def test_leader_full_chat_flow():
     await process(text("liu", "自动分配"))
     assert "已生成自动分配方案" in await last_reply("liu")
     card = await OutboxMessage.filter(idempotency_key__startswith=f"assign:{c.id}:card").first()
-    key = card.payload["template_card"]["button_list"][0]["key"]
-    await process(click("liu", card.payload["template_card"]["task_id"], key, "RC-L"))
+    key = body(card)["template_card"]["button_list"][0]["key"]
+    await process(click("liu", body(card)["template_card"]["task_id"], key, "RC-L"))
     assert await InspectionMember.all().count() == 4
     await process(text("liu", f"分配 {inspections[0].code} 检查员1 检查员2"))
     assert (await last_reply("liu")).startswith("已分配")

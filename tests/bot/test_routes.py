@@ -17,6 +17,7 @@ from models.outbox import OutboxMessage
 from suiji.app import create_app
 from tests import factories as f
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, card_event_xml, signed, text_xml
+from tests.wecom_rows import body, cards, content
 
 VECTORS = json.loads((Path(__file__).parent / "tencent_vectors.json").read_text())
 URL = "/wecom/callback"
@@ -60,8 +61,8 @@ async def test_post_with_tencent_vector(client):
     resp = await client.post(URL, params=params, data=p["body"].encode())
     assert resp.status == 200 and await resp.text() == ""
     reply = await OutboxMessage.get(topic="wecom.message")
-    assert reply.payload["touser"] == "ChenJiaShun"
-    assert "不在本系统人员名录" in reply.payload["text"]["content"]
+    assert body(reply)["touser"] == "ChenJiaShun"
+    assert "不在本系统人员名录" in content(reply)
 
 
 async def flow():
@@ -86,12 +87,10 @@ async def test_done_when_flow(client):
                            response_code="RC-insp2", reason="meeting")
     resp = await post(client, click)
     assert resp.status == 200
-    cards = [m.payload["touser"] for m in await OutboxMessage.filter(topic="wecom.message")
-             .order_by("id") if m.payload["msgtype"] == "template_card"]
-    assert cards == ["insp1", "insp2", "insp3", "insp4"]
-    update = await OutboxMessage.get(topic="wecom.update_card")
-    assert update.payload["response_code"] == "RC-insp2"
-    assert update.payload["button"] == {"replace_name": "因公务无法参加"}
+    assert [c["touser"] for c in await cards()] == ["insp1", "insp2", "insp3", "insp4"]
+    update = body(await OutboxMessage.get(topic="wecom.update_card"))
+    assert update["response_code"] == "RC-insp2"
+    assert update["button"] == {"replace_name": "因公务无法参加"}
     # the retry WeCom sends when our answer was late is swallowed
     before = await state()
     resp = await post(client, click)
@@ -100,8 +99,8 @@ async def test_done_when_flow(client):
     resp = await post(client, text_xml("liu", "进度"))
     assert resp.status == 200
     reply = (await OutboxMessage.filter(topic="wecom.message").order_by("-id").first())
-    text = reply.payload["text"]["content"]
-    assert reply.payload["touser"] == "liu"
+    text = content(reply)
+    assert body(reply)["touser"] == "liu"
     assert "检查员2：参加重要会议" in text and "检查员4" in text and "已接受 0 人" in text
     count, brk = await audit.verify_chain()
     assert brk is None and count == await AuditEvent.all().count()
@@ -124,12 +123,12 @@ async def test_decline_click_without_reason_waits_for_text(client):
                                       response_code="RC-1", reason="other"))
     assert (await CallUp.get(id=called[0].id)).state == CallUpState.CALLED
     ask = await OutboxMessage.filter(topic="wecom.message").order_by("-id").first()
-    assert "须说明事由" in ask.payload["text"]["content"]
+    assert "须说明事由" in content(ask)
     await post(client, text_xml("insp1", "参加市局执法培训"))
     done = await CallUp.get(id=called[0].id)
     assert done.state == CallUpState.DECLINED and done.reason == "参加市局执法培训"
     update = await OutboxMessage.get(topic="wecom.update_card")
-    assert update.payload["response_code"] == "RC-1"
+    assert body(update)["response_code"] == "RC-1"
 
 
 async def test_non_leader_is_refused(client):
@@ -137,8 +136,8 @@ async def test_non_leader_is_refused(client):
     before = await state()
     await post(client, text_xml("insp1", "递补 检查员2"))
     reply = await OutboxMessage.filter(topic="wecom.message").order_by("-id").first()
-    assert reply.payload["touser"] == "insp1"
-    assert "不是任何召集中或实施中抽查任务的组长" in reply.payload["text"]["content"]
+    assert body(reply)["touser"] == "insp1"
+    assert "不是任何召集中或实施中抽查任务的组长" in content(reply)
     assert (await state())[2] == before[2]
 
 
@@ -146,8 +145,8 @@ async def test_unknown_command_gets_help(client):
     await flow()
     await post(client, text_xml("liu", "你好"))
     reply = await OutboxMessage.filter(topic="wecom.message").order_by("-id").first()
-    assert "未能识别" in reply.payload["text"]["content"]
-    assert "自动分配" in reply.payload["text"]["content"]
+    assert "未能识别" in content(reply)
+    assert "自动分配" in content(reply)
 
 
 @pytest.mark.parametrize("case", ["forged", "wrong_corp", "wrong_corp_outer", "malformed",

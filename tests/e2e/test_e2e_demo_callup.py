@@ -15,6 +15,7 @@ from tests.e2e.e2e_kit import cards
 from tests.e2e.processes import WORKER_ARGS, env, spawn, stop
 from tests.notifications.outbox_helpers import eventually
 from tests.wecom_callbacks import CORP_ID
+from tests.wecom_rows import body
 from tests.wecom_standin import WeComStandIn
 
 
@@ -38,7 +39,7 @@ async def test_demo_cards_reach_the_standin(settings, standin):
                                  campaign__state=CampaignState.CALLING_UP).prefetch_related("staff")
     assert called, "the demo left no campaign calling up"
     queued = await OutboxMessage.filter(topic="wecom.message", status=OutboxStatus.PENDING)
-    assert sum(m.payload["msgtype"] == "template_card" for m in queued) == len(called)
+    assert sum(body(m)["msgtype"] == "template_card" for m in queued) == len(called)
     assert standin.deliveries == []  # nothing is sent until a worker runs
 
     worker = await spawn(environ, *WORKER_ARGS)

@@ -11,6 +11,7 @@ from models.callups import CallUp
 from models.enums import CallUpState
 from models.outbox import OutboxMessage
 from tests.fieldworld import World, called_up, session_for
+from tests.wecom_rows import body
 
 
 async def test_list_and_accept_greys_out_the_card(api: Any, world: World) -> None:
@@ -27,9 +28,9 @@ async def test_list_and_accept_greys_out_the_card(api: Any, world: World) -> Non
     assert resp.status == 200 and "已确认您参加" in (await resp.json())["message"]
     await called.refresh_from_db()
     assert called.state == CallUpState.ACCEPTED
-    update = await OutboxMessage.get(topic="wecom.update_card")
-    assert update.payload["userids"] == [world.staff["member"].wecom_userid]
-    assert update.payload["response_code"] == "RC-from-send"
+    update = body(await OutboxMessage.get(topic="wecom.update_card"))
+    assert update == {"userids": [world.staff["member"].wecom_userid],
+                      "response_code": "RC-from-send", "button": {"replace_name": "已接受"}}
     assert await AuditEvent.filter(action="callup.accept",
                                    actor=f"staff:{world.staff['member'].id}").count() == 1
     again = await api.post(f"/api/v1/callups/{called.id}/accept", headers=me)

@@ -15,8 +15,11 @@ from models.enums import InspectionState
 from models.fieldwork import Inspection, InspectionMember
 from models.org import Conflict as Recusal
 from models.outbox import OutboxMessage
+from notifications import replies
 from tests import factories as f
 from tests.fieldworld import session_for
+from tests.wecom_rows import body as rendered
+from tests.wecom_rows import content
 
 PROBLEM = "application/problem+json"
 
@@ -67,7 +70,7 @@ async def test_only_the_leader_extends(api: Any) -> None:
 async def _card_lines(c: Any) -> list[str]:
     card = await OutboxMessage.filter(idempotency_key__startswith=f"assign:{c.id}:card").first()
     assert card is not None
-    return str(card.payload["template_card"]["sub_title_text"]).split("\n")
+    return str(rendered(card)["template_card"]["sub_title_text"]).split("\n")
 
 
 async def test_proposal_then_confirm_is_the_cards_confirmation(api: Any) -> None:
@@ -104,8 +107,8 @@ async def test_proposal_then_confirm_is_the_cards_confirmation(api: Any) -> None
     # The card path's announcement, in this request's transaction; no card to grey out.
     announce = await OutboxMessage.get(
         idempotency_key=f"assign:{c.id}:announce:{proposal['fingerprint']}")
-    assert announce.payload["text"]["content"] == f"【{c.code}】检查分工：\n" + "\n".join(lines)
-    assert set(announce.payload["touser"].split("|")) == {
+    assert content(announce) == f"【{c.code}】检查分工：\n" + "\n".join(lines)
+    assert set(rendered(announce)["touser"].split("|")) == {
         p.wecom_userid for p in order if any(
             p.id == m["staff_id"] for r in rows for m in r["proposed"])}
     assert not await OutboxMessage.filter(topic="wecom.update_card").exists()
@@ -118,7 +121,7 @@ async def test_proposal_then_confirm_is_the_cards_confirmation(api: Any) -> None
                           create_time=1, task_id=f"assign-{c.id}-{proposal['fingerprint']}",
                           event_key=card_key, response_code="RC-1"))
     reply = await OutboxMessage.filter(topic="wecom.message").order_by("-id").first()
-    assert reply is not None and "无需再次确认" in reply.payload["text"]["content"]
+    assert reply is not None and "无需再次确认" in content(reply)
     assert await OutboxMessage.filter(idempotency_key__contains=":announce:").count() == 1
     assert await InspectionMember.all().count() == 6
 
@@ -223,8 +226,8 @@ async def test_chase_a_waiting_inspector(api: Any) -> None:
         assert resp.status == 200, await resp.text()
         assert (await resp.json())["message"] == "已催办 检查员2。"
     nudges = await OutboxMessage.filter(idempotency_key__contains=":chase:")
-    assert len(nudges) == 1 and nudges[0].payload["touser"] == "insp2"
-    assert "组长催办" in nudges[0].payload["text"]["content"]
+    assert len(nudges) == 1 and rendered(nudges[0])["touser"] == "insp2"
+    assert "组长催办" in content(nudges[0])
 
     plain = await session_for(api, leader)
     resp = await api.post(url, json={"name": "检查员1"}, headers=plain)
@@ -251,7 +254,7 @@ async def test_roster_is_the_chats_list(api: Any) -> None:
                          headers=await session_for(api, leader))
     assert resp.status == 200, await resp.text()
     text = (await resp.json())["text"]
-    assert text == await callup_leader.roster(campaign=await Campaign.get(id=c.id))
+    assert text == replies.roster(await callup_leader.roster(campaign=await Campaign.get(id=c.id)))
     assert "1. 检查员1 已接受" in text and f"{inspections[0].code} 单位1：检查员1、检查员2" in text
     other = await f.staff("另组长", userid="other", leader=True, inspector=False)
     resp = await api.get(f"/api/v1/campaigns/{c.id}/roster", headers=await session_for(api, other))

@@ -151,7 +151,8 @@ async def test_bad_payload_fails_without_calling_wecom(wecom_standin, wecom_clie
     await enqueue("wecom.message", {"touser": "zhangsan"}, "m-1")
     await make_worker(wecom_handlers(wecom_client, kv)).run_once()
     row = await OutboxMessage.get(idempotency_key="m-1")
-    assert row.status == OutboxStatus.FAILED and row.last_error == "payload has no msgtype"
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error == "cannot render: payload has neither template nor msgtype"
     assert wecom_standin.calls == []
 
 

@@ -7,6 +7,7 @@ from models.draws import Draw, DrawEntry, DrawStratum
 from models.enums import CampaignState
 from models.outbox import OutboxMessage
 from suiji.demo import callup as demo
+from tests.wecom_rows import body
 
 
 async def test_demo_callup_stage_and_idempotent():
@@ -15,11 +16,12 @@ async def test_demo_callup_stage_and_idempotent():
     campaign = await Campaign.get(code=demo.CODE)
     assert campaign.state == CampaignState.CALLING_UP
     assert await CallUp.filter(campaign_id=campaign.id).count() == 4
-    cards = [m for m in await OutboxMessage.filter(topic="wecom.message")
-             if m.payload["msgtype"] == "template_card"]
+    queued = await OutboxMessage.filter(topic="wecom.message")
+    cards = [body(m) for m in queued if body(m)["msgtype"] == "template_card"]
     assert len(cards) == 4
-    # confidential: no employer named on the cards (R14)
-    assert all("示范" not in str(m.payload) for m in cards)
+    # confidential: no employer named in the facts or on the cards (R14)
+    assert all("示范" not in str(m.payload) for m in queued)
+    assert all("示范" not in str(c) for c in cards)
 
 
 async def test_demo_draw_is_recomputable():

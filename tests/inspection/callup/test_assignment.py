@@ -12,7 +12,10 @@ from models.enums import InspectionState, StaffStatus
 from models.fieldwork import Inspection, InspectionMember
 from models.org import Conflict as Recusal
 from models.outbox import OutboxMessage
+from notifications import replies
+from notifications.wecom import cards
 from tests import factories as f
+from tests.wecom_rows import body, content
 
 NOW = f.NOW
 
@@ -47,12 +50,13 @@ def test_balance_reports_employers_without_enough_people():
 async def test_auto_assign_card_then_confirm():
     c, leader, order, inspections = await formed_team()
     await Recusal.create(staff=order[0], employer_id=inspections[0].employer_id, reason="曾任职")
-    text = await assignment.auto_assign(campaign_id=c.id, leader_id=leader.id, now=NOW,
-                                        actor="wecom:liu")
-    assert "确认" in text
+    proposal = await assignment.auto_assign(campaign_id=c.id, leader_id=leader.id, now=NOW,
+                                            actor="wecom:liu")
+    assert "确认" in replies.proposed(proposal)
     card = await OutboxMessage.filter(idempotency_key__startswith=f"assign:{c.id}:card").first()
-    key = card.payload["template_card"]["button_list"][0]["key"]
-    fingerprint = key.split(":")[2]
+    key = body(card)["template_card"]["button_list"][0]["key"]
+    assert cards.parse_confirm_key(key) == (str(c.id), proposal.fingerprint)
+    fingerprint = proposal.fingerprint
     await assignment.confirm(campaign_id=c.id, leader_id=leader.id, fingerprint=fingerprint,
                              now=NOW, actor="wecom:liu", response_code="RC-A")
     members = await InspectionMember.filter(inspection_id=inspections[0].id)
@@ -60,7 +64,8 @@ async def test_auto_assign_card_then_confirm():
     assert await InspectionMember.all().count() == 10
     assert all(i.state == InspectionState.ASSIGNED for i in await Inspection.all())
     update = await OutboxMessage.get(topic="wecom.update_card")
-    assert update.payload["response_code"] == "RC-A"
+    assert body(update) == {"userids": ["liu"], "response_code": "RC-A",
+                            "button": {"replace_name": "已确认分配"}}
 
 
 async def test_stale_proposal_refused():
@@ -81,9 +86,9 @@ async def test_manual_assign_rules():
     with pytest.raises(ValidationFailed):
         await assignment.assign(campaign_id=c.id, leader_id=leader.id, target="单位1",
                                 names=["检查员1"], now=NOW, actor="wecom:liu")
-    text = await assignment.assign(campaign_id=c.id, leader_id=leader.id, target="单位1",
+    team = await assignment.assign(campaign_id=c.id, leader_id=leader.id, target="单位1",
                                    names=["检查员1", "检查员3"], now=NOW, actor="wecom:liu")
-    assert text.startswith("已分配")
+    assert replies.assigned(team) == f"已分配 {inspections[0].code} 单位1：检查员1、检查员3。"
     assert await InspectionMember.filter(inspection_id=inspections[0].id).count() == 2
 
 
@@ -118,10 +123,10 @@ async def test_second_confirmation_changes_and_sends_nothing():
                              fingerprint=proposal.fingerprint, now=NOW, actor="staff:1")
     messages = await OutboxMessage.all().count()
     assert (await assignment.propose(campaign=c)).applied
-    text = await assignment.confirm(campaign_id=c.id, leader_id=leader.id,
+    done = await assignment.confirm(campaign_id=c.id, leader_id=leader.id,
                                     fingerprint=proposal.fingerprint, now=NOW,
                                     actor="wecom:liu", response_code="RC-B")
-    assert "无需再次确认" in text
+    assert not done.changed and "无需再次确认" in replies.confirmed(done)
     # Only the clicked card is greyed out; no second announcement.
     assert await OutboxMessage.all().count() == messages + 1
     assert (await OutboxMessage.get(topic="wecom.update_card")).payload["response_code"] == "RC-B"
@@ -176,7 +181,8 @@ async def test_set_team_over_the_api_follows_the_same_rules_as_the_chat():
     await target.refresh_from_db()
     assert target.state == InspectionState.ASSIGNED
     told = await OutboxMessage.get(idempotency_key__startswith=f"assign:{target.id}:manual:")
-    assert "检查员1" in told.payload["text"]["content"]
+    assert content(told) == (f"【{(await target.campaigns.all())[0].code}】检查分工：\n"
+                             f"{target.code} 单位1：检查员1、检查员4")
     assert await AuditEvent.filter(action="inspection.assign", actor=f"staff:{leader.id}").count() == 1
     target.state = InspectionState.CHECKED_IN
     await target.save()

@@ -18,13 +18,9 @@ from models.enums import CallUpState, CampaignState, OutboxStatus, StaffStatus
 from models.org import Conflict as Recusal
 from models.outbox import OutboxMessage
 from tests import factories as f
+from tests.wecom_rows import body, cards, content, messages
 
 NOW = f.NOW
-
-
-async def cards() -> list[OutboxMessage]:
-    return [m for m in await OutboxMessage.filter(topic="wecom.message").order_by("id")
-            if m.payload.get("msgtype") == "template_card"]
 
 
 async def setup_campaign(n_order: int = 6, needed: int = 3, **kw):
@@ -41,8 +37,8 @@ async def test_first_n_in_draw_order_get_cards():
         called = await callup.start_callup(campaign_id=c.id, now=NOW, actor="staff:1")
     assert [x.staff_id for x in called] == [s.id for s in order[:3]]
     sent = await cards()
-    assert [m.payload["touser"] for m in sent] == ["insp1", "insp2", "insp3"]
-    card = sent[0].payload["template_card"]
+    assert [m["touser"] for m in sent] == ["insp1", "insp2", "insp3"]
+    card = sent[0]["template_card"]
     assert card["card_type"] == "button_interaction"
     assert [b["text"] for b in card["button_list"]] == ["接受", "因公务无法参加"]
     assert card["task_id"] == called[0].task_id
@@ -64,25 +60,27 @@ async def test_start_twice_calls_nobody_twice():
 async def test_decline_calls_exactly_the_next_and_updates_card():
     c, _, order = await setup_campaign()
     called = await callup.start_callup(campaign_id=c.id, now=NOW, actor="cli")
-    text = await callup.decline(callup_id=called[1].id, staff_id=order[1].id,
-                                reason="参加区政府专题会议", now=NOW, actor="wecom:insp2",
-                                response_code="RC-2")
-    assert "参加区政府专题会议" in text
+    answer = await callup.decline(callup_id=called[1].id, staff_id=order[1].id,
+                                  reason="参加区政府专题会议", now=NOW, actor="wecom:insp2",
+                                  response_code="RC-2")
+    assert answer == callup.Answer(c.code, c.title, CallUpState.DECLINED, "参加区政府专题会议")
     sent = await cards()
-    assert [m.payload["touser"] for m in sent] == ["insp1", "insp2", "insp3", "insp4"]
+    assert [m["touser"] for m in sent] == ["insp1", "insp2", "insp3", "insp4"]
     new = await CallUp.get(staff_id=order[3].id)
     assert new.replaces_id == called[1].id and new.position == 4
     update = await OutboxMessage.get(topic="wecom.update_card")
-    assert update.payload == {"userids": ["insp2"], "response_code": "RC-2",
-                              "button": {"replace_name": "因公务无法参加"}}
+    assert body(update) == {"userids": ["insp2"], "response_code": "RC-2",
+                            "button": {"replace_name": "因公务无法参加"}}
     declined = await CallUp.get(id=called[1].id)
     assert declined.state == CallUpState.DECLINED and declined.reason == "参加区政府专题会议"
     # its timers are cancelled
     cancelled = await OutboxMessage.filter(idempotency_key__in=callup.timer_keys(declined))
     assert {m.status for m in cancelled} == {OutboxStatus.CANCELLED}
     # a replayed decline changes nothing
-    await callup.decline(callup_id=called[1].id, staff_id=order[1].id, reason="参加区政府专题会议",
-                         now=NOW, actor="wecom:insp2", response_code="RC-2")
+    again = await callup.decline(callup_id=called[1].id, staff_id=order[1].id,
+                                 reason="参加区政府专题会议", now=NOW, actor="wecom:insp2",
+                                 response_code="RC-2")
+    assert again.repeated and again.reason == "参加区政府专题会议"
     assert len(await cards()) == 4
     assert await OutboxMessage.filter(topic="wecom.update_card").count() == 1
 
@@ -137,11 +135,10 @@ async def test_order_exhausted_tells_leader_and_initiators():
     called3 = await CallUp.get(staff_id=order[2].id)
     await callup.decline(callup_id=called3.id, staff_id=order[2].id, reason="值班",
                          now=NOW, actor="wecom:insp3")
-    notes = [m for m in await OutboxMessage.filter(topic="wecom.message")
-             if m.payload.get("msgtype") == "text" and "已用尽" in m.payload["text"]["content"]]
-    assert len(notes) == 1
-    assert set(notes[0].payload["touser"].split("|")) == {"liu", "wang"}
-    assert "仍缺 1 人" in notes[0].payload["text"]["content"]
+    notes = [body(m) for m in await messages(idempotency_key__contains=":exhausted:")]
+    assert len(notes) == 1 and "已用尽" in notes[0]["text"]["content"]
+    assert set(notes[0]["touser"].split("|")) == {"liu", "wang"}
+    assert "仍缺 1 人" in notes[0]["text"]["content"]
 
 
 async def test_accepts_form_the_team():
@@ -154,7 +151,7 @@ async def test_accepts_form_the_team():
     c = await Campaign.get(id=c.id)
     assert c.team_formed_at is not None and c.state == CampaignState.IN_FIELD
     team = await OutboxMessage.get(idempotency_key=f"campaign:{c.id}:team")
-    assert "重庆某建筑公司" in team.payload["text"]["content"]
+    assert "重庆某建筑公司" in content(team)
     assert await OutboxMessage.filter(topic="wecom.update_card").count() == 2
     count, brk = await audit.verify_chain()
     assert brk is None and count >= 5
@@ -166,9 +163,10 @@ async def test_confidential_campaign_names_no_employer_before_team(is_postgres):
     called = await callup.start_callup(campaign_id=c.id, now=NOW, actor="cli")
     await callup.decline(callup_id=called[0].id, staff_id=order[0].id, reason="出差",
                          now=NOW, actor="wecom:insp1")
-    before_team = await OutboxMessage.filter(topic="wecom.message")
+    before_team = await messages()
     assert before_team and all("重庆保密测试有限公司" not in str(m.payload) for m in before_team)
-    card = before_team[0].payload["template_card"]
+    assert all("重庆保密测试有限公司" not in str(body(m)) for m in before_team)
+    card = body(before_team[0])["template_card"]
     assert "被检查单位" not in str(card["horizontal_content_list"])
     assert "保密要求" in card["sub_title_text"]
     # The guard refuses any message that would name it, whoever builds it.

@@ -12,7 +12,9 @@ from inspection.errors import Conflict, Forbidden
 from models.callups import CallUp
 from models.enums import CallUpState, CampaignState
 from models.outbox import OutboxMessage
+from notifications import replies
 from tests import factories as f
+from tests.wecom_rows import texts_to as texts
 
 NOW = f.NOW
 LATER = NOW + dt.timedelta(hours=25)
@@ -25,12 +27,6 @@ async def setup():
     await f.inspector_draw(c, order)
     called = await callup.start_callup(campaign_id=c.id, now=NOW, actor="cli")
     return c, leader, order, called
-
-
-async def texts(to: str) -> list[str]:
-    return [m.payload["text"]["content"] for m in
-            await OutboxMessage.filter(topic="wecom.message").order_by("id")
-            if m.payload["msgtype"] == "text" and m.payload["touser"] == to]
 
 
 async def test_timers_remind_then_escalate_to_leader():
@@ -61,25 +57,32 @@ async def test_substitute_after_deadline_calls_next():
     with pytest.raises(Conflict):
         await callup_leader.substitute(campaign_id=c.id, leader_id=leader.id, name="检查员1",
                                        now=NOW, actor="wecom:liu")
-    text = await callup_leader.substitute(campaign_id=c.id, leader_id=leader.id, name="检查员1",
+    done = await callup_leader.substitute(campaign_id=c.id, leader_id=leader.id, name="检查员1",
                                           now=LATER, actor="wecom:liu")
-    assert text == "已递补：检查员1 → 检查员3。"
+    assert done == callup_leader.Substitution("检查员1", ["检查员3"])
+    assert replies.substituted(done) == "已递补：检查员1 → 检查员3。"
+    assert any("组长已安排递补" in t for t in await texts("insp1"))
     assert (await CallUp.get(id=called[0].id)).state == CallUpState.REPLACED
     assert await CallUp.filter(state=CallUpState.CALLED).count() == 2
 
 
 async def test_extend_sets_new_deadline_and_timers():
     c, leader, _, called = await setup()
-    text = await callup_leader.extend(campaign_id=c.id, leader_id=leader.id, hours=24, name=None,
+    done = await callup_leader.extend(campaign_id=c.id, leader_id=leader.id, hours=24, name=None,
                                       now=LATER, actor="wecom:liu")
-    assert "检查员1" in text and "检查员2" in text
+    assert done.names == ["检查员1", "检查员2"]
+    assert replies.extended(done) == "已延期 24 小时：检查员1、检查员2。"
     moved = await CallUp.get(id=called[0].id)
     assert moved.reply_deadline == LATER + dt.timedelta(hours=24)
     # the old deadline timer no longer escalates
     await callup_leader.deadline_passed(callup_id=moved.id, deadline=called[0].reply_deadline
                                         .isoformat(), now=LATER)
     assert (await CallUp.get(id=moved.id)).escalated_at is None
-    assert any("延至" in t for t in await texts("insp1"))
+    # 3月3日 10:00 + 24 h, Beijing time, without leading zeros
+    assert "答复期限延至 3月4日 10:00。" in (await texts("insp1"))[-1]
+    again = await callup_leader.extend(campaign_id=c.id, leader_id=leader.id, hours=24,
+                                       name=None, now=LATER, actor="wecom:liu")
+    assert replies.extended(again) == "目前没有逾期未答复的人员。"
 
 
 async def test_only_the_leader_commands():
@@ -108,16 +111,18 @@ async def test_progress_and_roster():
     await callup.decline(callup_id=called[0].id, staff_id=order[0].id, reason="值班",
                          now=NOW, actor="wecom:insp1")
     await callup.accept(callup_id=called[1].id, staff_id=order[1].id, now=NOW, actor="wecom:insp2")
-    text = await callup_leader.progress(campaign=c)
-    assert "已接受：检查员2" in text and "检查员1：值班" in text and "待答复：检查员3" in text
-    roster = await callup_leader.roster(campaign=c)
+    text = replies.progress(await callup_leader.progress(campaign=c))
+    assert "已接受：检查员2" in text and "检查员1：值班" in text
+    assert "待答复：检查员3（期限 3月3日 9:00）" in text
+    roster = replies.roster(await callup_leader.roster(campaign=c))
     assert "1. 检查员1 因公务无法参加" in roster and "3. 检查员3 待答复" in roster
 
 
 async def test_chase_sends_a_nudge():
     c, leader, _, _ = await setup()
-    assert await callup_leader.chase(campaign_id=c.id, leader_id=leader.id, name="检查员2",
-                                     now=NOW, actor="wecom:liu") == "已催办 检查员2。"
+    chased = await callup_leader.chase(campaign_id=c.id, leader_id=leader.id, name="检查员2",
+                                       now=NOW, actor="wecom:liu")
+    assert replies.chased(chased) == "已催办 检查员2。"
     assert any("组长催办" in t for t in await texts("insp2"))
 
 

@@ -23,6 +23,7 @@ from models.enums import (
 from models.outbox import OutboxMessage
 from models.reports import CampaignReport
 from tests import credit_factories as f
+from tests.wecom_rows import body, content
 
 
 async def _campaign():
@@ -129,8 +130,10 @@ async def test_due_date_chase_and_archive(settings):
     async with in_transaction():
         await reports.on_report_due(timer.payload)
     message = await OutboxMessage.get(topic="wecom.message")
-    assert message.payload["touser"] == "|".join(s.wecom_userid for s in initiators)
-    assert camp.code in message.payload["text"]["content"]
+    assert set(body(message)["touser"].split("|")) == {s.wecom_userid for s in initiators}
+    assert content(message).startswith(  # then 今天到期 or 已逾期 N 个工作日: today is real
+        f"【抽查工作报告催办】任务 {camp.code}「{camp.title}」的抽查工作报告（期限 2026年10月15日，"
+        "检查结束后 10 个工作日内）")
     assert await OutboxMessage.filter(topic=reports.DUE_TOPIC, status=OutboxStatus.PENDING
                                       ).count() == 2  # the next chase is queued
     with pytest.raises(Conflict):

@@ -19,6 +19,7 @@ from models.fieldwork import Finding
 from models.outbox import OutboxMessage
 from models.system import CalendarOverride
 from tests.fieldworld import World, build_world
+from tests.wecom_rows import body, content
 
 
 @pytest.fixture
@@ -98,8 +99,8 @@ async def test_overdue_chase_reminds_team_and_leader(world: World) -> None:
     order, _ = await _issue(world)
     await rect.on_rectification_due({"order_id": order.id})
     messages = await OutboxMessage.filter(topic="wecom.message").order_by("id")
-    assert {m.payload["touser"] for m in messages} == {"u-member", "u-member2", "u-leader"}
-    assert "逾期" in messages[0].payload["text"]["content"]
+    assert {body(m)["touser"] for m in messages} == {"u-member", "u-member2", "u-leader"}
+    assert "逾期" in content(messages[0])
     await rect.on_rectification_due({"order_id": order.id})  # a retried timer sends nothing twice
     assert await OutboxMessage.filter(topic="wecom.message").count() == 3
 

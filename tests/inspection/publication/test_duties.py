@@ -12,6 +12,7 @@ from models.org import Staff
 from models.outbox import OutboxMessage
 from models.publication import Publication
 from tests.notices_fixtures import make_world
+from tests.wecom_rows import body, content
 
 DECIDED = dt.date(2026, 9, 30)  # the working day before National Day 2026 (1-7 Oct off, 10 Oct worked)
 
@@ -86,10 +87,10 @@ async def test_due_handler_messages_the_section_unless_done():
         await publication.on_publication_due({"publication_id": duty.id, "stage": "before"})
     msgs = await OutboxMessage.filter(topic="wecom.message")
     assert len(msgs) == 1  # idempotent
-    body = msgs[0].payload
-    assert body["touser"] == "zhangming|lihua" and body["msgtype"] == "text"
-    assert "agentid" not in body
-    assert "行政处罚决定" in body["text"]["content"] and "2026年11月3日" in body["text"]["content"]
+    sent = body(msgs[0])
+    assert set(sent["touser"].split("|")) == {"zhangming", "lihua"} and sent["msgtype"] == "text"
+    assert "agentid" not in sent
+    assert "行政处罚决定" in content(msgs[0]) and "2026年11月3日" in content(msgs[0])
     async with in_transaction():
         await publication.mark_published(publication_id=duty.id, actor="staff:1")
         await publication.on_publication_due({"publication_id": duty.id, "stage": "due"})
@@ -102,7 +103,7 @@ async def test_overdue_reminder_text():
     async with in_transaction():
         await publication.on_publication_due({"publication_id": duty.id, "stage": "overdue"})
     msg = await OutboxMessage.get(topic="wecom.message")
-    assert msg.payload["text"]["content"].startswith("【公示已逾期】")
+    assert content(msg).startswith("【公示已逾期】")
 
 
 async def test_visible_respects_embargo_and_withdrawal():

@@ -1,0 +1,102 @@
+"""From an outbox row to the WeCom request body, at send time (docs/outbox.md).
+
+A row of "wecom.message" or "wecom.update_card" carries `{"template", "to", "facts"}` (and
+`campaign_id`, `response_code`): the renderers in `cards.py` and `texts.py` word it now. Rows
+written before templates existed carry the finished body (`msgtype`, or `response_code` without
+`template`) and are sent as they are. `check_confidential` is R14's last line: whatever a
+renderer produced, a confidential campaign's message naming a drawn employer before its team is
+formed is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from inspection import messages
+from inspection.messages import Template
+from models.campaigns import Campaign
+from notifications.wecom import cards
+from notifications.wecom.texts import TEXTS, clip_bytes
+
+CARDS: dict[Template, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+    Template.CALLUP_CARD: cards.callup_card,
+    Template.ASSIGNMENT_CARD: cards.assignment_card,
+}
+UPDATES: dict[Template, Callable[[dict[str, Any]], str]] = {
+    Template.CALLUP_ANSWERED: cards.callup_answered,
+    Template.ASSIGNMENT_CONFIRMED: cards.assignment_confirmed,
+}
+
+
+class RenderError(Exception):
+    """The row cannot become a WeCom message (unknown template, facts missing)."""
+
+
+def _template(payload: dict[str, Any], known: dict[Template, Any]) -> Template:
+    try:
+        template = Template(payload["template"])
+    except (KeyError, ValueError):
+        raise RenderError(f"unknown template {payload.get('template')!r}") from None
+    if template not in known:
+        raise RenderError(f"template {template} does not belong to this topic")
+    return template
+
+
+def _recipients(payload: dict[str, Any]) -> list[str]:
+    to = payload.get("to")
+    if not isinstance(to, list) or not to or not all(isinstance(u, str) and u for u in to):
+        raise RenderError("no recipients")
+    return to
+
+
+def _facts(payload: dict[str, Any]) -> dict[str, Any]:
+    facts = payload.get("facts")
+    if not isinstance(facts, dict):
+        raise RenderError("facts are not an object")
+    return facts
+
+
+def message_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """The `message/send` body (without agentid) for a "wecom.message" row."""
+    if "template" not in payload:
+        if "msgtype" in payload:
+            return payload  # a row from before templates: already a WeCom body
+        raise RenderError("payload has neither template nor msgtype")
+    template = _template(payload, {**CARDS, **TEXTS})
+    touser, facts = "|".join(_recipients(payload)), _facts(payload)
+    try:
+        if template in CARDS:
+            return CARDS[template](touser, facts)
+        content = clip_bytes(TEXTS[template](facts))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RenderError(f"{template}: facts do not fit ({type(exc).__name__}: {exc})") from None
+    return {"touser": touser, "msgtype": "text", "text": {"content": content}}
+
+
+def update_body(payload: dict[str, Any]) -> dict[str, Any]:
+    """The `message/update_template_card` body (without agentid) for a card update row."""
+    if "template" not in payload:
+        if "response_code" in payload:
+            return payload  # a row from before templates: already a WeCom body
+        raise RenderError("payload has neither template nor response_code")
+    template = _template(payload, UPDATES)
+    code = payload.get("response_code")
+    if not isinstance(code, str) or not code:
+        raise RenderError("no response_code")
+    try:
+        label = UPDATES[template](_facts(payload))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RenderError(f"{template}: facts do not fit ({type(exc).__name__}: {exc})") from None
+    return cards.update(_recipients(payload), code, label)
+
+
+async def check_confidential(payload: dict[str, Any], body: dict[str, Any]) -> None:
+    """Raise `ConfidentialityBreach` if the rendered body names a drawn employer of a
+    confidential campaign whose team is not formed yet (R14)."""
+    campaign_id = payload.get("campaign_id")
+    if not isinstance(campaign_id, int):
+        return
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is not None and await messages.names_drawn_employer(campaign, body):
+        raise messages.ConfidentialityBreach()

@@ -1,0 +1,126 @@
+"""Every WeCom text the system sends on its own, worded from the domain's facts.
+
+One function per `inspection.messages.Template` of a text message; `TEXTS` maps them. The outbox
+worker renders a row when it sends it (`notifications/wecom/render.py`), so a wording changed
+here applies to messages already queued. Answers to someone's own command are in
+`notifications/replies.py`; the chat's own words (help, usage) in `bot/texts.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from inspection import clock
+from inspection.messages import Template
+from inspection.publication import duties
+from models.enums import PublicationKind
+from notifications.wecom.cards import team_line
+
+TEXT_BYTES = 2048  # WeCom cuts a text message's content after this many UTF-8 bytes
+ANSWER_HOW = "回复“接受”，或“公务 事由”。"
+
+
+def clip_bytes(text: str, limit: int = TEXT_BYTES) -> str:
+    """At most `limit` UTF-8 bytes, cut at a character and marked with an ellipsis."""
+    if len(text.encode()) <= limit:
+        return text
+    room = limit - len("…".encode())
+    return text.encode()[:room].decode(errors="ignore") + "…"
+
+
+def _when(iso: str) -> str:
+    return clock.short_time(dt.datetime.fromisoformat(iso))
+
+
+def _date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def text(f: dict[str, Any]) -> str:
+    return str(f["content"])
+
+
+def callup_reminder(f: dict[str, Any]) -> str:
+    return (f"提醒：您被抽取参加 {f['code']}（{f['title']}），请于 {_when(f['deadline'])} 前答复。"
+            + ANSWER_HOW)
+
+
+def callup_escalation(f: dict[str, Any]) -> str:
+    name = f["name"]
+    return (f"【{f['code']}】{name} 未在 {_when(f['deadline'])} 前答复召集。"
+            f"请回复“递补 {name}”由下一位递补，或“延期 {name} 24”延长答复期限（小时）。")
+
+
+def callup_replaced(f: dict[str, Any]) -> str:
+    return f"您未在期限内答复 {f['code']} 的召集，组长已安排递补。"
+
+
+def callup_extended(f: dict[str, Any]) -> str:
+    return f"组长已将 {f['code']} 的答复期限延至 {_when(f['deadline'])}。" + ANSWER_HOW
+
+
+def callup_chase(f: dict[str, Any]) -> str:
+    return (f"组长催办：请尽快答复 {f['code']}（{f['title']}）的召集，期限 "
+            f"{_when(f['deadline'])}。" + ANSWER_HOW)
+
+
+def order_exhausted(f: dict[str, Any]) -> str:
+    return (f"【{f['code']} {f['title']}】执法检查人员抽取顺序已用尽，仍缺 {f['missing']} 人。"
+            "请发起科室研究处理（如补充名录后重新组织抽取）。")
+
+
+def team_formed(f: dict[str, Any]) -> str:
+    employers = f["employers"]
+    out = (f"【{f['code']} {f['title']}】检查组已组成：{'、'.join(f['members'])}。"
+           f"被检查单位 {len(employers)} 家：{'、'.join(employers) or '—'}。")
+    if f.get("for_leader"):
+        out += "请回复“自动分配”生成分工方案，或“分配 检查编号 姓名 姓名”。"
+    return out
+
+
+def assignment_announcement(f: dict[str, Any]) -> str:
+    return f"【{f['code']}】检查分工：\n" + "\n".join(team_line(t) for t in f["teams"])
+
+
+def report_due(f: dict[str, Any]) -> str:
+    late = int(f["late"])
+    when = "今天到期" if late <= 0 else f"已逾期 {late} 个工作日"
+    return (f"【抽查工作报告催办】任务 {f['code']}「{f['title']}」的抽查工作报告"
+            f"（期限 {_date(f['due_on'])}，检查结束后 {f['working_days']} 个工作日内）"
+            f"{when}，尚未生成。请尽快生成并归档。")
+
+
+def publication_due(f: dict[str, Any]) -> str:
+    what = f"{duties.KIND_LABELS[PublicationKind(f['kind'])]}“{f['title']}”"
+    due = _date(f["due_on"]) if f.get("due_on") else ""
+    if f["stage"] == "overdue":
+        head = f"【公示已逾期】{what}应于{due}前公示，至今未公示。"
+    elif f["stage"] == "due":
+        head = f"【公示今日到期】{what}须于今天（{due}）公示。"
+    else:
+        head = f"【公示即将到期】{what}须于{due}前公示。"
+    return head + "请及时在抽查公示窗口公示，完成后在系统中标记已公示。"
+
+
+def rectification_overdue(f: dict[str, Any]) -> str:
+    return (f"限期改正指令书逾期提醒：{f['employer']}的整改期限 {_date(f['deadline'])} "
+            "已过，尚未回访确认整改。请尽快回访，或转立案处理。")
+
+
+TEXTS: dict[Template, Callable[[dict[str, Any]], str]] = {
+    Template.TEXT: text,
+    Template.CALLUP_REMINDER: callup_reminder,
+    Template.CALLUP_ESCALATION: callup_escalation,
+    Template.CALLUP_REPLACED: callup_replaced,
+    Template.CALLUP_EXTENDED: callup_extended,
+    Template.CALLUP_CHASE: callup_chase,
+    Template.ORDER_EXHAUSTED: order_exhausted,
+    Template.TEAM_FORMED: team_formed,
+    Template.ASSIGNMENT_ANNOUNCEMENT: assignment_announcement,
+    Template.REPORT_DUE: report_due,
+    Template.PUBLICATION_DUE: publication_due,
+    Template.RECTIFICATION_OVERDUE: rectification_overdue,
+}

@@ -1,0 +1,138 @@
+"""Rendering outbox facts into WeCom bodies: every template, within WeCom's field limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from inspection.messages import Template
+from notifications.wecom import cards, render
+from notifications.wecom.texts import TEXT_BYTES, clip_bytes
+
+LONG = "重庆市涪陵区某某建筑劳务有限责任公司第二分公司" * 4
+CODE = "2026-FL-003"
+DEADLINE = "2026-03-03T01:00:00+00:00"
+TEAMS = [{"code": f"JC2026-{i:04d}", "employer": LONG, "names": ["检查员甲", "检查员乙"]}
+         for i in range(60)]
+# Facts as large as the domain can make them: long names, many employers and inspections.
+SAMPLES: dict[Template, dict[str, Any]] = {
+    Template.TEXT: {"content": "长" * 3000},
+    Template.CALLUP_CARD: {
+        "task_id": "callup-1-1-abcdef", "code": CODE, "title": LONG, "items": [LONG] * 20,
+        "field_start": "2026-03-16", "field_end": "2026-03-27", "leader": "刘组长",
+        "note": LONG, "deadline": DEADLINE, "employers": [LONG] * 40},
+    Template.CALLUP_REMINDER: {"code": CODE, "title": LONG, "deadline": DEADLINE},
+    Template.CALLUP_ESCALATION: {"code": CODE, "name": "检查员甲", "deadline": DEADLINE},
+    Template.CALLUP_REPLACED: {"code": CODE},
+    Template.CALLUP_EXTENDED: {"code": CODE, "deadline": DEADLINE},
+    Template.CALLUP_CHASE: {"code": CODE, "title": LONG, "deadline": DEADLINE},
+    Template.ORDER_EXHAUSTED: {"code": CODE, "title": LONG, "missing": 3},
+    Template.TEAM_FORMED: {"code": CODE, "title": LONG, "members": ["检查员甲"] * 30,
+                           "employers": [LONG] * 80, "for_leader": True},
+    Template.ASSIGNMENT_CARD: {"campaign_id": 7, "code": CODE, "fingerprint": "0123456789abcdef",
+                               "teams": TEAMS},
+    Template.ASSIGNMENT_ANNOUNCEMENT: {"code": CODE, "teams": TEAMS},
+    Template.REPORT_DUE: {"code": CODE, "title": LONG, "due_on": "2026-10-15",
+                          "working_days": 10, "late": 3},
+    Template.PUBLICATION_DUE: {"kind": "penalty", "title": LONG, "due_on": "2026-11-03",
+                               "stage": "overdue"},
+    Template.RECTIFICATION_OVERDUE: {"employer": LONG, "deadline": "2026-05-06"},
+    Template.CALLUP_ANSWERED: {"state": "declined"},
+    Template.ASSIGNMENT_CONFIRMED: {},
+}
+
+
+def payload(template: Template) -> dict[str, Any]:
+    out = {"template": str(template), "to": ["zhangsan", "lisi"], "facts": SAMPLES[template]}
+    if template in render.UPDATES:
+        out["response_code"] = "RC-1"
+    return out
+
+
+def test_every_template_has_a_renderer_and_a_sample():
+    assert set(render.CARDS) | set(render.TEXTS) | set(render.UPDATES) == set(Template)
+    assert set(SAMPLES) == set(Template)
+
+
+def _card_within_limits(card: dict[str, Any], sub_title_limit: int) -> None:
+    assert len(card["main_title"]["title"]) <= cards.LIMITS["main_title.title"]
+    assert len(card["main_title"]["desc"]) <= cards.LIMITS["main_title.desc"]
+    assert len(card["sub_title_text"]) <= sub_title_limit
+    rows = card.get("horizontal_content_list", [])
+    assert len(rows) <= cards.LIMITS["horizontal_content_list"]
+    for row in rows:
+        assert len(row["keyname"]) <= cards.LIMITS["horizontal.keyname"]
+        assert len(row["value"]) <= cards.LIMITS["horizontal.value"]
+    for button in card["button_list"]:
+        assert len(button["text"]) <= cards.LIMITS["button.text"]
+
+
+@pytest.mark.parametrize("template", list(Template))
+def test_every_template_renders_within_wecoms_limits(template: Template):
+    if template in render.UPDATES:
+        sent = render.update_body(payload(template))
+        assert sent["userids"] == ["zhangsan", "lisi"] and sent["response_code"] == "RC-1"
+        assert 0 < len(sent["button"]["replace_name"]) <= cards.LIMITS["replace_name"]
+        return
+    sent = render.message_body(payload(template))
+    assert sent["touser"] == "zhangsan|lisi"
+    if template in render.CARDS:
+        assert sent["msgtype"] == "template_card"
+        limit = cards.LIMITS["assignment.sub_title_text" if template == Template.ASSIGNMENT_CARD
+                             else "sub_title_text"]
+        _card_within_limits(sent["template_card"], limit)
+    else:
+        assert sent["msgtype"] == "text"
+        words = sent["text"]["content"]
+        assert 0 < len(words.encode()) <= TEXT_BYTES
+        assert "None" not in words and "{" not in words  # every fact found its place
+
+
+def test_call_up_card_lays_out_the_facts():
+    facts = {**SAMPLES[Template.CALLUP_CARD], "title": "2026年春季工资支付专项检查",
+             "items": ["工资支付情况"], "employers": None, "note": ""}
+    card = render.message_body({"template": "callup_card", "to": ["insp1"], "facts": facts})
+    body = card["template_card"]
+    assert body["task_id"] == "callup-1-1-abcdef"
+    assert [b["key"] for b in body["button_list"]] == [cards.ACCEPT, cards.DECLINE]
+    assert body["button_selection"]["question_key"] == cards.REASON_QUESTION
+    values = {r["keyname"]: r["value"] for r in body["horizontal_content_list"]}
+    # R14: without employers in the facts the card has no such row at all.
+    assert values == {"抽查编号": CODE, "检查时间": "2026-03-16 至 2026-03-27",
+                      "组长": "刘组长", "答复期限": "3月3日 9:00"}
+    assert body["sub_title_text"] == "抽查事项：工资支付情况"
+
+
+def test_confirm_key_round_trip():
+    key = cards.confirm_key(7, "0123456789abcdef")
+    assert cards.parse_confirm_key(key) == ("7", "0123456789abcdef")
+    assert cards.parse_confirm_key(cards.ACCEPT) is None
+    card = render.message_body(payload(Template.ASSIGNMENT_CARD))["template_card"]
+    assert card["button_list"][0]["key"] == key
+
+
+def test_clip_bytes_cuts_at_a_character():
+    assert clip_bytes("短") == "短"
+    cut = clip_bytes("长" * 3000)
+    assert len(cut.encode()) <= TEXT_BYTES and cut.endswith("…")
+    assert set(cut[:-1]) == {"长"}  # no broken character before the ellipsis
+
+
+@pytest.mark.parametrize("bad", [
+    {"template": "no_such_template", "to": ["a"], "facts": {}},
+    {"template": "callup_reminder", "to": [], "facts": SAMPLES[Template.CALLUP_REMINDER]},
+    {"template": "callup_reminder", "to": ["a"], "facts": {"code": CODE}},
+    {"template": "callup_answered", "to": ["a"], "facts": {"state": "declined"}},
+    {"touser": "a"},
+])
+def test_what_cannot_be_rendered_is_refused(bad: dict[str, Any]):
+    with pytest.raises(render.RenderError):
+        render.message_body(bad)
+
+
+def test_a_legacy_body_is_passed_through():
+    legacy = {"touser": "a", "msgtype": "text", "text": {"content": "旧消息"}}
+    assert render.message_body(legacy) is legacy
+    update = {"userids": ["a"], "response_code": "RC", "button": {"replace_name": "已接受"}}
+    assert render.update_body(update) is update
