@@ -12,6 +12,7 @@ from miniprogram_api import (
     credit_export,
     fieldwork,
     items,
+    lifecycle,
     login,
     notices,
     plans,
@@ -27,8 +28,8 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes() + plans.routes() + campaigns.routes() + callup.routes() + answers.routes()
-            + notices.routes() + credit.routes())
+            + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
+            + callup.routes() + answers.routes() + notices.routes() + credit.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

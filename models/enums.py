@@ -140,6 +140,8 @@ class PublicationKind(StrEnum):
     PENALTY = "penalty"
     BLACKLIST = "blacklist"
     REPORT = "report"
+    CANCELLATION = "cancellation"  # a campaign cancelled after its draw was announced
+    MAJOR_VIOLATION = "major_violation"  # 重大劳动保障违法行为, one duty per quarter
 
 
 class CreditEventKind(StrEnum):

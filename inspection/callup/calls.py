@@ -19,6 +19,7 @@ from inspection import audit, messages, outbox
 from inspection.callup.cards import callup_card
 from inspection.clock import BEIJING
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
+from inspection.planning import lifecycle
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import Draw, DrawEntry
@@ -220,6 +221,7 @@ async def _team_formed(campaign: Campaign, *, now: dt.datetime, actor: str) -> N
     await campaign.save(update_fields=["team_formed_at", "state", "updated_at"])
     await audit.record(actor=actor, action="campaign.team_formed", obj=campaign, before=before,
                        after=audit.snapshot(campaign, ["state", "team_formed_at"]), at=now)
+    await lifecycle.entered_field(campaign=campaign)  # R19: field work ends with its window
     names = "、".join(c.staff.name for c in accepted)
     employers = [e.name for e in await messages.campaign_employers(campaign.id)]
     text = (f"【{campaign.code} {campaign.title}】检查组已组成：{names}。"

@@ -86,6 +86,11 @@ MATRIX: dict[str, dict[str, Any]] = {
     "assignInspection": CAMPAIGN_LEAD, "autoAssign": CAMPAIGN_LEAD,
     "getAssignmentProposal": CAMPAIGN_LEAD, "confirmAssignmentProposal": CAMPAIGN_LEAD,
     "substituteInspector": CAMPAIGN_LEAD, "extendReplyDeadline": CAMPAIGN_LEAD,
+    # The campaign's end (R19): the leader ends field work, the initiating section approves.
+    "finishFieldwork": CAMPAIGN_LEAD, "getCampaignReport": CAMPAIGN,
+    "generateCampaignReport": CAMPAIGN, "getCampaignReportPdf": CAMPAIGN,
+    "getCampaignReportXlsx": CAMPAIGN, "approveCampaignReport": CAMPAIGN_MANAGE,
+    "replaceCampaignLeader": CAMPAIGN_MANAGE,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
     "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
     "getNoticePdf": READ, "getNoticePng": READ,
@@ -162,6 +167,8 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "confirmAssignmentProposal": {"fingerprint": "0" * 16},
         "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
         "chaseInspector": {"name": "张检查"},
+        "approveCampaignReport": {"note": "同意"},
+        "replaceCampaignLeader": {"leader_id": ids["staff_id"], "reason": "原组长借调"},
         "declineCallUp": {"reason": "参加区政府专题会议"},
         "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
         "revokeNotice": {"reason": "检查取消"},
