@@ -16,6 +16,7 @@ from miniprogram_api import (
     login,
     notices,
     plans,
+    publication,
     rectification,
     rosters,
 )
@@ -29,7 +30,8 @@ def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
-            + callup.routes() + answers.routes() + notices.routes() + credit.routes())
+            + callup.routes() + answers.routes() + notices.routes() + credit.routes()
+            + publication.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

@@ -16,10 +16,11 @@ from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
 from models.credit import GradeAssessment
 from models.employers import BlacklistEntry
-from models.enums import FindingResult, Grade, InspectionState, NoticeKind
+from models.enums import FindingResult, Grade, InspectionState, NoticeKind, PublicationKind
 from models.fieldwork import Finding, RectificationOrder
 from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
+from models.publication import Publication
 from tests.fieldworld import ROLES, World, build_world, called_up, jpeg, session_for
 
 OK = "ok"
@@ -91,6 +92,10 @@ MATRIX: dict[str, dict[str, Any]] = {
     "generateCampaignReport": CAMPAIGN, "getCampaignReportPdf": CAMPAIGN,
     "getCampaignReportXlsx": CAMPAIGN, "approveCampaignReport": CAMPAIGN_MANAGE,
     "replaceCampaignLeader": CAMPAIGN_MANAGE,
+    # Publication (R3, R13, R17): the initiating sections publish the year's plans together; the
+    # duties are the initiating section's (its own) and 政策法规科's (all).
+    "publishAnnualPlans": INITIATE, "listPublicationDuties": OFFICER,
+    "getPublicationDuty": OFFICER, "publishDuty": OFFICER, "withholdDuty": OFFICER,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
     "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
     "getNoticePdf": READ, "getNoticePng": READ,
@@ -137,7 +142,10 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
     assessment = await GradeAssessment.create(employer=world.employer, year=2025,
                                               proposed=Grade.B)
     called = await called_up(world, "member")
-    return {"callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
+    duty = await Publication.create(kind=PublicationKind.PENALTY, object_type="penalty_decision",
+                                    object_id=1, title="处罚决定", due_on=dt.date(2030, 1, 4),
+                                    section_id=world.campaigns[0].section_id)  # type: ignore[attr-defined]
+    return {"publication_id": duty.id, "callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,  # type: ignore[attr-defined]
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
@@ -169,6 +177,7 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "chaseInspector": {"name": "张检查"},
         "approveCampaignReport": {"note": "同意"},
         "replaceCampaignLeader": {"leader_id": ids["staff_id"], "reason": "原组长借调"},
+        "withholdDuty": {"reason": "涉及个人隐私", "basis": "《政府信息公开条例》第十五条"},
         "declineCallUp": {"reason": "参加区政府专题会议"},
         "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
         "revokeNotice": {"reason": "检查取消"},
