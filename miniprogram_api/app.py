@@ -14,6 +14,7 @@ from miniprogram_api import (
     items,
     lifecycle,
     login,
+    major,
     notices,
     plans,
     publication,
@@ -31,7 +32,7 @@ def all_routes() -> list[Route]:
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
-            + publication.routes())
+            + publication.routes() + major.routes())
 
 
 async def openapi_json(request: web.Request) -> web.Response:

@@ -137,13 +137,24 @@ async def mark_published(*, publication_id: int, actor: str,
         raise Conflict("already_published", "该事项已公示")
     if duty.withdrawn_at is not None:
         raise Conflict("publication_withdrawn", "该公示已撤回")
+    await _kind_rules(duty, published=False)
     before = audit.snapshot(duty, ["published_at"])
     duty.published_at = at or clock.now()
     await duty.save(update_fields=["published_at", "updated_at"])
     await _cancel_timers(duty)
     await audit.record(actor=actor, action="publication.published", obj=duty, before=before,
                        after=audit.snapshot(duty, ["published_at"]))
+    await _kind_rules(duty, published=True)
     return duty
+
+
+async def _kind_rules(duty: Publication, *, published: bool) -> None:
+    # What a kind adds to publishing: the quarterly publication of major violations may not go
+    # out before its quarter ends, and goes into each employer's integrity file when it does.
+    if duty.kind == PublicationKind.MAJOR_VIOLATION:
+        from inspection.credit import major  # the credit part builds on this module
+
+        await (major.quarter_published(duty) if published else major.check_publishable(duty))
 
 
 async def _cancel_timers(duty: Publication) -> None:

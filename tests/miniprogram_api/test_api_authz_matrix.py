@@ -96,6 +96,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     # duties are the initiating section's (its own) and 政策法规科's (all).
     "publishAnnualPlans": INITIATE, "listPublicationDuties": OFFICER,
     "getPublicationDuty": OFFICER, "publishDuty": OFFICER, "withholdDuty": OFFICER,
+    # 重大劳动保障违法行为 (人社部令第29号): recorded by the initiating section, read by 政策法规科 too.
+    "recordMajorViolation": INITIATE, "listMajorViolations": OFFICER,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
     "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
     "getNoticePdf": READ, "getNoticePng": READ,
@@ -178,6 +180,9 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "approveCampaignReport": {"note": "同意"},
         "replaceCampaignLeader": {"leader_id": ids["staff_id"], "reason": "原组长借调"},
         "withholdDuty": {"reason": "涉及个人隐私", "basis": "《政府信息公开条例》第十五条"},
+        "recordMajorViolation": {"category": "wage_arrears", "facts": "拖欠 12 名劳动者工资",
+                                 "handling": "责令限期支付", "decided_on": "2026-10-10",
+                                 "legal_rep": "张某"},
         "declineCallUp": {"reason": "参加区政府专题会议"},
         "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
         "revokeNotice": {"reason": "检查取消"},
