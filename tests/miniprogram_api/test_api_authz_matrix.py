@@ -105,7 +105,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
     "recordCreditFact": ANY_STAFF,
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
-    "noticeBlacklist": OFFICER, "decideBlacklist": OFFICER, "removeBlacklist": OFFICER,  # fieldworld's staff are all inspectors, initiators or admins
+    # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
+    "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
 }
 
 
@@ -193,7 +194,8 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "reviewGradeAssessment": {"confirm": True, "effective_from": "2026-03-01"},
         "noticeBlacklist": {"cause": "拖欠农民工工资", "basis": "第十条", "noticed_on": "2026-01-05"},
         "decideBlacklist": {"listed": True, "decided_on": "2026-02-01"},
-        "removeBlacklist": {"removed_on": "2026-09-01", "rectified": True, "pledge": "承诺守法"},
+        "removeBlacklist": {"removed_on": "2026-09-01", "arrears_paid_on": "2026-02-01",
+                            "pledge": "承诺守法"},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
