@@ -92,7 +92,7 @@ async def _check_links(*, item_version_ids: list[int] | None,
     if leader_id is not None:
         leader = await Staff.get_or_none(id=leader_id)
         if leader is None or not leader.is_leader:
-            raise ValidationFailed([Problem("组长须为分管领导（R16）", field="leader_id")])
+            raise ValidationFailed([Problem("组长须为分管领导", field="leader_id")])  # R16
     return versions, sections
 
 
@@ -233,7 +233,7 @@ async def approve_campaign(*, code: str, actor: str) -> Campaign:
         return await transition(campaign, S.APPROVED, actor=actor)  # raises the clear error
     problems = []
     if not await CampaignItem.filter(campaign_id=campaign.id).exists():
-        problems.append(Problem("未选择抽查事项（R1）", field="item_version_ids"))
+        problems.append(Problem("未选择抽查事项", field="item_version_ids"))  # R1
     else:
         ids = await CampaignItem.filter(campaign_id=campaign.id).values_list(
             "item_version_id", flat=True)
@@ -242,13 +242,13 @@ async def approve_campaign(*, code: str, actor: str) -> Campaign:
         except item_list.ItemsNotUsable as exc:
             problems.extend(exc.problems)
     if campaign.leader_id is None:  # type: ignore[attr-defined]
-        problems.append(Problem("未指定执法检查组组长（R16）", field="leader_id"))
+        problems.append(Problem("未指定执法检查组组长", field="leader_id"))  # R16
     if not campaign.purpose.strip():
-        problems.append(Problem("未填写抽查目的（R14）", field="purpose"))
+        problems.append(Problem("未填写抽查目的", field="purpose"))  # R14
     if not campaign.method.strip():
-        problems.append(Problem("未填写检查方式（R14）", field="method"))
+        problems.append(Problem("未填写检查方式", field="method"))  # R14
     if not campaign.use_of_results.strip():
-        problems.append(Problem("未填写结果运用（R14）", field="use_of_results"))
+        problems.append(Problem("未填写结果运用", field="use_of_results"))  # R14
     if problems:
         raise ValidationFailed(problems, "实施方案不完整，不能批准")
     return await transition(campaign, S.APPROVED, actor=actor)

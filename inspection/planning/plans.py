@@ -33,7 +33,7 @@ def is_late(year: int, submitted_at: dt.datetime) -> bool:
 
 
 def late_warning(year: int) -> str:
-    return f"{year} 年度抽查计划应于 {year} 年 6 月 30 日前提出，本计划逾期提交，已记录在案（R13）"
+    return f"{year} 年度抽查计划应于 {year} 年 6 月 30 日前提出，本计划逾期提交，已记录在案"  # R13
 
 
 async def submit_plan(*, year: int, section_id: int, needs: str, actor: str,
