@@ -14,9 +14,12 @@ from miniprogram_api import (
     credit_export,
     fieldwork,
     items,
+    lifecycle,
     login,
+    major,
     notices,
     plans,
+    publication,
     rectification,
     rosters,
 )
@@ -27,8 +30,9 @@ from miniprogram_api.openapi import document
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes() + plans.routes() + campaigns.routes() + callup.routes() + answers.routes()
-            + notices.routes() + credit.routes())
+            + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
+            + callup.routes() + answers.routes() + notices.routes() + credit.routes()
+            + publication.routes() + major.routes())
 
 
 def setup(app: web.Application) -> None:

@@ -101,6 +101,7 @@ class CampaignOut(BaseModel):
     employers_needed: int
     inspectors_needed: int
     use_of_results: str
+    cancel_reason: str = Field(description="取消原因（已取消时）")
 
 
 class DrawOut(BaseModel):
@@ -142,12 +143,13 @@ class RosterOut(BaseModel):
     text: str = Field(description="与企业微信“名单”命令相同的内容（检查组组成后含分工）")
 
 
-def _campaign(c: Campaign) -> CampaignOut:
+def campaign_out(c: Campaign) -> CampaignOut:
     return CampaignOut(id=c.id, code=c.code, title=c.title, state=str(c.state),
                        field_start=c.field_start, field_end=c.field_end,
                        leader_id=c.leader_id,
                        purpose=c.purpose, method=c.method, employers_needed=c.employers_needed,
-                       inspectors_needed=c.inspectors_needed, use_of_results=c.use_of_results)
+                       inspectors_needed=c.inspectors_needed, use_of_results=c.use_of_results,
+                       cancel_reason=c.cancel_reason)
 
 
 def _draw(d: Draw) -> DrawOut:
@@ -177,31 +179,33 @@ async def create_campaign(call: Call) -> CampaignOut:
     b = call.body
     details = b.model_dump(exclude_none=True,
                            exclude={"code", "title", "field_start", "field_end", *_LINKS})
-    return _campaign(await ca.create_campaign(
+    return campaign_out(await ca.create_campaign(
         staff=call.me, code=b.code, title=b.title, field_start=b.field_start,
         field_end=b.field_end, item_version_ids=b.item_version_ids or [], leader_id=b.leader_id,
         inspector_section_ids=b.inspector_section_ids, details=details))
 
 
 async def get_campaign(call: Call) -> CampaignOut:
-    return _campaign(await ca.readable_campaign(staff=call.me, campaign_id=call.path["campaign_id"]))
+    return campaign_out(await ca.readable_campaign(staff=call.me,
+                                                   campaign_id=call.path["campaign_id"]))
 
 
 async def edit_campaign(call: Call) -> CampaignOut:
     b = call.body
     changes = b.model_dump(exclude_none=True, exclude=set(_LINKS))
-    return _campaign(await ca.edit_campaign(
+    return campaign_out(await ca.edit_campaign(
         staff=call.me, campaign_id=call.path["campaign_id"], item_version_ids=b.item_version_ids,
         leader_id=b.leader_id, inspector_section_ids=b.inspector_section_ids, changes=changes))
 
 
 async def approve(call: Call) -> CampaignOut:
-    return _campaign(await ca.approve_campaign(staff=call.me, campaign_id=call.path["campaign_id"]))
+    return campaign_out(await ca.approve_campaign(staff=call.me,
+                                                  campaign_id=call.path["campaign_id"]))
 
 
 async def cancel(call: Call) -> CampaignOut:
-    return _campaign(await ca.cancel_campaign(staff=call.me, campaign_id=call.path["campaign_id"],
-                                              reason=call.body.reason))
+    return campaign_out(await ca.cancel_campaign(
+        staff=call.me, campaign_id=call.path["campaign_id"], reason=call.body.reason))
 
 
 async def list_draws(call: Call) -> DrawList:

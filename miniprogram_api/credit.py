@@ -134,8 +134,10 @@ class DecisionIn(Request):
 
 class RemovalIn(Request):
     removed_on: dt.date
-    rectified: bool
-    pledge: Text = Field(description="信用承诺")
+    arrears_paid_on: dt.date = Field(description="拖欠工资付清（改正）之日：自该日起在名单上满 6 个月"
+                                     "方可提前移出")
+    pledge: Text = Field(description="书面信用承诺（不再拖欠农民工工资）")
+    pledged_on: dt.date | None = Field(None, description="作出信用承诺的日期；不填为移出日期")
     note: Text = ""
 
 
@@ -150,6 +152,8 @@ class BlacklistOut(BaseModel):
     term_start: dt.date | None
     term_end: dt.date | None
     removed_on: dt.date | None
+    arrears_paid_on: dt.date | None
+    pledged_on: dt.date | None
 
 
 def _assessment(a: GradeAssessment) -> AssessmentOut:
@@ -164,7 +168,8 @@ def _entry(e: BlacklistEntry) -> BlacklistOut:
     return BlacklistOut(id=e.id, employer_id=e.employer_id,
                         status=str(e.status), cause=e.cause, noticed_on=e.noticed_on,
                         hearing_until=e.hearing_until, decided_on=e.decided_on,
-                        term_start=e.term_start, term_end=e.term_end, removed_on=e.removed_on)
+                        term_start=e.term_start, term_end=e.term_end, removed_on=e.removed_on,
+                        arrears_paid_on=e.arrears_paid_on, pledged_on=e.pledged_on)
 
 
 async def list_assessments(call: Call) -> AssessmentList:
@@ -198,11 +203,13 @@ async def blacklist_decide(call: Call) -> BlacklistOut:
 async def blacklist_remove(call: Call) -> BlacklistOut:
     b = call.body
     return _entry(await cr.blacklist_remove(staff=call.me, entry_id=call.path["entry_id"],
-                                            removed_on=b.removed_on, rectified=b.rectified,
-                                            pledge=b.pledge, note=b.note))
+                                            removed_on=b.removed_on,
+                                            arrears_paid_on=b.arrears_paid_on, pledge=b.pledge,
+                                            pledged_on=b.pledged_on, note=b.note))
 
 
-OFFICER = "initiating section, policy-section admin"
+# 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section.
+OFFICER = "initiating section (劳动保障监察)"
 
 
 def routes() -> list[Route]:
@@ -231,7 +238,8 @@ def routes() -> list[Route]:
         Route("POST", "/blacklist/{entry_id}/decision", "decideBlacklist",
               "列入决定或不予列入（陈述申辩期满后）", "credit", OFFICER, blacklist_decide,
               BlacklistOut, body=DecisionIn, creates=True, errors=(403, 409)),
-        Route("POST", "/blacklist/{entry_id}/removal", "removeBlacklist", "信用修复：提前移出名单",
+        Route("POST", "/blacklist/{entry_id}/removal", "removeBlacklist",
+              "信用修复：拖欠工资付清之日起在名单上满 6 个月并作出信用承诺后，提前移出名单",
               "credit", OFFICER, blacklist_remove, BlacklistOut, body=RemovalIn, creates=True,
               errors=(403, 409)),
     ]

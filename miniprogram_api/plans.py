@@ -30,6 +30,7 @@ class PlanOut(BaseModel):
 
 class PlanQuery(Request):
     year: int | None = Field(None, ge=2000, le=2100)
+    all_sections: bool = Field(False, description="列出各科室的计划（统一公示前查看）")
 
 
 class PlanRecord(BaseModel):
@@ -62,8 +63,16 @@ def _plan(p: AnnualPlan) -> PlanRecord:
 
 
 async def list_plans(call: Call) -> PlanList:
-    return PlanList(items=[_plan(p) for p in await ca.list_plans(staff=call.me,
-                                                                 year=call.query.year)])
+    rows = await ca.list_plans(staff=call.me, year=call.query.year,
+                               all_sections=call.query.all_sections)
+    return PlanList(items=[_plan(p) for p in rows])
+
+
+async def publish_plans(call: Call) -> PlanList:
+    rows = await ca.publish_plans(staff=call.me, year=call.path["year"])
+    for p in rows:
+        await p.fetch_related("section")
+    return PlanList(items=[_plan(p) for p in rows])
 
 
 def routes() -> list[Route]:
@@ -73,4 +82,7 @@ def routes() -> list[Route]:
         Route("POST", "/plans", "submitAnnualPlan", "报送本科室年度抽查计划（逾期仍接收并提示）",
               "campaigns", INITIATOR, submit_plan, PlanOut, status=201, body=PlanIn,
               creates=True, errors=(403, 409)),
+        Route("POST", "/plans/{year}/publish", "publishAnnualPlans",
+              "统一公示该年度各科室已报送的抽查计划（之后报送的可再次公示）", "campaigns", INITIATOR,
+              publish_plans, PlanList, creates=True, errors=(403, 409, 422)),
     ]

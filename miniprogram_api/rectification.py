@@ -53,10 +53,12 @@ async def record_penalty(call: Call) -> s.PenaltyCreated:
     decision, publication, warnings = await pen.record_decision(
         staff=call.me, inspection_id=call.path["inspection_id"], number=b.number,
         procedure=b.procedure, cause=b.cause, basis=b.basis, result=b.result,
-        decided_on=b.decided_on, amount_yuan=b.amount_yuan)
-    return s.PenaltyCreated(**views.penalty(decision),
-                            publication_due_on=publication.due_on if publication else None,
-                            warnings=warnings)
+        decided_on=b.decided_on, amount_yuan=b.amount_yuan, effective_on=b.effective_on)
+    return s.PenaltyCreated(
+        **views.penalty(decision), publication_id=publication.id if publication else None,
+        publication_due_on=publication.due_on if publication else None,
+        publication_auto_at=publication.auto_publish_at if publication else None,
+        warnings=warnings)
 
 
 def routes() -> list[Route]:

@@ -191,6 +191,7 @@ class PenaltyOut(BaseModel):
     result: str
     amount_yuan: Decimal | None
     decided_on: dt.date
+    effective_on: dt.date | None = Field(description="生效日期（一般程序的自该日起自动公示）")
 
 
 class InspectionDetail(BaseModel):
@@ -283,8 +284,13 @@ class PenaltyIn(Request):
     result: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     amount_yuan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     decided_on: dt.date
+    effective_on: dt.date | None = Field(
+        None, description="生效日期（送达之日等；不填为决定日期）。一般程序的决定自该日起自动公示，"
+        "除非此前依法决定不予公示")
 
 
 class PenaltyCreated(PenaltyOut):
+    publication_id: int | None = Field(description="公示任务（一般程序）")
     publication_due_on: dt.date | None
+    publication_auto_at: dt.datetime | None = Field(description="自动公示的时间")
     warnings: list[str]

@@ -72,7 +72,7 @@ def order(o: RectificationOrder, finding_ids: list[int],
 def penalty(p: PenaltyDecision) -> dict[str, Any]:
     return {"id": p.id, "number": p.number, "procedure": p.procedure, "cause": p.cause,
             "basis": p.basis, "result": p.result, "amount_yuan": p.amount_yuan,
-            "decided_on": p.decided_on}
+            "decided_on": p.decided_on, "effective_on": p.effective_on}
 
 
 def detail(d: dict[str, Any]) -> s.InspectionDetail:

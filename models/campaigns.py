@@ -58,6 +58,7 @@ class Campaign(TimestampedModel):
     team_formed_at = fields.DatetimeField(null=True)
     approved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.TextField(default="")  # published with the cancellation
     inspector_sections: fields.ManyToManyRelation = fields.ManyToManyField(
         "models.Section", related_name="inspector_campaigns", through="campaign_inspector_section"
     )

@@ -3,7 +3,7 @@
 from tortoise import fields
 
 from models.base import TimestampedModel
-from models.enums import AssessmentStatus, CreditEventKind, Grade
+from models.enums import AssessmentStatus, CreditEventKind, Grade, MajorViolationCategory
 
 
 class CreditEvent(TimestampedModel):
@@ -46,3 +46,36 @@ class GradeAssessment(TimestampedModel):
     class Meta:
         table = "grade_assessment"
         unique_together = (("employer", "year"),)
+
+
+class MajorViolation(TimestampedModel):
+    # A 重大劳动保障违法行为 to be published with its quarter (人社部令第29号): the case as it
+    # will be published (第六条's items copied at recording, so later roster edits do not change
+    # what was decided), and the quarterly publication it belongs to.
+
+    id = fields.IntField(primary_key=True)
+    employer = fields.ForeignKeyField(
+        "models.Employer", related_name="major_violations", on_delete=fields.RESTRICT
+    )
+    employer_id: int
+    category = fields.CharEnumField(MajorViolationCategory, max_length=32)
+    entity_name = fields.CharField(max_length=128)  # 违法主体全称
+    uscc = fields.CharField(max_length=32)  # 统一社会信用代码（或者注册号）
+    address = fields.CharField(max_length=200)
+    legal_rep = fields.CharField(max_length=64)  # 法定代表人或者负责人姓名
+    facts = fields.TextField()  # 主要违法事实
+    handling = fields.TextField()  # 相关处理情况
+    decided_on = fields.DateField()  # the day the case was decided (已查处并作出处理决定)
+    year = fields.IntField()
+    quarter = fields.IntField()
+    penalty_decision = fields.ForeignKeyField(
+        "models.PenaltyDecision", related_name="major_violations", null=True,
+        on_delete=fields.SET_NULL
+    )
+    penalty_decision_id: int | None
+    recorded_by = fields.ForeignKeyField(
+        "models.Staff", related_name="major_violations", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "major_violation"

@@ -66,6 +66,11 @@ class BlacklistEntry(TimestampedModel):
     term_end = fields.DateField(null=True)
     removed_on = fields.DateField(null=True)
     removal_reason = fields.TextField(default="")
+    # 信用修复 (人社部令第45号): the day the arrears were paid (改正之日), from which six months
+    # on the list count, and the written credit pledge (信用承诺) with its date.
+    arrears_paid_on = fields.DateField(null=True)
+    pledge = fields.TextField(default="")
+    pledged_on = fields.DateField(null=True)
     decided_by = fields.ForeignKeyField(
         "models.Staff", related_name="blacklist_decisions", null=True, on_delete=fields.SET_NULL
     )

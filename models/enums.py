@@ -140,6 +140,8 @@ class PublicationKind(StrEnum):
     PENALTY = "penalty"
     BLACKLIST = "blacklist"
     REPORT = "report"
+    CANCELLATION = "cancellation"  # a campaign cancelled after its draw was announced
+    MAJOR_VIOLATION = "major_violation"  # 重大劳动保障违法行为, one duty per quarter
 
 
 class CreditEventKind(StrEnum):
@@ -157,6 +159,19 @@ class CreditEventKind(StrEnum):
     BLACKLISTED = "blacklisted"
     BLACKLIST_REMOVED = "blacklist_removed"
     GRADE_CHANGED = "grade_changed"
+    MAJOR_VIOLATION = "major_violation"  # 重大劳动保障违法行为 published (人社部令第29号)
+
+
+class MajorViolationCategory(StrEnum):
+    # The cases of 《重大劳动保障违法行为社会公布办法》 (人社部令第29号), 第五条.
+    WAGE_ARREARS = "wage_arrears"  # 克扣、无故拖欠劳动者劳动报酬，数额较大的
+    WAGE_REFUSAL_CRIMINAL = "wage_refusal_criminal"  # 拒不支付劳动报酬，移送司法机关追究刑事责任的
+    SOCIAL_INSURANCE = "social_insurance"  # 不依法参加社会保险或者不依法缴纳社会保险费，情节严重的
+    WORKING_HOURS = "working_hours"  # 违反工作时间和休息休假规定，情节严重的
+    SPECIAL_PROTECTION = "special_protection"  # 违反女职工和未成年工特殊劳动保护规定，情节严重的
+    CHILD_LABOUR = "child_labour"  # 违反禁止使用童工规定的
+    SOCIAL_IMPACT = "social_impact"  # 因劳动保障违法行为造成严重不良社会影响的
+    OTHER = "other"  # 其他重大劳动保障违法行为
 
 
 class AssessmentStatus(StrEnum):

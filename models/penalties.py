@@ -21,6 +21,8 @@ class PenaltyDecision(TimestampedModel):
     result = fields.TextField()  # 处罚结果
     amount_yuan = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
     decided_on = fields.DateField()
+    # 生效日期: a general-procedure decision goes on the window by itself from this day (R17).
+    effective_on = fields.DateField(null=True)
     recorded_by = fields.ForeignKeyField(
         "models.Staff", related_name="penalties", null=True, on_delete=fields.SET_NULL
     )

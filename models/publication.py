@@ -20,8 +20,17 @@ class Publication(TimestampedModel):
     # A confidential campaign's record becomes visible only from this moment (R14).
     visible_from = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
+    # Published by itself at this moment unless withheld before (R17: a penalty decision once
+    # it takes effect); null for duties a reviewer publishes.
+    auto_publish_at = fields.DatetimeField(null=True)
+    # Withheld (不予公开) or taken off the window, with the reason and its legal basis.
     withdrawn_at = fields.DatetimeField(null=True)
     withdrawn_reason = fields.TextField(default="")
+    withdrawn_basis = fields.TextField(default="")
+    withdrawn_by = fields.ForeignKeyField(
+        "models.Staff", related_name="withheld_publications", null=True,
+        on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "publication"

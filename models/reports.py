@@ -17,6 +17,12 @@ class CampaignReport(TimestampedModel):
     xlsx_key = fields.CharField(max_length=200, null=True)
     generated_at = fields.DatetimeField(null=True)
     archived_at = fields.DatetimeField(null=True)
+    # Approval by the initiating section closes the campaign (R19).
+    approved_at = fields.DatetimeField(null=True)
+    approved_by = fields.ForeignKeyField(
+        "models.Staff", related_name="approved_reports", null=True, on_delete=fields.SET_NULL
+    )
+    approval_note = fields.TextField(default="")
 
     class Meta:
         table = "campaign_report"

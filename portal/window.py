@@ -51,9 +51,20 @@ LISTINGS = [
         ("cause", "案由"), ("basis", "处罚依据"), ("result", "处罚结果"),
         ("decided_on", "决定日期")], data.penalties),
     Listing("blacklist", "拖欠农民工工资失信联合惩戒对象名单", "R23", [
-        ("employer", "用人单位"), ("uscc", "统一社会信用代码"), ("legal_rep", "法定代表人"),
-        ("cause", "列入事由"), ("basis", "列入依据"), ("term_start", "列入日期"),
-        ("term_end", "移出日期")], data.blacklist),
+        ("employer", "用人单位"), ("uscc", "统一社会信用代码"),
+        ("legal_rep", "法定代表人（主要负责人）"), ("cause", "列入事由"), ("basis", "认定依据"),
+        ("term_start", "列入日期"), ("term_end", "有效期至"), ("decided_by", "作出决定的部门")],
+        data.blacklist),
+    Listing("major-violations", "重大劳动保障违法行为社会公布", "R17", [
+        ("quarter", "公布批次"), ("entity_name", "违法主体全称"),
+        ("uscc", "统一社会信用代码（注册号）"), ("address", "地址"),
+        ("legal_rep", "法定代表人（负责人）"), ("category", "违法情形"),
+        ("facts", "主要违法事实"), ("handling", "相关处理情况"), ("published_on", "公布日期")],
+        data.major_violations),
+    Listing("cancelled", "已取消的抽查任务", "R3", [
+        ("code", "任务编号"), ("title", "任务名称"), ("section", "发起科室"),
+        ("field", "原定检查时间"), ("cancelled_on", "取消日期"), ("reason", "取消原因")],
+        data.cancelled),
 ]
 NAV = ("<nav>" + "".join(f'<a href="/public/{x.path}">{e(x.title)}</a>' for x in LISTINGS)
        + '<a href="/public/draws">抽取记录</a><a href="/public/search">查询</a></nav>')

@@ -2,7 +2,8 @@
 
 Only what is public now: item versions and plans once published; closed inspections' results and
 general-procedure penalty decisions and blacklist entries in force, unless their publication duty
-(a `Publication` row) is still unpublished, embargoed (`visible_from`, R14) or withdrawn.
+(a `Publication` row) is still unpublished, embargoed (`visible_from`, R14) or withdrawn; cancelled
+campaigns and the quarters of 重大劳动保障违法行为 whose publication is public.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from tortoise.expressions import Q
+
 from inspection import clock
+from inspection.credit import major
+from inspection.notices import issuing
 from inspection.publication import duties
-from models.campaigns import AnnualPlan
+from models.campaigns import AnnualPlan, Campaign
+from models.credit import MajorViolation
 from models.employers import BlacklistEntry, Employer
 from models.enums import (
     BlacklistStatus,
@@ -130,10 +136,43 @@ async def blacklist(page: int = 1, employer_ids: list[int] | None = None) -> lis
         q = q.filter(employer_id__in=employer_ids)
     rows = await q.select_related("employer").order_by("-term_start", "-id").offset(
         (page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    # What 人社部令第45号 has published: the parties, the cause, the basis, the dates, and who
+    # decided.
     return [{"employer": b.employer.name, "uscc": b.employer.uscc, "legal_rep": b.legal_rep,
              "cause": b.cause, "basis": b.basis, "term_start": _d(b.term_start),
-             "term_end": _d(b.term_end)} for b in rows
+             "term_end": _d(b.term_end), "decided_by": issuing.ISSUER} for b in rows
             if b.term_end is None or b.term_end >= today]
+
+
+async def cancelled(page: int = 1) -> list[Row]:
+    """Campaigns cancelled after their draw was announced, with the reason (R3)."""
+    shown = duties.visible(Publication.filter(kind=PublicationKind.CANCELLATION,
+                                              object_type="campaign"), now=clock.now())
+    ids = [int(i) for i in await shown.order_by("-published_at", "-id").offset(  # type: ignore[call-overload]
+        (page - 1) * PAGE_SIZE).limit(PAGE_SIZE).values_list("object_id", flat=True)]
+    by_id = {c.id: c for c in await Campaign.filter(id__in=ids).select_related("section")}
+    return [{"code": c.code, "title": c.title, "section": c.section.name,
+             "field": f"{_d(c.field_start)} 至 {_d(c.field_end)}",
+             "cancelled_on": _d(c.closed_at), "reason": c.cancel_reason}
+            for c in (by_id[i] for i in ids if i in by_id)]
+
+
+async def major_violations(page: int = 1, employer_ids: list[int] | None = None) -> list[Row]:
+    """The published quarters of 重大劳动保障违法行为 (人社部令第29号), newest first."""
+    quarters = await duties.visible(Publication.filter(
+        kind=PublicationKind.MAJOR_VIOLATION, object_type=major.OBJECT_TYPE),
+        now=clock.now()).values_list("object_id", "published_at")
+    if not quarters:
+        return []
+    published = {int(key): at for key, at in quarters}
+    which = Q(*[Q(year=key // 10, quarter=key % 10) for key in published], join_type="OR")
+    q = MajorViolation.filter(which)
+    if employer_ids is not None:
+        q = q.filter(employer_id__in=employer_ids)
+    rows = await q.order_by("-year", "-quarter", "id").offset((page - 1) * PAGE_SIZE).limit(
+        PAGE_SIZE)
+    return [major.public_row(c) | {"published_on": _d(published[major.quarter_key(
+        c.year, c.quarter)])} for c in rows]
 
 
 async def search(q: str) -> dict[str, list[Row]]:
@@ -146,4 +185,5 @@ async def search(q: str) -> dict[str, list[Row]]:
     ids = [int(i) for i in await found.order_by("id").limit(50).values_list("id", flat=True)]  # type: ignore[call-overload]
     return {"results": await results(employer_ids=ids),
             "penalties": await penalties(employer_ids=ids),
-            "blacklist": await blacklist(employer_ids=ids)}
+            "blacklist": await blacklist(employer_ids=ids),
+            "major-violations": await major_violations(employer_ids=ids)}

@@ -7,10 +7,13 @@ sent. A row whose topic is not here fails with "no handler".
 
 from __future__ import annotations
 
+import functools
+
 from bot.handlers import callup_handlers
 from inspection import housekeeping
 from inspection.credit import timers as credit_timers
 from inspection.fieldwork import rectification
+from inspection.planning import lifecycle
 from inspection.publication import duties as publication
 from models.kv import KeyValue
 from notifications.wecom.client import WeComClient
@@ -19,15 +22,21 @@ from notifications.wecom.topics import MESSAGE, UPDATE_CARD, WeComCardUpdateTopi
 from notifications.worker import Topic
 
 
-def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue) -> dict[str, Topic]:
-    """`wecom_client` None: WeCom is not configured and its topics wait in the outbox."""
+def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue,
+                   public_base_url: str = "") -> dict[str, Topic]:
+    """`wecom_client` None: WeCom is not configured and its topics wait in the outbox.
+    `public_base_url` roots the staff-app links in reminders."""
     client, limiter = wecom_client, None
     if client is not None:
         limiter = RateLimiter(kv, corp_id=client.config.corp_id, agent_id=client.config.agent_id)
     internal: dict[str, Topic] = {
         **callup_handlers(),  # wecom.inbound, call-up reminders and deadlines (R15)
         **credit_timers.handlers(),  # grade effective, blacklist expiry, report chase (R19)
-        "timer.publication_due": publication.on_publication_due,  # R17 deadlines
+        # R17 deadlines; reminders link to the duty in the staff app.
+        publication.TIMER_TOPIC: functools.partial(publication.on_publication_due,
+                                                   base_url=public_base_url),
+        publication.AUTO_TOPIC: publication.on_publication_auto,  # penalties once effective
+        lifecycle.FIELD_END_TOPIC: lifecycle.on_field_window_end,  # in the field → report (R19)
         "timer.rectification_due": rectification.on_rectification_due,  # R22 overdue orders
         # Idempotency purge, item versions superseded (R7), blacklist expiry sweep (R23).
         housekeeping.TOPIC: housekeeping.on_daily_housekeeping,

@@ -28,7 +28,7 @@ from suiji.settings import Settings, load_settings
 from tests.wecom_standin import WeComStandIn
 
 # Fixtures shared by several folders: `moto_s3`, a real S3 server (tests/s3_server.py).
-pytest_plugins = ["tests.s3_server"]
+pytest_plugins = ["tests.s3_server", "tests.clockkit"]
 
 PG_URL = os.environ.get("SUIJI_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("SUIJI_TEST_REDIS_URL", "")

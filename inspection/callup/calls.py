@@ -18,6 +18,7 @@ from tortoise.expressions import Q
 
 from inspection import audit, messages, outbox
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
+from inspection.planning import lifecycle
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import Draw, DrawEntry
@@ -228,6 +229,7 @@ async def _team_formed(campaign: Campaign, *, now: dt.datetime, actor: str) -> N
     await campaign.save(update_fields=["team_formed_at", "state", "updated_at"])
     await audit.record(actor=actor, action="campaign.team_formed", obj=campaign, before=before,
                        after=audit.snapshot(campaign, ["state", "team_formed_at"]), at=now)
+    await lifecycle.entered_field(campaign=campaign)  # R19: field work ends with its window
     facts = {"code": campaign.code, "title": campaign.title,
              "members": [c.staff.name for c in accepted],
              "employers": [e.name for e in await messages.campaign_employers(campaign.id)]}

@@ -4,6 +4,7 @@ integrity  — the integrity file (守法诚信档案) computed from the records
 ledger     — the append-only CreditEvent ledger (the export's cursor) and its sync from records
 grading    — annual grading under 人社部规〔2016〕1号: propose, review, take effect
 blacklist  — 拖欠农民工工资失信联合惩戒对象名单: notice, hearing, decision, term, removal
+major      — 重大劳动保障违法行为社会公布 (人社部令第29号): cases, quarterly publication
 export     — incremental feed for the regional credit-sharing platform, keyed by USCC
 reports    — the campaign report (R19): figures, PDF, XLSX, chase, archive
 statistics — numbers for leaders per campaign and per year
@@ -23,10 +24,11 @@ if TYPE_CHECKING:
         grading,
         integrity,
         ledger,
+        major,
         render,
         reports,
         statistics,
         timers,
     )
 
-__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'render', 'reports', 'statistics', 'timers']
+__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'major', 'render', 'reports', 'statistics', 'timers']

@@ -84,8 +84,10 @@ async def blacklist_decide(*, staff: Staff, entry_id: int, listed: bool, decided
                                   decided_on=decided_on, reason=reason)
 
 
-async def blacklist_remove(*, staff: Staff, entry_id: int, removed_on: dt.date, rectified: bool,
-                           pledge: str, note: str) -> BlacklistEntry:
+async def blacklist_remove(*, staff: Staff, entry_id: int, removed_on: dt.date,
+                           arrears_paid_on: dt.date, pledge: str, pledged_on: dt.date | None,
+                           note: str) -> BlacklistEntry:
+    """信用修复: six months on the list from the day the arrears were paid, and a pledge."""
     return await blacklist.remove_early(entry_id=entry_id, staff_id=staff.id,
-                                        removed_on=removed_on, rectified=rectified,
-                                        pledge=pledge, note=note)
+                                        removed_on=removed_on, arrears_paid_on=arrears_paid_on,
+                                        pledge=pledge, pledged_on=pledged_on, note=note)

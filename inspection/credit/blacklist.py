@@ -3,14 +3,20 @@
 
 Lifecycle: prior notice (事先告知) → a statement-and-defence window (陈述、申辩) of
 HEARING_WORKING_DAYS working days after the notice is served → decision to list (or not) → in force
-for TERM_YEARS years → expiry, or early removal (信用修复) once at least EARLY_REMOVAL_MONTHS months
-have passed, the arrears are put right and a credit pledge (信用承诺) is made. The employer and its
+for TERM_YEARS years from the decision → expiry, or early removal (信用修复, 提前移出) once the
+arrears are paid (改正), EARLY_REMOVAL_MONTHS months have passed on the list since the day they were
+paid, and a written credit pledge (书面信用承诺) not to owe wages again is made. The employer and its
 legal representative are listed together.
 
-Periods in years and months follow 《民法典》第二百零一条、第二百零三条: the start day is not counted
-and the period ends on the corresponding day of the final month, or on that month's last day if it
-has none — so a listing decided on 2024-02-29 ends on 2027-02-28, and one decided on 2023-02-28
-ends on 2026-02-28.
+Who (谁执法、谁认定、谁负责): the section that enforced — the labour-inspection section, `is_initiator`
+— gives notice, decides and removes; 政策法规科 reads. What is public: the party and its legal
+representative, the cause, the basis, the listing date and the term, and the deciding bureau, while
+in force (portal/window_data.py); a listing is published the day it is decided.
+
+Periods in years and months follow 《民法典》第二百零一条 (the day the period starts is not counted)
+and 第二百零二条 (按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的
+最后一日): a listing decided on 2024-02-29 ends on 2027-02-28, one decided on 2023-02-28 on
+2026-02-28; arrears paid on 2024-08-31 allow removal from 2025-02-28.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from inspection import audit, clock, outbox
 from inspection.calendar import add_working_days
 from inspection.credit import ledger
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from inspection.publication import duties
 from models.employers import BlacklistEntry, Employer
-from models.enums import BlacklistStatus, CreditEventKind, StaffStatus
+from models.enums import BlacklistStatus, CreditEventKind, PublicationKind, StaffStatus
 from models.org import Staff
 
 RULE = "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）"
@@ -35,7 +42,7 @@ MAX_TEXT = 2000
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """The corresponding day `months` later, or the last day of that month (民法典第二百零三条)."""
+    """The corresponding day `months` later, or the last day of that month (民法典第二百零二条)."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
@@ -46,16 +53,19 @@ def term_end(decided_on: dt.date) -> dt.date:
     return add_months(decided_on, 12 * TERM_YEARS)
 
 
-def earliest_removal(decided_on: dt.date) -> dt.date:
-    """The first day an early removal may be decided: six full months after the listing."""
-    return add_months(decided_on, EARLY_REMOVAL_MONTHS)
+def earliest_removal(arrears_paid_on: dt.date, decided_on: dt.date) -> dt.date:
+    """The first day an early removal may be decided: six months on the list counted from the
+    day the arrears were paid (自改正之日起被列入名单满6个月), or from the listing if they were
+    paid before it."""
+    return add_months(max(arrears_paid_on, decided_on), EARLY_REMOVAL_MONTHS)
 
 
 async def _officer(staff_id: int) -> Staff:
+    # 谁执法、谁认定: the section that enforced decides, not the policy section.
     staff = await Staff.get_or_none(id=staff_id)
-    if staff is None or staff.status != StaffStatus.ACTIVE or not (
-            staff.is_admin or staff.is_initiator):
-        raise Forbidden("只有发起科室（劳动保障监察）或政策法规科可以办理失信联合惩戒名单")
+    if staff is None or staff.status != StaffStatus.ACTIVE or not staff.is_initiator:
+        raise Forbidden("失信联合惩戒名单由执法的劳动保障监察科室（发起科室）告知、认定和移出",
+                        "enforcing_section_only")
     return staff
 
 
@@ -152,13 +162,18 @@ async def decide(*, entry_id: int, staff_id: int, listed: bool, decided_on: dt.d
         await outbox.enqueue(topic=EXPIRY_TOPIC, payload={"entry_id": entry.id},
                              key=f"blacklist-expiry:{entry.id}",
                              due_at=_midnight(entry.term_end + dt.timedelta(days=1)))
+        await duties.record_published(  # public from the decision (R23)
+            kind=PublicationKind.BLACKLIST, object_type="blacklist_entry", object_id=entry.id,
+            title=f"{employer.name}列入拖欠农民工工资失信联合惩戒对象名单"[:200],
+            section_id=staff.section_id, actor=f"staff:{staff.id}")
     return entry
 
 
-async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date, rectified: bool,
-                       pledge: str, note: str = "", today: dt.date | None = None
-                       ) -> BlacklistEntry:
-    """信用修复: early removal after ≥ 6 months, arrears put right and a credit pledge made."""
+async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date,
+                       arrears_paid_on: dt.date, pledge: str, pledged_on: dt.date | None = None,
+                       note: str = "", today: dt.date | None = None) -> BlacklistEntry:
+    """信用修复: early removal once the arrears are paid, six months have passed on the list
+    since the day they were paid, and a written credit pledge is made."""
     staff = await _officer(staff_id)
     entry = await _entry(entry_id)
     today = today or clock.today()
@@ -167,20 +182,27 @@ async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date, rec
     problems: list[Problem] = []
     pledge = _text(pledge, "pledge", problems)
     note = _text(note, "note", problems, required=False)
-    if not rectified:
-        problems.append(Problem("须已改正拖欠农民工工资违法行为", field="rectified"))
+    pledged_on = pledged_on or removed_on
+    assert entry.noticed_on is not None and entry.decided_on is not None
+    if not entry.noticed_on <= arrears_paid_on <= today:
+        problems.append(Problem("拖欠工资付清日期须在事先告知之后、不晚于今天",
+                                field="arrears_paid_on"))
+    if not arrears_paid_on <= pledged_on <= today:
+        problems.append(Problem("信用承诺日期须在工资付清之后、不晚于今天", field="pledged_on"))
     if removed_on > today:
         problems.append(Problem("移出日期不能晚于今天", field="removed_on"))
     if problems:
         raise ValidationFailed(problems)
-    assert entry.decided_on is not None
-    earliest = earliest_removal(entry.decided_on)
+    earliest = earliest_removal(arrears_paid_on, entry.decided_on)
     if removed_on < earliest:
         raise Conflict("too_early",
-                       f"列入未满{EARLY_REMOVAL_MONTHS}个月，最早可于 {earliest.isoformat()} 提前移出")
+                       f"自拖欠工资付清之日（{arrears_paid_on.isoformat()}）起在名单上未满"
+                       f"{EARLY_REMOVAL_MONTHS}个月，最早可于 {earliest.isoformat()} 提前移出")
     before = audit.snapshot(entry)
     entry.status, entry.removed_on = BlacklistStatus.REMOVED, removed_on
-    entry.removal_reason = f"信用修复：已改正并作出信用承诺。承诺：{pledge}" + (f"；{note}" if note else "")
+    entry.arrears_paid_on, entry.pledge, entry.pledged_on = arrears_paid_on, pledge, pledged_on
+    entry.removal_reason = (f"信用修复：拖欠工资已于 {arrears_paid_on.isoformat()} 付清，"
+                            f"已作出书面信用承诺" + (f"；{note}" if note else ""))
     await entry.save()
     await audit.record(actor=f"staff:{staff.id}", action="blacklist.remove", obj=entry,
                        before=before, after=audit.snapshot(entry))
@@ -190,10 +212,13 @@ async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date, rec
 
 
 async def _removed_event(entry: BlacklistEntry, on: dt.date, why: str) -> None:
-    await ledger.append(employer_id=entry.employer_id, kind=CreditEventKind.BLACKLIST_REMOVED,
-                        occurred_on=on, source_type="blacklist_entry", source_id=entry.id,
-                        detail={"summary": f"移出失信联合惩戒对象名单：{why}", "reason": why,
-                                "legal_rep": entry.legal_rep})
+    detail: dict[str, object] = {"summary": f"移出失信联合惩戒对象名单：{why}", "reason": why,
+                                 "legal_rep": entry.legal_rep}
+    if entry.arrears_paid_on is not None:
+        detail |= {"arrears_paid_on": entry.arrears_paid_on, "pledged_on": entry.pledged_on}
+    await ledger.append(employer_id=entry.employer_id,
+                        kind=CreditEventKind.BLACKLIST_REMOVED, occurred_on=on,
+                        source_type="blacklist_entry", source_id=entry.id, detail=detail)
 
 
 async def expire(*, today: dt.date | None = None, actor: str = "system") -> list[BlacklistEntry]:

@@ -30,9 +30,10 @@ MANUAL_KINDS = frozenset({
     CreditEventKind.FORCED_LABOUR, CreditEventKind.MASS_INCIDENT, CreditEventKind.CRIMINAL,
     CreditEventKind.FALSE_MATERIALS, CreditEventKind.REFUSED_RECTIFICATION,
 })
-# Facts whose proving record is the blacklist entry or grade change the event points at.
+# Facts whose proving record is the blacklist entry, grade change or published major violation
+# the event points at.
 _MIRRORED_OWN = (CreditEventKind.BLACKLISTED, CreditEventKind.BLACKLIST_REMOVED,
-                 CreditEventKind.GRADE_CHANGED)
+                 CreditEventKind.GRADE_CHANGED, CreditEventKind.MAJOR_VIOLATION)
 # A refusal recorded by hand is of a decision (处理决定/处罚决定) or of an order not escalated here.
 REFUSAL_SUBJECTS = ("order", "decision")
 MAX_TEXT = 2000
@@ -175,7 +176,7 @@ async def facts_by_employer(*, employer_ids: list[int] | None = None,
         if e.source_type == "credit_event":  # recorded directly by record_fact
             fact = Fact(e.kind, e.occurred_on, "credit_event", e.id,
                         str(detail.get("description", "")), None, detail)
-        elif e.kind in _MIRRORED_OWN:  # blacklist and grade events point at their own rows
+        elif e.kind in _MIRRORED_OWN:  # these events point at their own rows
             fact = Fact(e.kind, e.occurred_on, e.source_type, e.source_id or e.id,
                         str(detail.get("summary", "")), None, detail)
         else:  # a ledger mirror of a record already read above

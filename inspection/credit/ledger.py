@@ -41,6 +41,7 @@ KIND_LABELS: dict[CreditEventKind, str] = {
     CreditEventKind.BLACKLISTED: "列入拖欠农民工工资失信联合惩戒对象名单",
     CreditEventKind.BLACKLIST_REMOVED: "移出失信联合惩戒对象名单",
     CreditEventKind.GRADE_CHANGED: "守法诚信等级变更",
+    CreditEventKind.MAJOR_VIOLATION: "重大劳动保障违法行为向社会公布",
 }
 
 

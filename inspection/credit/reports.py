@@ -1,5 +1,6 @@
-"""The campaign report (R19): due 10 working days after the field window closes, generated from
-the data as PDF and XLSX, chased through the outbox until it exists, archived with the campaign.
+"""The campaign report (R19): due 10 working days after field work ends, generated from the data
+as PDF and XLSX, chased through the outbox until it exists, archived with the campaign. While
+field work goes on, and after, the same report can be rendered on demand (`render_now`).
 
 Files are stored under the data folder at `reports/<campaign code>/`; CampaignReport keeps their
 keys (paths relative to the data folder) and the figures they were made from.
@@ -26,7 +27,10 @@ REPORT_WORKING_DAYS = 10  # R19
 DUE_TOPIC = "timer.report_due"
 CHASE_HOUR = 9  # chase at 09:00 Beijing time on working days
 MAX_CHASES = 10
-_NOT_REPORTABLE = (CampaignState.DRAFT, CampaignState.APPROVED, CampaignState.CANCELLED)
+# States in which the campaign has reached its field work: only these have figures to report.
+REPORTABLE = (CampaignState.IN_FIELD, CampaignState.REPORTING, CampaignState.CLOSED)
+FORMATS = {"pdf": "application/pdf",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -40,16 +44,26 @@ async def _campaign(campaign_id: int) -> Campaign:
     return campaign
 
 
-async def open_report(*, campaign_id: int, actor: str) -> CampaignReport:
+def require_reportable(campaign: Campaign) -> None:
+    if campaign.state == CampaignState.CANCELLED:
+        raise Conflict("campaign_not_reportable", "该抽查任务已取消，没有抽查工作报告")
+    if campaign.state not in REPORTABLE:
+        raise Conflict("campaign_not_reportable", "该抽查任务尚未开始实地检查，还没有可汇总的检查结果")
+
+
+async def open_report(*, campaign_id: int, actor: str,
+                      ended_on: dt.date | None = None) -> CampaignReport:
     """The report row with its due date and the chase timer; idempotent.
 
-    Called when the field window closes (campaign → reporting) and by `generate`.
+    Called when field work ends (campaign → reporting): on the field window's last day, or
+    `ended_on` if the leader ended it earlier. Also by `generate`.
     """
     campaign = await _campaign(campaign_id)
     report = await CampaignReport.get_or_none(campaign_id=campaign.id)
     if report is not None:
         return report
-    due_on, _warnings = await add_working_days(campaign.field_end, REPORT_WORKING_DAYS)
+    end = min(campaign.field_end, ended_on) if ended_on else campaign.field_end
+    due_on, _warnings = await add_working_days(end, REPORT_WORKING_DAYS)
     report = await CampaignReport.create(campaign_id=campaign.id, due_on=due_on)
     await audit.record(actor=actor, action="report.open", obj=report,
                        after=audit.snapshot(report))
@@ -73,8 +87,10 @@ async def generate(*, campaign_id: int, actor: str, data_dir: Path) -> CampaignR
     """Count the figures from the rows, render PDF and XLSX, store them; regenerable until
     archived."""
     campaign = await _campaign(campaign_id)
-    if campaign.state in _NOT_REPORTABLE:
-        raise Conflict("campaign_not_reportable", "该抽查任务尚未实施或已取消，不能生成报告")
+    require_reportable(campaign)
+    if campaign.state == CampaignState.IN_FIELD:
+        raise Conflict("fieldwork_not_ended",
+                       "实地检查尚未结束，结束后才能生成抽查工作报告（现在可以下载当前的统计）")
     report = await open_report(campaign_id=campaign.id, actor=actor)
     if report.status == ReportStatus.ARCHIVED:
         raise Conflict("report_archived", "报告已随任务归档，不能重新生成")
@@ -94,6 +110,24 @@ async def generate(*, campaign_id: int, actor: str, data_dir: Path) -> CampaignR
     await audit.record(actor=actor, action="report.generate", obj=report, before=before,
                        after=audit.snapshot(report))
     return report
+
+
+async def render_now(*, campaign_id: int, fmt: str) -> tuple[bytes, str]:
+    """The report as a file (`fmt` pdf or xlsx) and its name: from the figures archived with
+    the campaign once it is closed (what was approved), else from the data as they stand now."""
+    if fmt not in FORMATS:
+        raise NotFound("报告格式")
+    campaign = await _campaign(campaign_id)
+    require_reportable(campaign)
+    name = f"{_safe(campaign.code)}-report.{fmt}"
+    report = await CampaignReport.get_or_none(campaign_id=campaign.id)
+    due = report.due_on.isoformat() if report else f"检查结束后 {REPORT_WORKING_DAYS} 个工作日内"
+    if report is not None and report.status == ReportStatus.ARCHIVED:
+        fig = report.figures
+    else:
+        fig = await figures.campaign_figures(campaign_id=campaign.id)
+    renderer = render.render_pdf if fmt == "pdf" else render.render_xlsx
+    return await asyncio.to_thread(renderer, fig, due_on=due), name
 
 
 async def archive(*, campaign_id: int, actor: str) -> CampaignReport:

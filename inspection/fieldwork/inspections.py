@@ -20,6 +20,7 @@ from inspection import audit
 from inspection.access import Need, inspection_for
 from inspection.clock import now
 from inspection.errors import Conflict, Problem, ValidationFailed
+from inspection.publication import triggers
 from models.campaigns import Campaign, CampaignItem
 from models.employers import Employer
 from models.enums import (
@@ -274,4 +275,5 @@ async def close(*, staff: Staff, inspection_id: int) -> Inspection:
         await employer.save(update_fields=["last_inspected_on"])
     await audit.record(actor=actor_of(staff), action="inspection.close", obj=inspection,
                        before=before, after=audit.snapshot(inspection, ["state", "closed_at"]))
+    await triggers.result_of_closed_visit(inspection=inspection, actor=actor_of(staff))  # R3
     return inspection

@@ -1,5 +1,6 @@
 """Administrative penalty decisions. General-procedure ones must be published within 20 working
-days of the decision: party, cause (案由), basis and result (R17)."""
+days of the decision: party, cause (案由), basis and result (R17); they go on the window by
+themselves the day they take effect (inspection/publication/triggers.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from inspection import audit
 from inspection.access import Need, inspection_for
 from inspection.errors import Problem, ValidationFailed
 from inspection.fieldwork.inspections import actor_of
-from inspection.publication.duties import create_duty, publication_due
-from models.campaigns import Campaign
+from inspection.publication import triggers
+from inspection.publication.duties import publication_due
 from models.employers import Employer
 from models.enums import InspectionState, PenaltyProcedure, PublicationKind
 from models.org import Staff
@@ -26,14 +27,21 @@ PUBLISH_WITHIN_WORKING_DAYS = 20  # R17
 async def record_decision(*, staff: Staff, inspection_id: int, number: str,
                           procedure: PenaltyProcedure, cause: str, basis: str, result: str,
                           decided_on: dt.date, amount_yuan: Decimal | None = None,
+                          effective_on: dt.date | None = None,
                           publish_within: int = PUBLISH_WITHIN_WORKING_DAYS,
                           ) -> tuple[PenaltyDecision, Publication | None, list[str]]:
+    """Record a decision; one under the general procedure gets its publication duty, and goes on
+    the window by itself on `effective_on` (the decision date if not given) unless withheld."""
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id,
                                       need=Need.MANAGE)
     if inspection.state in (InspectionState.PLANNED, InspectionState.ASSIGNED,
                             InspectionState.CHECKED_IN):
         raise ValidationFailed([Problem("检查结果提交后才能录入处罚决定", field="inspection_id",
                                         code="inspection_not_submitted")])
+    if effective_on is not None and not (
+            decided_on <= effective_on <= decided_on + dt.timedelta(days=366)):
+        raise ValidationFailed([Problem("生效日期不能早于决定日期，也不能晚于决定日期后一年",
+                                        field="effective_on", code="bad_effective_date")])
     if await PenaltyDecision.exists(number=number):
         raise ValidationFailed([Problem("该处罚决定书文号已录入", field="number",
                                         code="number_taken")])
@@ -42,7 +50,7 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
             number=number, employer_id=inspection.employer_id,
             inspection_id=inspection.id, procedure=procedure, cause=cause, basis=basis,
             result=result, amount_yuan=amount_yuan, decided_on=decided_on,
-            recorded_by_id=staff.id)
+            effective_on=effective_on or decided_on, recorded_by_id=staff.id)
     except IntegrityError as exc:  # a concurrent request took the number first
         raise ValidationFailed([Problem("该处罚决定书文号已录入", field="number",
                                         code="number_taken")]) from exc
@@ -51,14 +59,11 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
     publication: Publication | None = None
     warnings: list[str] = []
     if procedure == PenaltyProcedure.GENERAL:
-        # One path for every publication duty (R17): due date, audit and the reminder timers.
+        # One path for every publication duty (R17): due date, audit, reminders, auto-publish.
         _due, warnings = await publication_due(PublicationKind.PENALTY, decided_on,
                                                working_days=publish_within)
         employer = await Employer.get(id=inspection.employer_id)
-        campaign = await Campaign.filter(inspections__id=inspection.id).order_by("id").first()
-        publication = await create_duty(
-            kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=decision.id,
-            title=f"{employer.name}行政处罚决定（{number}）"[:200],
-            section_id=campaign.section_id if campaign else None,
-            decided_on=decided_on, actor=actor_of(staff), working_days=publish_within)
+        publication = await triggers.penalty_decided(decision=decision, employer=employer,
+                                                     actor=actor_of(staff),
+                                                     working_days=publish_within)
     return decision, publication, warnings

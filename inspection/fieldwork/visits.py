@@ -49,12 +49,15 @@ async def plan_visits(*, campaign: Campaign, draw: Draw, drawn: dict[int, str],
     return summary
 
 
-async def withdraw_visits(*, campaign: Campaign, actor: str) -> dict[str, Any]:
-    """A cancelled campaign (or a voided employer draw) takes back its planned visits: a visit
-    shared with another campaign (R20) only loses this campaign; one of its own is deleted.
-    Visits already under way are left alone — the campaign can no longer be cancelled then."""
-    planned = await Inspection.filter(campaigns=campaign.id, state=InspectionState.PLANNED) \
-        .prefetch_related("campaigns")
+async def withdraw_visits(*, campaign: Campaign, actor: str,
+                          states: tuple[InspectionState, ...] = (InspectionState.PLANNED,)
+                          ) -> dict[str, Any]:
+    """A cancelled campaign (or a voided employer draw) takes back its visits not yet started:
+    a visit shared with another campaign (R20) only loses this campaign; one of its own is
+    deleted. Visits under way, and visits whose employer already holds a notice, are left alone
+    to be finished and closed as usual."""
+    planned = await Inspection.filter(campaigns=campaign.id, state__in=states,
+                                      notices__id__isnull=True).prefetch_related("campaigns")
     dropped, unlinked = [], []
     for visit in planned:
         if len(visit.campaigns) > 1:

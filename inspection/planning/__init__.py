@@ -1,5 +1,6 @@
-"""Planning (R11–R14): annual plans, campaigns with their implementation plan and state machine,
-sampling rules and strata, and the staff-facing administration of all three.
+"""Planning (R11–R14, R19): annual plans, campaigns with their implementation plan and state
+machine, their life from the field to the report (`lifecycle`), sampling rules and strata, and the
+staff-facing administration of all three.
 
 Adapters import from here only: the modules in `__all__` are this part's public surface. They load
 lazily (`from inspection.<part> import <module>`), so the parts may depend on each other freely.
@@ -8,6 +9,6 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.planning import admin, campaigns, plans, roster_scan, sampling
+    from inspection.planning import admin, campaigns, lifecycle, plans, roster_scan, sampling
 
-__all__ = ['admin', 'campaigns', 'plans', 'roster_scan', 'sampling']
+__all__ = ['admin', 'campaigns', 'lifecycle', 'plans', 'roster_scan', 'sampling']

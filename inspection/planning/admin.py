@@ -90,10 +90,13 @@ async def list_campaigns(*, staff: Staff, state: CampaignState | None = None,
     return CampaignPage(rows, total, page, page_size)
 
 
-async def list_plans(*, staff: Staff, year: int | None = None) -> list[AnnualPlan]:
-    """The caller's own section's annual plans (R13), as POST /plans submits only those."""
+async def list_plans(*, staff: Staff, year: int | None = None,
+                     all_sections: bool = False) -> list[AnnualPlan]:
+    """The caller's own section's annual plans (R13), as POST /plans submits only those; with
+    `all_sections`, every section's, which the initiating sections publish together."""
     require_initiator(staff)
-    query = AnnualPlan.filter(section_id=staff.section_id)
+    query = AnnualPlan.all() if all_sections else AnnualPlan.filter(
+        section_id=staff.section_id)
     if year is not None:
         query = query.filter(year=year)
     return await query.order_by("-year").prefetch_related("section")
@@ -112,6 +115,12 @@ async def submit_plan(*, staff: Staff, year: int, needs: str,
     require_initiator(staff)
     return await plans.submit_plan(year=year, section_id=staff.section_id,
                                    needs=needs, actor=actor_of(staff), at=at)
+
+
+async def publish_plans(*, staff: Staff, year: int) -> list[AnnualPlan]:
+    """R13: the initiating sections' decision to publish the year's plans together."""
+    require_initiator(staff)
+    return await plans.publish_plans(year=year, actor=actor_of(staff))
 
 
 async def create_campaign(*, staff: Staff, code: str, title: str, field_start: dt.date,

@@ -1,8 +1,8 @@
 """Campaigns (抽查任务) and their implementation plan (实施方案, R14), with the state machine.
 
 draft → approved → drawn → calling_up → in_field → reporting → closed; a campaign may be
-cancelled before fieldwork starts. `drawn` is entered only by the reveal of both draws
-(inspection.draws), never by hand.
+cancelled before it closes (inspection/planning/lifecycle.py: field work, report, closing).
+`drawn` is entered only by the reveal of both draws (inspection.draws), never by hand.
 """
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ import datetime as dt
 import re
 from typing import Any
 
-from inspection import audit, clock
+from inspection import audit, clock, messages
 from inspection.credit import reports
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import visits
 from inspection.items import catalogue as item_list
 from inspection.planning import sampling
+from inspection.publication import duties
+from models.callups import CallUp
 from models.campaigns import AnnualPlan, Campaign, CampaignItem
-from models.enums import CampaignKind, CampaignState
+from models.draws import Draw
+from models.enums import CallUpState, CampaignKind, CampaignState, InspectionState, PublicationKind
 from models.items import ItemVersion
 from models.org import Section, Staff
 
@@ -28,14 +31,16 @@ TRANSITIONS: dict[CampaignState, set[CampaignState]] = {
     S.APPROVED: {S.DRAWN, S.CANCELLED},
     S.DRAWN: {S.CALLING_UP, S.CANCELLED},
     S.CALLING_UP: {S.IN_FIELD, S.CANCELLED},
-    S.IN_FIELD: {S.REPORTING},
+    S.IN_FIELD: {S.REPORTING, S.CANCELLED},
     S.REPORTING: {S.CLOSED},
     S.CLOSED: set(),
     S.CANCELLED: set(),
 }
 LABELS = {S.DRAFT: "草稿", S.APPROVED: "已批准", S.DRAWN: "已抽取", S.CALLING_UP: "召集中",
-          S.IN_FIELD: "实地检查中", S.REPORTING: "撰写报告", S.CLOSED: "已结束",
+          S.IN_FIELD: "实地检查中", S.REPORTING: "汇总报告中", S.CLOSED: "已结束",
           S.CANCELLED: "已取消"}
+# Visits a cancellation takes back: not yet checked in (R20).
+UNSTARTED = (InspectionState.PLANNED, InspectionState.ASSIGNED)
 CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{2,31}")
 EDITABLE = ("title", "purpose", "method", "field_start", "field_end", "employers_needed",
             "inspectors_per_employer", "inspectors_needed", "confidential",
@@ -87,7 +92,7 @@ async def _check_links(*, item_version_ids: list[int] | None,
     if leader_id is not None:
         leader = await Staff.get_or_none(id=leader_id)
         if leader is None or not leader.is_leader:
-            raise ValidationFailed([Problem("组长须为分管领导（R16）", field="leader_id")])
+            raise ValidationFailed([Problem("组长须为分管领导", field="leader_id")])  # R16
     return versions, sections
 
 
@@ -212,9 +217,10 @@ async def transition(campaign: Campaign, to: CampaignState, *, actor: str,
     await audit.record(actor=actor, action=f"campaign.{to.value}", obj=campaign,
                        before=before, after=after)
     if to == S.CANCELLED:
-        await visits.withdraw_visits(campaign=campaign, actor=actor)
+        await visits.withdraw_visits(campaign=campaign, actor=actor, states=UNSTARTED)
     if to == S.REPORTING:
-        await reports.open_report(campaign_id=campaign.id, actor=actor)  # issue 7: due date, chase
+        # R19: due 10 working days after field work ends (the window's end, or earlier).
+        await reports.open_report(campaign_id=campaign.id, actor=actor, ended_on=clock.today())
     if to == S.CLOSED:
         await reports.archive(campaign_id=campaign.id, actor=actor)  # issue 7: file the report
     return campaign
@@ -227,7 +233,7 @@ async def approve_campaign(*, code: str, actor: str) -> Campaign:
         return await transition(campaign, S.APPROVED, actor=actor)  # raises the clear error
     problems = []
     if not await CampaignItem.filter(campaign_id=campaign.id).exists():
-        problems.append(Problem("未选择抽查事项（R1）", field="item_version_ids"))
+        problems.append(Problem("未选择抽查事项", field="item_version_ids"))  # R1
     else:
         ids = await CampaignItem.filter(campaign_id=campaign.id).values_list(
             "item_version_id", flat=True)
@@ -236,20 +242,59 @@ async def approve_campaign(*, code: str, actor: str) -> Campaign:
         except item_list.ItemsNotUsable as exc:
             problems.extend(exc.problems)
     if campaign.leader_id is None:
-        problems.append(Problem("未指定执法检查组组长（R16）", field="leader_id"))
+        problems.append(Problem("未指定执法检查组组长", field="leader_id"))  # R16
     if not campaign.purpose.strip():
-        problems.append(Problem("未填写抽查目的（R14）", field="purpose"))
+        problems.append(Problem("未填写抽查目的", field="purpose"))  # R14
     if not campaign.method.strip():
-        problems.append(Problem("未填写检查方式（R14）", field="method"))
+        problems.append(Problem("未填写检查方式", field="method"))  # R14
     if not campaign.use_of_results.strip():
-        problems.append(Problem("未填写结果运用（R14）", field="use_of_results"))
+        problems.append(Problem("未填写结果运用", field="use_of_results"))  # R14
     if problems:
         raise ValidationFailed(problems, "实施方案不完整，不能批准")
     return await transition(campaign, S.APPROVED, actor=actor)
 
 
+async def _check_public_reason(campaign: Campaign, reason: str) -> None:
+    # R14: the window never names a confidential campaign's employers, not even in the reason.
+    if not campaign.confidential:
+        return
+    for employer in await messages.campaign_employers(campaign.id):
+        if (employer.name and employer.name in reason) or employer.uscc in reason:
+            raise ValidationFailed([Problem(
+                "本次抽查有保密要求，公开的取消原因不能出现被抽取单位的名称或统一社会信用代码",
+                field="reason", code="reason_names_employer")])
+
+
+async def _announce_cancellation(campaign: Campaign, *, was: CampaignState, actor: str) -> None:
+    """A campaign the public has heard of (a draw committed) is taken off with its reason on
+    the window (R3); once the call-up has begun, the inspectors called and the leader are told."""
+    if await Draw.exists(campaign_id=campaign.id):
+        await duties.record_published(
+            kind=PublicationKind.CANCELLATION, object_type="campaign", object_id=campaign.id,
+            title=f"{campaign.code}「{campaign.title}」取消公告"[:200],
+            section_id=campaign.section_id, actor=actor)
+    if was not in (S.CALLING_UP, S.IN_FIELD):
+        return
+    called = await CallUp.filter(campaign_id=campaign.id, state__in=[
+        CallUpState.CALLED, CallUpState.ACCEPTED]).values_list("staff__wecom_userid", flat=True)
+    leader = await Staff.get_or_none(id=campaign.leader_id)
+    to = [str(u) for u in called] + ([leader.wecom_userid] if leader else [])
+    await messages.send_text(
+        to=to, key=f"campaign:{campaign.id}:cancelled", campaign=campaign,
+        content=(f"【任务取消】{campaign.code}「{campaign.title}」已取消，原因：{campaign.cancel_reason}。"
+                 "尚未开始的检查不再进行；已开始的检查请照常办结。"))
+
+
 async def cancel_campaign(*, code: str, actor: str, reason: str) -> Campaign:
-    if not reason.strip():
+    """Cancel a campaign before it closes, with a reason; audited, and published (R3) if the
+    public has heard of it. Visits not yet started are withdrawn (R20: shared ones unlinked)."""
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationFailed([Problem("请说明取消原因", field="reason")])
     campaign = await get_campaign(code, for_update=True)
-    return await transition(campaign, S.CANCELLED, actor=actor, reason=reason.strip())
+    await _check_public_reason(campaign, reason)
+    was = campaign.state
+    campaign.cancel_reason = reason
+    await transition(campaign, S.CANCELLED, actor=actor, reason=reason)
+    await _announce_cancellation(campaign, was=was, actor=actor)
+    return campaign

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from inspection import audit, clock
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.publication import duties
 from models.campaigns import AnnualPlan
 from models.enums import PlanStatus, PublicationKind
 from models.org import Section
-from models.publication import Publication
 
 # R13: "每年6月底前" — the last day on which a plan is on time, in Beijing time.
 DEADLINE_MONTH, DEADLINE_DAY = 6, 30
@@ -33,7 +33,7 @@ def is_late(year: int, submitted_at: dt.datetime) -> bool:
 
 
 def late_warning(year: int) -> str:
-    return f"{year} 年度抽查计划应于 {year} 年 6 月 30 日前提出，本计划逾期提交，已记录在案（R13）"
+    return f"{year} 年度抽查计划应于 {year} 年 6 月 30 日前提出，本计划逾期提交，已记录在案"  # R13
 
 
 async def submit_plan(*, year: int, section_id: int, needs: str, actor: str,
@@ -69,19 +69,28 @@ async def submit_plan(*, year: int, section_id: int, needs: str, actor: str,
     return PlanResult(plan, warnings)
 
 
-async def publish_plans(*, year: int, actor: str, at: dt.datetime | None = None) -> int:
-    """Publish the year's plans together (R13: 统一公示). Returns how many were published."""
+async def publish_plans(*, year: int, actor: str,
+                        at: dt.datetime | None = None) -> list[AnnualPlan]:
+    """Publish the year's submitted plans of every section together (R13: 统一公示), on the
+    initiating sections' decision. A plan submitted later is published by deciding again."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed([Problem("年度无效", field="year")])
     when = at or clock.now()
-    plans = await AnnualPlan.filter(year=year, status=PlanStatus.SUBMITTED)
+    plans = await AnnualPlan.filter(year=year, status=PlanStatus.SUBMITTED).select_for_update() \
+        .order_by("id")
+    if not plans:
+        if await AnnualPlan.exists(year=year):
+            raise Conflict("plans_published", f"{year} 年度已报送的抽查计划均已公示")
+        raise Conflict("no_plans", f"{year} 年度还没有科室报送抽查计划，无可公示")
     for plan in plans:
+        section = await Section.get(id=plan.section_id)
         before = audit.snapshot(plan)
         plan.status, plan.published_at = PlanStatus.PUBLISHED, when
         await plan.save()
-        await Publication.get_or_create(
-            kind=PublicationKind.PLAN, object_type="annual_plan", object_id=plan.id,
-            defaults={"title": f"{year} 年度抽查计划", "section_id": plan.section_id,
-                      "published_at": when},
-        )
         await audit.record(actor=actor, action="plan.publish", obj=plan, before=before,
                            after=audit.snapshot(plan))
-    return len(plans)
+        await duties.record_published(
+            kind=PublicationKind.PLAN, object_type="annual_plan", object_id=plan.id,
+            title=f"{year} 年度抽查计划（{section.name}）", section_id=section.id, actor=actor,
+            at=when)
+    return plans

@@ -1,4 +1,5 @@
-"""Publication duties (R3, R17): what must reach the public window, and by when.
+"""Publication duties (R3, R13, R17): what must reach the public window, and by when (`duties`);
+where duties arise (`triggers`); the reviewers' list, publish and withhold (`admin`).
 
 Adapters import from here only: the modules in `__all__` are this part's public surface. They load
 lazily (`from inspection.<part> import <module>`), so the parts may depend on each other freely.
@@ -7,6 +8,6 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.publication import duties
+    from inspection.publication import admin, duties, triggers
 
-__all__ = ['duties']
+__all__ = ['admin', 'duties', 'triggers']

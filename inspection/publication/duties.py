@@ -4,7 +4,10 @@ Each duty is a `Publication` row. Its due date is counted in working days (statu
 and adjusted working weekends, `inspection.calendar`) from the day of the decision, the day
 itself not counted. Reminders are outbox timers ("timer.publication_due") written with the
 duty; `on_publication_due` turns a timer into a WeCom message to the responsible section, unless
-the duty was done meanwhile. Nothing is public before `visible_from` (R14 confidential campaigns).
+the duty was done meanwhile, and links to the duty in the staff app. A duty may publish itself
+at a set moment (`publish_automatically`, timer "timer.publication_auto") unless a reviewer
+withholds it first (`withhold`, with a reason and its legal basis, before the due date). Nothing
+is public before `visible_from` (R14 confidential campaigns).
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ DUE_WORKING_DAYS: dict[PublicationKind, int] = {
     PublicationKind.DRAW: 1,
     PublicationKind.BLACKLIST: 5,
     PublicationKind.REPORT: 10,
+    PublicationKind.CANCELLATION: 1,
+    # After the quarter's last day (重大劳动保障违法行为: the order sets the quarterly rhythm, the
+    # bureau the day).
+    PublicationKind.MAJOR_VIOLATION: 10,
 }
 KIND_LABELS: dict[PublicationKind, str] = {
     PublicationKind.ITEM_LIST: "抽查事项清单",
@@ -42,10 +49,19 @@ KIND_LABELS: dict[PublicationKind, str] = {
     PublicationKind.PENALTY: "行政处罚决定",
     PublicationKind.BLACKLIST: "黑名单",
     PublicationKind.REPORT: "抽查报告",
+    PublicationKind.CANCELLATION: "抽查任务取消公告",
+    PublicationKind.MAJOR_VIOLATION: "重大劳动保障违法行为社会公布",
 }
+AUTO_TOPIC = "timer.publication_auto"
+MAX_TEXT = 2000
 REMIND_BEFORE_WORKING_DAYS = 3
 REMIND_AT = dt.time(9, 0)
 STAGES = ("before", "due", "overdue")  # Beijing time, the start of the working day
+
+
+def app_path(publication_id: int) -> str:
+    """Where the staff app shows a duty (its reminders link here)."""
+    return f"/app/#/publication/{publication_id}"
 
 
 async def publication_due(kind: PublicationKind, decided_on: dt.date, *,
@@ -121,13 +137,104 @@ async def mark_published(*, publication_id: int, actor: str,
         raise Conflict("already_published", "该事项已公示")
     if duty.withdrawn_at is not None:
         raise Conflict("publication_withdrawn", "该公示已撤回")
+    await _kind_rules(duty, published=False)
     before = audit.snapshot(duty, ["published_at"])
     duty.published_at = at or clock.now()
     await duty.save(update_fields=["published_at", "updated_at"])
-    for stage in STAGES:
-        await outbox.cancel(key=timer_key(duty.id, stage))
+    await _cancel_timers(duty)
     await audit.record(actor=actor, action="publication.published", obj=duty, before=before,
                        after=audit.snapshot(duty, ["published_at"]))
+    await _kind_rules(duty, published=True)
+    return duty
+
+
+async def _kind_rules(duty: Publication, *, published: bool) -> None:
+    # What a kind adds to publishing: the quarterly publication of major violations may not go
+    # out before its quarter ends, and goes into each employer's integrity file when it does.
+    if duty.kind == PublicationKind.MAJOR_VIOLATION:
+        from inspection.credit import major  # the credit part builds on this module
+
+        await (major.quarter_published(duty) if published else major.check_publishable(duty))
+
+
+async def _cancel_timers(duty: Publication) -> None:
+    for stage in (*STAGES, "auto"):
+        await outbox.cancel(key=timer_key(duty.id, stage))
+
+
+async def record_published(*, kind: PublicationKind, object_type: str, object_id: int,
+                           title: str, section_id: int | None, actor: str,
+                           at: dt.datetime | None = None) -> Publication:
+    """A duty done the moment it arises: the record goes on the window at once."""
+    when = at or clock.now()
+    duty = await Publication.get_or_none(kind=kind, object_type=object_type, object_id=object_id)
+    if duty is None:
+        duty = await Publication.create(kind=kind, object_type=object_type, object_id=object_id,
+                                        title=title.strip()[:200], section_id=section_id,
+                                        due_on=when.astimezone(clock.BEIJING).date(),
+                                        published_at=when)
+        await audit.record(actor=actor, action="publication.published", obj=duty,
+                           after=audit.snapshot(duty))
+    elif duty.published_at is None and duty.withdrawn_at is None:
+        duty = await mark_published(publication_id=duty.id, actor=actor, at=when)
+    return duty
+
+
+async def publish_automatically(*, duty: Publication, at: dt.datetime, actor: str) -> None:
+    """Publish `duty` by itself at `at` (at once if that has passed) unless it is withheld
+    first; the due-date reminders stay, in case the timer cannot publish it."""
+    before = audit.snapshot(duty, ["auto_publish_at"])
+    duty.auto_publish_at = max(at, clock.now())
+    await duty.save(update_fields=["auto_publish_at", "updated_at"])
+    await audit.record(actor=actor, action="publication.auto_scheduled", obj=duty, before=before,
+                       after=audit.snapshot(duty, ["auto_publish_at"]))
+    await outbox.enqueue(topic=AUTO_TOPIC, key=timer_key(duty.id, "auto"),
+                         payload={"publication_id": duty.id}, due_at=duty.auto_publish_at)
+
+
+async def on_publication_auto(payload: dict[str, Any]) -> None:
+    """Outbox handler for "timer.publication_auto": publish unless done or withheld meanwhile."""
+    duty = await Publication.get_or_none(id=int(payload["publication_id"]))
+    if duty is None or duty.published_at is not None or duty.withdrawn_at is not None:
+        return
+    await mark_published(publication_id=duty.id, actor="system")
+
+
+def _required(value: str, name: str, problems: list[Problem]) -> str:
+    value = (value or "").strip()
+    if len(value) < 2:
+        problems.append(Problem("请填写（至少 2 个字）", field=name))
+    elif len(value) > MAX_TEXT:
+        problems.append(Problem(f"不能超过 {MAX_TEXT} 字", field=name))
+    return value
+
+
+async def withhold(*, publication_id: int, actor: str, reason: str, basis: str,
+                   staff_id: int | None = None, today: dt.date | None = None) -> Publication:
+    """不予公开: keep a record off the window (or take it down) with a reason and its legal
+    basis, e.g. 《政府信息公开条例》第十四条 — before the duty's due date, not after it."""
+    problems: list[Problem] = []
+    reason = _required(reason, "reason", problems)
+    basis = _required(basis, "basis", problems)
+    if problems:
+        raise ValidationFailed(problems)
+    duty = await Publication.filter(id=publication_id).select_for_update().first()
+    if duty is None:
+        raise NotFound("公示任务")
+    if duty.withdrawn_at is not None:
+        raise Conflict("publication_withdrawn", "该事项已决定不予公示")
+    day = today or clock.today()
+    if duty.due_on is not None and day > duty.due_on:
+        raise Conflict("withhold_too_late",
+                       f"公示期限（{duty.due_on:%Y年%-m月%-d日}）已过，不能再决定不予公示")
+    fields = ["withdrawn_at", "withdrawn_reason", "withdrawn_basis", "withdrawn_by_id"]
+    before = audit.snapshot(duty, fields)
+    duty.withdrawn_at, duty.withdrawn_reason, duty.withdrawn_basis = clock.now(), reason, basis
+    duty.withdrawn_by_id = staff_id
+    await duty.save(update_fields=[*fields, "updated_at"])
+    await _cancel_timers(duty)
+    await audit.record(actor=actor, action="publication.withheld", obj=duty, before=before,
+                       after=audit.snapshot(duty, fields))
     return duty
 
 
@@ -163,7 +270,7 @@ def reminder_stage(duty: Publication, stage: str, today: dt.date) -> str:
     return "before"
 
 
-async def on_publication_due(payload: dict[str, Any]) -> None:
+async def on_publication_due(payload: dict[str, Any], *, base_url: str = "") -> None:
     """Outbox handler for "timer.publication_due": remind the responsible section's staff.
 
     Runs in the worker's transaction. A duty done or withdrawn meanwhile sends nothing.
@@ -183,5 +290,6 @@ async def on_publication_due(payload: dict[str, Any]) -> None:
         template=messages.Template.PUBLICATION_DUE, to=[str(u) for u in users],
         facts={"kind": str(duty.kind), "title": duty.title,
                "due_on": duty.due_on.isoformat() if duty.due_on else None,
-               "stage": reminder_stage(duty, stage, clock.today())},
+               "stage": reminder_stage(duty, stage, clock.today()),
+               "link": base_url.rstrip("/") + app_path(duty.id) if base_url else ""},
         key=f"publication:{duty.id}:remind:{stage}")

@@ -102,6 +102,8 @@ def publication_due(f: dict[str, Any]) -> str:
         head = f"【公示今日到期】{what}须于今天（{due}）公示。"
     else:
         head = f"【公示即将到期】{what}须于{due}前公示。"
+    if f.get("link"):
+        return head + "请及时公示，或依法决定不予公示：" + f["link"]
     return head + "请及时在抽查公示窗口公示，完成后在系统中标记已公示。"
 
 

@@ -86,5 +86,5 @@ async def load() -> None:
             employer_id=arrears.id, cause="拖欠农民工工资 41.6 万元，经责令限期支付逾期仍未支付",
             basis="《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》", noticed_on=noticed,
             staff_id=officer.id, today=today)
-        await blacklist.decide(entry_id=entry.id, staff_id=admin.id, listed=True,
+        await blacklist.decide(entry_id=entry.id, staff_id=officer.id, listed=True,
                                decided_on=today - dt.timedelta(days=40), today=today)

@@ -16,10 +16,11 @@ from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
 from models.credit import GradeAssessment
 from models.employers import BlacklistEntry
-from models.enums import FindingResult, Grade, InspectionState, NoticeKind
+from models.enums import FindingResult, Grade, InspectionState, NoticeKind, PublicationKind
 from models.fieldwork import Finding, RectificationOrder
 from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
+from models.publication import Publication
 from tests.fieldworld import ROLES, World, build_world, called_up, jpeg, session_for
 
 OK = "ok"
@@ -86,6 +87,17 @@ MATRIX: dict[str, dict[str, Any]] = {
     "assignInspection": CAMPAIGN_LEAD, "autoAssign": CAMPAIGN_LEAD,
     "getAssignmentProposal": CAMPAIGN_LEAD, "confirmAssignmentProposal": CAMPAIGN_LEAD,
     "substituteInspector": CAMPAIGN_LEAD, "extendReplyDeadline": CAMPAIGN_LEAD,
+    # The campaign's end (R19): the leader ends field work, the initiating section approves.
+    "finishFieldwork": CAMPAIGN_LEAD, "getCampaignReport": CAMPAIGN,
+    "generateCampaignReport": CAMPAIGN, "getCampaignReportPdf": CAMPAIGN,
+    "getCampaignReportXlsx": CAMPAIGN, "approveCampaignReport": CAMPAIGN_MANAGE,
+    "replaceCampaignLeader": CAMPAIGN_MANAGE,
+    # Publication (R3, R13, R17): the initiating sections publish the year's plans together; the
+    # duties are the initiating section's (its own) and 政策法规科's (all).
+    "publishAnnualPlans": INITIATE, "listPublicationDuties": OFFICER,
+    "getPublicationDuty": OFFICER, "publishDuty": OFFICER, "withholdDuty": OFFICER,
+    # 重大劳动保障违法行为 (人社部令第29号): recorded by the initiating section, read by 政策法规科 too.
+    "recordMajorViolation": INITIATE, "listMajorViolations": OFFICER,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
     "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
     "getNoticePdf": READ, "getNoticePng": READ,
@@ -93,7 +105,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
     "recordCreditFact": ANY_STAFF,
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
-    "noticeBlacklist": OFFICER, "decideBlacklist": OFFICER, "removeBlacklist": OFFICER,  # fieldworld's staff are all inspectors, initiators or admins
+    # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
+    "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
 }
 
 
@@ -132,7 +145,10 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
     assessment = await GradeAssessment.create(employer=world.employer, year=2025,
                                               proposed=Grade.B)
     called = await called_up(world, "member")
-    return {"callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,
+    duty = await Publication.create(kind=PublicationKind.PENALTY, object_type="penalty_decision",
+                                    object_id=1, title="处罚决定", due_on=dt.date(2030, 1, 4),
+                                    section_id=world.campaigns[0].section_id)
+    return {"publication_id": duty.id, "callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
@@ -162,6 +178,12 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "confirmAssignmentProposal": {"fingerprint": "0" * 16},
         "substituteInspector": {"name": "张检查"}, "extendReplyDeadline": {"hours": 24},
         "chaseInspector": {"name": "张检查"},
+        "approveCampaignReport": {"note": "同意"},
+        "replaceCampaignLeader": {"leader_id": ids["staff_id"], "reason": "原组长借调"},
+        "withholdDuty": {"reason": "涉及个人隐私", "basis": "《政府信息公开条例》第十五条"},
+        "recordMajorViolation": {"category": "wage_arrears", "facts": "拖欠 12 名劳动者工资",
+                                 "handling": "责令限期支付", "decided_on": "2026-10-10",
+                                 "legal_rep": "张某"},
         "declineCallUp": {"reason": "参加区政府专题会议"},
         "issueNotice": {"kind": "inspection", "body": "定于近日检查"},
         "revokeNotice": {"reason": "检查取消"},
@@ -172,7 +194,8 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "reviewGradeAssessment": {"confirm": True, "effective_from": "2026-03-01"},
         "noticeBlacklist": {"cause": "拖欠农民工工资", "basis": "第十条", "noticed_on": "2026-01-05"},
         "decideBlacklist": {"listed": True, "decided_on": "2026-02-01"},
-        "removeBlacklist": {"removed_on": "2026-09-01", "rectified": True, "pledge": "承诺守法"},
+        "removeBlacklist": {"removed_on": "2026-09-01", "arrears_paid_on": "2026-02-01",
+                            "pledge": "承诺守法"},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",

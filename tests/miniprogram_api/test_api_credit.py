@@ -78,11 +78,17 @@ async def test_blacklist_notice_decide_withdraw(api: Any, world: Any) -> None:
     listed = await resp.json()
     assert listed["status"] == "in_force" and listed["term_end"]
     resp = await api.post(f"/api/v1/blacklist/{entry['id']}/removal", headers=initiator,
-                          json={"removed_on": clock.today().isoformat(), "rectified": True,
-                                "pledge": "承诺守法经营"})
-    assert resp.status in (409, 422)  # R18: not before six months on the list
+                          json={"removed_on": clock.today().isoformat(),
+                                "arrears_paid_on": noticed, "pledge": "承诺守法经营"})
+    problem = await resp.json()
+    # R23: six months on the list from the day the arrears were paid.
+    assert resp.status == 409 and problem["code"] == "too_early"
     member = await session_for(api, world.staff["member"])
     assert (await api.post(url, json=body, headers=member)).status == 403
+    # 谁执法、谁认定: the policy section does not decide on the list.
+    admin = await session_for(api, world.staff["admin"])
+    resp = await api.post(url, json=body, headers=admin)
+    assert resp.status == 403 and (await resp.json())["code"] == "enforcing_section_only"
 
 
 async def test_grade_review_by_the_policy_section(api: Any, world: Any) -> None:

@@ -86,6 +86,8 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
         "public-results": ("/public/results", "JC2026-0001"),
         "public-blacklist": ("/public/blacklist", "拖欠农民工工资"),
         "public-search": ("/public/search?q=涪江", "涪人社监罚"),
+        "public-major-violations": ("/public/major-violations", "拖欠 20 名农民工工资"),
+        "public-cancelled": ("/public/cancelled", "上级部署调整"),
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, (path, expected) in pages.items():

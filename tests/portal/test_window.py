@@ -3,13 +3,16 @@ import json
 
 import pytest
 
-from models.campaigns import AnnualPlan
+from models.campaigns import AnnualPlan, Campaign
+from models.credit import MajorViolation
 from models.employers import BlacklistEntry, Employer
 from models.enums import (
     BlacklistStatus,
+    CampaignState,
     FindingResult,
     InspectionState,
     ItemVersionStatus,
+    MajorViolationCategory,
     PenaltyProcedure,
     PlanStatus,
     PublicationKind,
@@ -81,12 +84,35 @@ async def make_public_world() -> dict:
     await Publication.create(kind=PublicationKind.BLACKLIST, object_type="blacklist_entry",
                              object_id=withdrawn.id, title="t", published_at=NOW,
                              withdrawn_at=NOW, withdrawn_reason="复核撤销")
+    await _cancelled_and_major(w)
     return w
+
+
+async def _cancelled_and_major(w: dict) -> None:
+    for code, published in (("2026-FL-021", True), ("2026-FL-022", False)):
+        c = await Campaign.create(code=code, title=f"专项抽查{code[-2:]}", section=w["section"],
+                                  field_start=dt.date(2026, 9, 1), field_end=dt.date(2026, 9, 30),
+                                  state=CampaignState.CANCELLED, closed_at=NOW,
+                                  cancel_reason=f"上级部署调整（{code}）")
+        await Publication.create(kind=PublicationKind.CANCELLATION, object_type="campaign",
+                                 object_id=c.id, title="t",
+                                 published_at=NOW if published else None)
+    for quarter, published in ((3, True), (4, False)):
+        await MajorViolation.create(
+            employer=w["employer"], category=MajorViolationCategory.WAGE_ARREARS,
+            entity_name=w["employer"].name, uscc=w["employer"].uscc, address="涪陵区江东街道",
+            legal_rep="王某", facts=f"拖欠 20 名农民工工资（第{quarter}季度）",
+            handling="已责令支付并罚款", decided_on=dt.date(2026, quarter * 3 - 1, 10),
+            year=2026, quarter=quarter)
+        await Publication.create(kind=PublicationKind.MAJOR_VIOLATION,
+                                 object_type="major_violation_quarter", object_id=20260 + quarter,
+                                 title="q", published_at=NOW if published else None)
 
 
 async def test_index_links_every_listing(client):
     html = await (await client.get("/public/")).text()
-    for path in ("items", "items/history", "plans", "results", "penalties", "blacklist", "draws"):
+    for path in ("items", "items/history", "plans", "results", "penalties", "blacklist", "draws",
+                 "major-violations", "cancelled"):
         assert f'href="/public/{path}"' in html
     body = await (await client.get("/public/index.json")).json()
     assert any(x["json"] == "/public/penalties.json" for x in body["listings"] if "json" in x)
@@ -118,10 +144,28 @@ async def test_plans_results_penalties_blacklist_show_only_what_is_public(client
     assert "罚款人民币五千元" in html and "简易程序案由" not in html and "待公示案由" not in html
 
 
+async def test_cancelled_campaigns_and_major_violations_once_published(client):
+    await make_public_world()
+    rows = (await (await client.get("/public/cancelled.json")).json())["rows"]
+    assert [(r["code"], r["reason"]) for r in rows] == [("2026-FL-021", "上级部署调整（2026-FL-021）")]
+    html = await (await client.get("/public/cancelled")).text()
+    assert "取消原因" in html and "2026-FL-022" not in html
+    rows = (await (await client.get("/public/major-violations.json")).json())["rows"]
+    assert [r["quarter"] for r in rows] == ["2026年第3季度"]
+    # The items 人社部令第29号 has published, in plain Chinese.
+    assert rows[0]["address"] == "涪陵区江东街道" and rows[0]["legal_rep"] == "王某"
+    assert rows[0]["category"] == "克扣、无故拖欠劳动者劳动报酬，数额较大"
+    html = await (await client.get("/public/major-violations")).text()
+    assert "违法主体全称" in html and "第4季度" not in html
+    bl = (await (await client.get("/public/blacklist.json")).json())["rows"]
+    assert bl[0]["decided_by"] == "重庆市涪陵区人力资源和社会保障局"
+
+
 async def test_search_by_name_and_uscc(client):
     w = await make_public_world()
     by_name = await (await client.get("/public/search.json", params={"q": "涪江建筑"})).json()
     assert len(by_name["penalties"]) == 1 and len(by_name["results"]) == 1
+    assert len(by_name["major-violations"]) == 1
     by_code = await (await client.get("/public/search.json",
                                       params={"q": w["employer"].uscc.lower()})).json()
     assert len(by_code["blacklist"]) == 1

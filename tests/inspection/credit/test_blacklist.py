@@ -10,8 +10,9 @@ from inspection.credit import blacklist
 from inspection.errors import Conflict, Forbidden, ValidationFailed
 from models.credit import CreditEvent
 from models.employers import BlacklistEntry
-from models.enums import BlacklistStatus, CreditEventKind, OutboxStatus
+from models.enums import BlacklistStatus, CreditEventKind, OutboxStatus, PublicationKind
 from models.outbox import OutboxMessage
+from models.publication import Publication
 from tests import credit_factories as f
 
 
@@ -26,14 +27,17 @@ def test_term_end_across_leap_years(decided, ends):
     assert blacklist.term_end(decided) == ends
 
 
-@pytest.mark.parametrize(("decided", "earliest"), [
-    (dt.date(2024, 8, 31), dt.date(2025, 2, 28)),  # no 31 Feb -> month end
+@pytest.mark.parametrize(("paid", "earliest"), [
+    (dt.date(2024, 8, 31), dt.date(2025, 2, 28)),  # no 31 Feb -> month end (民法典第二百零二条)
     (dt.date(2023, 8, 29), dt.date(2024, 2, 29)),  # leap year has a 29 Feb
     (dt.date(2023, 8, 31), dt.date(2024, 2, 29)),
     (dt.date(2026, 1, 15), dt.date(2026, 7, 15)),
 ])
-def test_six_months_across_month_ends(decided, earliest):
-    assert blacklist.earliest_removal(decided) == earliest
+def test_six_months_from_the_day_the_arrears_were_paid(paid, earliest):
+    listed = dt.date(2023, 1, 10)
+    assert blacklist.earliest_removal(paid, listed) == earliest
+    # Paid before the listing: six months on the list, counted from the listing.
+    assert blacklist.earliest_removal(listed, paid) == blacklist.add_months(paid, 6)
 
 
 async def _listed(decided_on=dt.date(2024, 2, 29)):
@@ -94,36 +98,49 @@ async def test_listing_sets_term_event_and_expiry_timer():
     assert await blacklist.in_force(today=dt.date(2027, 3, 1)) == []
 
 
-async def test_only_officers_act():
+async def test_only_the_enforcing_section_acts():
     emp = await f.employer()
-    clerk = await f.staff(is_inspector=True)
-    with pytest.raises(Forbidden):
-        await blacklist.give_notice(employer_id=emp.id, cause="x", basis="y",
-                                    noticed_on=dt.date(2026, 1, 5), staff_id=clerk.id,
-                                    today=dt.date(2026, 1, 5))
+    # 谁执法、谁认定: neither an inspector alone nor the policy section gives notice or decides.
+    for other in (await f.staff(is_inspector=True), await f.staff(is_admin=True)):
+        with pytest.raises(Forbidden):
+            await blacklist.give_notice(employer_id=emp.id, cause="x", basis="y",
+                                        noticed_on=dt.date(2026, 1, 5), staff_id=other.id,
+                                        today=dt.date(2026, 1, 5))
 
 
-async def test_early_removal_not_before_six_months():
+async def test_a_listing_is_published_the_day_it_is_decided():
+    _emp, _officer, entry = await _listed(dt.date(2024, 2, 29))
+    duty = await Publication.get(kind=PublicationKind.BLACKLIST, object_id=entry.id)
+    assert duty.published_at is not None and "失信联合惩戒对象名单" in duty.title
+
+
+async def test_early_removal_six_months_after_the_arrears_were_paid():
     _emp, officer, entry = await _listed(dt.date(2024, 2, 29))
-    with pytest.raises(Conflict) as exc:
+    paid = dt.date(2024, 5, 20)
+    with pytest.raises(Conflict) as exc:  # six months after the listing is not enough
         await blacklist.remove_early(entry_id=entry.id, staff_id=officer.id,
-                                     removed_on=dt.date(2024, 8, 28), rectified=True,
-                                     pledge="今后按月足额支付工资", today=dt.date(2024, 8, 28))
-    assert exc.value.code == "too_early"
+                                     removed_on=dt.date(2024, 8, 29), arrears_paid_on=paid,
+                                     pledge="今后按月足额支付工资", today=dt.date(2024, 8, 29))
+    assert exc.value.code == "too_early" and "2024-11-20" in exc.value.message
     with pytest.raises(ValidationFailed) as bad:
         await blacklist.remove_early(entry_id=entry.id, staff_id=officer.id,
-                                     removed_on=dt.date(2024, 8, 29), rectified=False,
-                                     pledge=" ", today=dt.date(2024, 8, 29))
-    assert {p.field for p in bad.value.problems} == {"rectified", "pledge"}
+                                     removed_on=dt.date(2024, 11, 20),
+                                     arrears_paid_on=dt.date(2024, 2, 1), pledge=" ",
+                                     today=dt.date(2024, 11, 20))
+    assert {p.field for p in bad.value.problems} == {"arrears_paid_on", "pledge"}
     async with in_transaction():
         entry = await blacklist.remove_early(
-            entry_id=entry.id, staff_id=officer.id, removed_on=dt.date(2024, 8, 29),
-            rectified=True, pledge="今后按月足额支付工资", today=dt.date(2024, 8, 29))
-    assert (entry.status, entry.removed_on) == (BlacklistStatus.REMOVED, dt.date(2024, 8, 29))
-    assert await CreditEvent.filter(kind=CreditEventKind.BLACKLIST_REMOVED).count() == 1
+            entry_id=entry.id, staff_id=officer.id, removed_on=dt.date(2024, 11, 20),
+            arrears_paid_on=paid, pledge="今后按月足额支付工资", pledged_on=dt.date(2024, 11, 1),
+            today=dt.date(2024, 11, 20))
+    assert (entry.status, entry.removed_on) == (BlacklistStatus.REMOVED, dt.date(2024, 11, 20))
+    assert (entry.arrears_paid_on, entry.pledged_on) == (paid, dt.date(2024, 11, 1))
+    assert entry.pledge == "今后按月足额支付工资"
+    removed = await CreditEvent.get(kind=CreditEventKind.BLACKLIST_REMOVED)
+    assert removed.detail["arrears_paid_on"] == "2024-05-20"
     timer = await OutboxMessage.get(topic=blacklist.EXPIRY_TOPIC)
     assert timer.status == OutboxStatus.CANCELLED
-    assert await blacklist.in_force(today=dt.date(2024, 9, 1)) == []
+    assert await blacklist.in_force(today=dt.date(2024, 11, 21)) == []
 
 
 async def test_expiry_after_the_last_day():

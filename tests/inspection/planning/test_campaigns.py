@@ -105,4 +105,6 @@ def test_state_machine_is_the_documented_chain():
     for a, b in itertools.pairwise(chain):
         assert b in campaigns.TRANSITIONS[a]
     assert not campaigns.TRANSITIONS[S.CLOSED]
-    assert S.CANCELLED not in campaigns.TRANSITIONS[S.IN_FIELD]
+    # An in-field campaign may still be cancelled (with a reason); a reporting one no longer.
+    assert S.CANCELLED in campaigns.TRANSITIONS[S.IN_FIELD]
+    assert S.CANCELLED not in campaigns.TRANSITIONS[S.REPORTING]

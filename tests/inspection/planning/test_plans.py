@@ -9,7 +9,8 @@ import pytest
 from inspection.errors import Conflict, ValidationFailed
 from inspection.planning import plans
 from models.audit import AuditEvent
-from models.enums import PlanStatus
+from models.enums import PlanStatus, SectionKind
+from models.org import Section
 from models.publication import Publication
 from tests.drawkit import make_world
 
@@ -31,12 +32,23 @@ async def test_on_time_and_late_plans():
 
 async def test_publish_together_then_frozen():
     world = await make_world()
+    with pytest.raises(Conflict) as none:
+        await plans.publish_plans(year=2026, actor="cli")
+    assert none.value.code == "no_plans"
+    other = await Section.create(code="YWK", name="劳动关系科", kind=SectionKind.BUSINESS)
     await plans.submit_plan(year=2026, section_id=world.section.id, needs="a", actor="cli")
-    assert await plans.publish_plans(year=2026, actor="cli") == 1
-    assert await Publication.filter(kind="plan").count() == 1
+    await plans.submit_plan(year=2026, section_id=other.id, needs="b", actor="cli")
+    published = await plans.publish_plans(year=2026, actor="staff:1")
+    assert len(published) == 2  # R13: every section's plan, together
+    duties = await Publication.filter(kind="plan").order_by("id")
+    assert [d.published_at is not None for d in duties] == [True, True]
+    assert await AuditEvent.filter(action="plan.publish", actor="staff:1").count() == 2
     with pytest.raises(Conflict):
         await plans.submit_plan(year=2026, section_id=world.section.id, needs="b", actor="cli")
     assert (await world.section.plans.all())[0].status == PlanStatus.PUBLISHED
+    with pytest.raises(Conflict) as again:
+        await plans.publish_plans(year=2026, actor="cli")
+    assert again.value.code == "plans_published"
 
 
 async def test_needs_required():

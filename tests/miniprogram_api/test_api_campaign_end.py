@@ -1,0 +1,133 @@
+"""One campaign from the annual plan to 已结束 with only API calls and the outbox timers, the
+time moved by the test clock (R13, R14, R15, R16, R17, R19, R3): plan published, draw, call-up,
+fieldwork, a penalty on the window by itself on the day it takes effect, results published in
+one call, field work ended by its window's timer, the report chased, approved and archived."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.callups import CallUp
+from models.enums import CallUpState, Grade, OutboxStatus
+from models.fieldwork import Inspection
+from models.org import Staff
+from models.outbox import OutboxMessage
+from notifications.appkeys import KV
+from notifications.worker import OutboxWorker
+from suiji.handlers import build_handlers
+from tests.clockkit import TestClock, beijing
+from tests.drawkit import World, employers_spec, make_world
+from tests.fieldworld import session_for
+
+CODE = "2026-FL-101"
+
+
+async def run_timers(api: Any) -> None:
+    """The worker as `suiji serve` runs it: due internal rows run; WeCom rows wait (no WeCom)."""
+    worker = OutboxWorker(handlers=build_handlers(wecom_client=None, kv=api.app[KV]), name="test", seed=1)
+    while await worker.run_once():
+        pass
+
+
+async def ok(resp: Any, status: int = 200) -> Any:
+    body = await resp.json()
+    assert resp.status == status, body
+    return body
+
+
+async def plan_and_draw(api: Any, world: World, initiator: dict[str, str]) -> int:
+    await ok(await api.post("/api/v1/plans", headers=initiator,
+                            json={"year": 2026, "needs": "劳动合同专项抽查 2 户"}), 201)
+    await ok(await api.post("/api/v1/plans/2026/publish", headers=initiator))
+    campaign = await ok(await api.post("/api/v1/campaigns", headers=initiator, json={
+        "code": CODE, "title": "劳动合同专项抽查", "field_start": "2026-06-15",
+        "field_end": "2026-06-26", "item_version_ids": [v.id for v in world.items],
+        "leader_id": world.leader.id, "inspector_section_ids": [world.section.id],
+        "purpose": "检查劳动合同签订", "method": "现场检查", "use_of_results": "纳入诚信档案",
+        "inspectors_needed": 2, "rules": {"strata": {"B": {"count": 2}}}}), 201)
+    cid = campaign["id"]
+    await ok(await api.post(f"/api/v1/campaigns/{cid}/approve", headers=initiator))
+    await ok(await api.post(f"/api/v1/campaigns/{cid}/draws/commit", headers=initiator), 201)
+    await ok(await api.post(f"/api/v1/campaigns/{cid}/draws/reveal", headers=initiator,
+                            json={"public_entropy": "福彩3D 2026160期 3 1 4"}))
+    return int(cid)
+
+
+async def call_up_and_assign(api: Any, world: World, cid: int) -> tuple[list[Staff], list[int]]:
+    called = await CallUp.filter(campaign_id=cid, state=CallUpState.CALLED).order_by("position")
+    team = [await Staff.get(id=c.staff_id) for c in called]  # type: ignore[attr-defined]
+    for member, callup in zip(team, called, strict=True):
+        await ok(await api.post(f"/api/v1/callups/{callup.id}/accept",
+                                headers=await session_for(api, member)))
+    assert await OutboxMessage.exists(topic="timer.field_window_end")
+    leader = await session_for(api, world.leader)
+    visits = list(await Inspection.filter(campaigns=cid).order_by("id").values_list(
+        "id", flat=True))
+    for vid in visits:
+        await ok(await api.put(f"/api/v1/inspections/{vid}/members", headers=leader,
+                               json={"staff_ids": [s.id for s in team]}))
+    return team, visits
+
+
+async def inspect(api: Any, world: World, team: list[Staff], vid: int, result: str) -> None:
+    heads = [await session_for(api, s) for s in team]
+    base = f"/api/v1/inspections/{vid}"
+    await ok(await api.post(base + "/check-in", headers=heads[0], json={}))
+    await ok(await api.put(f"{base}/findings/{world.items[0].id}", headers=heads[0], json={
+        "result": result, "description": "3 名劳动者未签书面劳动合同" if result != "compliant"
+        else "", "basis": "《劳动合同法》第十条"}))
+    for head in heads:
+        await ok(await api.post(base + "/confirm", headers=head))
+    await ok(await api.post(base + "/submit", headers=heads[0], json={}))
+
+
+# long: the story of one campaign, step by step; split, it would no longer read as one.
+async def test_one_campaign_from_plan_to_closed(api: Any, test_clock: TestClock) -> None:
+    world = await make_world(inspectors=4, employers=employers_spec(3, grade=Grade.B))
+    chief = await Staff.create(name="科长", wecom_userid="chief", section=world.section,
+                               is_initiator=True)
+    initiator = await session_for(api, chief)
+    test_clock.set(beijing(2026, 6, 1, 9))
+    cid = await plan_and_draw(api, world, initiator)
+    team, visits = await call_up_and_assign(api, world, cid)
+
+    test_clock.set(beijing(2026, 6, 16, 10))
+    await inspect(api, world, team, visits[0], "noncompliant")
+    await inspect(api, world, team, visits[1], "compliant")
+    leader = await session_for(api, world.leader)
+    penalty = await ok(await api.post(f"/api/v1/inspections/{visits[0]}/penalties", json={
+        "number": "涪人社监罚〔2026〕21号", "procedure": "general", "cause": "未订立书面劳动合同",
+        "basis": "《劳动合同法》第八十二条", "result": "罚款 6000 元", "decided_on": "2026-06-17",
+        "effective_on": "2026-06-19"}, headers=leader), 201)
+    for vid in visits:
+        await ok(await api.post(f"/api/v1/inspections/{vid}/close",
+                                headers=await session_for(api, team[0])))
+    assert "涪人社监罚〔2026〕21号" not in await (await api.get("/public/penalties")).text()
+
+    test_clock.set(beijing(2026, 6, 19, 0, 5))  # the decision takes effect: on the window
+    await run_timers(api)
+    assert "涪人社监罚〔2026〕21号" in await (await api.get("/public/penalties")).text()
+    assert test_clock.today().isoformat() <= penalty["publication_due_on"]  # R17: in time
+    duties = await ok(await api.get("/api/v1/publications?kind=result&state=pending",
+                                    headers=initiator))
+    for duty in duties["items"]:
+        await ok(await api.post(f"/api/v1/publications/{duty['id']}/publish", headers=initiator))
+    assert duties["total"] == 2 and "JC2026" in await (await api.get("/public/results")).text()
+
+    test_clock.set(beijing(2026, 6, 27, 0, 1))  # the field window has ended
+    await run_timers(api)
+    report = await ok(await api.get(f"/api/v1/campaigns/{cid}/report", headers=initiator))
+    assert report["campaign_state"] == "reporting" and report["due_on"] == "2026-07-10"
+
+    test_clock.set(beijing(2026, 7, 10, 9, 1))  # due and not generated: chased
+    await run_timers(api)
+    chase = await OutboxMessage.filter(topic="wecom.message",
+                                       idempotency_key__startswith="report-due:").first()
+    assert chase is not None and "chief" in chase.payload["touser"].split("|")
+    assert chase.status == OutboxStatus.PENDING  # waits for WeCom, which this test has not
+    await ok(await api.post(f"/api/v1/campaigns/{cid}/report", headers=initiator))
+    closed = await ok(await api.post(f"/api/v1/campaigns/{cid}/report/approve",
+                                     headers=initiator, json={"note": "同意，归档"}))
+    assert closed["campaign_state"] == "closed" and closed["status"] == "archived"
+    pdf = await api.get(f"/api/v1/campaigns/{cid}/report/pdf", headers=initiator)
+    assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
