@@ -13,6 +13,7 @@ from models.fieldwork import Inspection
 from models.org import Staff
 from models.outbox import OutboxMessage
 from notifications.appkeys import KV
+from notifications.wecom.render import message_body
 from notifications.worker import OutboxWorker
 from suiji.handlers import build_handlers
 from tests.clockkit import TestClock, beijing
@@ -123,7 +124,7 @@ async def test_one_campaign_from_plan_to_closed(api: Any, test_clock: TestClock)
     await run_timers(api)
     chase = await OutboxMessage.filter(topic="wecom.message",
                                        idempotency_key__startswith="report-due:").first()
-    assert chase is not None and "chief" in chase.payload["touser"].split("|")
+    assert chase is not None and "chief" in message_body(chase.payload)["touser"].split("|")
     assert chase.status == OutboxStatus.PENDING  # waits for WeCom, which this test has not
     await ok(await api.post(f"/api/v1/campaigns/{cid}/report", headers=initiator))
     closed = await ok(await api.post(f"/api/v1/campaigns/{cid}/report/approve",

@@ -27,6 +27,7 @@ from models.notices import Notice
 from models.outbox import OutboxMessage
 from models.publication import Publication
 from models.reports import CampaignReport
+from notifications.wecom.render import message_body
 from tests import factories as f
 from tests.clockkit import TestClock, beijing
 
@@ -51,8 +52,9 @@ async def in_field(needed: int = 2, employers: tuple[str, ...] = ("甲公司", "
 
 
 def texts_to(messages: list[OutboxMessage], userid: str) -> list[str]:
-    return [m.payload["text"]["content"] for m in messages
-            if userid in m.payload.get("touser", "").split("|") and m.payload["msgtype"] == "text"]
+    bodies = [message_body(m.payload) for m in messages]  # as the worker sends them
+    return [b["text"]["content"] for b in bodies
+            if userid in b.get("touser", "").split("|") and b["msgtype"] == "text"]
 
 
 async def test_entering_the_field_sets_the_window_timer() -> None:

@@ -16,6 +16,7 @@ from models.enums import InspectionState, PublicationKind, SectionKind
 from models.org import Section, Staff
 from models.outbox import OutboxMessage
 from models.publication import Publication
+from notifications.wecom.render import message_body
 from portal import window_data as window
 from tests.clockkit import TestClock, beijing
 from tests.fieldworld import World, build_world
@@ -81,10 +82,11 @@ async def test_reminders_name_the_item_and_link_to_it(test_clock: TestClock) -> 
         await duties.on_publication_due({"publication_id": duty.id, "stage": "due"},
                                         base_url="https://suiji.example.cn/")
     message = await OutboxMessage.get(idempotency_key=f"publication:{duty.id}:remind:due")
-    text = message.payload["text"]["content"]
+    body = message_body(message.payload)  # as the worker sends it
+    text = body["text"]["content"]
     assert "涪陵某建筑有限公司抽查结果（JC2026-0001）" in text
     assert f"https://suiji.example.cn/app/#/publication/{duty.id}" in text
-    users = set(message.payload["touser"].split("|"))
+    users = set(body["touser"].split("|"))
     section_staff = await Staff.filter(section_id=duty.section_id).values_list(  # type: ignore[attr-defined]
         "wecom_userid", flat=True)
     assert users == set(section_staff)
