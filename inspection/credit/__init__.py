@@ -25,10 +25,11 @@ if TYPE_CHECKING:
         integrity,
         ledger,
         major,
+        major_quarters,
         render,
         reports,
         statistics,
         timers,
     )
 
-__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'major', 'render', 'reports', 'statistics', 'timers']
+__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'major', 'major_quarters', 'render', 'reports', 'statistics', 'timers']

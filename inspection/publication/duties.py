@@ -20,6 +20,7 @@ from tortoise.queryset import QuerySet
 
 from inspection import audit, clock, messages, outbox
 from inspection.calendar import WorkingCalendar, add_working_days, load_calendar
+from inspection.credit import major_quarters
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from models.enums import PublicationKind, StaffStatus
 from models.org import Section, Staff
@@ -152,9 +153,8 @@ async def _kind_rules(duty: Publication, *, published: bool) -> None:
     # What a kind adds to publishing: the quarterly publication of major violations may not go
     # out before its quarter ends, and goes into each employer's integrity file when it does.
     if duty.kind == PublicationKind.MAJOR_VIOLATION:
-        from inspection.credit import major  # the credit part builds on this module
-
-        await (major.quarter_published(duty) if published else major.check_publishable(duty))
+        await (major_quarters.quarter_published(duty) if published
+               else major_quarters.check_publishable(duty))
 
 
 async def _cancel_timers(duty: Publication) -> None:
