@@ -27,7 +27,7 @@ class CallUpOut(BaseModel):
     field_end: dt.date
     state: str = Field(description="called 待答复 / accepted 已接受")
     state_label: str
-    position: int = Field(description="在抽取顺序中的位次（R15）")
+    position: int = Field(description="在抽取顺序中的位次")
     reply_deadline: dt.datetime
 
 
@@ -78,6 +78,6 @@ def routes() -> list[Route]:
         Route("POST", one + "/accept", "acceptCallUp", "接受召集（与卡片上的“接受”相同）",
               "callup", CALLED, accept, AnswerOut, creates=True, errors=(409,)),
         Route("POST", one + "/decline", "declineCallUp",
-              "因公务无法参加：须说明事由，按抽取顺序递补（R15）", "callup", CALLED, decline,
+              "因公务无法参加：须说明事由，按抽取顺序递补", "callup", CALLED, decline,
               AnswerOut, body=DeclineIn, creates=True, errors=(409,)),
     ]

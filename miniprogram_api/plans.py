@@ -40,7 +40,7 @@ class PlanRecord(BaseModel):
     section: str
     needs: str
     submitted_at: dt.datetime
-    late: bool = Field(description="6 月 30 日后报送（R13）")
+    late: bool = Field(description="6 月 30 日后报送")
     status: PlanStatus
     published_at: dt.datetime | None
 

@@ -206,7 +206,7 @@ class InspectionDetail(BaseModel):
     summary: str
     employer: EmployerOut
     campaigns: list[CampaignBrief]
-    items: list[ItemOut] = Field(description="所有抽查任务的抽查事项合并为一次检查（R20）")
+    items: list[ItemOut] = Field(description="所有抽查任务的抽查事项合并为一次检查")
     team: list[MemberOut]
     findings: list[FindingOut]
     evidence: list[EvidenceOut]

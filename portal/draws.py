@@ -70,7 +70,7 @@ async def list_html(request: web.Request) -> web.Response:
     more = (f"<p><a href=\"/public/draws?page={n + 1}\">下一页</a></p>"
             if len(rows) == PER_PAGE else "")
     body = (f"<section><p>每次抽取先公布承诺，再由见证人输入公开随机数后揭示；任何人可用"
-            f"<a href=\"/public/tools/verify_draw.py\">核验工具</a>重新计算（R10–R15）。</p>"
+            f"<a href=\"/public/tools/verify_draw.py\">核验工具</a>重新计算。</p>"
             f"<ul class=list>{items or '<li>暂无抽取记录</li>'}</ul>{more}"
             f"<p><a href=\"/public/draws.json?page={n}\">JSON</a></p></section>")
     return page("随机抽取公示", body)

@@ -288,7 +288,7 @@ async def set_team(*, staff: Staff, inspection_id: int, staff_ids: list[int],
     led = await Campaign.filter(inspections__id=inspection.id, leader_id=staff.id).order_by(
         "id").first()
     if led is None:
-        raise Forbidden("只有本次抽查的组长可以指定检查组成员（R16）", code="not_leader")
+        raise Forbidden("只有本次抽查的组长可以指定检查组成员", code="not_leader")
     campaign = await lock_campaign(led.id)
     inspections, team, recusals = await _context(campaign)
     open_now = {i.id: i for i in inspections}

@@ -64,7 +64,7 @@ async def _campaign_for_draw(code: str) -> Campaign:
     campaign = await get_campaign(code, for_update=True)
     if campaign.state != CampaignState.APPROVED:
         raise Conflict("campaign_not_approved",
-                       "抽查任务的实施方案须经批准、且尚未抽取，才能进行抽取（R14）")
+                       "抽查任务的实施方案须经批准、且尚未抽取，才能进行抽取")
     return campaign
 
 
@@ -75,7 +75,7 @@ async def commit_draw(*, campaign_code: str, kind: DrawKind | str, actor: str,
     campaign = await _campaign_for_draw(campaign_code)
     if await Draw.filter(campaign_id=campaign.id, kind=kind).exists():
         raise Conflict("already_committed",
-                       f"{campaign.code} 的{KIND_LABELS[kind]}抽取已经进行，同一任务不得重复抽取（R15）")
+                       f"{campaign.code} 的{KIND_LABELS[kind]}抽取已经进行，同一任务不得重复抽取")
     if kind == DrawKind.EMPLOYERS:
         sample = await sampling.sample_employers(campaign, sampling.parse_rules(campaign.rules))
     else:
@@ -91,7 +91,7 @@ async def commit_draw(*, campaign_code: str, kind: DrawKind | str, actor: str,
                                  commitment=v1.commitment(secret), committed_at=now,
                                  committed_by_id=staff_id, exclusions=sample.exclusions)
     except IntegrityError:  # a concurrent commit won the (campaign, kind) unique key
-        raise Conflict("already_committed", "该抽取已由他人发起，同一任务不得重复抽取（R15）") from None
+        raise Conflict("already_committed", "该抽取已由他人发起，同一任务不得重复抽取") from None
     strata = [DrawStratum(draw_id=draw.id, stratum=name, count=sample.counts[name],
                           candidate_count=len(keys), roster_hash=v1.roster_hash(keys),
                           candidates="\n".join(keys))
@@ -120,7 +120,7 @@ async def commit_draws(*, campaign_code: str, actor: str, staff_id: int | None =
 def _check_entropy(public_entropy: str) -> str:
     value = public_entropy.strip()
     if not value:
-        raise ValidationFailed([Problem("请输入现场产生的公开随机数（R15）", field="entropy")])
+        raise ValidationFailed([Problem("请输入现场产生的公开随机数", field="entropy")])
     if len(value) > MAX_ENTROPY:
         raise ValidationFailed([Problem(f"公开随机数不能超过 {MAX_ENTROPY} 字", field="entropy")])
     if any(ord(c) < 32 for c in value):
@@ -166,7 +166,7 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
     if draw.status != DrawStatus.COMMITTED:
         done = draw.status == DrawStatus.REVEALED
         raise Conflict("already_revealed" if done else "draw_voided",
-                       f"该{KIND_LABELS[kind]}抽取已{'揭示' if done else '作废'}，不得重新抽取（R15）")
+                       f"该{KIND_LABELS[kind]}抽取已{'揭示' if done else '作废'}，不得重新抽取")
     if campaign.state != CampaignState.APPROVED:
         raise Conflict("campaign_not_approved", "抽查任务不在可抽取状态")
     strata = await DrawStratum.filter(draw_id=draw.id).order_by("id")

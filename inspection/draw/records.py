@@ -98,7 +98,7 @@ async def public_record(draw_id: int, *, now: dt.datetime, with_candidates: bool
     out = await record(draw, full=full, show_candidates=shown)
     if not full and draw.status != DrawStatus.COMMITTED:
         out["visible_from"] = _iso(pub.visible_from)
-        out["note"] = "保密抽查：抽取结果自检查开始之日起公示（R14）"
+        out["note"] = "保密抽查：抽取结果自检查开始之日起公示"
     return out
 
 

@@ -34,7 +34,7 @@ STATUS_LABELS = {ItemVersionStatus.DRAFT: "草稿", ItemVersionStatus.PUBLISHED:
 
 class ItemsNotUsable(DomainError):
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("items_not_usable", "抽查事项须为已公布且现行有效的版本（R1）", problems, 422)
+        super().__init__("items_not_usable", "抽查事项须为已公布且现行有效的版本", problems, 422)
 
 
 def check_fields(values: dict[str, Any], *, row: int | None = None) -> list[Problem]:

@@ -163,7 +163,7 @@ async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
     touches_cert = bool({"cert_no", "cert_valid_until", "roles"} & set(changes))
     if (touches_cert and inspector and (not cert or until is None)
             and until is not inspectors.BAD_DATE):
-        errors.add(0, "cert_no", "执法检查人员须填写执法证号和执法证有效期至（R8）", "cert_required")
+        errors.add(0, "cert_no", "执法检查人员须填写执法证号和执法证有效期至", "cert_required")
     _single_record(errors, inspectors.INSPECTOR_COLUMNS)
     clean.pop("wecom_userid")
     await apply(model=Staff, existing=person, values=clean, actor=actor_of(staff),

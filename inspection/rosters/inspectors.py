@@ -200,7 +200,7 @@ async def import_inspectors(*, data: bytes, filename: str, actor: str,
         cert = clean.get("cert_no", old.cert_no if old else None)
         until = clean.get("cert_valid_until", old.cert_valid_until if old else None)
         if inspector and (not cert or until is None) and until is not BAD_DATE:
-            errors.add(row, "cert_no", "执法检查人员须填写执法证号和执法证有效期至（R8）",
+            errors.add(row, "cert_no", "执法检查人员须填写执法证号和执法证有效期至",
                        "cert_required")
     errors.raise_if_any()
 

@@ -38,7 +38,7 @@ async def _campaign(code: str, title: str, start: dt.date, *, purpose: str) -> C
         code=code, title=title, section_id=section.id, field_start=start,
         field_end=start + dt.timedelta(days=30), item_version_ids=[v.id for v in items],
         actor=ACTOR, leader_id=leader.id, purpose=purpose,
-        method="现场检查、书面审查相结合", use_of_results="检查结果记入用人单位劳动保障守法诚信档案（R6）",
+        method="现场检查、书面审查相结合", use_of_results="检查结果记入用人单位劳动保障守法诚信档案",
         inspectors_needed=min(4, inspectors), rules={})
     return await campaigns.approve_campaign(code=code, actor=ACTOR)
 
