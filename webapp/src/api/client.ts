@@ -14,9 +14,9 @@ export type PathsFor<M extends Method> = {
 
 type PathParams<O> = O extends { parameters: { path: infer T } } ? T : never;
 type QueryParams<O> = O extends { parameters: { query?: infer T } } ? Exclude<T, undefined> : never;
-type JsonBody<O> = O extends { requestBody: { content: { "application/json": infer B } } }
-  ? B
-  : O extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
+type BodyOf<RB> = [RB] extends [never] ? never
+  : RB extends { content: { "application/json": infer B } } ? B : never;
+type JsonBody<O> = O extends { requestBody?: infer RB } ? BodyOf<NonNullable<RB>> : never;
 type Responses<O> = O extends { responses: infer R } ? R : never;
 type JsonOf<R> = R extends { content: { "application/json": infer T } } ? T : void;
 export type Answer<O> = JsonOf<Responses<O>[Extract<keyof Responses<O>, 200 | 201 | 204>]>;

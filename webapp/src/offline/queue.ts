@@ -22,6 +22,9 @@ export interface QueueProblem {
   advice: string;
 }
 
+export type EntryKind = "check-in" | "finding" | "photo" | "confirm" | "submit" | "order"
+  | "notice" | "follow-up" | "close" | "other";
+
 export interface QueueEntry {
   seq?: number;
   key: string; // the Idempotency-Key, fixed when the record is made
@@ -32,6 +35,8 @@ export interface QueueEntry {
   url: string;
   body?: unknown;
   file?: QueuedFile;
+  kind?: EntryKind; // what the screens show it as, while it waits
+  item?: number; // the item version a finding or photo belongs to
   createdAt: number;
   attempts: number;
   nextAttemptAt: number;
@@ -40,7 +45,8 @@ export interface QueueEntry {
   lastError?: string;
 }
 
-export type NewEntry = Pick<QueueEntry, "scope" | "label" | "method" | "url" | "body" | "file">;
+export type NewEntry = Pick<QueueEntry, "scope" | "label" | "method" | "url" | "body" | "file"
+  | "kind" | "item">;
 
 export type Outcome =
   | { state: "sent"; result: unknown }
@@ -77,7 +83,8 @@ export function backoff(attempts: number, random: () => number = Math.random): n
 }
 
 export function newIdempotencyKey(): string {
-  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  // randomUUID needs a secure context; plain-HTTP development pages lack it.
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
