@@ -2,7 +2,7 @@ import { defineConfig } from "vite";
 import vue from "@vitejs/plugin-vue";
 import Components from "unplugin-vue-components/vite";
 import { VantResolver } from "@vant/auto-import-resolver";
-import { serviceWorker } from "./build/service-worker";
+import { serviceWorker } from "./build/service-worker.ts";
 
 // Served by `suiji serve` at /app/; in development Vite proxies the API to a local server.
 export default defineConfig({
