@@ -23,7 +23,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin || !url.pathname.startsWith(scope)) return;
   if (url.pathname.startsWith(scope + "assets/")) {
     // Hashed names never change content: the cache answers, the network only fills gaps.
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    // ignoreVary: a module or style sheet requested with CORS carries an Origin header that
+    // the precache request did not, and a "Vary: Origin" answer would then never match.
+    event.respondWith(caches.match(request, { ignoreVary: true }).then((hit) => hit || fetch(request)));
     return;
   }
   if (request.mode === "navigate" || url.pathname === scope || url.pathname === scope + "index.html") {
@@ -34,7 +36,7 @@ self.addEventListener("fetch", (event) => {
         caches.open(CACHE).then((c) => c.put("./", copy));
       }
       return response;
-    }).catch(() => caches.match("./")));
+    }).catch(() => caches.match("./", { ignoreVary: true })));
   }
 });
 `;
