@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import vue from "@vitejs/plugin-vue";
 import Components from "unplugin-vue-components/vite";
 import { VantResolver } from "@vant/auto-import-resolver";
+import { precompress } from "./build/precompress.ts";
 import { serviceWorker } from "./build/service-worker.ts";
 
 // Served by `suiji serve` at /app/; in development Vite proxies the API to a local server.
@@ -12,6 +13,7 @@ export default defineConfig({
     // Vant components are imported where a template uses them, with their own CSS only.
     Components({ resolvers: [VantResolver()], dts: false }),
     serviceWorker(),
+    precompress(),
   ],
   build: {
     outDir: "dist",
