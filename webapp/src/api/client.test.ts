@@ -90,7 +90,7 @@ describe("API client", () => {
     expect((seen[0].form.get("file") as File).name).toBe("a.jpg");
     expect(progress).toEqual([0.5, 1]);
     status = 413;
-    const error = await api.uploadRaw("/api/v1/x", blob, "a.jpg").catch((e: ApiError) => e);
+    const error = (await api.uploadRaw("/api/v1/x", blob, "a.jpg").catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe("file_too_large");
   });
