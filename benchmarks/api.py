@@ -77,6 +77,7 @@ async def seed(url: str, inspectors: int) -> list[int]:
     return [s.id for s in staff]
 
 
+# long: one benchmark run reads top to bottom: set-up, load, measure, report.
 async def run(args: argparse.Namespace) -> None:
     base, admin_db = args.pg.rsplit("/", 1)
     name = f"suiji_bench_{uuid.uuid4().hex[:8]}"

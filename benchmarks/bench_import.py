@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inspection import rosters
+from inspection.rosters import employers as rosters
 from suiji import db
 from tests.inspection.test_rosters import HEADERS, employer_rows, to_csv
 

@@ -30,7 +30,7 @@ from aiohttp import web
 
 from bot.crypto import CallbackCrypto, CallbackMalformed, CallbackRejected
 from bot.parse import parse_envelope, parse_message
-from inspection import callup
+from inspection.callup import calls as callup
 from models.callups import CallUp
 from models.enums import CallUpState
 from models.outbox import OutboxMessage

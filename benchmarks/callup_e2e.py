@@ -30,7 +30,7 @@ from pathlib import Path
 import aiohttp
 
 from benchmarks.callup import bare_app, pct, serve, throughput
-from inspection import callup
+from inspection.callup import calls as callup
 from models.callups import CallUp
 from models.enums import CallUpState
 from notifications.runtime import RUNTIME

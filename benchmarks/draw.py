@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tortoise.transactions import in_transaction
 
-from inspection import campaigns, draws
+from inspection.draw import protocol as draws
+from inspection.planning import campaigns
 from models.enums import ItemVersionStatus, SectionKind
 from models.items import Item, ItemVersion
 from models.org import Section, Staff

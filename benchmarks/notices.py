@@ -28,7 +28,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from tortoise.transactions import in_transaction
 
-from inspection import notices
+from inspection.notices import issuing as notices
 from models.employers import Employer
 from models.enums import NoticeKind
 from models.org import Section, Staff

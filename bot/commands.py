@@ -11,8 +11,10 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot.parse import Inbound
-from inspection import assignment, callup, callup_leader, messages
-from inspection.cards import ACCEPT, DECLINE, OTHER, REASON_QUESTION, REASONS
+from inspection import messages
+from inspection.callup import assignment, cards
+from inspection.callup import calls as callup
+from inspection.callup import leader as callup_leader
 from inspection.errors import NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.enums import CallUpState, StaffStatus
@@ -153,14 +155,14 @@ async def _card_click(staff: Staff, msg: Inbound, now: dt.datetime, actor: str) 
                                         fingerprint=fingerprint, now=now, actor=actor,
                                         response_code=msg.response_code)
     own = await callup.find_own(staff_id=staff.id, task_id=msg.task_id)
-    if msg.event_key == ACCEPT:
+    if msg.event_key == cards.ACCEPT:
         await callup.accept(callup_id=own.id, staff_id=staff.id, now=now, actor=actor,
                             response_code=msg.response_code)
         return None  # the updated card is the answer
-    if msg.event_key == DECLINE:
-        choice = (msg.selected.get(REASON_QUESTION) or [OTHER])[0]
-        if choice in REASONS and choice != OTHER:
-            await callup.decline(callup_id=own.id, staff_id=staff.id, reason=REASONS[choice],
+    if msg.event_key == cards.DECLINE:
+        choice = (msg.selected.get(cards.REASON_QUESTION) or [cards.OTHER])[0]
+        if choice in cards.REASONS and choice != cards.OTHER:
+            await callup.decline(callup_id=own.id, staff_id=staff.id, reason=cards.REASONS[choice],
                                  now=now, actor=actor, response_code=msg.response_code)
             return None
         return await callup.hold_decline(callup_id=own.id, staff_id=staff.id, now=now,

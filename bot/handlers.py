@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.inbound import process
 from bot.parse import Inbound
-from inspection import callup_leader, clock
+from inspection import clock
+from inspection.callup import leader as callup_leader
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 

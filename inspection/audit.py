@@ -62,7 +62,8 @@ def snapshot(obj: Model, fields: list[str] | None = None) -> dict[str, Any]:
         column = meta.fields_db_projection.get(name, name)
         attr = name if name in meta.fields_map else column
         out[name] = getattr(obj, attr, None)
-    return jsonable(out)
+    snap: dict[str, Any] = jsonable(out)
+    return snap
 
 
 def _utc(at: dt.datetime) -> str:

@@ -18,8 +18,9 @@ import datetime as dt
 import logging
 from typing import Any
 
-from inspection import clock, items, outbox
+from inspection import clock, outbox
 from inspection.credit import blacklist
+from inspection.items import catalogue as items
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from models.system import IdempotencyRecord

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import callup, clock
+from inspection import clock
+from inspection.callup import calls as callup
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
 

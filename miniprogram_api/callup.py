@@ -9,8 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import campaign_admin as ca
 from inspection import clock
+from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import EmployerBrief, Request, ShortText
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import campaign_admin as ca
+from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText
 from models.campaigns import Campaign

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from inspection import credit_access as cr
+from inspection.credit import access as cr
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request, ShortText, Text
 from models.credit import GradeAssessment

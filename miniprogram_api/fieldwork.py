@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from inspection import assignment, clock
-from inspection import evidence as ev
-from inspection import fieldwork as fw
+from inspection import clock
 from inspection.access import campaign_for
+from inspection.callup import assignment
 from inspection.errors import NotFound
+from inspection.fieldwork import evidence as ev
+from inspection.fieldwork import inspections as fw
 from miniprogram_api import schemas as s
 from miniprogram_api import views
 from miniprogram_api.framework import Call, Route, Upload
 from miniprogram_api.uploads import read_file_part
+from models.enums import InspectionState
 
 MEMBER = "inspector on the team"
 READER = "inspector on the team, leader of its campaign, initiating section"
@@ -55,7 +57,7 @@ async def get_inspection(call: Call) -> s.InspectionDetail:
 async def set_members(call: Call) -> s.TeamOut:
     members = await assignment.set_team(staff=call.me, inspection_id=call.path["inspection_id"],
                                         staff_ids=call.body.staff_ids, now=clock.now())
-    return s.TeamOut(inspection_id=call.path["inspection_id"], state=fw.InspectionState.ASSIGNED,
+    return s.TeamOut(inspection_id=call.path["inspection_id"], state=InspectionState.ASSIGNED,
                      team=[views.member(m) for m in members])
 
 

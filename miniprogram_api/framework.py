@@ -189,6 +189,8 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> web.Response:
                              headers={"Idempotent-Replayed": "true"})
 
 
+# long: the request pipeline (auth, limits, parse, idempotency, transaction, answer) in the
+# order it runs; each step is a few lines and splitting hides that order.
 def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         runtime = request.app[RUNTIME]

@@ -11,9 +11,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import items
 from inspection.errors import Problem, ValidationFailed
-from inspection.roster_admin import actor_of, require_admin
+from inspection.items import catalogue as items
+from inspection.rosters import admin
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.rosters import ADMIN
 from miniprogram_api.schemas import Request, ShortText
@@ -106,7 +106,7 @@ def _version(v: ItemVersion) -> ItemVersionOut:
 
 
 async def list_items(call: Call) -> ItemList:
-    require_admin(call.me)
+    admin.require_admin(call.me)
     rows = await Item.all().order_by("code").prefetch_related("versions")
     return ItemList(items=[
         ItemEntry(id=i.id, code=i.code, withdrawn=i.withdrawn,
@@ -115,42 +115,42 @@ async def list_items(call: Call) -> ItemList:
 
 
 async def create_item(call: Call) -> ItemVersionOut:
-    require_admin(call.me)
+    admin.require_admin(call.me)
     b = call.body
     fields = {n: getattr(b, n) for n in items.CONTENT_FIELDS}
     with _body_fields():
-        return _version(await items.create_item(actor=actor_of(call.me), code=b.code,
+        return _version(await items.create_item(actor=admin.actor_of(call.me), code=b.code,
                                                 fields=fields, effective_from=b.effective_from,
                                                 reason=b.reason))
 
 
 async def amend_item(call: Call) -> ItemVersionOut:
-    require_admin(call.me)
+    admin.require_admin(call.me)
     b = call.body
     changes = {n: getattr(b, n) for n in items.CONTENT_FIELDS if getattr(b, n) is not None}
     with _body_fields():
-        return _version(await items.amend_item(actor=actor_of(call.me),
+        return _version(await items.amend_item(actor=admin.actor_of(call.me),
                                                item_id=call.path["item_id"], changes=changes,
                                                reason=b.reason, effective_from=b.effective_from))
 
 
 async def edit_draft(call: Call) -> ItemVersionOut:
-    require_admin(call.me)
+    admin.require_admin(call.me)
     with _body_fields():
         return _version(await items.update_draft(
-            actor=actor_of(call.me), version_id=call.path["version_id"],
+            actor=admin.actor_of(call.me), version_id=call.path["version_id"],
             changes=call.body.model_dump(exclude_none=True)))
 
 
 async def publish_version(call: Call) -> ItemVersionOut:
-    require_admin(call.me)
-    return _version(await items.publish_version(actor=actor_of(call.me),
+    admin.require_admin(call.me)
+    return _version(await items.publish_version(actor=admin.actor_of(call.me),
                                                 version_id=call.path["version_id"]))
 
 
 async def withdraw_item(call: Call) -> ItemEntry:
-    require_admin(call.me)
-    item = await items.withdraw_item(actor=actor_of(call.me), item_id=call.path["item_id"],
+    admin.require_admin(call.me)
+    item = await items.withdraw_item(actor=admin.actor_of(call.me), item_id=call.path["item_id"],
                                      reason=call.body.reason)
     await item.fetch_related("versions")
     return ItemEntry(id=item.id, code=item.code, withdrawn=item.withdrawn,

@@ -9,8 +9,8 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import notice_admin as na
 from inspection.access import Need
+from inspection.notices import admin as na
 from miniprogram_api.fieldwork import MEMBER, READER
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText

@@ -48,6 +48,7 @@ def _query_params(model: type[BaseModel], defs: dict[str, Any]) -> list[dict[str
     return out
 
 
+# long: the document's skeleton as one literal, so it reads like the OpenAPI it produces.
 def document(routes: list[Route]) -> dict[str, Any]:
     models: set[tuple[type[BaseModel], Literal["validation", "serialization"]]] = set()
     for r in routes:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from inspection import campaign_admin as ca
+from inspection.planning import admin as ca
 from miniprogram_api.campaigns import INITIATOR, Long
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from inspection import penalties as pen
-from inspection import rectification as rect
 from inspection.access import Need
+from inspection.fieldwork import penalties as pen
+from inspection.fieldwork import rectification as rect
 from miniprogram_api import schemas as s
 from miniprogram_api import views
 from miniprogram_api.fieldwork import MANAGER, MEMBER, READER

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from aiohttp import web
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import clock, tabular
-from inspection import roster_admin as ra
-from inspection.importing import ImportSummary
+from inspection import clock
+from inspection.rosters import admin as ra
+from inspection.rosters import importing, inspectors, tabular
 from miniprogram_api import sessions
 from miniprogram_api.framework import Call, Route, Upload
 from miniprogram_api.schemas import Id, Request, ShortText
@@ -139,7 +139,7 @@ async def read_sheet_upload(request: web.Request) -> Upload:
                                 too_large=f"文件过大：不能超过 {limit // 1024 // 1024} MB")
 
 
-def _summary(s: ImportSummary) -> ImportOut:
+def _summary(s: importing.ImportSummary) -> ImportOut:
     return ImportOut(kind=s.kind, created=s.created, updated=s.updated, unchanged=s.unchanged,
                      published=s.published, changes=s.changes,
                      warnings=[ProblemOut(**w.as_dict()) for w in s.warnings])
@@ -173,7 +173,7 @@ def _employer(e: Employer) -> EmployerRecord:
 
 
 def _staff(s: Staff) -> StaffDetail:
-    roles = [flag.removeprefix("is_") for flag in ra.inspectors.ROLE_LABELS if getattr(s, flag)]
+    roles = [flag.removeprefix("is_") for flag in inspectors.ROLE_LABELS if getattr(s, flag)]
     return StaffDetail(id=s.id, name=s.name, wecom_userid=s.wecom_userid, section=s.section.name,
                        cert_no=s.cert_no, cert_valid_until=s.cert_valid_until, mobile=s.mobile,
                        status=str(s.status), roles=roles)

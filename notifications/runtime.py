@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from inspection.evidence import LocalStorage, Storage
+from inspection.fieldwork import evidence as fieldwork_evidence
 from models.kv import KeyValue
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Runtime:
     credit_export_token: str | None = None
     # The S3-compatible evidence store when SUIJI_S3_* is set (suiji.app opens it); unset,
     # evidence goes to the local disk (`evidence_storage`).
-    storage: Storage | None = None
+    storage: fieldwork_evidence.Storage | None = None
     # Set by the app's outbox setup when WeCom is configured (one per process).
     wecom_client: WeComClient | None = None
     # Set after committing outbox rows so this process's worker sends them at once; other
@@ -57,9 +57,9 @@ class Runtime:
     # Tells other processes' workers too (notifications.wakeup, when Redis is configured).
     outbox_publish: Callable[[], None] | None = None
 
-    def evidence_storage(self) -> Storage:
+    def evidence_storage(self) -> fieldwork_evidence.Storage:
         """Where every evidence file goes, whoever uploads it (inspectors or employers)."""
-        return self.storage or LocalStorage(self.data_dir / "uploads")
+        return self.storage or fieldwork_evidence.LocalStorage(self.data_dir / "uploads")
 
     def wake_outbox(self) -> None:
         """Call after committing outbox rows: workers send them at once."""

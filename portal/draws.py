@@ -13,7 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from inspection import clock, draw_records
+from inspection import clock
+from inspection.draw import records as draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
 from notifications.runtime import RUNTIME

@@ -17,8 +17,8 @@ from aiohttp import web
 from tortoise.transactions import in_transaction
 
 from inspection import clock
-from inspection import notices as domain
 from inspection.errors import DomainError
+from inspection.notices import issuing as domain
 from models.employers import Employer
 from models.enums import FollowUpResult, NoticeStatus, RectificationState
 from models.fieldwork import Evidence, FollowUp, RectificationOrder

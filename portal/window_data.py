@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from inspection import clock
-from inspection.publication import visible
+from inspection.publication import duties
 from models.campaigns import AnnualPlan
 from models.employers import BlacklistEntry, Employer
 from models.enums import (
@@ -47,7 +47,7 @@ async def _hidden_ids(kind: PublicationKind, object_type: str, now: dt.datetime)
     """Objects whose publication duty exists but is not public yet (or any more)."""
     rows = Publication.filter(kind=kind, object_type=object_type)
     all_ids = {int(i) for i in await rows.values_list("object_id", flat=True)}  # type: ignore[call-overload]
-    shown = {int(i) for i in await visible(rows, now=now).values_list("object_id", flat=True)}  # type: ignore[call-overload]
+    shown = {int(i) for i in await duties.visible(rows, now=now).values_list("object_id", flat=True)}  # type: ignore[call-overload]
     return all_ids - shown
 
 

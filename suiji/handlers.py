@@ -8,8 +8,10 @@ sent. A row whose topic is not here fails with "no handler".
 from __future__ import annotations
 
 from bot.handlers import callup_handlers
-from inspection import housekeeping, publication, rectification
+from inspection import housekeeping
 from inspection.credit import timers as credit_timers
+from inspection.fieldwork import rectification
+from inspection.publication import duties as publication
 from notifications.runtime import Runtime
 from notifications.wecom.ratelimit import RateLimiter
 from notifications.wecom.topics import MESSAGE, UPDATE_CARD, WeComCardUpdateTopic, WeComMessageTopic

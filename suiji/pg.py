@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 import asyncpg
-from asyncpg.pool import Pool
+from asyncpg.pool import Pool, PoolConnectionProxy
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 
@@ -37,29 +37,46 @@ class FairPool(Pool):
     back. With more requests than connections a few requests lose this race over and over, which
     was the long tail of the staff API's latency. A FIFO semaphore (asyncio's is fair) sized to
     the pool in front of it means nobody overtakes.
+
+    A turn is counted per acquisition, not read off the connection: when PostgreSQL kills a
+    checked-out connection (restart, failover, idle timeout) asyncpg frees its slot by itself and
+    detaches the caller's proxy, so the connection no longer tells whether the caller's release
+    is the first. Relies on asyncpg internals; pyproject pins the versions tests/suiji/test_pg.py
+    checks.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._turns = asyncio.Semaphore(kwargs["max_size"])
+        # Bounded: a turn given back twice is a bug here, and must not let one more caller in
+        # than there are connections.
+        self._turns = asyncio.BoundedSemaphore(kwargs["max_size"])
+        # The proxies handed out and not yet released, one per turn taken. Keyed by id so that
+        # release() can look up whatever it is given and leave rejecting it to asyncpg.
+        self._lent: dict[int, PoolConnectionProxy] = {}
 
     async def _acquire(self, timeout: float | None) -> Any:  # noqa: ASYNC109 (asyncpg's)
         async with asyncio.timeout(timeout):
             await self._turns.acquire()
         try:
-            return await super()._acquire(timeout)
+            proxy = await super()._acquire(timeout)
         except BaseException:
             self._turns.release()
             raise
+        self._lent[id(proxy)] = proxy
+        return proxy
 
     async def release(self, connection: Any, *,
                       timeout: float | None = None) -> None:  # noqa: ASYNC109 (asyncpg's)
-        # asyncpg ignores a second release of the same connection; so must the turns.
-        held = getattr(connection, "_con", None) is not None
+        # Settled before the first await, so of two releases of one proxy, even concurrent ones,
+        # exactly one gives the turn back, whatever asyncpg does with the connection.
+        owned = self._lent.get(id(connection)) is connection
+        if owned:
+            del self._lent[id(connection)]
         try:
             await super().release(connection, timeout=timeout)
         finally:
-            if held:
+            # After asyncpg has queued the connection again, so the waiter this wakes finds it.
+            if owned:
                 self._turns.release()
 
 

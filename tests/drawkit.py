@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspection import campaigns
+from inspection.planning import campaigns
 from models.campaigns import Campaign
 from models.employers import BlacklistEntry, Employer
 from models.enums import BlacklistStatus, Grade, ItemVersionStatus, SectionKind, StaffStatus

@@ -7,4 +7,26 @@ blacklist  — 拖欠农民工工资失信联合惩戒对象名单: notice, hear
 export     — incremental feed for the regional credit-sharing platform, keyed by USCC
 reports    — the campaign report (R19): figures, PDF, XLSX, chase, archive
 statistics — numbers for leaders per campaign and per year
+access     — who may read statistics and integrity files over the staff API
+
+Adapters import from here only: the modules in `__all__` are this part's public surface.
 """
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inspection.credit import (
+        access,
+        blacklist,
+        export,
+        figures,
+        grading,
+        integrity,
+        ledger,
+        render,
+        reports,
+        statistics,
+        timers,
+    )
+
+__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'render', 'reports', 'statistics', 'timers']

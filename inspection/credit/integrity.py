@@ -119,6 +119,8 @@ def _in(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
+# long: one query per kind of fact, all sharing the `scope` and `add` closures below; split,
+# each part would need both passed in.
 async def facts_by_employer(*, employer_ids: list[int] | None = None,
                             start: dt.date | None = None, end: dt.date | None = None
                             ) -> dict[int, list[Fact]]:

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from inspection.notices import TITLES
+from inspection.notices import issuing
 from models.employers import Employer
 from models.enums import NoticeKind
 from models.notices import Notice
@@ -50,7 +50,7 @@ def deadline_line(kind: NoticeKind, deadline: object | None) -> str:
 def view_of(notice: Notice, employer: Employer, base_url: str) -> NoticeView:
     content = notice.content or {}
     return NoticeView(
-        authority=notice.issuer, title=TITLES[notice.kind], number=notice.number,
+        authority=notice.issuer, title=issuing.TITLES[notice.kind], number=notice.number,
         addressee=employer.name, uscc=employer.uscc, body=str(content.get("body", "")),
         items=[str(i) for i in content.get("items", [])],
         items_heading=ITEMS_HEADING[notice.kind], basis=str(content.get("basis", "")),

@@ -10,7 +10,8 @@ import argparse
 
 from tortoise.transactions import in_transaction
 
-from inspection import callup, clock
+from inspection import clock
+from inspection.callup import calls as callup
 from inspection.errors import DomainError
 from models.campaigns import Campaign
 from suiji.commands import run_with_db

@@ -7,8 +7,8 @@ import sys
 
 from tortoise.transactions import in_transaction
 
-from inspection import campaigns
 from inspection.errors import DomainError
+from inspection.planning import campaigns
 from suiji.commands import run_with_db
 from suiji.settings import Settings
 

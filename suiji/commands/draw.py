@@ -12,12 +12,13 @@ import sys
 
 from tortoise.transactions import in_transaction
 
-from inspection import draw_records, draws
+from inspection.draw import protocol as draws
+from inspection.draw import records as draw_records
+from inspection.draw import verifier as verify_draw
 from inspection.errors import DomainError
 from models.draws import DrawStratum
 from suiji.commands import run_with_db
 from suiji.settings import Settings
-from tools import verify_draw
 
 
 def _fail(exc: DomainError) -> int:

@@ -13,8 +13,8 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from inspection import items
 from inspection.errors import DomainError
+from inspection.items import catalogue as items
 from models.enums import ItemVersionStatus
 from models.items import Item
 from suiji.commands import run_with_db

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
-from inspection import clock, notices, publication
+from inspection import clock
 from inspection.errors import DomainError
+from inspection.notices import issuing as notices
+from inspection.publication import duties as publication
 from models.enums import PublicationKind
 from models.notices import Notice
 from models.org import Section

@@ -13,9 +13,9 @@ from pathlib import Path
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from inspection import roster_admin, tabular
 from inspection.errors import DomainError, Problem
-from inspection.importing import ImportSummary
+from inspection.rosters import admin as roster_admin
+from inspection.rosters import importing, tabular
 from suiji.commands import run_with_db
 from suiji.settings import Settings
 
@@ -29,7 +29,7 @@ def format_problem(p: Problem) -> str:
     return f"{where}：{p.message}" if where else p.message
 
 
-async def _import(kind: str, data: bytes, filename: str, actor: str, publish: bool) -> ImportSummary:
+async def _import(kind: str, data: bytes, filename: str, actor: str, publish: bool) -> importing.ImportSummary:
     async with in_transaction():
         return await roster_admin.import_kind(kind=kind, data=data, filename=filename,
                                               actor=actor, publish=publish)

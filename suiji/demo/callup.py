@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from inspection import audit, callup, clock
+from inspection import audit, clock
+from inspection.callup import calls as callup
+from inspection.draw import verifier as verify_draw
 from models.campaigns import Campaign, CampaignItem
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.employers import Employer
@@ -20,7 +22,6 @@ from models.enums import CampaignState, DrawKind, DrawStatus, ItemVersionStatus,
 from models.fieldwork import Inspection
 from models.items import Item, ItemVersion
 from models.org import Section, Staff
-from tools import verify_draw
 
 CODE = "2026-FL-090"
 ACTOR = "cli"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspection import campaigns, clock, draws
+from inspection import clock
+from inspection.draw import protocol as draws
+from inspection.planning import campaigns
 from models.campaigns import Campaign
 from models.enums import ItemVersionStatus, SectionKind, StaffStatus
 from models.items import ItemVersion

@@ -14,7 +14,10 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from inspection import audit, clock, inspectors, item_import, rosters, uscc
+from inspection import audit, clock
+from inspection.items import importing as item_import
+from inspection.rosters import employers as rosters
+from inspection.rosters import inspectors, uscc
 from models.employers import BlacklistEntry, Employer
 from models.enums import BlacklistStatus
 from models.items import Item

@@ -6,7 +6,7 @@ import itertools
 
 from bot.inbound import process
 from bot.parse import Inbound
-from inspection import callup
+from inspection.callup import calls as callup
 from models.callups import CallUp
 from models.enums import CallUpState
 from models.fieldwork import InspectionMember

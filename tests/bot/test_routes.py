@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from tortoise.transactions import in_transaction
 
-from inspection import audit, callup
+from inspection import audit
+from inspection.callup import calls as callup
 from models.audit import AuditEvent
 from models.callups import CallUp
 from models.enums import CallUpState

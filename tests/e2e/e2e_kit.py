@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from inspection import draws
+from inspection.draw import protocol as draws
 from models.campaigns import Campaign
 from models.draws import DrawEntry
 from models.enums import DrawKind, Grade

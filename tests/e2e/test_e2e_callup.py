@@ -53,6 +53,7 @@ async def db_state() -> tuple[int, int, list[str]]:
     return await AuditEvent.all().count(), await OutboxMessage.all().count(), calls
 
 
+# long: one end-to-end scenario, read as the story it tells.
 async def test_draw_cards_decline_next_card_progress_and_audit(client, standin):
     campaign, order, leader = await drawn_campaign(inspectors=8, needed=3)
     client.app[RUNTIME].wake_outbox()  # the reveal committed outside a request

@@ -62,6 +62,7 @@ async def all_sent() -> bool:
     ).exists()
 
 
+# long: one end-to-end scenario, read as the story it tells.
 async def test_two_servers_two_workers_duplicates_races_failures_and_a_kill(
         is_postgres, settings, standin):
     if not is_postgres or not settings.redis_url:

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from tortoise.transactions import in_transaction
 
-from inspection import clock, housekeeping, items
+from inspection import clock, housekeeping
 from inspection.credit import blacklist
+from inspection.items import catalogue as items
 from models.employers import BlacklistEntry
 from models.enums import BlacklistStatus, ItemVersionStatus, OutboxStatus
 from models.items import ItemVersion
@@ -21,7 +22,7 @@ from models.system import IdempotencyRecord
 from notifications.runtime import Runtime
 from suiji.handlers import build_handlers
 from tests import credit_factories as f
-from tests.inspection.test_items import FIELDS
+from tests.inspection.items.test_catalogue import FIELDS
 from tests.notifications.outbox_helpers import make_worker
 
 BJ = clock.BEIJING

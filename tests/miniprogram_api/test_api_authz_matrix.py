@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from inspection import evidence as ev
-from inspection import notices
+from inspection.fieldwork import evidence as ev
+from inspection.notices import issuing as notices
 from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
 from models.credit import GradeAssessment

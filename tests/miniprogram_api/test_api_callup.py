@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.inbound import process
 from bot.parse import Inbound
-from inspection import callup, callup_leader
+from inspection.callup import calls as callup
+from inspection.callup import leader as callup_leader
 from models.audit import AuditEvent
 from models.campaigns import Campaign
 from models.enums import InspectionState

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inspection import plans
+from inspection.planning import plans
 from models.campaigns import Campaign
 from models.enums import CampaignState, SectionKind
 from models.org import Section, Staff

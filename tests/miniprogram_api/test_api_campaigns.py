@@ -10,13 +10,13 @@ from typing import Any
 
 import aiohttp
 
-from inspection import draw_records
-from inspection.uscc import make_uscc
+from inspection.draw import records as draw_records
+from inspection.draw import verifier as verify_draw
+from inspection.rosters.uscc import make_uscc
 from models.draws import Draw
 from models.enums import CampaignState
 from models.org import Staff
 from tests.fieldworld import session_for
-from tools import verify_draw
 
 PROBLEM = "application/problem+json"
 ITEM = {"code": "LD-01", "name": "劳动合同签订情况", "basis": "《劳动合同法》第十条",

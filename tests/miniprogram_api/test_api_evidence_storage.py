@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from tortoise.transactions import in_transaction
 
-from inspection import notices
+from inspection.notices import issuing as notices
 from models.audit import AuditEvent
 from models.enums import InspectionState, NoticeKind
 from models.fieldwork import Evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspection.evidence import clean_filename
+from inspection.fieldwork.evidence import clean_filename
 from models.fieldwork import Evidence
 from models.items import Item
 from tests.fieldworld import World, jpeg, session_for

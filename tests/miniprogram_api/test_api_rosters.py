@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from inspection import clock
-from inspection.uscc import make_uscc
+from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
 from models.employers import Employer, GradeChange
 from models.enums import Grade, StaffStatus

@@ -20,6 +20,7 @@ def photo_form(data: bytes, name: str = "现场.jpg") -> aiohttp.FormData:
     return form
 
 
+# long: one end-to-end scenario, read as the story it tells.
 async def test_inspector_records_a_full_inspection_and_closes_it(api: Any, world: World) -> None:
     me = await login(api, world.staff["member"])
     partner = await login(api, world.staff["member2"])

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from inspection.evidence import MAX_UPLOAD
+from inspection.fieldwork.evidence import MAX_UPLOAD
 from models.enums import InspectionState
 from models.fieldwork import Evidence
 from tests.fieldworld import World, jpeg, pdf, session_for

@@ -2,7 +2,7 @@ import datetime as dt
 
 from tortoise.transactions import in_transaction
 
-from inspection import notices
+from inspection.notices import issuing as notices
 from models.enums import NoticeKind
 from notifications.render.layout import NoticeView, pdf_to_png, render_pdf, wrap
 from notifications.render.notices import notice_file, notice_url

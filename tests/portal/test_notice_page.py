@@ -6,7 +6,7 @@ import pytest
 from aiohttp import FormData
 from tortoise.transactions import in_transaction
 
-from inspection import notices
+from inspection.notices import issuing as notices
 from models.audit import AuditEvent
 from models.enums import NoticeKind
 from models.fieldwork import Evidence

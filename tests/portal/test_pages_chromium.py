@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from tortoise.transactions import in_transaction
 
-from inspection import notices
+from inspection.notices import issuing as notices
 from models.draws import Draw
 from models.enums import Grade, NoticeKind
 from suiji.app import create_app

@@ -9,7 +9,8 @@ import json
 import pytest
 from tortoise.transactions import in_transaction
 
-from inspection import clock, draws
+from inspection import clock
+from inspection.draw import protocol as draws
 from models.draws import Draw
 from models.enums import Grade
 from suiji.app import create_app

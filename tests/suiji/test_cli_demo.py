@@ -4,8 +4,9 @@ import datetime as dt
 
 from tortoise import connections
 
-from inspection import items, uscc
 from inspection.clock import today
+from inspection.items import catalogue as items
+from inspection.rosters import uscc
 from models.audit import AuditEvent
 from models.employers import BlacklistEntry, Employer
 from models.enums import BlacklistStatus, Grade

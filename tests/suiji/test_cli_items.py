@@ -1,10 +1,10 @@
 """`suiji items ...`: amend, publish and withdraw from the command line (R7)."""
 
-from inspection import items
+from inspection.items import catalogue as items
 from models.enums import PublicationKind
 from models.publication import Publication
-from tests.inspection.test_items import ITEM_HEADERS, item_rows
-from tests.inspection.test_rosters import to_csv
+from tests.inspection.items.test_catalogue import ITEM_HEADERS, item_rows
+from tests.inspection.rosters.test_employers import to_csv
 from tests.suiji.cli_helpers import run_cli
 
 

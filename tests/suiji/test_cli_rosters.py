@@ -2,7 +2,7 @@
 
 from models.audit import AuditEvent
 from models.employers import Employer, GradeChange
-from tests.inspection.test_rosters import HEADERS, employer_rows, to_csv
+from tests.inspection.rosters.test_employers import HEADERS, employer_rows, to_csv
 from tests.suiji.cli_helpers import run_cli
 
 

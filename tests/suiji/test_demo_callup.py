@@ -1,12 +1,12 @@
 """The demo leaves one campaign at the call-up stage, cards queued, idempotently."""
 
+from inspection.draw import verifier as verify_draw
 from models.callups import CallUp
 from models.campaigns import Campaign
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.enums import CampaignState
 from models.outbox import OutboxMessage
 from suiji.demo import callup as demo
-from tools import verify_draw
 
 
 async def test_demo_callup_stage_and_idempotent():

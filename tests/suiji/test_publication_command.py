@@ -5,7 +5,7 @@ import sys
 
 from tortoise.transactions import in_transaction
 
-from inspection import publication
+from inspection.publication import duties as publication
 from models.enums import PublicationKind
 from tests.notices_fixtures import make_world
 
@@ -40,7 +40,7 @@ async def test_due_and_overdue_across_national_day(settings):
 
 
 async def test_notice_file_and_revoke(settings, tmp_path):
-    from inspection import notices
+    from inspection.notices import issuing as notices
     from models.enums import NoticeKind, NoticeStatus
     from models.notices import Notice
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inspection import draw_records
+from inspection.draw import records as draw_records
 from models.campaigns import Campaign
 from models.draws import Draw
 from models.enums import CampaignState, DrawStatus, Grade

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from inspection import draw_records
+from inspection.draw import records as draw_records
 from models.campaigns import Campaign
 from models.draws import Draw
 from models.enums import CampaignState, DrawStatus, Grade

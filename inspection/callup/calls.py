@@ -1,0 +1,332 @@
+"""Call-up of drawn inspectors and replacement in draw order (R15, R16).
+
+Every function locks the campaign row first (`select_for_update`; PostgreSQL), so concurrent
+answers are applied one after another: each open place is filled by exactly one call, always the
+next not yet called in draw order. Answers that were already applied are no-ops, so a WeCom retry
+or a replayed event never applies twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tortoise.expressions import Q
+
+from inspection import audit, messages, outbox
+from inspection.callup.cards import callup_card
+from inspection.clock import BEIJING
+from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
+from models.callups import CallUp
+from models.campaigns import Campaign, CampaignItem
+from models.draws import Draw, DrawEntry
+from models.enums import CallUpState, CampaignState, DrawKind, DrawStatus, StaffStatus
+from models.org import Conflict as Recusal
+from models.org import Staff
+
+ACTIVE = (CallUpState.CALLED, CallUpState.ACCEPTED)
+_BATCH = 16
+STATE_LABELS = {
+    CallUpState.CALLED: "待答复", CallUpState.ACCEPTED: "已接受",
+    CallUpState.DECLINED: "因公务无法参加", CallUpState.SKIPPED: "已跳过",
+    CallUpState.REPLACED: "逾期未答复，已递补", CallUpState.WITHDRAWN: "已撤回",
+}
+
+
+def fmt(at: dt.datetime) -> str:
+    return at.astimezone(BEIJING).strftime("%m月%d日 %H:%M")
+
+
+async def lock_campaign(campaign_id: int) -> Campaign:
+    campaign = await Campaign.filter(id=campaign_id).select_for_update().first()
+    if campaign is None:
+        raise NotFound("抽查任务")
+    return campaign
+
+
+def _snap(c: CallUp) -> dict[str, Any]:
+    return audit.snapshot(c, ["state", "reason", "reply_deadline", "answered_at",
+                              "reminded_at", "escalated_at", "position", "staff_id"])
+
+
+def timer_keys(callup: CallUp) -> tuple[str, str]:
+    stamp = int(callup.reply_deadline.timestamp())
+    return (f"callup:{callup.id}:reminder:{stamp}", f"callup:{callup.id}:deadline:{stamp}")
+
+
+async def schedule_timers(callup: CallUp, now: dt.datetime) -> None:
+    """A reminder halfway to the deadline, then the deadline itself (→ the leader decides)."""
+    reminder_key, deadline_key = timer_keys(callup)
+    payload = {"callup_id": callup.id, "deadline": callup.reply_deadline.isoformat()}
+    await outbox.enqueue(topic="timer.callup_reminder", payload=payload, key=reminder_key,
+                         due_at=now + (callup.reply_deadline - now) / 2)
+    await outbox.enqueue(topic="timer.callup_deadline", payload=payload, key=deadline_key,
+                         due_at=callup.reply_deadline)
+
+
+async def cancel_timers(callup: CallUp) -> None:
+    for key in timer_keys(callup):
+        await outbox.cancel(key=key)
+
+
+async def _ineligible(staff: Staff, campaign: Campaign, employer_ids: set[int]) -> str | None:
+    """Why this inspector can no longer be called, or None (R8, R15)."""
+    if staff.status != StaffStatus.ACTIVE:
+        return "已不在岗（停用或调离）"
+    if not staff.is_inspector or not staff.cert_no:
+        return "不再具有执法检查人员资格"
+    if staff.cert_valid_until is None or staff.cert_valid_until < campaign.field_end:
+        return "行政执法证件有效期不能覆盖检查时间"
+    if not staff.wecom_userid:
+        return "未绑定企业微信"
+    if employer_ids:
+        recused = set(await Recusal.filter(staff_id=staff.id, employer_id__in=employer_ids)
+                      .values_list("employer_id", flat=True))
+        if recused >= employer_ids:
+            return "与全部被检查单位存在回避情形"
+    return None
+
+
+async def _card(campaign: Campaign, callup: CallUp, staff: Staff) -> None:
+    items = await CampaignItem.filter(campaign_id=campaign.id).prefetch_related("item_version")
+    leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
+    employers = None
+    if messages.reveal_employers(campaign):
+        employers = [e.name for e in await messages.campaign_employers(campaign.id)]
+    payload = callup_card(
+        touser=staff.wecom_userid, task_id=callup.task_id, code=campaign.code,
+        title=campaign.title, items=[ci.item_version.name for ci in items],
+        window=f"{campaign.field_start:%Y-%m-%d} 至 {campaign.field_end:%Y-%m-%d}",
+        leader=leader.name if leader else "", note=campaign.confidentiality_note,
+        deadline=fmt(callup.reply_deadline), employers=employers,
+    )
+    await messages.send(campaign=campaign, payload=payload, key=f"callup:{callup.id}:card")
+
+
+async def escalation_recipients(campaign: Campaign) -> list[str]:
+    """The leader and the initiating section (its initiators and the campaign's creator)."""
+    ids = {campaign.leader_id, campaign.created_by_id}
+    ids |= set(await Staff.filter(section_id=campaign.section_id, is_initiator=True,
+                                  status=StaffStatus.ACTIVE).values_list("id", flat=True))
+    return [str(u) for u in await Staff.filter(id__in=[i for i in ids if i])
+            .values_list("wecom_userid", flat=True)]
+
+
+async def _uncalled(draw_id: int, seen: set[int]) -> AsyncIterator[DrawEntry]:
+    """Draw entries not yet called, in draw order, read in small batches (orders can be long)."""
+    after = ("", 0)
+    while True:
+        batch = await DrawEntry.filter(draw_id=draw_id, staff_id__isnull=False).filter(
+            Q(stratum__gt=after[0]) | Q(stratum=after[0], position__gt=after[1])
+        ).exclude(staff_id__in=seen or {0}).order_by("stratum", "position").limit(
+            _BATCH).prefetch_related("staff")
+        for entry in batch:
+            yield entry
+        if len(batch) < _BATCH:
+            return
+        after = (batch[-1].stratum, batch[-1].position)
+
+
+async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
+                      replaces: CallUp | None = None) -> list[CallUp]:
+    """Call the next inspectors in draw order until every place is taken or the order ends."""
+    draw = await Draw.get_or_none(campaign_id=campaign.id, kind=DrawKind.INSPECTORS,
+                                  status=DrawStatus.REVEALED)
+    if draw is None:
+        raise Conflict("no_inspector_draw", "本次抽查尚未完成执法检查人员抽取，不能召集")
+    taken = await CallUp.filter(campaign_id=campaign.id, state__in=ACTIVE).count()
+    open_places = campaign.inspectors_needed - taken
+    if open_places <= 0:
+        return []
+    rows = await CallUp.filter(campaign_id=campaign.id).values_list("staff_id", flat=True)
+    seen: set[int] = set(rows)  # type: ignore[arg-type]  # flat: ints, not tuples
+    employer_ids = {e.id for e in await messages.campaign_employers(campaign.id)}
+    called: list[CallUp] = []
+    async for entry in _uncalled(draw.id, seen):
+        if open_places <= 0:
+            break
+        staff: Staff = entry.staff  # type: ignore[assignment]  # prefetched above
+        why = await _ineligible(staff, campaign, employer_ids)
+        callup = await CallUp.create(
+            campaign_id=campaign.id, staff_id=staff.id, draw_entry_id=entry.id,
+            position=entry.position, called_at=now,
+            state=CallUpState.SKIPPED if why else CallUpState.CALLED,
+            reason=why or "", answered_at=now if why else None,
+            reply_deadline=now + dt.timedelta(hours=campaign.reply_hours),
+            task_id=f"callup-{campaign.id}-{entry.position}-{secrets.token_hex(6)}",
+            replaces_id=replaces.id if replaces and not why else None,
+        )
+        await audit.record(actor=actor, action="callup.skip" if why else "callup.call",
+                           obj=callup, after=_snap(callup), at=now)
+        if why:
+            continue
+        await _card(campaign, callup, staff)
+        await schedule_timers(callup, now)
+        called.append(callup)
+        open_places -= 1
+    if open_places > 0:
+        await _order_exhausted(campaign, open_places, now=now, actor=actor)
+    return called
+
+
+async def _order_exhausted(campaign: Campaign, missing: int, *, now: dt.datetime,
+                           actor: str) -> None:
+    count = await CallUp.filter(campaign_id=campaign.id).count()
+    await audit.record(actor=actor, action="callup.order_exhausted", obj=campaign,
+                       after={"missing": missing, "callups": count}, at=now)
+    text = (f"【{campaign.code} {campaign.title}】执法检查人员抽取顺序已用尽，仍缺 {missing} 人。"
+            "请发起科室研究处理（如补充名录后重新组织抽取）。")
+    await messages.send_text(to=await escalation_recipients(campaign), content=text,
+                             key=f"campaign:{campaign.id}:exhausted:{count}", campaign=campaign)
+
+
+async def start_callup(*, campaign_id: int, now: dt.datetime, actor: str) -> list[CallUp]:
+    """After the inspector draw: card the first N eligible inspectors in draw order (R15)."""
+    campaign = await lock_campaign(campaign_id)
+    if campaign.state == CampaignState.CALLING_UP:
+        return await CallUp.filter(campaign_id=campaign.id, state=CallUpState.CALLED)
+    if campaign.state != CampaignState.DRAWN:
+        raise Conflict("campaign_not_drawn", "只有已完成抽取的抽查任务才能召集执法检查人员")
+    if not await Draw.exists(campaign_id=campaign.id, kind=DrawKind.INSPECTORS,
+                             status=DrawStatus.REVEALED):
+        raise Conflict("no_inspector_draw", "本次抽查尚未完成执法检查人员抽取，不能召集")
+    before = audit.snapshot(campaign, ["state"])
+    campaign.state = CampaignState.CALLING_UP
+    await campaign.save(update_fields=["state", "updated_at"])
+    await audit.record(actor=actor, action="campaign.callup_started", obj=campaign,
+                       before=before, after=audit.snapshot(campaign, ["state"]), at=now)
+    return await fill_places(campaign, now=now, actor=actor)
+
+
+async def _own(callup_id: int, staff_id: int) -> tuple[Campaign, CallUp]:
+    probe = await CallUp.get_or_none(id=callup_id)
+    if probe is None or probe.staff_id != staff_id:
+        raise NotFound("召集")
+    campaign = await lock_campaign(probe.campaign_id)
+    callup = await CallUp.get(id=callup_id)  # re-read under the campaign lock
+    return campaign, callup
+
+
+async def _team_formed(campaign: Campaign, *, now: dt.datetime, actor: str) -> None:
+    accepted = await CallUp.filter(campaign_id=campaign.id, state=CallUpState.ACCEPTED
+                                   ).order_by("position").prefetch_related("staff")
+    if len(accepted) < campaign.inspectors_needed or campaign.team_formed_at is not None:
+        return
+    before = audit.snapshot(campaign, ["state", "team_formed_at"])
+    campaign.team_formed_at = now
+    campaign.state = CampaignState.IN_FIELD
+    await campaign.save(update_fields=["team_formed_at", "state", "updated_at"])
+    await audit.record(actor=actor, action="campaign.team_formed", obj=campaign, before=before,
+                       after=audit.snapshot(campaign, ["state", "team_formed_at"]), at=now)
+    names = "、".join(c.staff.name for c in accepted)
+    employers = [e.name for e in await messages.campaign_employers(campaign.id)]
+    text = (f"【{campaign.code} {campaign.title}】检查组已组成：{names}。"
+            f"被检查单位 {len(employers)} 家：{'、'.join(employers) or '—'}。")
+    users = [c.staff.wecom_userid for c in accepted]
+    leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
+    await messages.send_text(to=users, content=text, key=f"campaign:{campaign.id}:team",
+                             campaign=campaign)
+    if leader:
+        await messages.send_text(
+            to=[leader.wecom_userid], key=f"campaign:{campaign.id}:team:leader", campaign=campaign,
+            content=text + "请回复“自动分配”生成分工方案，或“分配 检查编号 姓名 姓名”。")
+
+
+async def accept(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
+                 response_code: str = "") -> str:
+    campaign, callup = await _own(callup_id, staff_id)
+    if callup.state == CallUpState.ACCEPTED:
+        return f"您已接受 {campaign.code} 的召集。"
+    if callup.state != CallUpState.CALLED:
+        raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。")
+    await _answer(campaign, callup, CallUpState.ACCEPTED, now=now, actor=actor,
+                  response_code=response_code)
+    await _team_formed(campaign, now=now, actor=actor)
+    return f"已确认您参加 {campaign.code}（{campaign.title}），组长将安排分工。"
+
+
+async def _answer(campaign: Campaign, callup: CallUp, state: CallUpState, *, now: dt.datetime,
+                  actor: str, response_code: str, reason: str = "") -> None:
+    """Record an answer (card, chat or mini-program alike): stop its timers, audit it, and grey
+    out the card of the inspector called — whoever the actor (`staff:<id>` from the API)."""
+    before = _snap(callup)
+    callup.state, callup.answered_at = state, now
+    callup.reason = reason or callup.reason
+    callup.response_code = response_code or callup.response_code
+    await callup.save()
+    await cancel_timers(callup)
+    action = "callup.accept" if state == CallUpState.ACCEPTED else "callup.decline"
+    await audit.record(actor=actor, action=action, obj=callup, before=before,
+                       after=_snap(callup), at=now)
+    staff = await Staff.get(id=callup.staff_id)
+    await messages.update_card(campaign=campaign, userid=staff.wecom_userid,
+                               response_code=callup.response_code,
+                               replace_name=STATE_LABELS[state], key=f"callup:{callup.id}:update")
+
+
+async def hold_decline(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
+                       response_code: str) -> str:
+    """A 因公务无法参加 click without a 事由: keep the click's code and ask for the reason."""
+    campaign, callup = await _own(callup_id, staff_id)
+    if callup.state != CallUpState.CALLED:
+        return f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。"
+    if response_code and callup.response_code != response_code:
+        before = _snap(callup)
+        callup.response_code = response_code
+        await callup.save(update_fields=["response_code", "updated_at"])
+        await audit.record(actor=actor, action="callup.decline_pending", obj=callup,
+                           before=before, after=_snap(callup), at=now)
+    return ("因公务无法参加须说明事由。请直接回复事由，例如：公务 参加区政府专题会议"
+            f"（{campaign.code}）。")
+
+
+async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetime, actor: str,
+                  response_code: str = "") -> str:
+    """Decline for official duty with its 事由; the next in draw order is called at once (R15)."""
+    reason = " ".join(reason.split())
+    if len(reason) < 2:
+        raise ValidationFailed([Problem("请说明无法参加的公务事由", field="事由")])
+    if len(reason) > 200:
+        raise ValidationFailed([Problem("事由请控制在 200 字以内", field="事由")])
+    campaign, callup = await _own(callup_id, staff_id)
+    if callup.state == CallUpState.DECLINED:
+        return f"已记录：您因公务（{callup.reason}）无法参加 {campaign.code}。"
+    if callup.state != CallUpState.CALLED:
+        raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}），如有变化请联系组长。")
+    await _answer(campaign, callup, CallUpState.DECLINED, now=now, actor=actor,
+                  response_code=response_code, reason=reason)
+    await fill_places(campaign, now=now, actor=actor, replaces=callup)
+    return f"已记录：您因公务（{reason}）无法参加 {campaign.code}，将按抽取顺序递补。"
+
+
+async def my_callups(*, staff_id: int) -> list[CallUp]:
+    """The caller's call-ups still in play (to answer, or accepted), oldest first."""
+    return await CallUp.filter(staff_id=staff_id, state__in=ACTIVE).order_by(
+        "called_at", "id").prefetch_related("campaign")
+
+
+async def open_callups(staff_id: int) -> list[CallUp]:
+    return await CallUp.filter(staff_id=staff_id, state=CallUpState.CALLED).order_by(
+        "called_at").prefetch_related("campaign")
+
+
+async def find_own(*, staff_id: int, code: str | None = None,
+                   task_id: str | None = None) -> CallUp:
+    """The caller's open call-up, by card task id, by campaign code, or the only one."""
+    if task_id:
+        callup = await CallUp.get_or_none(task_id=task_id, staff_id=staff_id)
+        if callup is None:
+            raise NotFound("召集")
+        return callup
+    pending = await open_callups(staff_id)
+    if code:
+        pending = [c for c in pending if c.campaign.code == code]
+    if not pending:
+        raise DomainError("no_open_callup", "您目前没有待答复的召集。", [], 404)
+    if len(pending) > 1:
+        codes = "、".join(c.campaign.code for c in pending)
+        raise Conflict("ambiguous_callup", f"您有多项待答复的召集（{codes}），请在命令后写明"
+                       "抽查编号，例如：接受 2026-FL-003")
+    return pending[0]

@@ -1,0 +1,161 @@
+"""Rectification (R22): a 限期改正指令书 for non-compliant findings with a deadline in working
+days, follow-up visits (回访) until 已整改, or escalation to a case; overdue orders are chased.
+
+The printable notice (a `Notice` of kind rectification) is made by `inspection.notices`; this
+module owns the order itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inspection import audit, outbox
+from inspection.access import Need, inspection_for
+from inspection.calendar import add_working_days
+from inspection.clock import BEIJING, today
+from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.fieldwork.inspections import actor_of, illegal
+from inspection.notices import issuing as notices
+from models.campaigns import Campaign
+from models.enums import (
+    FindingResult,
+    FollowUpResult,
+    InspectionState,
+    NoticeKind,
+    NoticeStatus,
+    RectificationState,
+)
+from models.fieldwork import Finding, FollowUp, InspectionMember, RectificationOrder
+from models.notices import Notice
+from models.org import Staff
+
+DUE_TOPIC = "timer.rectification_due"
+CHASE_HOUR = 9  # overdue reminders go out at 09:00 Beijing time the day after the deadline
+
+
+async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int],
+                      requirements: str, working_days: int,
+                      issued_on: dt.date | None = None) -> tuple[RectificationOrder, list[str]]:
+    inspection = await inspection_for(staff=staff, inspection_id=inspection_id,
+                                      need=Need.WORK, lock=True)
+    if inspection.state not in (InspectionState.SUBMITTED, InspectionState.RECTIFYING):
+        raise illegal(inspection.state, "不能下达限期改正指令书（须先提交检查结果）")
+    wanted = list(dict.fromkeys(finding_ids))
+    findings = {f.id: f for f in await Finding.filter(id__in=wanted, inspection_id=inspection.id)}
+    problems = []
+    for i, fid in enumerate(wanted):
+        finding = findings.get(fid)
+        if finding is None:
+            problems.append(Problem("该检查结果不属于本次检查", field=f"finding_ids.{i}"))
+        elif finding.result != FindingResult.NONCOMPLIANT:
+            problems.append(Problem("只能对“不符合”的检查结果下达限期改正指令书",
+                                    field=f"finding_ids.{i}", code="finding_compliant"))
+    if problems:
+        raise ValidationFailed(problems)
+    day = issued_on or today()
+    try:
+        deadline, warnings = await add_working_days(day, working_days)
+    except ValueError as exc:
+        raise ValidationFailed([Problem("整改期限过长", field="working_days")]) from exc
+    order = await RectificationOrder.create(
+        inspection_id=inspection.id, employer_id=inspection.employer_id,  # type: ignore[attr-defined]
+        requirements=requirements, issued_on=day, working_days=working_days, deadline=deadline,
+        issued_by_id=staff.id)
+    await order.findings.add(*findings.values())
+    if inspection.state == InspectionState.SUBMITTED:
+        inspection.state = InspectionState.RECTIFYING
+        await inspection.save(update_fields=["state", "updated_at"])
+    due = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(CHASE_HOUR), BEIJING)
+    await outbox.enqueue(topic=DUE_TOPIC, payload={"order_id": order.id},
+                         key=f"rectification-due:{order.id}", due_at=due)
+    await audit.record(actor=actor_of(staff), action="rectification.issue", obj=order,
+                       after={**audit.snapshot(order), "finding_ids": sorted(findings)})
+    # The order is served as a 限期改正指令书 (R22): numbered in this same transaction, so there
+    # is never an order without its notice nor a number without its order.
+    await notices.issue_notice(
+        kind=NoticeKind.RECTIFICATION, employer_id=order.employer_id,  # type: ignore[attr-defined]
+        content={"body": requirements}, issued_by_id=staff.id, issuer=notices.ISSUER,
+        inspection_id=inspection.id, rectification_order_id=order.id, issued_on=day,
+        actor=actor_of(staff))
+    return order, warnings
+
+
+async def order_notice(order: RectificationOrder) -> Notice | None:
+    """The 限期改正指令书 in force for an order (a superseded one points at its successor)."""
+    return await Notice.filter(rectification_order_id=order.id, kind=NoticeKind.RECTIFICATION,
+                               status=NoticeStatus.ISSUED).order_by("-id").first()
+
+
+async def order_for(*, staff: Staff, order_id: int, need: Need,
+                    lock: bool = False) -> RectificationOrder:
+    query = RectificationOrder.filter(id=order_id)
+    if lock:
+        query = query.select_for_update()
+    order = await query.first()
+    if order is None:
+        raise NotFound("限期改正指令书")
+    await inspection_for(staff=staff, inspection_id=order.inspection_id,  # type: ignore[attr-defined]
+                         need=need)
+    return order
+
+
+def _require_open(order: RectificationOrder) -> None:
+    if order.state != RectificationState.OPEN:
+        raise Conflict("illegal_transition", "该限期改正指令书已整改完毕、转立案或撤销，不能再办理")
+
+
+async def record_follow_up(*, staff: Staff, order_id: int, visited_on: dt.date,
+                           result: FollowUpResult, note: str) -> FollowUp:
+    order = await order_for(staff=staff, order_id=order_id, need=Need.WORK, lock=True)
+    _require_open(order)
+    if visited_on < order.issued_on or visited_on > today():
+        raise ValidationFailed([Problem("回访日期须在下达之日以后且不晚于今天", field="visited_on")])
+    follow_up = await FollowUp.create(order_id=order.id, visited_on=visited_on, result=result,
+                                      note=note, recorded_by_id=staff.id)
+    await audit.record(actor=actor_of(staff), action="rectification.follow_up", obj=follow_up,
+                       after=audit.snapshot(follow_up))
+    if result == FollowUpResult.RECTIFIED:
+        before = audit.snapshot(order, ["state", "closed_on"])
+        order.state, order.closed_on = RectificationState.RECTIFIED, visited_on
+        await order.save()
+        await outbox.cancel(key=f"rectification-due:{order.id}")
+        await audit.record(actor=actor_of(staff), action="rectification.rectified", obj=order,
+                           before=before, after=audit.snapshot(order, ["state", "closed_on"]))
+    return follow_up
+
+
+async def escalate(*, staff: Staff, order_id: int, reason: str) -> RectificationOrder:
+    """Not put right: hand over to a case (转立案)."""
+    order = await order_for(staff=staff, order_id=order_id, need=Need.WORK, lock=True)
+    _require_open(order)
+    before = audit.snapshot(order, ["state", "closed_on"])
+    order.state, order.closed_on = RectificationState.ESCALATED, today()
+    await order.save()
+    await outbox.cancel(key=f"rectification-due:{order.id}")
+    await audit.record(actor=actor_of(staff), action="rectification.escalate", obj=order,
+                       before=before,
+                       after={**audit.snapshot(order, ["state", "closed_on"]), "reason": reason})
+    return order
+
+
+async def on_rectification_due(payload: dict[str, Any]) -> None:
+    """Timer handler: remind the team and the campaign leaders of an order still open."""
+    order = await RectificationOrder.get_or_none(id=int(payload["order_id"]))
+    if order is None or order.state != RectificationState.OPEN:
+        return
+    await order.fetch_related("employer")
+    members = await InspectionMember.filter(
+        inspection_id=order.inspection_id).prefetch_related("staff")  # type: ignore[attr-defined]
+    leaders = await Campaign.filter(inspections__id=order.inspection_id,  # type: ignore[attr-defined]
+                                    leader_id__isnull=False).prefetch_related("leader")
+    userids = {m.staff.wecom_userid for m in members} | {c.leader.wecom_userid for c in leaders if c.leader}
+    text = (f"限期改正指令书逾期提醒：{order.employer.name}的整改期限 {order.deadline.isoformat()} "
+            "已过，尚未回访确认整改。请尽快回访，或转立案处理。")
+    for userid in sorted(userids):
+        await outbox.enqueue(
+            topic="wecom.message",
+            payload={"touser": userid, "msgtype": "text", "text": {"content": text}},
+            key=f"rectification-overdue:{order.id}:{userid}")
+    await audit.record(actor="system", action="rectification.overdue_chased", obj=order,
+                       after={"notified": sorted(userids)})

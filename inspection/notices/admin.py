@@ -1,0 +1,51 @@
+"""Notices (检查通知书, 限期改正指令书, 整改复查意见书, 检查结果告知书) issued, revoked and
+superseded by staff over the API (R3, R21, R22), authorised by the notice's inspection: the team
+issues and corrects; the team, the campaign's leader and the initiating section read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inspection.access import Need, inspection_for
+from inspection.errors import NotFound
+from inspection.fieldwork.inspections import actor_of
+from inspection.notices import issuing as notices
+from models.enums import NoticeKind
+from models.notices import Notice
+from models.org import Staff
+
+
+async def issue(*, staff: Staff, inspection_id: int, kind: NoticeKind, content: dict[str, Any],
+                deadline: dt.date | None = None,
+                rectification_order_id: int | None = None) -> Notice:
+    inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.WORK)
+    return await notices.issue_notice(
+        kind=kind, employer_id=inspection.employer_id,  # type: ignore[attr-defined]
+        content=content, issued_by_id=staff.id, issuer=notices.ISSUER,
+        inspection_id=inspection.id, rectification_order_id=rectification_order_id,
+        deadline=deadline, actor=actor_of(staff))
+
+
+async def notice_for(*, staff: Staff, notice_id: int, need: Need) -> Notice:
+    """A notice through its inspection: unrelated staff do not learn that it exists."""
+    notice = await Notice.get_or_none(id=notice_id)
+    if notice is None or notice.inspection_id is None:  # type: ignore[attr-defined]
+        raise NotFound("文书")
+    await inspection_for(staff=staff, inspection_id=notice.inspection_id,  # type: ignore[attr-defined]
+                         need=need)
+    return notice
+
+
+async def revoke(*, staff: Staff, notice_id: int, reason: str) -> Notice:
+    notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
+    return await notices.revoke_notice(notice_id=notice.id, reason=reason, actor=actor_of(staff))
+
+
+async def supersede(*, staff: Staff, notice_id: int, reason: str, content: dict[str, Any],
+                    deadline: dt.date | None = None) -> Notice:
+    notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
+    return await notices.supersede_notice(notice_id=notice.id, reason=reason, content=content,
+                                          issued_by_id=staff.id, issuer=notice.issuer,
+                                          deadline=deadline, actor=actor_of(staff))

@@ -1,0 +1,292 @@
+"""Notices to employers (R3, R21, R22): issue with a gapless number, revoke, supersede, and the
+addressee's acknowledgment of receipt.
+
+Numbers follow a per-kind pattern (`NUMBER_PATTERNS`); each kind is its own series, counted per
+calendar year (Beijing time) from 1, with no gaps and no duplicates (see `inspection.numbering`).
+The token printed in the QR code is 128 random bits, never derived from an id.
+A notice's content never changes after issue: a correction is a new notice that supersedes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from inspection import audit, clock
+from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.fieldwork.evidence import clean_filename
+from inspection.notices.numbering import next_number
+from models.employers import Employer
+from models.enums import NoticeKind, NoticeStatus
+from models.fieldwork import Evidence, Inspection, RectificationOrder
+from models.notices import Notice
+from models.org import Staff
+
+TITLES: dict[NoticeKind, str] = {
+    NoticeKind.INSPECTION: "劳动保障监察检查通知书",
+    NoticeKind.RECTIFICATION: "劳动保障监察限期改正指令书",
+    NoticeKind.REVIEW: "劳动保障监察整改复查意见书",
+    NoticeKind.RESULT: "劳动保障监察检查结果告知书",
+}
+SHORT_TITLES: dict[NoticeKind, str] = {
+    NoticeKind.INSPECTION: "检查通知书",
+    NoticeKind.RECTIFICATION: "限期改正指令书",
+    NoticeKind.REVIEW: "整改复查意见书",
+    NoticeKind.RESULT: "检查结果告知书",
+}
+# One series per kind, so each kind needs its own prefix: `number` is unique across kinds.
+# The 限期改正指令书 keeps the bureau's usual 监察 word; the others add one character.
+NUMBER_PATTERNS: dict[NoticeKind, str] = {
+    NoticeKind.RECTIFICATION: "涪人社监察〔{year}〕第{seq}号",
+    NoticeKind.INSPECTION: "涪人社监察检〔{year}〕第{seq}号",
+    NoticeKind.REVIEW: "涪人社监察复〔{year}〕第{seq}号",
+    NoticeKind.RESULT: "涪人社监察告〔{year}〕第{seq}号",
+}
+STATUS_LABELS: dict[NoticeStatus, str] = {
+    NoticeStatus.ISSUED: "有效",
+    NoticeStatus.REVOKED: "已撤销",
+    NoticeStatus.SUPERSEDED: "已被新文书替代",
+}
+# 发文机关 of the notices staff issue from the API and with a rectification order.
+ISSUER = "重庆市涪陵区人力资源和社会保障局"
+MAX_ACK_FAILURES = 5  # wrong USCC suffixes before the notice refuses further tries
+USCC_SUFFIX_LEN = 6
+_CONTENT_KEYS = {"body", "basis", "items"}
+_MAX_BODY = 4000
+_MAX_BASIS = 1000
+_MAX_ITEMS = 30
+_MAX_ITEM = 300
+
+
+def new_token() -> str:
+    """128 random bits, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def format_number(kind: NoticeKind, *, year: int, seq: int,
+                  patterns: dict[NoticeKind, str] | None = None) -> str:
+    return (patterns or NUMBER_PATTERNS)[kind].format(year=year, seq=seq)
+
+
+def _clean_content(kind: NoticeKind, content: dict[str, Any],
+                   order: RectificationOrder | None) -> dict[str, Any]:
+    problems: list[Problem] = []
+    unknown = set(content) - _CONTENT_KEYS
+    if unknown:
+        problems.append(Problem(f"不支持的字段：{'、'.join(sorted(unknown))}", field="content"))
+    body = content.get("body")
+    if (body is None or body == "") and order is not None:
+        body = order.requirements
+    if not isinstance(body, str) or not body.strip():
+        problems.append(Problem("请填写文书正文", field="content.body"))
+    elif len(body) > _MAX_BODY:
+        problems.append(Problem(f"正文不能超过 {_MAX_BODY} 字", field="content.body"))
+    basis = content.get("basis", "")
+    if not isinstance(basis, str) or len(basis) > _MAX_BASIS:
+        problems.append(Problem(f"法律依据应为不超过 {_MAX_BASIS} 字的文字", field="content.basis"))
+    items = content.get("items", [])
+    if (not isinstance(items, list) or len(items) > _MAX_ITEMS
+            or not all(isinstance(i, str) and 0 < len(i.strip()) <= _MAX_ITEM for i in items)):
+        problems.append(Problem(f"事项应为不超过 {_MAX_ITEMS} 条、每条不超过 {_MAX_ITEM} 字的文字",
+                                field="content.items"))
+    if problems:
+        raise ValidationFailed(problems)
+    assert isinstance(body, str) and isinstance(basis, str) and isinstance(items, list)
+    return {"body": body.strip(), "basis": basis.strip(), "items": [i.strip() for i in items]}
+
+
+async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str, Any],
+                       issued_by_id: int, issuer: str, inspection_id: int | None = None,
+                       rectification_order_id: int | None = None,
+                       deadline: dt.date | None = None, issued_on: dt.date | None = None,
+                       actor: str | None = None) -> Notice:
+    """Issue one notice. Call inside a transaction (the number is taken in it).
+
+    Linked records must belong to the addressee; a 限期改正指令书 needs a deadline (taken from
+    its rectification order when none is given).
+    """
+    kind = NoticeKind(kind)
+    issued_on = issued_on or clock.today()
+    problems: list[Problem] = []
+    employer = await Employer.get_or_none(id=employer_id)
+    if employer is None:
+        raise NotFound("用人单位")
+    staff = await Staff.get_or_none(id=issued_by_id)
+    if staff is None:
+        raise NotFound("签发人员")
+    if not issuer.strip() or len(issuer) > 100:
+        problems.append(Problem("请填写不超过 100 字的发文机关", field="issuer"))
+    inspection = None
+    if inspection_id is not None:
+        inspection = await Inspection.get_or_none(id=inspection_id)
+        if inspection is None or inspection.employer_id != employer.id:  # type: ignore[attr-defined]
+            problems.append(Problem("检查记录不存在或不属于该用人单位", field="inspection_id"))
+    order = None
+    if rectification_order_id is not None:
+        order = await RectificationOrder.get_or_none(id=rectification_order_id)
+        if order is None or order.employer_id != employer.id:  # type: ignore[attr-defined]
+            problems.append(Problem("整改指令不存在或不属于该用人单位",
+                                    field="rectification_order_id"))
+            order = None
+        elif inspection is None:
+            inspection = await Inspection.get(id=order.inspection_id)  # type: ignore[attr-defined]
+    if kind == NoticeKind.RECTIFICATION and deadline is None and order is not None:
+        deadline = order.deadline
+    if kind == NoticeKind.RECTIFICATION and deadline is None:
+        problems.append(Problem("限期改正指令书须写明改正期限", field="deadline"))
+    if deadline is not None and deadline < issued_on:
+        problems.append(Problem("期限不能早于发文日期", field="deadline"))
+    try:
+        cleaned = _clean_content(kind, content, order)
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ValidationFailed(problems)
+    year = issued_on.year
+    seq = await next_number(series=f"notice.{kind.value}", year=year)
+    notice = await Notice.create(
+        kind=kind, number=format_number(kind, year=year, seq=seq), year=year, sequence=seq,
+        token=new_token(), employer=employer, inspection=inspection, rectification_order=order,
+        issuer=issuer.strip(), issued_on=issued_on, deadline=deadline, content=cleaned,
+        issued_by=staff,
+    )
+    await audit.record(actor=actor or f"staff:{issued_by_id}", action="notice.issued",
+                       obj=notice, after=audit.snapshot(notice))
+    return notice
+
+
+async def _issued(notice_id: int) -> Notice:
+    notice = await Notice.filter(id=notice_id).select_for_update().first()
+    if notice is None:
+        raise NotFound("文书")
+    if notice.status != NoticeStatus.ISSUED:
+        raise Conflict("notice_not_in_force",
+                       f"文书 {notice.number} {STATUS_LABELS[notice.status]}，不能再操作")
+    return notice
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip() or len(reason) > 500:
+        raise ValidationFailed([Problem("请填写不超过 500 字的理由", field="reason")])
+    return reason.strip()
+
+
+async def revoke_notice(*, notice_id: int, reason: str, actor: str) -> Notice:
+    """Revoke a notice in force; its page then says so plainly."""
+    why = _reason(reason)
+    notice = await _issued(notice_id)
+    before = audit.snapshot(notice, ["status", "status_reason"])
+    notice.status, notice.status_reason = NoticeStatus.REVOKED, why
+    await notice.save(update_fields=["status", "status_reason", "updated_at"])
+    await audit.record(actor=actor, action="notice.revoked", obj=notice, before=before,
+                       after=audit.snapshot(notice, ["status", "status_reason"]))
+    return notice
+
+
+async def supersede_notice(*, notice_id: int, reason: str, content: dict[str, Any],
+                           issued_by_id: int, issuer: str, deadline: dt.date | None = None,
+                           issued_on: dt.date | None = None, actor: str | None = None) -> Notice:
+    """Issue a corrected notice (new number, new token) and point the old one at it."""
+    why = _reason(reason)
+    old = await _issued(notice_id)
+    new = await issue_notice(
+        kind=old.kind, employer_id=old.employer_id,  # type: ignore[attr-defined]
+        inspection_id=old.inspection_id,  # type: ignore[attr-defined]
+        rectification_order_id=old.rectification_order_id,  # type: ignore[attr-defined]
+        content=content, deadline=deadline, issued_by_id=issued_by_id, issuer=issuer,
+        issued_on=issued_on, actor=actor,
+    )
+    before = audit.snapshot(old, ["status", "status_reason", "superseded_by_id"])
+    old.status, old.status_reason, old.superseded_by = NoticeStatus.SUPERSEDED, why, new
+    await old.save(update_fields=["status", "status_reason", "superseded_by_id", "updated_at"])
+    await audit.record(actor=actor or f"staff:{issued_by_id}", action="notice.superseded",
+                       obj=old, before=before,
+                       after=audit.snapshot(old, ["status", "status_reason", "superseded_by_id"]))
+    return new
+
+
+class AckOutcome(enum.StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    ALREADY = "already"  # acknowledged before; nothing changed
+    WRONG = "wrong"  # suffix did not match; failure counted
+    LOCKED = "locked"  # too many wrong tries: the addressee must contact the inspectors
+    NOT_IN_FORCE = "not_in_force"  # revoked or superseded: nothing to acknowledge
+
+
+@dataclass
+class AckResult:
+    outcome: AckOutcome
+    notice: Notice
+    tries_left: int
+
+
+def suffix_matches(notice_uscc: str, suffix: str) -> bool:
+    expected = notice_uscc[-USCC_SUFFIX_LEN:].upper().encode()
+    given = suffix.strip().upper().encode()
+    return len(given) == USCC_SUFFIX_LEN and hmac.compare_digest(expected, given)
+
+
+async def acknowledge(*, notice_id: int, uscc_suffix: str,
+                      at: dt.datetime | None = None) -> AckResult:
+    """The addressee confirms receipt (确认收到), proving itself by its USCC's last 6 characters.
+
+    Wrong tries are counted on the notice and must be committed: this returns, never raises,
+    so the caller's transaction keeps the count.
+    """
+    notice = await Notice.filter(id=notice_id).select_for_update().get()
+    employer = await Employer.get(id=notice.employer_id)  # type: ignore[attr-defined]
+    left = max(0, MAX_ACK_FAILURES - notice.ack_failures)
+    if notice.status != NoticeStatus.ISSUED:
+        return AckResult(AckOutcome.NOT_IN_FORCE, notice, left)
+    if notice.acknowledged_at is not None:
+        return AckResult(AckOutcome.ALREADY, notice, left)
+    if left == 0:
+        return AckResult(AckOutcome.LOCKED, notice, 0)
+    actor = f"employer:notice:{notice.id}"
+    if not suffix_matches(employer.uscc, uscc_suffix):
+        notice.ack_failures += 1
+        await notice.save(update_fields=["ack_failures", "updated_at"])
+        await audit.record(actor="public", action="notice.ack_failed", obj=notice,
+                           after={"ack_failures": notice.ack_failures})
+        left -= 1
+        return AckResult(AckOutcome.WRONG if left else AckOutcome.LOCKED, notice, left)
+    notice.acknowledged_at = at or clock.now()
+    await notice.save(update_fields=["acknowledged_at", "updated_at"])
+    await audit.record(actor=actor, action="notice.acknowledged", obj=notice,
+                       after=audit.snapshot(notice, ["acknowledged_at"]))
+    return AckResult(AckOutcome.ACKNOWLEDGED, notice, left)
+
+
+async def record_view(*, notice: Notice, actor: str, action: str = "notice.viewed") -> None:
+    """Every view (or PDF download) of a notice is on the record (R21)."""
+    await audit.record(actor=actor, action=action, obj=notice)
+
+
+async def add_employer_evidence(*, notice_id: int, content_type: str, size: int, sha256: str,
+                                storage_key: str, original_name: str) -> Evidence:
+    """Rectification evidence uploaded by the addressee, for the inspectors to review (R22).
+
+    The caller has stored the bytes (content type sniffed from them) and proved the addressee.
+    """
+    notice = await Notice.get_or_none(id=notice_id)
+    if notice is None:
+        raise NotFound("文书")
+    if notice.status != NoticeStatus.ISSUED:
+        raise Conflict("notice_not_in_force", "该文书已失效，不能再上传材料")
+    if notice.acknowledged_at is None:
+        raise Conflict("notice_not_acknowledged", "请先确认收到文书，再上传整改材料")
+    if notice.inspection_id is None:  # type: ignore[attr-defined]
+        raise Conflict("notice_without_inspection", "该文书无需上传整改材料")
+    evidence = await Evidence.create(
+        inspection_id=notice.inspection_id,  # type: ignore[attr-defined]
+        notice=notice, content_type=content_type, size=size, sha256=sha256,
+        storage_key=storage_key, original_name=clean_filename(original_name),
+        uploaded_by=None,
+    )
+    await audit.record(actor=f"employer:notice:{notice.id}", action="notice.evidence_uploaded",
+                       obj=evidence, after=audit.snapshot(evidence))
+    return evidence

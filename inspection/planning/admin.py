@@ -1,0 +1,252 @@
+"""Plans, campaigns and draws for the staff API, authorised by relation: the initiating section
+(Staff.is_initiator in the campaign's section) manages; the campaign's leader (组长) reads and runs
+the call-up; anyone else does not see the campaign (not found).
+
+The chat commands and the CLI call inspection/plans.py, campaigns.py and draws.py with an actor
+only (the chat already knows who may speak); here the caller is checked first, then the same
+functions run, so the rules (R13, R14, R15, R1) are one code path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import Q, RawSQL
+
+from inspection import access
+from inspection.callup import assignment
+from inspection.callup import leader as callup_leader
+from inspection.draw import protocol as draws
+from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from inspection.planning import campaigns, plans
+from models.campaigns import AnnualPlan, Campaign
+from models.draws import Draw
+from models.enums import CampaignState, DrawKind, StaffStatus
+from models.org import Staff
+
+_LIST_FIELDS = ("id", "code", "title", "kind", "state", "field_start", "field_end", "section_id",
+                "section__name", "leader_id", "leader__name")
+
+
+@dataclass
+class CampaignPage:
+    items: list[dict[str, Any]]  # plain rows (_LIST_FIELDS), no model instances
+    total: int
+    page: int
+    page_size: int
+
+
+def actor_of(staff: Staff) -> str:
+    return f"staff:{staff.id}"
+
+
+def require_initiator(staff: Staff) -> None:
+    if not staff.is_initiator or staff.status != StaffStatus.ACTIVE:
+        raise Forbidden("只有发起科室可以办理年度计划、抽查任务和抽取", "initiator_only")
+
+
+async def readable_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
+    """Its leader or its initiating section; others: not found (existence not revealed)."""
+    return await access.campaign_for(staff=staff, campaign_id=campaign_id)
+
+
+def _readable(staff: Staff) -> Q | None:
+    """The campaigns `readable_campaign` lets `staff` see, as a filter (None: none at all)."""
+    if staff.status != StaffStatus.ACTIVE:
+        return None
+    mine = Q(leader_id=staff.id)
+    if staff.is_initiator:
+        return mine | Q(section_id=staff.section_id)  # type: ignore[attr-defined]
+    return mine
+
+
+async def list_campaigns(*, staff: Staff, state: CampaignState | None = None,
+                         year: int | None = None, q: str = "", page: int = 1,
+                         page_size: int = 20) -> CampaignPage:
+    """Exactly the campaigns GET /campaigns/{id} would show the caller, newest field work first.
+
+    Staff who lead no campaign and initiate in no section get an empty page, not 403: as with a
+    single campaign, whether others' campaigns exist is not revealed. One query brings the page
+    and, by a window count, the total.
+    """
+    readable = _readable(staff)
+    if readable is None:
+        return CampaignPage([], 0, page, page_size)
+    query = Campaign.filter(readable)
+    if state is not None:
+        query = query.filter(state=state)
+    if year is not None:  # the field window overlaps the year
+        query = query.filter(field_start__lte=dt.date(year, 12, 31),
+                             field_end__gte=dt.date(year, 1, 1))
+    if q:
+        query = query.filter(Q(code__icontains=q) | Q(title__icontains=q))
+    rows = await (query.annotate(full_count=RawSQL("COUNT(*) OVER ()"))
+                  .order_by("-field_start", "-id").offset((page - 1) * page_size)
+                  .limit(page_size).values(*_LIST_FIELDS, "full_count"))
+    # Past the last page the window count has no row to ride on.
+    total = int(rows[0]["full_count"]) if rows else await query.count()
+    return CampaignPage(rows, total, page, page_size)
+
+
+async def list_plans(*, staff: Staff, year: int | None = None) -> list[AnnualPlan]:
+    """The caller's own section's annual plans (R13), as POST /plans submits only those."""
+    require_initiator(staff)
+    query = AnnualPlan.filter(section_id=staff.section_id)  # type: ignore[attr-defined]
+    if year is not None:
+        query = query.filter(year=year)
+    return await query.order_by("-year").prefetch_related("section")
+
+
+async def managed_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    if not (staff.is_initiator and campaign.section_id == staff.section_id):  # type: ignore[attr-defined]
+        raise Forbidden("组长只能查看；实施方案、批准、取消和抽取由发起科室办理", "initiator_only")
+    return campaign
+
+
+async def submit_plan(*, staff: Staff, year: int, needs: str,
+                      at: dt.datetime | None = None) -> plans.PlanResult:
+    """R13: the caller's own section's annual plan; a late submission is accepted with a warning."""
+    require_initiator(staff)
+    return await plans.submit_plan(year=year, section_id=staff.section_id,  # type: ignore[attr-defined]
+                                   needs=needs, actor=actor_of(staff), at=at)
+
+
+async def create_campaign(*, staff: Staff, code: str, title: str, field_start: dt.date,
+                          field_end: dt.date, item_version_ids: list[int],
+                          leader_id: int | None, inspector_section_ids: list[int] | None,
+                          details: dict[str, Any]) -> Campaign:
+    """A draft campaign of the caller's own section (R14); items must be usable (R1)."""
+    require_initiator(staff)
+    return await campaigns.create_campaign(
+        code=code, title=title, section_id=staff.section_id,  # type: ignore[attr-defined]
+        field_start=field_start, field_end=field_end, item_version_ids=item_version_ids,
+        actor=actor_of(staff), leader_id=leader_id, inspector_section_ids=inspector_section_ids,
+        created_by_id=staff.id, **details)
+
+
+async def edit_campaign(*, staff: Staff, campaign_id: int, item_version_ids: list[int] | None,
+                        leader_id: int | None, inspector_section_ids: list[int] | None,
+                        changes: dict[str, Any]) -> Campaign:
+    campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
+    return await campaigns.edit_campaign(code=campaign.code, actor=actor_of(staff),
+                                         item_version_ids=item_version_ids, leader_id=leader_id,
+                                         inspector_section_ids=inspector_section_ids, **changes)
+
+
+async def approve_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
+    campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
+    return await campaigns.approve_campaign(code=campaign.code, actor=actor_of(staff))
+
+
+async def cancel_campaign(*, staff: Staff, campaign_id: int, reason: str) -> Campaign:
+    campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
+    return await campaigns.cancel_campaign(code=campaign.code, actor=actor_of(staff),
+                                           reason=reason)
+
+
+async def commit_draws(*, staff: Staff, campaign_id: int) -> list[Draw]:
+    """R15 step 2: both commitments published before the draw meeting."""
+    campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
+    return await draws.commit_draws(campaign_code=campaign.code, actor=actor_of(staff),
+                                    staff_id=staff.id)
+
+
+async def reveal_draws(*, staff: Staff, campaign_id: int, public_entropy: str,
+                       witnesses: str) -> list[Draw]:
+    campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
+    return await draws.reveal_draws(campaign_code=campaign.code, public_entropy=public_entropy,
+                                    actor=actor_of(staff), witnesses=witnesses,
+                                    staff_id=staff.id)
+
+
+async def void_draw(*, staff: Staff, campaign_id: int, kind: str, reason: str) -> Draw:
+    campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
+    if kind in set(DrawKind) and not await Draw.exists(campaign_id=campaign.id, kind=kind):
+        # The campaign exists and may be seen: a draw never committed is a state, not a 404.
+        raise Conflict("not_drawn", "该任务尚未进行此项抽取，无可作废")
+    return await draws.void_draw(campaign_code=campaign.code, kind=kind, reason=reason,
+                                 actor=actor_of(staff))
+
+
+async def campaign_draws(*, staff: Staff, campaign_id: int) -> tuple[Campaign, list[Draw]]:
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return campaign, await Draw.filter(campaign_id=campaign.id).order_by("kind")
+
+
+async def progress(*, staff: Staff, campaign_id: int) -> str:
+    """The chat's 进度, for the leader or the initiating section (never names employers)."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await callup_leader.progress(campaign=campaign)
+
+
+async def roster(*, staff: Staff, campaign_id: int) -> str:
+    """The chat's 名单: the call-up in draw order and, once the team is formed, who goes where."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await callup_leader.roster(campaign=campaign)
+
+
+async def assign(*, staff: Staff, campaign_id: int, target: str, names: list[str],
+                 now: dt.datetime) -> str:
+    """分配: the same rules as the chat (team of the campaign, 回避 refused, R16)."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await assignment.assign(campaign_id=campaign.id, leader_id=staff.id, target=target,
+                                   names=names, now=now, actor=actor_of(staff))
+
+
+async def auto_assign(*, staff: Staff, campaign_id: int, now: dt.datetime) -> str:
+    """自动分配: the proposal goes to the leader's WeCom as a card to confirm, as in the chat."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await assignment.auto_assign(campaign_id=campaign.id, leader_id=staff.id, now=now,
+                                        actor=actor_of(staff))
+
+
+async def assignment_proposal(*, staff: Staff, campaign_id: int
+                              ) -> tuple[assignment.Proposal, list[assignment.Visit]]:
+    """自动分配's proposal, for the leader to read before confirming; nothing is sent or stored."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    assignment.require_leader(campaign, staff.id)
+    proposal = await assignment.propose(campaign=campaign)
+    return proposal, await assignment.visits(proposal.plan, proposal.current)
+
+
+async def confirm_assignment(*, staff: Staff, campaign_id: int, fingerprint: str,
+                             now: dt.datetime) -> str:
+    """确认分配: the card's button, over the API (409 `proposal_stale` if anything changed)."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await assignment.confirm(campaign_id=campaign.id, leader_id=staff.id,
+                                    fingerprint=fingerprint, now=now, actor=actor_of(staff))
+
+
+async def substitute(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) -> str:
+    """递补 (R15): the leader replaces an inspector who let the reply deadline pass."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    try:
+        return await callup_leader.substitute(campaign_id=campaign.id, leader_id=staff.id,
+                                              name=name, now=now, actor=actor_of(staff))
+    except NotFound as exc:
+        # The campaign is found; an unknown name in the body is an input problem.
+        raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
+
+
+async def chase(*, staff: Staff, campaign_id: int, name: str, now: dt.datetime) -> str:
+    """催办: the leader nudges an inspector who has not answered yet (R15)."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    try:
+        return await callup_leader.chase(campaign_id=campaign.id, leader_id=staff.id, name=name,
+                                         now=now, actor=actor_of(staff))
+    except NotFound as exc:
+        raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
+
+
+async def extend(*, staff: Staff, campaign_id: int, hours: int, name: str | None,
+                 now: dt.datetime) -> str:
+    """延期: a new reply deadline for one waiting inspector, or for all overdue ones."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    try:
+        return await callup_leader.extend(campaign_id=campaign.id, leader_id=staff.id,
+                                          hours=hours, name=name, now=now, actor=actor_of(staff))
+    except NotFound as exc:
+        raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None

@@ -1,0 +1,13 @@
+"""The rosters (R8, R9): employers, sections and inspectors, spreadsheet imports and exports, and
+政策法规科's maintenance of them.
+
+Adapters import from here only: the modules in `__all__` are this part's public surface. They load
+lazily (`from inspection.<part> import <module>`), so the parts may depend on each other freely.
+"""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inspection.rosters import admin, employers, importing, inspectors, tabular, uscc
+
+__all__ = ['admin', 'employers', 'importing', 'inspectors', 'tabular', 'uscc']
