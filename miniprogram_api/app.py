@@ -17,6 +17,7 @@ from miniprogram_api import (
     plans,
     rectification,
     rosters,
+    webauth,
 )
 from miniprogram_api.framework import PREFIX, Route, register
 from miniprogram_api.openapi import document
@@ -26,7 +27,7 @@ OPENAPI = web.AppKey("miniprogram_openapi", dict)
 
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
-    return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
+    return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + callup.routes() + answers.routes()
             + notices.routes() + credit.routes())
 

@@ -28,7 +28,7 @@ LOGIN_RATE = 20  # attempts per client address per minute
 
 class WeComLoginError(Exception):
     def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(f"jscode2session errcode={errcode} errmsg={errmsg}")
+        super().__init__(f"WeCom login errcode={errcode} errmsg={errmsg}")
         self.errcode = errcode
 
 
@@ -80,11 +80,15 @@ def client_address(request: web.Request) -> str:
     return real[:64] if remote in _LOOPBACK and real else remote
 
 
-async def login(call: Call) -> s.LoginOut:
-    runtime = call.runtime
+async def check_login_rate(call: Call) -> None:
     remote = client_address(call.request)
-    if await runtime.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
+    if await call.runtime.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
+
+
+async def wecom_access(call: Call) -> tuple[aiohttp.ClientSession, str, str]:
+    """The HTTP session, API base and access token for a login call to WeCom (503 without)."""
+    runtime = call.runtime
     wiring = call.request.app[LOGIN]
     api_base = wiring.api_base or (runtime.wecom.api_base if runtime.wecom else None)
     # By default the access token is the app's own, shared through the WeCom client's cache.
@@ -93,8 +97,30 @@ async def login(call: Call) -> s.LoginOut:
     if provider is None or api_base is None or wiring.http is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
     try:
-        token = await provider()
-        userid, session_key = await jscode2session(http=wiring.http, api_base=api_base,
+        return wiring.http, api_base, await provider()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("WeCom unreachable at login", extra={"error": type(exc).__name__})
+        raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
+
+
+async def active_staff(userid: str) -> Staff | None:
+    staff = await Staff.get_or_none(wecom_userid=userid)
+    return staff if staff is not None and staff.status == StaffStatus.ACTIVE else None
+
+
+async def session_for(call: Call, staff: Staff, userid: str, session_key: str) -> s.LoginOut:
+    """The session every login path ends in (mini-program, WeCom OAuth, development)."""
+    await staff.fetch_related("section")
+    token = await sessions.create(call.runtime.kv, secret_key=call.runtime.secret_key,
+                                  staff_id=staff.id, userid=userid, session_key=session_key)
+    return s.LoginOut(token=token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+
+
+async def login(call: Call) -> s.LoginOut:
+    await check_login_rate(call)
+    http, api_base, token = await wecom_access(call)
+    try:
+        userid, session_key = await jscode2session(http=http, api_base=api_base,
                                                    access_token=token, code=call.body.code)
     except WeComLoginError as exc:
         log.info("mini-program login refused by WeCom", extra={"errcode": exc.errcode})
@@ -102,14 +128,10 @@ async def login(call: Call) -> s.LoginOut:
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("WeCom unreachable at login", extra={"error": type(exc).__name__})
         raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
-    staff = await Staff.get_or_none(wecom_userid=userid)
-    if staff is None or staff.status != StaffStatus.ACTIVE:
+    staff = await active_staff(userid)
+    if staff is None:
         raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本小程序")
-    await staff.fetch_related("section")
-    session_token = await sessions.create(runtime.kv, secret_key=runtime.secret_key,
-                                          staff_id=staff.id, userid=userid,
-                                          session_key=session_key)
-    return s.LoginOut(token=session_token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+    return await session_for(call, staff, userid, session_key)
 
 
 def _staff_out(staff: Staff) -> s.StaffOut:
@@ -145,4 +167,5 @@ def setup(app: web.Application) -> None:
     app.cleanup_ctx.append(http_ctx)
 
 
-__all__ = ["LOGIN", "LoginWiring", "jscode2session", "routes", "setup"]
+__all__ = ["LOGIN", "LoginWiring", "active_staff", "check_login_rate", "jscode2session", "routes",
+           "session_for", "setup", "wecom_access"]

@@ -15,7 +15,7 @@ from notifications.s3 import S3Storage
 from portal import draws as portal_draws
 from portal import notices as portal_notices
 from portal import window as portal_window
-from suiji import db, health, outbox
+from suiji import db, health, outbox, webapp
 from suiji.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -94,4 +94,5 @@ def create_app(settings: Settings, *, manage_db: bool = True,
     app.cleanup_ctx.append(runtime_ctx)
     for setup in ROUTE_SETUPS:
         setup(app)
+    webapp.setup(app, settings)
     return app
