@@ -1,0 +1,27 @@
+"""The staff app's API types (webapp/src/api/schema.d.ts) are generated from the OpenAPI document
+the server serves; this fails when the committed file no longer matches it — regenerate with
+`node webapp/scripts/api-types.mjs <document>`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from miniprogram_api.app import OPENAPI
+from suiji.app import create_app
+from tests.webapp.stage import WEBAPP, require_node_modules
+
+
+def test_schema_types_match_the_served_document(settings: Any, tmp_path: Path) -> None:
+    require_node_modules()
+    document = create_app(settings, manage_db=False)[OPENAPI]
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    node = shutil.which("node")
+    assert node is not None
+    done = subprocess.run([node, "scripts/api-types.mjs", "--check", str(path)], cwd=WEBAPP,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr + done.stdout
