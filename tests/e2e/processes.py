@@ -73,9 +73,10 @@ async def spawn(environ: dict[str, str], *args: str, output: bool = False
             err.close()  # type: ignore[attr-defined]
 
 
-async def serve(environ: dict[str, str], *extra: str) -> tuple[asyncio.subprocess.Process, str]:
-    """A `suiji serve` on a free port, once it answers /healthz (within 20 s)."""
-    port = free_port()
+async def serve(environ: dict[str, str], *extra: str, port: int | None = None
+                ) -> tuple[asyncio.subprocess.Process, str]:
+    """A `suiji serve` on `port` (default: a free one), once it answers /healthz (within 20 s)."""
+    port = port or free_port()
     proc = await spawn(environ, "serve", "--port", str(port), *extra)
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http, asyncio.timeout(20):

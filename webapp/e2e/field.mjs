@@ -77,17 +77,6 @@ async function online(browser, a) {
 }
 
 async function offline(_browser, a) {
-  // The first photo upload reaches the server but its answer is lost: the app must retry.
-  let cut = 0;
-  await a.context.route("**/api/v1/inspections/*/evidence*", async (route) => {
-    if (route.request().method() === "POST" && cut === 0) {
-      cut += 1;
-      await route.fetch(); // the server records it…
-      await route.abort("connectionreset"); // …and the phone never hears back
-      return;
-    }
-    await route.continue();
-  });
   await a.context.setOffline(true);
   await findings(a.page);
   await a.page.getByText("待同步 5 项").first().waitFor();
@@ -98,9 +87,22 @@ async function offline(_browser, a) {
   await a.page.shot("offline-reloaded");
   await confirmOn(a.page);
   await a.page.getByText("待同步 6 项").first().waitFor();
+  // Back online, the first photo upload reaches the server but its answer is lost: the app must
+  // send it again. (Routing is set only now: Playwright's routing bypasses the service worker,
+  // which the offline reload above needs.)
+  let cut = 0;
+  await a.context.route("**/api/v1/inspections/*/evidence*", async (route) => {
+    if (route.request().method() === "POST" && cut === 0) {
+      cut += 1;
+      await route.fetch(); // the server records it…
+      await route.abort("connectionreset"); // …and the phone never hears back
+      return;
+    }
+    await route.continue();
+  });
   await a.context.setOffline(false);
   await a.page.goto(`${BASE}/app/#/sync`);
-  await a.page.getByText("所有记录都已发送到系统").waitFor({ timeout: 60000 });
+  await a.page.getByText("所有记录都已发送到系统").waitFor({ timeout: 90000 });
   await a.page.shot("synced");
   out.lost_answers = cut;
   return [];
@@ -118,14 +120,17 @@ try {
   await a.page.shot("checked-in");
   if (mode === "offline") {
     // Let the service worker take the app's files before the signal goes.
-    await a.page.waitForFunction(() => navigator.serviceWorker?.controller
-      || navigator.serviceWorker?.ready.then(() => true), undefined, { timeout: 15000 });
+    await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await a.page.reload();
     await a.page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 15000 });
   }
   pages.push(...await (mode === "offline" ? offline(browser, a) : online(browser, a)));
   out.problems = pages.flatMap((p) => p.problems);
   console.log(JSON.stringify(out));
+} catch (error) {
+  for (const p of pages) await p.shot("failure").catch(() => undefined);
+  console.error(pages.flatMap((p) => p.problems).join("\n"));
+  throw error;
 } finally {
   await browser.close();
 }

@@ -7,8 +7,9 @@ const plan = JSON.parse(process.env.SUIJI_E2E_PLAN ?? "{}");
 const id = plan.campaign_id;
 const out = {};
 const browser = await launch();
+let page;
 try {
-  const { page } = await phone(browser, "leader");
+  ({ page } = await phone(browser, "leader"));
   await loginVia(page, `/campaigns/${id}`, plan.leader);
   await page.getByText("召集人员（按抽取顺序）").waitFor();
   await page.shot("campaign");
@@ -29,6 +30,10 @@ try {
   await page.shot("assigned");
   out.problems = page.problems;
   console.log(JSON.stringify(out));
+} catch (error) {
+  await page?.shot("failure").catch(() => undefined);
+  console.error(page?.problems.join("\n"));
+  throw error;
 } finally {
   await browser.close();
 }

@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { IDBFactory } from "fake-indexeddb";
 import { beforeEach, describe, expect, it } from "vitest";
+import { reactive } from "vue";
 import { ApiError, NetworkError } from "../api/client";
 import { closeDb } from "./db";
 import { backoff, OfflineQueue, type Sender } from "./queue";
@@ -180,6 +181,15 @@ describe("offline queue", () => {
     online = true;
     await queue.flush();
     expect(server.created).toHaveLength(1);
+  });
+
+  it("stores what the screens hand over, reactive or not", async () => {
+    server.down = true;
+    const queue = makeQueue();
+    const body = reactive({ finding_ids: [1, 2], requirements: "补签" });
+    expect(await queue.submit({ ...finding(1), body })).toEqual({ state: "queued" });
+    const [kept] = await queue.entries();
+    expect(kept.body).toEqual({ finding_ids: [1, 2], requirements: "补签" });
   });
 
   it("keeps each staff member's records apart", async () => {

@@ -127,6 +127,8 @@ export class OfflineQueue {
     if (owner === null) throw new Error("not logged in");
     const full: QueueEntry = {
       ...entry, owner, key: (this.deps.newKey ?? newIdempotencyKey)(), createdAt: this.now,
+      // A plain copy: IndexedDB cannot store the screens' reactive proxies.
+      body: entry.body === undefined ? undefined : JSON.parse(JSON.stringify(entry.body)),
       attempts: 0, nextAttemptAt: 0, status: "pending",
     };
     await db.add("queue", full);
