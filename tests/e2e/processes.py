@@ -75,11 +75,12 @@ async def spawn(environ: dict[str, str], *args: str, output: bool = False
 
 async def serve(environ: dict[str, str], *extra: str, port: int | None = None
                 ) -> tuple[asyncio.subprocess.Process, str]:
-    """A `suiji serve` on `port` (default: a free one), once it answers /healthz (within 20 s)."""
+    """A `suiji serve` on `port` (default: a free one), once it answers /healthz (within 60 s:
+    a loaded machine starts it slowly)."""
     port = port or free_port()
     proc = await spawn(environ, "serve", "--port", str(port), *extra)
     base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as http, asyncio.timeout(20):
+    async with aiohttp.ClientSession() as http, asyncio.timeout(60):
         while True:
             if proc.returncode is not None:
                 raise AssertionError(f"serve exited {proc.returncode}; see its log in "
