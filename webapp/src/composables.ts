@@ -1,6 +1,8 @@
 // Loading a screen's data: from the network, or, without signal, the last answer kept on the
 // phone (then marked as such).
 import { onMounted, ref, type Ref } from "vue";
+import { useRoute } from "vue-router";
+import { api, type Schemas } from "./api";
 import { ApiError, NetworkError } from "./api/client";
 import { session } from "./auth/session";
 import { cachedGet } from "./offline/cache";
@@ -37,4 +39,12 @@ export function useLoad<T>(key: string | (() => string), fetcher: () => Promise<
   }
   if (immediate) onMounted(load);
   return { data, stale, at, error, loading, load };
+}
+
+/** The inspection a screen is about (route parameter `id`), loaded or kept. */
+export function useInspection(): Loaded<Schemas["InspectionDetail"]> & { id: number } {
+  const id = Number(useRoute().params.id);
+  const loaded = useLoad(`/inspections/${id}`,
+    () => api.get("/inspections/{inspection_id}", { path: { inspection_id: id } }));
+  return { id, ...loaded };
 }

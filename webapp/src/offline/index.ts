@@ -3,6 +3,7 @@
 // comes back to the foreground, and after each new record.
 import { reactive } from "vue";
 import { api, ApiError } from "../api";
+import { notifyError, showSuccessToast, showToast } from "../ui";
 import { session } from "../auth/session";
 import { OfflineQueue, type NewEntry, type Outcome, type QueueEntry } from "./queue";
 
@@ -64,6 +65,19 @@ queue.subscribe(() => {
 
 export function record(entry: NewEntry): Promise<Outcome> {
   return queue.submit(entry);
+}
+
+/** Tell the inspector what became of a record: sent, kept on the phone, or refused with what
+ * to do (it then waits on the 待同步 screen). False when refused. */
+export function tell(outcome: Outcome, sent: string): boolean {
+  if (outcome.state === "conflict") {
+    const { status, code, detail, advice } = outcome.problem;
+    notifyError(new ApiError(status, code, `${detail}。${advice}`));
+    return false;
+  }
+  if (outcome.state === "queued") showToast("已保存在手机上，联网后自动发送");
+  else showSuccessToast(sent);
+  return true;
 }
 
 /** The records of one inspection still on the phone (shown on its screens as 待同步). */
