@@ -55,16 +55,42 @@ def _exchange(call: Call) -> LoginExchange | None:
     return LoginExchange(client.get_token, client.config.api_base) if client else None
 
 
-async def login(call: Call) -> s.LoginOut:
+async def check_login_rate(call: Call) -> None:
     remote = client_ip(call.request, call.config.trusted_proxies)
     if await call.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
+
+
+async def wecom_access(call: Call) -> tuple[aiohttp.ClientSession, str, str]:
+    """The HTTP session, API base and access token for a login call to WeCom (503 without)."""
     exchange = _exchange(call)
     if exchange is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
     try:
-        token = await exchange.token()
-        userid, session_key = await jscode2session(http=call.app[HTTP], api_base=exchange.api_base,
+        return call.app[HTTP], exchange.api_base, await exchange.token()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("WeCom unreachable at login", extra={"error": type(exc).__name__})
+        raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
+
+
+async def active_staff(userid: str) -> Staff | None:
+    staff = await Staff.get_or_none(wecom_userid=userid)
+    return staff if staff is not None and staff.status == StaffStatus.ACTIVE else None
+
+
+async def session_for(call: Call, staff: Staff, userid: str, session_key: str) -> s.LoginOut:
+    """The session every login path ends in (mini-program, WeCom OAuth, development)."""
+    await staff.fetch_related("section")
+    token = await sessions.create(call.kv, secret_key=call.config.secret_key,
+                                  staff_id=staff.id, userid=userid, session_key=session_key)
+    return s.LoginOut(token=token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+
+
+async def login(call: Call) -> s.LoginOut:
+    await check_login_rate(call)
+    http, api_base, token = await wecom_access(call)
+    try:
+        userid, session_key = await jscode2session(http=http, api_base=api_base,
                                                    access_token=token, code=call.body.code)
     except WeComLoginError as exc:
         log.info("mini-program login refused by WeCom", extra={"errcode": exc.errcode})
@@ -72,14 +98,10 @@ async def login(call: Call) -> s.LoginOut:
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("WeCom unreachable at login", extra={"error": type(exc).__name__})
         raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
-    staff = await Staff.get_or_none(wecom_userid=userid)
-    if staff is None or staff.status != StaffStatus.ACTIVE:
+    staff = await active_staff(userid)
+    if staff is None:
         raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本小程序")
-    await staff.fetch_related("section")
-    session_token = await sessions.create(call.kv, secret_key=call.config.secret_key,
-                                          staff_id=staff.id, userid=userid,
-                                          session_key=session_key)
-    return s.LoginOut(token=session_token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+    return await session_for(call, staff, userid, session_key)
 
 
 def _staff_out(staff: Staff) -> s.StaffOut:
