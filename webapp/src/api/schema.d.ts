@@ -116,7 +116,7 @@ export type paths = {
         put?: never;
         /**
          * 列入决定或不予列入（陈述申辩期满后）
-         * @description 可调用者：initiating section, policy-section admin
+         * @description 可调用者：initiating section (劳动保障监察)
          */
         post: operations["decideBlacklist"];
         delete?: never;
@@ -135,8 +135,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * 信用修复：提前移出名单
-         * @description 可调用者：initiating section, policy-section admin
+         * 信用修复：拖欠工资付清之日起在名单上满 6 个月并作出信用承诺后，提前移出名单
+         * @description 可调用者：initiating section (劳动保障监察)
          */
         post: operations["removeBlacklist"];
         delete?: never;
@@ -215,7 +215,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * 因公务无法参加：须说明事由，按抽取顺序递补（R15）
+         * 因公务无法参加：须说明事由，按抽取顺序递补
          * @description 可调用者：the inspector called (own call-ups only)
          */
         post: operations["declineCallUp"];
@@ -533,6 +533,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/finish-fieldwork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 组长宣布实地检查结束（全部检查已提交），任务转入汇总报告
+         * @description 可调用者：leader of the campaign (组长)
+         */
+        post: operations["finishFieldwork"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/inspections": {
         parameters: {
             query?: never;
@@ -553,6 +573,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/leader": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更换组长（须说明理由，新旧组长均收到通知）
+         * @description 可调用者：initiating section of the campaign (its leader reads only)
+         */
+        post: operations["replaceCampaignLeader"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/progress": {
         parameters: {
             query?: never;
@@ -565,6 +605,90 @@ export type paths = {
          * @description 可调用者：leader of the campaign, initiating section
          */
         get: operations["getCallUpProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 抽查工作报告的状态、期限和数字
+         * @description 可调用者：leader of the campaign, initiating section
+         */
+        get: operations["getCampaignReport"];
+        put?: never;
+        /**
+         * 生成抽查工作报告（汇总报告中；可重新生成，归档后不能）
+         * @description 可调用者：leader of the campaign, initiating section
+         */
+        post: operations["generateCampaignReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/report/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审核通过抽查工作报告：任务结束，报告归档
+         * @description 可调用者：initiating section of the campaign (its leader reads only)
+         */
+        post: operations["approveCampaignReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/report/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载抽查工作报告 PDF（实地检查开始后；按当前数据生成，结束后为归档的报告）
+         * @description 可调用者：leader of the campaign, initiating section
+         */
+        get: operations["getCampaignReportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/report/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载抽查工作报告 Excel（同上）
+         * @description 可调用者：leader of the campaign, initiating section
+         */
+        get: operations["getCampaignReportXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -725,7 +849,7 @@ export type paths = {
         put?: never;
         /**
          * 列入失信联合惩戒名单事先告知
-         * @description 可调用者：initiating section, policy-section admin
+         * @description 可调用者：initiating section (劳动保障监察)
          */
         post: operations["noticeBlacklist"];
         delete?: never;
@@ -768,6 +892,26 @@ export type paths = {
         get: operations["getIntegrityFile"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/employers/{employer_id}/major-violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 记录重大劳动保障违法行为（已查处并作出处理决定的），归入季度社会公布
+         * @description 可调用者：initiating section (发起科室)
+         */
+        post: operations["recordMajorViolation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1398,6 +1542,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/major-violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 重大劳动保障违法行为记录（按年度、季度）
+         * @description 可调用者：initiating section, policy-section admin
+         */
+        get: operations["listMajorViolations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1533,6 +1697,106 @@ export type paths = {
          * @description 可调用者：initiating section (发起科室)
          */
         post: operations["submitAnnualPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{year}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 统一公示该年度各科室已报送的抽查计划（之后报送的可再次公示）
+         * @description 可调用者：initiating section (发起科室)
+         */
+        post: operations["publishAnnualPlans"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 公示任务清单（可按状态、期限、科室、类别筛选；期限近的在前）
+         * @description 可调用者：initiating section (own section's duties), policy-section admin (all)
+         */
+        get: operations["listPublicationDuties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一项公示任务
+         * @description 可调用者：initiating section (own section's duties), policy-section admin (all)
+         */
+        get: operations["getPublicationDuty"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 公示：即刻在公示窗口公开
+         * @description 可调用者：initiating section (own section's duties), policy-section admin (all)
+         */
+        post: operations["publishDuty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/publications/{publication_id}/withhold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 依法不予公示（须在公示期限前，写明理由和法律依据）
+         * @description 可调用者：initiating section (own section's duties), policy-section admin (all)
+         */
+        post: operations["withholdDuty"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1737,6 +2001,14 @@ export type components = {
             /** Message */
             message: string;
         };
+        /** ApproveIn */
+        ApproveIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** AssessmentList */
         AssessmentList: {
             /** Items */
@@ -1808,6 +2080,8 @@ export type components = {
         };
         /** BlacklistOut */
         BlacklistOut: {
+            /** Arrears Paid On */
+            arrears_paid_on: string | null;
             /** Cause */
             cause: string;
             /** Decided On */
@@ -1820,6 +2094,8 @@ export type components = {
             id: number;
             /** Noticed On */
             noticed_on: string | null;
+            /** Pledged On */
+            pledged_on: string | null;
             /** Removed On */
             removed_on: string | null;
             /** Status */
@@ -1856,7 +2132,7 @@ export type components = {
             id: number;
             /**
              * Position
-             * @description 在抽取顺序中的位次（R15）
+             * @description 在抽取顺序中的位次
              */
             position: number;
             /**
@@ -2011,6 +2287,11 @@ export type components = {
         CampaignKind: "planned" | "adhoc";
         /** CampaignOut */
         CampaignOut: {
+            /**
+             * Cancel Reason
+             * @description 取消原因（已取消时）
+             */
+            cancel_reason: string;
             /** Code */
             code: string;
             /** Employers Needed */
@@ -2239,7 +2520,7 @@ export type components = {
          * CreditEventKind
          * @enum {string}
          */
-        CreditEventKind: "violation" | "penalty" | "rectified" | "refused_rectification" | "obstruction" | "wage_arrears" | "child_labour" | "forced_labour" | "mass_incident" | "criminal" | "false_materials" | "blacklisted" | "blacklist_removed" | "grade_changed";
+        CreditEventKind: "violation" | "penalty" | "rectified" | "refused_rectification" | "obstruction" | "wage_arrears" | "child_labour" | "forced_labour" | "mass_incident" | "criminal" | "false_materials" | "blacklisted" | "blacklist_removed" | "grade_changed" | "major_violation";
         /** DeadlineOut */
         DeadlineOut: {
             /**
@@ -2384,6 +2665,69 @@ export type components = {
             /** Witnesses */
             witnesses: string;
         };
+        /** DutyOut */
+        DutyOut: {
+            /**
+             * App Path
+             * @description 应用内链接
+             */
+            app_path: string;
+            /**
+             * Auto Publish At
+             * @description 届时自动公示（未决定不予公示的）
+             */
+            auto_publish_at: string | null;
+            /** Due On */
+            due_on: string | null;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["PublicationKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Object Id */
+            object_id: number;
+            /** Object Type */
+            object_type: string;
+            /** Published At */
+            published_at: string | null;
+            /** Section Id */
+            section_id: number | null;
+            state: components["schemas"]["DutyState"];
+            /** State Label */
+            state_label: string;
+            /**
+             * Title
+             * @description 公示事项（含单位和文号）
+             */
+            title: string;
+            /**
+             * Window Path
+             * @description 公示窗口页面
+             */
+            window_path: string;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawn Basis */
+            withdrawn_basis: string;
+            /** Withdrawn Reason */
+            withdrawn_reason: string;
+        };
+        /** DutyPage */
+        DutyPage: {
+            /** Items */
+            items: components["schemas"]["DutyOut"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * DutyState
+         * @enum {string}
+         */
+        DutyState: "pending" | "overdue" | "published" | "withheld";
         /** EmployerBrief */
         EmployerBrief: {
             /** Id */
@@ -2744,7 +3088,7 @@ export type components = {
             id: number;
             /**
              * Items
-             * @description 所有抽查任务的抽查事项合并为一次检查（R20）
+             * @description 所有抽查任务的抽查事项合并为一次检查
              */
             items: components["schemas"]["ItemOut"][];
             /** Notices */
@@ -2885,6 +3229,16 @@ export type components = {
             /** Version */
             version: number;
         };
+        /** LeaderIn */
+        LeaderIn: {
+            /** Leader Id */
+            leader_id: number;
+            /**
+             * Reason
+             * @description 更换理由
+             */
+            reason: string;
+        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -2906,6 +3260,94 @@ export type components = {
              * @description 放在 Authorization: Bearer 头中
              */
             token: string;
+        };
+        /**
+         * MajorViolationCategory
+         * @enum {string}
+         */
+        MajorViolationCategory: "wage_arrears" | "wage_refusal_criminal" | "social_insurance" | "working_hours" | "special_protection" | "child_labour" | "social_impact" | "other";
+        /** MajorViolationIn */
+        MajorViolationIn: {
+            /**
+             * Address
+             * @description 不填则用名录中的单位地址
+             * @default null
+             */
+            address: string | null;
+            /** @description 违法情形（第五条所列） */
+            category: components["schemas"]["MajorViolationCategory"];
+            /**
+             * Decided On
+             * Format: date
+             * @description 作出处理决定的日期
+             */
+            decided_on: string;
+            /**
+             * Facts
+             * @description 主要违法事实（不得含国家秘密、商业秘密和个人隐私）
+             */
+            facts: string;
+            /**
+             * Handling
+             * @description 相关处理情况，如处罚决定书文号和结果
+             */
+            handling: string;
+            /**
+             * Legal Rep
+             * @description 法定代表人或者负责人；不填则用名录中的
+             * @default null
+             */
+            legal_rep: string | null;
+            /**
+             * Penalty Decision Id
+             * @default null
+             */
+            penalty_decision_id: number | null;
+        };
+        /** MajorViolationList */
+        MajorViolationList: {
+            /** Items */
+            items: components["schemas"]["MajorViolationOut"][];
+        };
+        /** MajorViolationOut */
+        MajorViolationOut: {
+            /** Address */
+            address: string;
+            category: components["schemas"]["MajorViolationCategory"];
+            /** Category Label */
+            category_label: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Employer Id */
+            employer_id: number;
+            /**
+             * Entity Name
+             * @description 违法主体全称
+             */
+            entity_name: string;
+            /** Facts */
+            facts: string;
+            /** Handling */
+            handling: string;
+            /** Id */
+            id: number;
+            /** Legal Rep */
+            legal_rep: string;
+            /**
+             * Quarter
+             * @description 归入哪一季度的社会公布
+             */
+            quarter: number;
+            /**
+             * Uscc
+             * @description 统一社会信用代码（或者注册号）
+             */
+            uscc: string;
+            /** Year */
+            year: number;
         };
         /** MemberOut */
         MemberOut: {
@@ -3120,13 +3562,28 @@ export type components = {
              * Format: date
              */
             decided_on: string;
+            /**
+             * Effective On
+             * @description 生效日期（一般程序的自该日起自动公示）
+             */
+            effective_on: string | null;
             /** Id */
             id: number;
             /** Number */
             number: string;
             procedure: components["schemas"]["PenaltyProcedure"];
+            /**
+             * Publication Auto At
+             * @description 自动公示的时间
+             */
+            publication_auto_at: string | null;
             /** Publication Due On */
             publication_due_on: string | null;
+            /**
+             * Publication Id
+             * @description 公示任务（一般程序）
+             */
+            publication_id: number | null;
             /** Result */
             result: string;
             /** Warnings */
@@ -3152,6 +3609,12 @@ export type components = {
              */
             decided_on: string;
             /**
+             * Effective On
+             * @description 生效日期（送达之日等；不填为决定日期）。一般程序的决定自该日起自动公示，除非此前依法决定不予公示
+             * @default null
+             */
+            effective_on: string | null;
+            /**
              * Number
              * @description 行政处罚决定书文号
              */
@@ -3174,6 +3637,11 @@ export type components = {
              * Format: date
              */
             decided_on: string;
+            /**
+             * Effective On
+             * @description 生效日期（一般程序的自该日起自动公示）
+             */
+            effective_on: string | null;
             /** Id */
             id: number;
             /** Number */
@@ -3231,7 +3699,7 @@ export type components = {
             id: number;
             /**
              * Late
-             * @description 6 月 30 日后报送（R13）
+             * @description 6 月 30 日后报送
              */
             late: boolean;
             /** Needs */
@@ -3333,6 +3801,11 @@ export type components = {
             proposed: components["schemas"]["Person"][];
         };
         /**
+         * PublicationKind
+         * @enum {string}
+         */
+        PublicationKind: "item_list" | "plan" | "draw" | "result" | "penalty" | "blacklist" | "report" | "cancellation" | "major_violation";
+        /**
          * RectificationState
          * @enum {string}
          */
@@ -3340,23 +3813,65 @@ export type components = {
         /** RemovalIn */
         RemovalIn: {
             /**
+             * Arrears Paid On
+             * Format: date
+             * @description 拖欠工资付清（改正）之日：自该日起在名单上满 6 个月方可提前移出
+             */
+            arrears_paid_on: string;
+            /**
              * Note
              * @default
              */
             note: string;
             /**
              * Pledge
-             * @description 信用承诺
+             * @description 书面信用承诺（不再拖欠农民工工资）
              */
             pledge: string;
-            /** Rectified */
-            rectified: boolean;
+            /**
+             * Pledged On
+             * @description 作出信用承诺的日期；不填为移出日期
+             * @default null
+             */
+            pledged_on: string | null;
             /**
              * Removed On
              * Format: date
              */
             removed_on: string;
         };
+        /** ReportOut */
+        ReportOut: {
+            /** Approval Note */
+            approval_note: string;
+            /** Approved At */
+            approved_at: string | null;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Campaign State */
+            campaign_state: string;
+            /**
+             * Due On
+             * @description 报告期限（实地检查结束后 10 个工作日）
+             */
+            due_on: string | null;
+            /**
+             * Figures
+             * @description 生成时的统计数字（未生成时为空）
+             */
+            figures: {
+                [key: string]: unknown;
+            };
+            /** Generated At */
+            generated_at: string | null;
+            /** @description due 待生成 / generated 已生成 / archived 已归档；null：尚未转入汇总报告 */
+            status: components["schemas"]["ReportStatus"] | null;
+        };
+        /**
+         * ReportStatus
+         * @enum {string}
+         */
+        ReportStatus: "due" | "generated" | "archived";
         /** RevealIn */
         RevealIn: {
             /**
@@ -3577,6 +4092,19 @@ export type components = {
         /** WithdrawIn */
         WithdrawIn: {
             /** Reason */
+            reason: string;
+        };
+        /** WithholdIn */
+        WithholdIn: {
+            /**
+             * Basis
+             * @description 法律依据，如《政府信息公开条例》第十四条
+             */
+            basis: string;
+            /**
+             * Reason
+             * @description 不予公示的理由
+             */
             reason: string;
         };
     };
@@ -5984,6 +6512,85 @@ export interface operations {
             };
         };
     };
+    finishFieldwork: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCampaignInspections: {
         parameters: {
             query?: {
@@ -6048,6 +6655,116 @@ export interface operations {
             };
         };
     };
+    replaceCampaignLeader: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaderIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCallUpProgress: {
         parameters: {
             query?: never;
@@ -6079,6 +6796,351 @@ export interface operations {
             };
             /** @description 不存在或无权查看 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCampaignReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    generateCampaignReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveCampaignReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCampaignReportPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCampaignReportXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6884,6 +7946,116 @@ export interface operations {
             };
             /** @description 不存在或无权查看 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordMajorViolation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                employer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MajorViolationIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MajorViolationOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9640,6 +10812,65 @@ export interface operations {
             };
         };
     };
+    listMajorViolations: {
+        parameters: {
+            query?: {
+                quarter?: number;
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MajorViolationList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -10019,6 +11250,7 @@ export interface operations {
     listAnnualPlans: {
         parameters: {
             query?: {
+                all_sections?: boolean;
                 year?: number;
             };
             header?: never;
@@ -10119,6 +11351,395 @@ export interface operations {
             };
             /** @description 无权操作 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishAnnualPlans: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPublicationDuties: {
+        parameters: {
+            query?: {
+                due_by?: string;
+                kind?: components["schemas"]["PublicationKind"];
+                page?: number;
+                page_size?: number;
+                section_id?: number;
+                state?: components["schemas"]["DutyState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyPage"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicationDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishDuty: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withholdDuty: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                publication_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithholdIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
