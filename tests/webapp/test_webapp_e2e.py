@@ -6,6 +6,7 @@ expected ones, none twice. Screenshots are kept under test-artifacts/webapp/."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from models.enums import FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Evidence, Finding, Inspection, InspectionMember, RectificationOrder
 from models.notices import Notice
 from models.org import Staff
+from models.outbox import OutboxMessage
 from models.system import IdempotencyRecord
+from notifications.wecom import render
 from suiji.demo.draws import DONE_CODE
 from suiji.settings import Settings
 from tests.webapp.stage import Stage, close, require_webapp, run_node, start
@@ -108,6 +111,15 @@ async def test_offline_records_arrive_once(stage: Stage, tmp_path: Path) -> None
     assert replayed == 2
 
 
+async def leader_link(stage: Stage, campaign: Campaign) -> str:
+    """The link in the leader's "检查组已组成" message, as the worker renders it."""
+    row = await OutboxMessage.get(idempotency_key=f"campaign:{campaign.id}:team:leader")
+    words = render.message_body(row.payload, base_url=stage.base)["text"]["content"]
+    found = re.search(r'<a href="([^"]+)">', words)
+    assert found is not None, words
+    return found.group(1)
+
+
 async def test_a_leader_assigns_a_team_from_the_phone(stage: Stage) -> None:
     campaign = await Campaign.get(code=DONE_CODE).prefetch_related("leader")
     assert campaign.leader is not None
@@ -116,7 +128,9 @@ async def test_a_leader_assigns_a_team_from_the_phone(stage: Stage) -> None:
     inspection = await Inspection.filter(campaigns__id=campaign.id).order_by("-id").first(
         ).prefetch_related("employer")
     assert inspection is not None
+    # From WeCom into the app: the message's link opens the campaign once logged in.
     plan = {"campaign_id": campaign.id, "leader": campaign.leader.name,
+            "link": await leader_link(stage, campaign),
             "employer": inspection.employer.name, "people": [p.name for p in people]}
     out = await run_node("leader.mjs", base=stage.base, plan=plan)
     assert out["problems"] == [] and out["proposal_rows"] > 1

@@ -1,6 +1,7 @@
 // A team leader on the phone (issue 13 items 3 and 5): the campaign's call-up, the whole
 // 自动分配 proposal, and a manual 分配 by picking an employer and two people from lists.
-// SUIJI_E2E_PLAN: {"campaign_id", "leader", "employer", "people": [name, name]}.
+// It starts from the link of the leader's WeCom message ("检查组已组成"), logged out.
+// SUIJI_E2E_PLAN: {"campaign_id", "leader", "link", "employer", "people": [name, name]}.
 import { BASE, check, launch, loginVia, phone } from "./lib.mjs";
 
 const plan = JSON.parse(process.env.SUIJI_E2E_PLAN ?? "{}");
@@ -10,7 +11,8 @@ const browser = await launch();
 let page;
 try {
   ({ page } = await phone(browser, "leader"));
-  await loginVia(page, `/campaigns/${id}`, plan.leader);
+  check(plan.link === `${BASE}/app/#/campaigns/${id}`, `the message links to the campaign: ${plan.link}`);
+  await loginVia(page, plan.link, plan.leader);
   await page.getByText("召集人员（按抽取顺序）").waitFor();
   await page.shot("campaign");
   await page.getByRole("button", { name: "查看自动分配方案" }).click();

@@ -41,10 +41,11 @@ export async function phone(browser, name) {
   return { context, page };
 }
 
-/** Open a deep link without a session, pick the demo user on the login screen, and land back
- * on the linked screen. */
-export async function loginVia(page, hashPath, name) {
-  await page.goto(`${BASE}/app/#${hashPath}`);
+/** Open a deep link without a session (a screen's path, or a whole link from a WeCom message),
+ * pick the demo user on the login screen, and land back on the linked screen. */
+export async function loginVia(page, link, name) {
+  const hashPath = link.startsWith("/") ? link : new URL(link).hash.slice(1);
+  await page.goto(link.startsWith("/") ? `${BASE}/app/#${link}` : link);
   await page.getByText("选择演示用户").waitFor();
   await page.getByText(name, { exact: true }).first().click();
   await page.waitForURL((url) => url.hash === `#${hashPath}`, { timeout: 15000 });
