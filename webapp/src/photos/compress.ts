@@ -30,8 +30,8 @@ async function decode(file: Blob): Promise<ImageBitmap | HTMLImageElement> {
   }
 }
 
-function encode(source: ImageBitmap | HTMLImageElement, width: number, height: number,
-  quality: number): Promise<Blob> {
+/** The photo drawn at one size; a second try at the same size only encodes it again. */
+function draw(source: ImageBitmap | HTMLImageElement, width: number, height: number): HTMLCanvasElement {
   const canvas = document.createElement("canvas");
   canvas.width = width;
   canvas.height = height;
@@ -39,6 +39,10 @@ function encode(source: ImageBitmap | HTMLImageElement, width: number, height: n
   if (!ctx) throw new Error("canvas unavailable");
   ctx.imageSmoothingQuality = "high";
   ctx.drawImage(source, 0, 0, width, height);
+  return canvas;
+}
+
+function encode(canvas: HTMLCanvasElement, quality: number): Promise<Blob> {
   return new Promise((resolve, reject) => canvas.toBlob(
     (blob) => (blob ? resolve(blob) : reject(new Error("encode failed"))), "image/jpeg", quality));
 }
@@ -54,9 +58,13 @@ export async function compressPhoto(file: Blob, target = TARGET_BYTES): Promise<
   let attempt: Attempt | null = firstAttempt(width, height);
   let best: { blob: Blob; width: number; height: number } | null = null;
   let tries = 0;
+  let canvas: HTMLCanvasElement | null = null;
   while (attempt && tries < MAX_TRIES) {
     const size = fitWithin(width, height, attempt.edge);
-    let blob = await encode(image, size.width, size.height, attempt.quality);
+    if (!canvas || canvas.width !== size.width || canvas.height !== size.height) {
+      canvas = draw(image, size.width, size.height);
+    }
+    let blob = await encode(canvas, attempt.quality);
     if (original) {
       const bytes = withExif(new Uint8Array(await blob.arrayBuffer()), original);
       blob = new Blob([bytes as BlobPart], { type: "image/jpeg" });
