@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from bot import texts
 from bot.parse import Inbound
 from inspection import messages
-from inspection.callup import assignment
+from inspection.callup import assignment, withdrawal
 from inspection.callup import calls as callup
 from inspection.callup import leader as callup_leader
-from inspection.errors import NotFound, Problem, ValidationFailed
+from inspection.errors import DomainError, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.enums import CallUpState, StaffStatus
 from models.fieldwork import InspectionMember
@@ -60,7 +60,16 @@ async def _decline_text(staff: Staff, args: list[str], now: dt.datetime, actor: 
     if not rest:
         raise ValidationFailed([Problem(texts.REASON_MISSING, field="事由")],
                                message=texts.REASON_MISSING)
-    own = await callup.find_own(staff_id=staff.id, code=code)
+    try:
+        own = await callup.find_own(staff_id=staff.id, code=code)
+    except DomainError as exc:
+        if exc.code != "no_open_callup":
+            raise
+        # Nothing to answer: an accepted call-up is withdrawn by the same words (R15).
+        accepted = await withdrawal.find_withdrawable(staff_id=staff.id, code=code)
+        return replies.withdrawn(await withdrawal.withdraw(
+            callup_id=accepted.id, staff_id=staff.id, reason=" ".join(rest), now=now,
+            actor=actor))
     return replies.declined(await callup.decline(
         callup_id=own.id, staff_id=staff.id, reason=" ".join(rest), now=now, actor=actor))
 

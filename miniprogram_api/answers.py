@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import clock
 from inspection.callup import calls as callup
+from inspection.callup import withdrawal
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
 from notifications import replies
@@ -70,6 +71,13 @@ async def decline(call: Call) -> AnswerOut:
     return AnswerOut(callup_id=cid, message=replies.declined(answer))
 
 
+async def withdraw(call: Call) -> AnswerOut:
+    cid = call.path["callup_id"]
+    answer = await withdrawal.withdraw(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
+                                       now=clock.now(), actor=f"staff:{call.me.id}")
+    return AnswerOut(callup_id=cid, message=replies.withdrawn(answer))
+
+
 def routes() -> list[Route]:
     one = "/callups/{callup_id}"
     return [
@@ -80,4 +88,8 @@ def routes() -> list[Route]:
         Route("POST", one + "/decline", "declineCallUp",
               "因公务无法参加：须说明事由，按抽取顺序递补", "callup", CALLED, decline,
               AnswerOut, body=DeclineIn, creates=True, errors=(409,)),
+        Route("POST", one + "/withdraw", "withdrawCallUp",
+              "已接受后因公务撤回：须说明事由，移出尚未开始的检查，组长收到通知，按抽取顺序递补",
+              "callup", CALLED, withdraw, AnswerOut, body=DeclineIn, creates=True,
+              errors=(409,)),
     ]

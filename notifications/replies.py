@@ -27,6 +27,12 @@ def declined(a: calls.Answer) -> str:
     return f"已记录：您因公务（{a.reason}）无法参加 {a.code}，将按抽取顺序递补。"
 
 
+def withdrawn(a: calls.Answer) -> str:
+    if a.repeated:
+        return f"已记录：您已因公务（{a.reason}）撤回 {a.code} 的召集。"
+    return f"已记录：您因公务（{a.reason}）撤回 {a.code} 的召集，组长已收到通知，将按抽取顺序递补。"
+
+
 def reason_needed(a: calls.Answer) -> str:
     """After a 因公务无法参加 click without a chosen duty."""
     if a.state != CallUpState.CALLED:
@@ -87,4 +93,5 @@ def substituted(s: leader.Substitution) -> str:
 def extended(e: leader.Extension) -> str:
     if not e.names:
         return "目前没有逾期未答复的人员。"
-    return f"已延期 {e.hours} 小时：{'、'.join(e.names)}。"
+    return (f"已延期 {e.hours} 小时：{'、'.join(e.names)}，"
+            f"答复期限延至 {clock.short_time(e.deadline)}。")

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from inspection.worktime import OfficeHours
 from notifications.client_ip import DEFAULT_TRUSTED_PROXIES, TrustedProxies
 
 ENV_PREFIX = "SUIJI_"
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Reverse proxies whose X-Forwarded-For / X-Real-IP name the client (notifications.client_ip).
     trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
+    # Office hours on working days, Beijing time: reply deadlines and reminders fall inside them.
+    office_hours: str = "09:00-17:30"
 
     wecom_corp_id: str | None = None
     wecom_agent_id: int | None = None
@@ -84,6 +87,15 @@ class Settings(BaseSettings):
     @classmethod
     def _proxies(cls, v: str) -> str:
         TrustedProxies.parse(v)  # a bad entry stops start-up, named
+        return v
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, v: str) -> str:
+        try:
+            OfficeHours.parse(v)
+        except ValueError as exc:
+            raise ValueError(f"office hours: {exc}") from None
         return v
 
     @field_validator("wecom_aes_key")

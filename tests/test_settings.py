@@ -81,3 +81,10 @@ def test_complete_s3_storage_is_enabled(monkeypatch, tmp_path):
     s = load_settings(data_dir=tmp_path)
     assert s.s3_enabled and s.s3_endpoint == "https://minio.bureau.lan:9000"
     assert s.s3_region == "us-east-1"
+
+
+def test_office_hours_are_checked_and_name_the_variable(monkeypatch, tmp_path):
+    assert load_settings(data_dir=tmp_path).office_hours == "09:00-17:30"
+    monkeypatch.setenv("SUIJI_OFFICE_HOURS", "17:30-09:00")
+    with pytest.raises(SettingsError, match="SUIJI_OFFICE_HOURS"):
+        load_settings(data_dir=tmp_path)
