@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from bot import texts
 from bot.parse import Inbound
 from inspection import messages
-from inspection.callup import assignment, withdrawal
+from inspection.callup import assignment, recusal, withdrawal
 from inspection.callup import calls as callup
 from inspection.callup import leader as callup_leader
 from inspection.errors import DomainError, NotFound, Problem, ValidationFailed
@@ -79,6 +79,15 @@ async def _accept_text(staff: Staff, args: list[str], now: dt.datetime, actor: s
     own = await callup.find_own(staff_id=staff.id, code=code)
     return replies.accepted(await callup.accept(callup_id=own.id, staff_id=staff.id, now=now,
                                                 actor=actor))
+
+
+async def _recusal_text(staff: Staff, args: list[str], now: dt.datetime, actor: str) -> str:
+    if len(args) < 2:
+        raise ValidationFailed([Problem(texts.usage(texts.USAGE["回避"]))],
+                               message=texts.usage(texts.USAGE["回避"]))
+    _, effect = await recusal.declare_own(staff=staff, inspection_code=args[0].upper(),
+                                          reason=" ".join(args[1:]), now=now, actor=actor)
+    return replies.recused(effect)
 
 
 LeaderCmd = Callable[[int, int, list[str], dt.datetime, str], Awaitable[str]]
@@ -191,6 +200,8 @@ async def dispatch(msg: Inbound, *, now: dt.datetime) -> str | None:
         return await _decline_text(staff, args, now, actor)
     if head == "任务":
         return await _tasks(staff)
+    if head == "回避":
+        return await _recusal_text(staff, args, now, actor)
     if head == "帮助":
         return _help(staff)
     if head in LEADER:

@@ -126,3 +126,17 @@ async def test_a_leader_command_with_an_ambiguous_name_lists_the_people():
     await process(text("liu", "催办 2"))
     assert await last_reply("liu") == "已催办 张伟。"
     assert "组长催办" in await last_reply("zw2")
+
+
+async def test_recusal_by_chat_takes_the_inspector_off_the_visit():
+    _, _, order, _, inspections = await setup()
+    await process(text("insp1", "接受"))
+    await process(text("insp2", "接受"))
+    await process(text("liu", f"分配 {inspections[0].code} 检查员1 检查员2"))
+    await process(text("insp1", "回避"))
+    assert "用法：回避 检查编号 事由" in await last_reply("insp1")
+    await process(text("insp1", f"回避 {inspections[0].code.lower()} 配偶在该单位任职"))
+    assert "已移出" in await last_reply("insp1")
+    assert not await InspectionMember.filter(inspection_id=inspections[0].id,
+                                             staff_id=order[0].id).exists()
+    assert "新登记了回避情形" in await last_reply("liu")

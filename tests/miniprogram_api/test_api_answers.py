@@ -86,3 +86,17 @@ async def test_withdraw_after_accepting_tells_the_leader(api: Any, world: World)
                                    actor=f"staff:{world.staff['member'].id}").count() == 1
     listed = await (await api.get("/api/v1/callups", headers=me)).json()
     assert listed["items"] == []
+
+
+async def test_an_inspector_declares_their_own_recusal(api: Any, world: World) -> None:
+    me = await session_for(api, world.staff["member"])
+    url = f"/api/v1/inspections/{world.inspection.id}/recusal"
+    bad = await api.post(url, headers=me, json={"reason": " "})
+    assert bad.status == 422 and (await bad.json())["errors"][0]["field"] == "reason"
+    resp = await api.post(url, headers=me, json={"reason": "配偶在该单位任职"})
+    assert resp.status == 201, await resp.text()
+    assert (await resp.json())["message"].startswith("已登记回避情形")
+    again = await api.post(url, headers=me, json={"reason": "配偶在该单位任职"})
+    assert again.status == 409 and (await again.json())["code"] == "conflict_exists"
+    outsider = await session_for(api, world.staff["outsider"])
+    assert (await api.post(url, headers=outsider, json={"reason": "亲属"})).status == 404
