@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from bot import texts
 from bot.parse import Inbound
 from inspection import messages
-from inspection.callup import assignment
+from inspection.callup import assignment, recusal, withdrawal
 from inspection.callup import calls as callup
 from inspection.callup import leader as callup_leader
-from inspection.errors import NotFound, Problem, ValidationFailed
+from inspection.errors import DomainError, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
 from models.enums import CallUpState, StaffStatus
 from models.fieldwork import InspectionMember
@@ -60,7 +60,16 @@ async def _decline_text(staff: Staff, args: list[str], now: dt.datetime, actor: 
     if not rest:
         raise ValidationFailed([Problem(texts.REASON_MISSING, field="事由")],
                                message=texts.REASON_MISSING)
-    own = await callup.find_own(staff_id=staff.id, code=code)
+    try:
+        own = await callup.find_own(staff_id=staff.id, code=code)
+    except DomainError as exc:
+        if exc.code != "no_open_callup":
+            raise
+        # Nothing to answer: an accepted call-up is withdrawn by the same words (R15).
+        accepted = await withdrawal.find_withdrawable(staff_id=staff.id, code=code)
+        return replies.withdrawn(await withdrawal.withdraw(
+            callup_id=accepted.id, staff_id=staff.id, reason=" ".join(rest), now=now,
+            actor=actor))
     return replies.declined(await callup.decline(
         callup_id=own.id, staff_id=staff.id, reason=" ".join(rest), now=now, actor=actor))
 
@@ -70,6 +79,15 @@ async def _accept_text(staff: Staff, args: list[str], now: dt.datetime, actor: s
     own = await callup.find_own(staff_id=staff.id, code=code)
     return replies.accepted(await callup.accept(callup_id=own.id, staff_id=staff.id, now=now,
                                                 actor=actor))
+
+
+async def _recusal_text(staff: Staff, args: list[str], now: dt.datetime, actor: str) -> str:
+    if len(args) < 2:
+        raise ValidationFailed([Problem(texts.usage(texts.USAGE["回避"]))],
+                               message=texts.usage(texts.USAGE["回避"]))
+    _, effect = await recusal.declare_own(staff=staff, inspection_code=args[0].upper(),
+                                          reason=" ".join(args[1:]), now=now, actor=actor)
+    return replies.recused(effect)
 
 
 LeaderCmd = Callable[[int, int, list[str], dt.datetime, str], Awaitable[str]]
@@ -182,6 +200,8 @@ async def dispatch(msg: Inbound, *, now: dt.datetime) -> str | None:
         return await _decline_text(staff, args, now, actor)
     if head == "任务":
         return await _tasks(staff)
+    if head == "回避":
+        return await _recusal_text(staff, args, now, actor)
     if head == "帮助":
         return _help(staff)
     if head in LEADER:

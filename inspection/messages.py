@@ -41,6 +41,9 @@ class Template(StrEnum):
     CALLUP_REPLACED = "callup_replaced"  # {code}
     CALLUP_EXTENDED = "callup_extended"  # {code, deadline}
     CALLUP_CHASE = "callup_chase"  # {code, title, deadline}
+    CALLUP_WITHDRAWN = "callup_withdrawn"  # {code, name, reason, visits, called}
+    REPLACEMENT_JOINED = "replacement_joined"  # {code, name, short}
+    RECUSAL_APPLIED = "recusal_applied"  # {code, name, left, begun, ended, called}
     ORDER_EXHAUSTED = "order_exhausted"  # {code, title, missing}
     TEAM_FORMED = "team_formed"  # {code, title, members, employers, for_leader}
     ASSIGNMENT_CARD = "assignment_card"  # {campaign_id, code, fingerprint, teams}

@@ -9,8 +9,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import clock
+from inspection import access, clock
 from inspection.callup import calls as callup
+from inspection.callup import recusal, withdrawal
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
 from notifications import replies
@@ -70,6 +71,33 @@ async def decline(call: Call) -> AnswerOut:
     return AnswerOut(callup_id=cid, message=replies.declined(answer))
 
 
+async def withdraw(call: Call) -> AnswerOut:
+    cid = call.path["callup_id"]
+    answer = await withdrawal.withdraw(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
+                                       now=clock.now(), actor=f"staff:{call.me.id}")
+    return AnswerOut(callup_id=cid, message=replies.withdrawn(answer))
+
+
+class RecusalIn(Request):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2,
+                                             max_length=200)] = Field(
+        description="回避事由，例如：配偶在该单位任职")
+
+
+class RecusalOut(BaseModel):
+    conflict_id: int
+    message: str
+
+
+async def declare_recusal(call: Call) -> RecusalOut:
+    inspection = await access.inspection_for(staff=call.me, inspection_id=call.path["inspection_id"],
+                                              need=access.Need.WORK)
+    row, effect = await recusal.declare_own(staff=call.me, inspection_code=inspection.code,
+                                            reason=call.body.reason, now=clock.now(),
+                                            actor=f"staff:{call.me.id}")
+    return RecusalOut(conflict_id=row.id, message=replies.recused(effect))
+
+
 def routes() -> list[Route]:
     one = "/callups/{callup_id}"
     return [
@@ -80,4 +108,12 @@ def routes() -> list[Route]:
         Route("POST", one + "/decline", "declineCallUp",
               "因公务无法参加：须说明事由，按抽取顺序递补", "callup", CALLED, decline,
               AnswerOut, body=DeclineIn, creates=True, errors=(409,)),
+        Route("POST", one + "/withdraw", "withdrawCallUp",
+              "已接受后因公务撤回：须说明事由，移出尚未开始的检查，组长收到通知，按抽取顺序递补",
+              "callup", CALLED, withdraw, AnswerOut, body=DeclineIn, creates=True,
+              errors=(409,)),
+        Route("POST", "/inspections/{inspection_id}/recusal", "declareOwnRecusal",
+              "本人申请回避：登记与该单位的回避情形，移出尚未开始的检查，组长收到通知",
+              "callup", "a member of the inspection's team (own 回避 only)", declare_recusal,
+              RecusalOut, body=RecusalIn, status=201, creates=True, errors=(403, 409)),
     ]

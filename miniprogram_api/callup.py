@@ -27,12 +27,12 @@ class AssignIn(Request):
 
 
 class NameIn(Request):
-    name: Name
+    name: Name = Field(description="姓名；召集中有重名时填写召集名单中的序号（如 3）")
 
 
 class ExtendIn(Request):
     hours: int = Field(ge=1, le=720)
-    name: Name | None = Field(None, description="不填则为所有已逾期未答复的人员延期")
+    name: Name | None = Field(None, description="姓名或召集名单中的序号；不填则为所有已逾期未答复的人员延期")
 
 
 class MessageOut(BaseModel):

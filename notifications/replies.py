@@ -9,7 +9,7 @@ once, here. Refusals are the domain errors' own Chinese messages.
 from __future__ import annotations
 
 from inspection import clock
-from inspection.callup import assignment, calls, leader
+from inspection.callup import assignment, calls, leader, recusal
 from models.enums import CallUpState
 
 _LABELS = calls.STATE_LABELS
@@ -25,6 +25,23 @@ def declined(a: calls.Answer) -> str:
     if a.repeated:
         return f"已记录：您因公务（{a.reason}）无法参加 {a.code}。"
     return f"已记录：您因公务（{a.reason}）无法参加 {a.code}，将按抽取顺序递补。"
+
+
+def withdrawn(a: calls.Answer) -> str:
+    if a.repeated:
+        return f"已记录：您已因公务（{a.reason}）撤回 {a.code} 的召集。"
+    return f"已记录：您因公务（{a.reason}）撤回 {a.code} 的召集，组长已收到通知，将按抽取顺序递补。"
+
+
+def recused(e: recusal.Effect) -> str:
+    out = "已登记回避情形。"
+    if e.left:
+        out += f"您已移出 {'、'.join(e.left)} 的检查组。"
+    if e.begun:
+        out += f"{'、'.join(e.begun)} 已开始现场检查，请联系组长处理。"
+    if e.ended:
+        out += f"您在 {'、'.join(e.ended)} 的召集已终止，将按抽取顺序递补。"
+    return out + "组长已收到通知。" if (e.left or e.begun or e.ended) else out
 
 
 def reason_needed(a: calls.Answer) -> str:
@@ -87,4 +104,5 @@ def substituted(s: leader.Substitution) -> str:
 def extended(e: leader.Extension) -> str:
     if not e.names:
         return "目前没有逾期未答复的人员。"
-    return f"已延期 {e.hours} 小时：{'、'.join(e.names)}。"
+    return (f"已延期 {e.hours} 小时：{'、'.join(e.names)}，"
+            f"答复期限延至 {clock.short_time(e.deadline)}。")

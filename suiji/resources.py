@@ -14,7 +14,9 @@ from collections.abc import AsyncIterator, Callable
 import aiohttp
 from aiohttp import web
 
+from inspection import worktime
 from inspection.fieldwork import evidence
+from inspection.worktime import OfficeHours
 from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from notifications.appkeys import HTTP, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
 from notifications.client_ip import TrustedProxies
@@ -50,6 +52,7 @@ def app_config(settings: Settings) -> AppConfig:
 
 def database(settings: Settings) -> Context:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
+        worktime.configure(OfficeHours.parse(settings.office_hours))
         if not db.is_postgres(settings.database_url):
             # The embedded default migrates itself; PostgreSQL waits for `suiji migrate`.
             await db.migrate(settings.database_url)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from inspection.worktime import OfficeHours
 from notifications.client_ip import DEFAULT_TRUSTED_PROXIES, TrustedProxies
 
 ENV_PREFIX = "SUIJI_"
 # Values people paste from samples and tutorials; refused in production.
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+MIN_SECRET_BITS = 96  # an estimate: 32 random hex digits (128 bits) score about 110
 _KNOWN_DEFAULT_SECRETS = {"changethis", "change-me", "changeme", "secret", "dev", "please-change-me"}
 
 
@@ -37,6 +42,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Reverse proxies whose X-Forwarded-For / X-Real-IP name the client (notifications.client_ip).
     trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
+    # Office hours on working days, Beijing time: reply deadlines and reminders fall inside them.
+    office_hours: str = "09:00-17:30"
 
     wecom_corp_id: str | None = None
     wecom_agent_id: int | None = None
@@ -98,6 +105,15 @@ class Settings(BaseSettings):
         # Served at the root under its own name: only WeCom's own pattern, never another path.
         if v is not None and not re.match(r"^WW_verify_[A-Za-z0-9]{1,64}\.txt$", v.name):
             raise ValueError("must be the WW_verify_….txt file from the WeCom admin console")
+        return v
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, v: str) -> str:
+        try:
+            OfficeHours.parse(v)
+        except ValueError as exc:
+            raise ValueError(f"office hours: {exc}") from None
         return v
 
     @field_validator("wecom_aes_key")
@@ -167,23 +183,62 @@ class Settings(BaseSettings):
         return bool(self.wecom_token and self.wecom_aes_key and self.wecom_corp_id)
 
 
+def estimated_bits(key: str) -> float:
+    """A pessimistic guess at a key's randomness: its length times the Shannon entropy of its
+    characters, or less when it compresses (repeated chunks such as "password1password1")."""
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    bits = per_char * len(key)
+    compressed = len(zlib.compress(key.encode(), 9)) - 8  # zlib's header and checksum
+    if compressed < len(key.encode()):
+        bits = min(bits, compressed * per_char)
+    return bits
+
+
+def _weak_secret(key: str) -> str | None:
+    if key.lower() in _KNOWN_DEFAULT_SECRETS:
+        return "a default from samples and tutorials"
+    if len(key) < 32:
+        return "shorter than 32 characters"
+    if estimated_bits(key) < MIN_SECRET_BITS:
+        return f"too predictable (about {estimated_bits(key):.0f} bits of randomness, {MIN_SECRET_BITS} needed)"
+    return None
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What production refuses besides the secret: an embedded database, processes without a
+    shared Redis (sessions, rate limits and de-duplication would split), plain-HTTP links on
+    printed notices."""
+    problems = []
+    if not settings.database_url.startswith(("postgres://", "postgresql://")):
+        problems.append("SUIJI_DATABASE_URL: production needs PostgreSQL (SQLite is for trying "
+                        "Suiji on one machine)")
+    if not settings.redis_url:
+        problems.append("SUIJI_REDIS_URL: required in production (sessions, rate limits and "
+                        "callback de-duplication are shared through it)")
+    if not settings.public_base_url.startswith("https://"):
+        problems.append("SUIJI_PUBLIC_BASE_URL: must be https:// in production (it is printed "
+                        "on notices and QR codes)")
+    return problems
+
+
 def resolve_secret_key(settings: Settings) -> Settings:
     """Use SUIJI_SECRET_KEY, or a key generated once into the data folder (not in production)."""
-    if settings.secret_key:
-        key = settings.secret_key
-        if settings.env == "production" and (
-            key.lower() in _KNOWN_DEFAULT_SECRETS or len(key) < 32
-        ):
-            raise SettingsError(
-                "SUIJI_SECRET_KEY: a default or short key (< 32 characters) is refused in "
-                "production; generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-            )
-        return settings
     if settings.env == "production":
-        raise SettingsError(
-            "SUIJI_SECRET_KEY: required in production (a generated key would differ between "
-            "machines and is refused)"
-        )
+        problems = production_problems(settings)
+        weak = _weak_secret(settings.secret_key) if settings.secret_key else None
+        if weak:
+            problems.insert(0, f"SUIJI_SECRET_KEY: {weak} is refused in production; generate "
+                            "one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if not settings.secret_key:
+            problems.insert(0, "SUIJI_SECRET_KEY: required in production (a generated key would "
+                            "differ between machines and is refused)")
+        if problems:
+            raise SettingsError("; ".join(problems))
+    if settings.secret_key:
+        return settings
     path = settings.data_dir / "secret_key"
     if path.exists():
         key = path.read_text().strip()

@@ -39,24 +39,59 @@ def test_aes_key_must_be_43_characters(monkeypatch, tmp_path):
         load_settings(data_dir=tmp_path)
 
 
+REAL_KEY = "q8Zt1rPaV3nK0wXe7LmYc5HsJ2dFgB9uRoTiEyW4vNkQx6Ap"  # secrets.token_urlsafe(36)
+
+
+def production(monkeypatch, **env: str) -> None:
+    values = {"SUIJI_ENV": "production", "SUIJI_SECRET_KEY": REAL_KEY,
+              "SUIJI_DATABASE_URL": "postgres://suiji@db:5432/suiji",
+              "SUIJI_REDIS_URL": "redis://redis:6379/0",
+              "SUIJI_PUBLIC_BASE_URL": "https://suiji.example.gov.cn"} | env
+    for name, value in values.items():
+        if value:
+            monkeypatch.setenv(name, value)
+        else:
+            monkeypatch.delenv(name, raising=False)
+
+
 def test_production_refuses_generated_secret(monkeypatch, tmp_path):
-    monkeypatch.setenv("SUIJI_ENV", "production")
-    with pytest.raises(SettingsError, match="SUIJI_SECRET_KEY"):
+    production(monkeypatch, SUIJI_SECRET_KEY="")
+    with pytest.raises(SettingsError, match="SUIJI_SECRET_KEY: required"):
         load_settings(data_dir=tmp_path)
 
 
-@pytest.mark.parametrize("key", ["changethis", "short-key"])
-def test_production_refuses_default_or_short_secret(monkeypatch, tmp_path, key):
-    monkeypatch.setenv("SUIJI_ENV", "production")
-    monkeypatch.setenv("SUIJI_SECRET_KEY", key)
+@pytest.mark.parametrize("key", ["changethis", "short-key", "k" * 48,
+                                 "password1234567890password1234567890",
+                                 "abababababababababababababababababab"])
+def test_production_refuses_default_short_or_predictable_secret(monkeypatch, tmp_path, key):
+    production(monkeypatch, SUIJI_SECRET_KEY=key)
     with pytest.raises(SettingsError, match="SUIJI_SECRET_KEY"):
         load_settings(data_dir=tmp_path)
 
 
 def test_production_accepts_a_real_secret(monkeypatch, tmp_path):
-    monkeypatch.setenv("SUIJI_ENV", "production")
-    monkeypatch.setenv("SUIJI_SECRET_KEY", "k" * 48)
-    assert load_settings(data_dir=tmp_path).secret_key == "k" * 48
+    production(monkeypatch)
+    assert load_settings(data_dir=tmp_path).secret_key == REAL_KEY
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("SUIJI_DATABASE_URL", "sqlite://suiji.sqlite3", "needs PostgreSQL"),
+    ("SUIJI_REDIS_URL", "", "SUIJI_REDIS_URL: required"),
+    ("SUIJI_PUBLIC_BASE_URL", "http://suiji.example.gov.cn", "must be https"),
+])
+def test_production_refuses_embedded_parts_and_plain_http(monkeypatch, tmp_path, name, value,
+                                                          says):
+    production(monkeypatch, **{name: value})
+    with pytest.raises(SettingsError, match=f"{name}: .*{says}|{says}"):
+        load_settings(data_dir=tmp_path)
+
+
+def test_random_keys_pass_the_estimate():
+    import secrets
+
+    from suiji.settings import MIN_SECRET_BITS, estimated_bits
+    assert all(estimated_bits(secrets.token_urlsafe(32)) >= MIN_SECRET_BITS for _ in range(200))
+    assert all(estimated_bits(secrets.token_hex(24)) >= MIN_SECRET_BITS for _ in range(200))
 
 
 def test_partial_s3_storage_is_refused(monkeypatch, tmp_path):
@@ -81,3 +116,10 @@ def test_complete_s3_storage_is_enabled(monkeypatch, tmp_path):
     s = load_settings(data_dir=tmp_path)
     assert s.s3_enabled and s.s3_endpoint == "https://minio.bureau.lan:9000"
     assert s.s3_region == "us-east-1"
+
+
+def test_office_hours_are_checked_and_name_the_variable(monkeypatch, tmp_path):
+    assert load_settings(data_dir=tmp_path).office_hours == "09:00-17:30"
+    monkeypatch.setenv("SUIJI_OFFICE_HOURS", "17:30-09:00")
+    with pytest.raises(SettingsError, match="SUIJI_OFFICE_HOURS"):
+        load_settings(data_dir=tmp_path)

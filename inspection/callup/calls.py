@@ -16,13 +16,21 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from inspection import audit, messages, outbox
+from inspection import audit, messages, outbox, worktime
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.planning import lifecycle
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import Draw, DrawEntry
-from models.enums import CallUpState, CampaignState, DrawKind, DrawStatus, StaffStatus
+from models.enums import (
+    CallUpState,
+    CampaignState,
+    DrawKind,
+    DrawStatus,
+    InspectionState,
+    StaffStatus,
+)
+from models.fieldwork import Inspection, InspectionMember
 from models.org import Conflict as Recusal
 from models.org import Staff
 
@@ -68,7 +76,7 @@ async def schedule_timers(callup: CallUp, now: dt.datetime) -> None:
     reminder_key, deadline_key = timer_keys(callup)
     payload = {"callup_id": callup.id, "deadline": callup.reply_deadline.isoformat()}
     await outbox.enqueue(topic="timer.callup_reminder", payload=payload, key=reminder_key,
-                         due_at=now + (callup.reply_deadline - now) / 2)
+                         due_at=await worktime.reminder_time(now, callup.reply_deadline))
     await outbox.enqueue(topic="timer.callup_deadline", payload=payload, key=deadline_key,
                          due_at=callup.reply_deadline)
 
@@ -152,6 +160,7 @@ async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
     rows = await CallUp.filter(campaign_id=campaign.id).values_list("staff_id", flat=True)
     seen: set[int] = set(rows)  # type: ignore[arg-type]  # flat: ints, not tuples
     employer_ids = {e.id for e in await messages.campaign_employers(campaign.id)}
+    deadline = await worktime.reply_deadline(now, campaign.reply_hours)
     called: list[CallUp] = []
     async for entry in _uncalled(draw.id, seen):
         if open_places <= 0:
@@ -163,7 +172,7 @@ async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
             position=entry.position, called_at=now,
             state=CallUpState.SKIPPED if why else CallUpState.CALLED,
             reason=why or "", answered_at=now if why else None,
-            reply_deadline=now + dt.timedelta(hours=campaign.reply_hours),
+            reply_deadline=deadline,
             task_id=f"callup-{campaign.id}-{entry.position}-{secrets.token_hex(6)}",
             replaces_id=replaces.id if replaces and not why else None,
         )
@@ -253,8 +262,26 @@ async def accept(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
         raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。")
     await _answer(campaign, callup, CallUpState.ACCEPTED, now=now, actor=actor,
                   response_code=response_code)
+    if campaign.team_formed_at is not None:
+        await _joined_formed_team(campaign, callup)
     await _team_formed(campaign, now=now, actor=actor)
     return Answer(campaign.code, campaign.title, CallUpState.ACCEPTED)
+
+
+async def _joined_formed_team(campaign: Campaign, callup: CallUp) -> None:
+    """A replacement accepted after the team was formed: tell the leader which visits lack
+    people, so they assign the newcomer; assigning is the leader's decision (R16)."""
+    per = max(2, campaign.inspectors_per_employer)
+    short = [i.code for i in await Inspection.filter(
+        campaigns__id=campaign.id, state__in=(InspectionState.PLANNED, InspectionState.ASSIGNED)
+    ).order_by("code") if await InspectionMember.filter(inspection_id=i.id).count() < per]
+    leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
+    staff = await Staff.get(id=callup.staff_id)
+    await messages.send(
+        template=messages.Template.REPLACEMENT_JOINED, campaign=campaign,
+        to=[leader.wecom_userid] if leader else await escalation_recipients(campaign),
+        key=f"callup:{callup.id}:joined", facts={"code": campaign.code, "name": staff.name,
+                                                "short": short})
 
 
 async def _answer(campaign: Campaign, callup: CallUp, state: CallUpState, *, now: dt.datetime,
@@ -293,14 +320,20 @@ async def hold_decline(*, callup_id: int, staff_id: int, now: dt.datetime, actor
     return Answer(campaign.code, campaign.title, callup.state)
 
 
-async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetime, actor: str,
-                  response_code: str = "") -> Answer:
-    """Decline for official duty with its 事由; the next in draw order is called at once (R15)."""
+def clean_reason(reason: str) -> str:
+    """A decline's or withdrawal's 事由, whitespace folded; refused when empty or too long."""
     reason = " ".join(reason.split())
     if len(reason) < 2:
         raise ValidationFailed([Problem("请说明无法参加的公务事由", field="事由")])
     if len(reason) > 200:
         raise ValidationFailed([Problem("事由请控制在 200 字以内", field="事由")])
+    return reason
+
+
+async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetime, actor: str,
+                  response_code: str = "") -> Answer:
+    """Decline for official duty with its 事由; the next in draw order is called at once (R15)."""
+    reason = clean_reason(reason)
     campaign, callup = await _own(callup_id, staff_id)
     if callup.state == CallUpState.DECLINED:
         return Answer(campaign.code, campaign.title, callup.state, callup.reason, repeated=True)

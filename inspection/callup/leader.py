@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from inspection import audit, messages
+from inspection import audit, messages, worktime
 from inspection.callup.assignment import Team
 from inspection.callup.calls import (
     STATE_LABELS,
@@ -146,10 +146,27 @@ async def leader_campaign(*, staff_id: int, code: str | None) -> Campaign:
     return led[0]
 
 
-async def _named_callup(campaign: Campaign, name: str) -> CallUp:
-    matches = await CallUp.filter(campaign_id=campaign.id, staff__name=name).prefetch_related("staff")
+async def _named_callup(campaign: Campaign, who: str, example: str) -> CallUp:
+    """The one call-up a leader's command names: by name when it is unique in this call-up, or
+    by its number in the draw order (as 进度 and 名单 list them). Two people of one name are
+    listed numbered and nobody is picked: acting on the wrong 张伟 cannot be undone. `example`
+    is the command to show, with {} where the number goes."""
+    who = who.strip()
+    if who.isdigit():
+        found = await CallUp.get_or_none(campaign_id=campaign.id, position=int(who)
+                                         ).prefetch_related("staff")
+        if found is None:
+            raise NotFound(f"本次召集中序号为 {who} 的人员")
+        return found
+    matches = await CallUp.filter(campaign_id=campaign.id, staff__name=who).order_by(
+        "position").prefetch_related("staff__section")
     if not matches:
-        raise NotFound(f"本次召集中的“{name}”")
+        raise NotFound(f"本次召集中的“{who}”")
+    if len(matches) > 1:
+        listed = "\n".join(f"{c.position}. {who}（{c.staff.section.name}，{STATE_LABELS[c.state]}）"
+                           for c in matches)
+        raise Conflict("ambiguous_name", f"本次召集中有 {len(matches)} 位“{who}”：\n{listed}\n"
+                       "请用序号指明，例如：" + example.format(matches[0].position))
     return matches[0]
 
 
@@ -159,7 +176,8 @@ async def substitute(*, campaign_id: int, leader_id: int, name: str, now: dt.dat
     campaign = await lock_campaign(campaign_id)
     if campaign.leader_id != leader_id:
         raise Forbidden("只有本次抽查的组长可以递补。", code="not_leader")
-    callup = await _named_callup(campaign, name)
+    callup = await _named_callup(campaign, name, "递补 {}")
+    name = callup.staff.name
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"{name} 的召集已结束（{STATE_LABELS[callup.state]}），无需递补。")
     if now < callup.reply_deadline:
@@ -181,27 +199,32 @@ async def substitute(*, campaign_id: int, leader_id: int, name: str, now: dt.dat
 
 async def extend(*, campaign_id: int, leader_id: int, hours: int, name: str | None,
                  now: dt.datetime, actor: str) -> Extension:
-    """延期: a new reply deadline `hours` from now for one waiting inspector, or all overdue."""
+    """延期: `hours` more for one waiting inspector, counted from their current deadline (from now
+    once it has passed), so a 延期 never shortens anyone's time; or for everyone overdue. The new
+    deadline falls in office hours on a working day (inspection.worktime)."""
     if not 1 <= hours <= MAX_EXTENSION_HOURS:
         raise ValidationFailed([Problem(f"延期小时数应为 1 至 {MAX_EXTENSION_HOURS}", field="小时")])
     campaign = await lock_campaign(campaign_id)
     if campaign.leader_id != leader_id:
         raise Forbidden("只有本次抽查的组长可以延期。", code="not_leader")
     if name:
-        targets = [await _named_callup(campaign, name)]
+        targets = [await _named_callup(campaign, name, f"延期 {{}} {hours}")]
         if targets[0].state != CallUpState.CALLED:
-            raise Conflict("callup_closed", f"{name} 的召集已结束（{STATE_LABELS[targets[0].state]}）。")
+            raise Conflict("callup_closed", f"{targets[0].staff.name} 的召集已结束"
+                           f"（{STATE_LABELS[targets[0].state]}）。")
     else:
         targets = await CallUp.filter(campaign_id=campaign.id, state=CallUpState.CALLED,
                                       # SQLite compares stored local-time text: match its zone
                                       reply_deadline__lte=now.astimezone(BEIJING)
                                       ).prefetch_related("staff")
         if not targets:
-            return Extension(hours, [], now + dt.timedelta(hours=hours))
+            return Extension(hours, [], await worktime.reply_deadline(now, hours))
+    deadline = now
     for callup in targets:
         before = _snap(callup)
         await cancel_timers(callup)
-        callup.reply_deadline = now + dt.timedelta(hours=hours)
+        deadline = await worktime.reply_deadline(max(callup.reply_deadline, now), hours)
+        callup.reply_deadline = deadline
         callup.reminded_at = callup.escalated_at = None
         await callup.save()
         await audit.record(actor=actor, action="callup.extend", obj=callup, before=before,
@@ -212,7 +235,7 @@ async def extend(*, campaign_id: int, leader_id: int, hours: int, name: str | No
             campaign=campaign,
             key=f"callup:{callup.id}:extended:{int(callup.reply_deadline.timestamp())}",
             facts={"code": campaign.code, "deadline": callup.reply_deadline.isoformat()})
-    return Extension(hours, [c.staff.name for c in targets], now + dt.timedelta(hours=hours))
+    return Extension(hours, [c.staff.name for c in targets], deadline)
 
 
 async def chase(*, campaign_id: int, leader_id: int, name: str, now: dt.datetime,
@@ -221,7 +244,8 @@ async def chase(*, campaign_id: int, leader_id: int, name: str, now: dt.datetime
     campaign = await lock_campaign(campaign_id)
     if campaign.leader_id != leader_id:
         raise Forbidden("只有本次抽查的组长可以催办。", code="not_leader")
-    callup = await _named_callup(campaign, name)
+    callup = await _named_callup(campaign, name, "催办 {}")
+    name = callup.staff.name
     if callup.state != CallUpState.CALLED:
         raise Conflict("callup_closed", f"{name} 已答复（{STATE_LABELS[callup.state]}），无需催办。")
     await audit.record(actor=actor, action="callup.chase", obj=callup, after=_snap(callup), at=now)

@@ -31,6 +31,7 @@ from models.enums import (
 )
 from models.fieldwork import Evidence, Finding, Inspection, InspectionMember, RectificationOrder
 from models.notices import Notice
+from models.org import Conflict as Recusal
 from models.org import Staff
 from models.penalties import PenaltyDecision
 
@@ -148,6 +149,9 @@ async def check_in(*, staff: Staff, inspection_id: int, lat: float | None, lng: 
                                       need=Need.WORK, lock=True)
     if inspection.state != InspectionState.ASSIGNED:
         raise illegal(inspection.state, "不能签到（只有组队完成、尚未签到的检查可以签到）")
+    # R15: a conflict registered after the assignment still keeps the inspector out.
+    if await Recusal.filter(staff_id=staff.id, employer_id=inspection.employer_id).exists():
+        raise Conflict("conflict_of_interest", "您与该单位存在回避情形，不能签到；请联系组长调整检查组。")
     # R1: no check starts on an item that is not (or no longer) on the published list.
     unlisted = [iv for iv in await items_of(inspection)
                 if iv.status not in (ItemVersionStatus.PUBLISHED, ItemVersionStatus.SUPERSEDED)]

@@ -14,6 +14,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from inspection import audit, clock
+from inspection.callup import recusal
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from inspection.items import importing as item_import
 from inspection.rosters import employers as rosters
@@ -176,7 +177,8 @@ async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
 
 async def declare_conflict(*, staff: Staff, staff_id: int, employer_id: int,
                            reason: str) -> ConflictOfInterest:
-    """A declared 回避: the assignment and the draw never put this person on this employer."""
+    """A declared 回避: the assignment and the draw never put this person on this employer, and
+    call-ups and visits under way drop them from it (inspection.callup.recusal)."""
     person = await get_staff(staff=staff, staff_id=staff_id)
     employer = await get_employer(staff=staff, employer_id=employer_id)
     if not reason.strip():
@@ -187,6 +189,9 @@ async def declare_conflict(*, staff: Staff, staff_id: int, employer_id: int,
     await audit.record(actor=actor_of(staff), action="conflict.declare", obj=row,
                        after={"staff_id": person.id, "employer_id": employer.id,
                               "reason": row.reason})
+    # Found later (e.g. the employer's relationship came to light): campaigns under way follow.
+    await recusal.apply_conflict(staff_id=person.id, employer_id=employer.id, reason=row.reason,
+                                 now=clock.now(), actor=actor_of(staff))
     return row
 
 

@@ -29,6 +29,15 @@ def _proposal(payload: dict[str, Any]) -> str | None:
     return f"/campaigns/{cid}/proposal" if isinstance(cid, int) else None
 
 
+def _assign_if(key: str) -> Callable[[dict[str, Any]], str | None]:
+    """The campaign's 分配 screen when the message asks the leader to fill a team, else the
+    campaign."""
+    def screen(payload: dict[str, Any]) -> str | None:
+        campaign = _campaign(payload)
+        return f"{campaign}/assign" if campaign and payload["facts"].get(key) else campaign
+    return screen
+
+
 def _team_formed(payload: dict[str, Any]) -> str | None:
     return _campaign(payload) if payload["facts"].get("for_leader") else MY_INSPECTIONS
 
@@ -47,6 +56,9 @@ SCREENS: dict[Template, Callable[[dict[str, Any]], str | None]] = {
     Template.CALLUP_EXTENDED: lambda _: CALLUPS,
     Template.CALLUP_CHASE: lambda _: CALLUPS,
     Template.CALLUP_ESCALATION: _campaign,
+    Template.CALLUP_WITHDRAWN: _campaign,
+    Template.REPLACEMENT_JOINED: _assign_if("short"),
+    Template.RECUSAL_APPLIED: _assign_if("left"),
     Template.ORDER_EXHAUSTED: _campaign,
     Template.TEAM_FORMED: _team_formed,
     Template.ASSIGNMENT_CARD: _proposal,

@@ -67,6 +67,36 @@ def callup_chase(f: dict[str, Any]) -> str:
             f"{_when(f['deadline'])}。" + ANSWER_HOW)
 
 
+def callup_withdrawn(f: dict[str, Any]) -> str:
+    out = f"【{f['code']}】{f['name']} 已接受召集后因公务撤回：{f['reason']}。"
+    if f["visits"]:
+        out += f"已从 {'、'.join(f['visits'])} 的检查组中移出。"
+    if f["called"]:
+        return out + f"已按抽取顺序召集 {'、'.join(f['called'])}。"
+    return out + "抽取顺序已无可召集人员，请研究处理。"
+
+
+def replacement_joined(f: dict[str, Any]) -> str:
+    out = f"【{f['code']}】递补人员 {f['name']} 已接受召集。"
+    if f["short"]:
+        return out + (f"{'、'.join(f['short'])} 的检查组人数不足，"
+                      f"请回复“分配 检查编号 姓名 姓名”补齐。")
+    return out + "各项检查的检查组人数已满足要求，如需调整请用“分配”。"
+
+
+def recusal_applied(f: dict[str, Any]) -> str:
+    out = f"【{f['code']}】{f['name']} 新登记了回避情形。"
+    if f["left"]:
+        out += f"已从 {'、'.join(f['left'])} 的检查组中移出，请用“分配”补齐人员。"
+    if f["begun"]:
+        out += f"{'、'.join(f['begun'])} 已开始现场检查，请组长研究处理。"
+    if f["ended"]:
+        called = "、".join(f["called"])
+        out += ("其与本次全部被检查单位均须回避，召集已终止，"
+                + (f"已按抽取顺序召集 {called}。" if called else "抽取顺序已无可召集人员。"))
+    return out
+
+
 def order_exhausted(f: dict[str, Any]) -> str:
     return (f"【{f['code']} {f['title']}】执法检查人员抽取顺序已用尽，仍缺 {f['missing']} 人。"
             "请发起科室研究处理（如补充名录后重新组织抽取）。")
@@ -119,6 +149,9 @@ TEXTS: dict[Template, Callable[[dict[str, Any]], str]] = {
     Template.CALLUP_REPLACED: callup_replaced,
     Template.CALLUP_EXTENDED: callup_extended,
     Template.CALLUP_CHASE: callup_chase,
+    Template.CALLUP_WITHDRAWN: callup_withdrawn,
+    Template.REPLACEMENT_JOINED: replacement_joined,
+    Template.RECUSAL_APPLIED: recusal_applied,
     Template.ORDER_EXHAUSTED: order_exhausted,
     Template.TEAM_FORMED: team_formed,
     Template.ASSIGNMENT_ANNOUNCEMENT: assignment_announcement,

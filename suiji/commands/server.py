@@ -25,6 +25,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print("多进程服务需要 PostgreSQL（嵌入式 SQLite 只支持一个进程）/ --processes > 1 "
                   "needs PostgreSQL", file=sys.stderr)
             return 2
+        if not settings.redis_url:
+            # Each process would keep its own sessions, rate limits and callback de-duplication.
+            print("多进程服务需要 Redis（请设置 SUIJI_REDIS_URL），否则各进程的登录状态和限流互不相通"
+                  " / --processes > 1 needs SUIJI_REDIS_URL", file=sys.stderr)
+            return 2
         return _supervise(args)
     web.run_app(create_app(settings, run_worker=not args.no_worker), host=args.host,
                 port=args.port, print=None, reuse_port=args.reuse_port,

@@ -8,8 +8,8 @@ from bot.inbound import process
 from bot.parse import Inbound
 from inspection.callup import calls as callup
 from models.callups import CallUp
-from models.enums import CallUpState
-from models.fieldwork import InspectionMember
+from models.enums import CallUpState, InspectionState
+from models.fieldwork import Inspection, InspectionMember
 from models.outbox import OutboxMessage
 from tests import factories as f
 from tests.wecom_rows import body, last_text_to
@@ -92,8 +92,51 @@ async def test_leader_chase_and_extend_syntax():
 
 
 async def test_domain_error_rolls_back_and_explains():
-    _, _, _, called, _ = await setup()
+    _, _, order, called, inspections = await setup()
     await process(text("insp1", "接受"))
+    await InspectionMember.create(inspection=inspections[0], staff=order[0])
+    await Inspection.filter(id=inspections[0].id).update(state=InspectionState.CHECKED_IN)
     await process(text("insp1", "公务 出差"))
-    assert "您目前没有待答复的召集" in await last_reply("insp1")
+    assert "不能撤回" in await last_reply("insp1")
     assert (await CallUp.get(id=called[0].id)).state == CallUpState.ACCEPTED
+    assert await InspectionMember.filter(staff_id=order[0].id).count() == 1
+    await process(text("insp4", "公务 出差"))
+    assert "您目前没有待答复或可撤回的召集" in await last_reply("insp4")
+
+
+async def test_official_duty_after_accepting_withdraws_and_calls_the_next():
+    _, _, order, called, _ = await setup()
+    await process(text("insp1", "接受"))
+    await process(text("insp1", "公务 参加区政府专项检查"))
+    assert "撤回" in await last_reply("insp1")
+    assert (await CallUp.get(id=called[0].id)).state == CallUpState.WITHDRAWN
+    assert (await CallUp.get(staff_id=order[2].id)).state == CallUpState.CALLED
+    assert "因公务撤回：参加区政府专项检查" in await last_reply("liu")
+
+
+async def test_a_leader_command_with_an_ambiguous_name_lists_the_people():
+    leader = await f.staff("刘组长", userid="liu", leader=True, inspector=False)
+    order = [await f.staff("张伟", userid="zw1"), await f.staff("张伟", userid="zw2")]
+    c = await f.campaign(needed=2, leader=leader)
+    await f.inspector_draw(c, order)
+    await callup.start_callup(campaign_id=c.id, now=f.NOW, actor="cli")
+    await process(text("liu", "催办 张伟"))
+    reply = await last_reply("liu")
+    assert "有 2 位“张伟”" in reply and "1. 张伟" in reply and "催办 1" in reply
+    await process(text("liu", "催办 2"))
+    assert await last_reply("liu") == "已催办 张伟。"
+    assert "组长催办" in await last_reply("zw2")
+
+
+async def test_recusal_by_chat_takes_the_inspector_off_the_visit():
+    _, _, order, _, inspections = await setup()
+    await process(text("insp1", "接受"))
+    await process(text("insp2", "接受"))
+    await process(text("liu", f"分配 {inspections[0].code} 检查员1 检查员2"))
+    await process(text("insp1", "回避"))
+    assert "用法：回避 检查编号 事由" in await last_reply("insp1")
+    await process(text("insp1", f"回避 {inspections[0].code.lower()} 配偶在该单位任职"))
+    assert "已移出" in await last_reply("insp1")
+    assert not await InspectionMember.filter(inspection_id=inspections[0].id,
+                                             staff_id=order[0].id).exists()
+    assert "新登记了回避情形" in await last_reply("liu")

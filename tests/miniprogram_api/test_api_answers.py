@@ -8,7 +8,9 @@ from typing import Any
 
 from models.audit import AuditEvent
 from models.callups import CallUp
-from models.enums import CallUpState
+from models.campaigns import Campaign
+from models.enums import CallUpState, CampaignState, InspectionState
+from models.fieldwork import Inspection, InspectionMember
 from models.outbox import OutboxMessage
 from tests.fieldworld import World, called_up, session_for
 from tests.wecom_rows import body
@@ -60,3 +62,41 @@ async def test_nobody_else_can_answer(api: Any, world: World) -> None:
         resp = await api.post(f"/api/v1/callups/{called.id}/accept", headers=other)
         assert resp.status == 404
     assert (await CallUp.get(id=called.id)).state == CallUpState.CALLED
+
+
+async def test_withdraw_after_accepting_tells_the_leader(api: Any, world: World) -> None:
+    await Campaign.filter(id=world.campaigns[0].id).update(state=CampaignState.CALLING_UP)
+    await Inspection.filter(id=world.inspection.id).update(state=InspectionState.ASSIGNED)
+    called = await called_up(world, "member")
+    me = await session_for(api, world.staff["member"])
+    url = f"/api/v1/callups/{called.id}/withdraw"
+    early = await api.post(url, headers=me, json={"reason": "参加区政府专题会议"})
+    assert early.status == 409 and (await early.json())["code"] == "not_accepted"
+    assert (await api.post(f"/api/v1/callups/{called.id}/accept", headers=me)).status == 200
+    other = await session_for(api, world.staff["member2"])
+    assert (await api.post(url, headers=other, json={"reason": "参加区政府专题会议"})).status == 404
+    resp = await api.post(url, headers=me, json={"reason": "参加区政府专题会议"})
+    assert resp.status == 200, await resp.text()
+    assert "撤回" in (await resp.json())["message"]
+    assert not await InspectionMember.filter(inspection_id=world.inspection.id,
+                                             staff_id=world.staff["member"].id).exists()
+    await called.refresh_from_db()
+    assert (called.state, called.reason) == (CallUpState.WITHDRAWN, "参加区政府专题会议")
+    assert await AuditEvent.filter(action="callup.withdraw",
+                                   actor=f"staff:{world.staff['member'].id}").count() == 1
+    listed = await (await api.get("/api/v1/callups", headers=me)).json()
+    assert listed["items"] == []
+
+
+async def test_an_inspector_declares_their_own_recusal(api: Any, world: World) -> None:
+    me = await session_for(api, world.staff["member"])
+    url = f"/api/v1/inspections/{world.inspection.id}/recusal"
+    bad = await api.post(url, headers=me, json={"reason": " "})
+    assert bad.status == 422 and (await bad.json())["errors"][0]["field"] == "reason"
+    resp = await api.post(url, headers=me, json={"reason": "配偶在该单位任职"})
+    assert resp.status == 201, await resp.text()
+    assert (await resp.json())["message"].startswith("已登记回避情形")
+    again = await api.post(url, headers=me, json={"reason": "配偶在该单位任职"})
+    assert again.status == 409 and (await again.json())["code"] == "conflict_exists"
+    outsider = await session_for(api, world.staff["outsider"])
+    assert (await api.post(url, headers=outsider, json={"reason": "亲属"})).status == 404

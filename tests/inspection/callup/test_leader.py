@@ -71,7 +71,7 @@ async def test_extend_sets_new_deadline_and_timers():
     done = await callup_leader.extend(campaign_id=c.id, leader_id=leader.id, hours=24, name=None,
                                       now=LATER, actor="wecom:liu")
     assert done.names == ["检查员1", "检查员2"]
-    assert replies.extended(done) == "已延期 24 小时：检查员1、检查员2。"
+    assert replies.extended(done) == "已延期 24 小时：检查员1、检查员2，答复期限延至 3月4日 10:00。"
     moved = await CallUp.get(id=called[0].id)
     assert moved.reply_deadline == LATER + dt.timedelta(hours=24)
     # the old deadline timer no longer escalates

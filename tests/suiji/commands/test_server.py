@@ -69,6 +69,17 @@ async def test_several_processes_need_postgresql(is_postgres: bool, settings: Se
 
 
 @pytest.mark.postgres_only
+async def test_several_processes_need_redis(settings: Settings) -> None:
+    env = processes.base_env(settings)
+    env.pop("SUIJI_REDIS_URL", None)
+    proc = await processes.spawn(env, "serve", "--port", str(processes.free_port()),
+                                 "--processes", "2", output=True)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 2
+    assert "多进程服务需要 Redis" in err.decode()
+
+
+@pytest.mark.postgres_only
 async def test_two_processes_share_the_port_and_stop_together(is_postgres: bool,
                                                               settings: Settings) -> None:
     if not is_postgres:

@@ -225,6 +225,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/callups/{callup_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 已接受后因公务撤回：须说明事由，移出尚未开始的检查，组长收到通知，按抽取顺序递补
+         * @description 可调用者：the inspector called (own call-ups only)
+         */
+        post: operations["withdrawCallUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -1412,6 +1432,26 @@ export type paths = {
          * @description 可调用者：inspector on the team
          */
         post: operations["issueRectificationOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/recusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 本人申请回避：登记与该单位的回避情形，移出尚未开始的检查，组长收到通知
+         * @description 可调用者：a member of the inspection's team (own 回避 only)
+         */
+        post: operations["declareOwnRecusal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2885,7 +2925,7 @@ export type components = {
             hours: number;
             /**
              * Name
-             * @description 不填则为所有已逾期未答复的人员延期
+             * @description 姓名或召集名单中的序号；不填则为所有已逾期未答复的人员延期
              * @default null
              */
             name: string | null;
@@ -3372,7 +3412,10 @@ export type components = {
         };
         /** NameIn */
         NameIn: {
-            /** Name */
+            /**
+             * Name
+             * @description 姓名；召集中有重名时填写召集名单中的序号（如 3）
+             */
             name: string;
         };
         /** NoticeIn */
@@ -3810,6 +3853,21 @@ export type components = {
          * @enum {string}
          */
         RectificationState: "open" | "rectified" | "escalated" | "cancelled";
+        /** RecusalIn */
+        RecusalIn: {
+            /**
+             * Reason
+             * @description 回避事由，例如：配偶在该单位任职
+             */
+            reason: string;
+        };
+        /** RecusalOut */
+        RecusalOut: {
+            /** Conflict Id */
+            conflict_id: number;
+            /** Message */
+            message: string;
+        };
         /** RemovalIn */
         RemovalIn: {
             /**
@@ -4932,6 +4990,107 @@ export interface operations {
         };
     };
     declineCallUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                callup_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawCallUp: {
         parameters: {
             query?: never;
             header?: {
@@ -10065,6 +10224,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderCreated"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declareOwnRecusal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecusalIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecusalOut"];
                 };
             };
             /** @description 请求格式有误 */
