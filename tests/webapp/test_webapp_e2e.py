@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from models.callups import CallUp
 from models.campaigns import Campaign
-from models.enums import FindingResult, InspectionState, NoticeKind
+from models.enums import CallUpState, FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Evidence, Finding, Inspection, InspectionMember, RectificationOrder
 from models.notices import Notice
 from models.org import Staff
@@ -138,3 +139,27 @@ async def test_a_leader_assigns_a_team_from_the_phone(stage: Stage) -> None:
     assert sorted(team) == sorted(p.id for p in people)
     await inspection.refresh_from_db()
     assert inspection.state == InspectionState.ASSIGNED
+
+    # An inspector of the same campaign withdraws an accepted call-up for an official duty.
+    await campaign.refresh_from_db()
+    inspector = await withdrawable(campaign)
+    reason = "抽调参加市局专项督查"
+    out = await run_node("callup.mjs", base=stage.base, plan={
+        "inspector": inspector.name, "campaign_code": campaign.code, "reason": reason})
+    assert out["problems"] == []
+    callup = await CallUp.get(campaign_id=campaign.id, staff_id=inspector.id)
+    assert callup.state == CallUpState.WITHDRAWN and callup.reason == reason
+    assert not await InspectionMember.filter(
+        staff_id=inspector.id, inspection__campaigns__id=campaign.id).exists()
+
+
+async def withdrawable(campaign: Campaign) -> Staff:
+    """An inspector who accepted and is on no visit that has begun (those may not withdraw)."""
+    begun = set(await InspectionMember.filter(
+        inspection__state__not_in=[InspectionState.PLANNED, InspectionState.ASSIGNED]
+    ).values_list("staff_id", flat=True))
+    accepted = await Staff.filter(callups__campaign_id=campaign.id,
+                                  callups__state=CallUpState.ACCEPTED).order_by("id")
+    free = [s for s in accepted if s.id not in begun]
+    assert free, "the demo campaign has an inspector free to withdraw"
+    return free[0]
