@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import clock
 from inspection.rosters import admin as ra
-from inspection.rosters import importing, inspectors, tabular
+from inspection.rosters import importing, inspectors, preview, tabular
 from miniprogram_api import sessions
 from miniprogram_api.framework import Call, Route, Upload
 from miniprogram_api.schemas import Id, Request, ShortText
@@ -41,6 +41,38 @@ class ImportOut(BaseModel):
     published: int
     warnings: list[ProblemOut]
     changes: dict[str, list[str]] = Field(description="更新的记录 → 变化的字段")
+
+
+class ColumnOut(BaseModel):
+    key: str
+    header: str = Field(description="表头（与导出文件一致）")
+
+
+class ChangeOut(BaseModel):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class PreviewRow(BaseModel):
+    row: int = Field(description="在表格中的行号（表头为第 1 行）")
+    values: dict[str, str] = Field(description="列 key → 单元格内容")
+    action: str | None = Field(description="create 新增、update 修改、unchanged 不变；有误时为空")
+    key: str = Field(description="该行对应记录的编码（信用代码、企业微信账号、科室编码、事项编码）")
+    changes: list[ChangeOut]
+    problems: list[ProblemOut]
+
+
+class ImportPreviewOut(BaseModel):
+    kind: str
+    ok: bool = Field(description="按此文件可以导入（无错误行）")
+    message: str = Field(description="不能导入时的说明")
+    columns: list[ColumnOut]
+    rows: list[PreviewRow] = Field(description="表格各行（行数过多时优先列出有误和有变化的行）")
+    rows_total: int
+    problems: list[ProblemOut] = Field(description="全部问题；无行号的是文件或表头的问题")
+    summary: ImportOut | None = Field(description="可以导入时：将新增、修改、不变的数量")
 
 
 class ImportQuery(Request):
@@ -154,6 +186,29 @@ def _importer(kind: str) -> Any:
     return handler
 
 
+async def _preview_row(kind: str, r: preview.SheetRow) -> PreviewRow:
+    o = r.outcome
+    changes = await preview.changes(kind, o) if o is not None and o.changes else []
+    return PreviewRow(row=r.row, values=r.values, action=o.action if o else None,
+                      key=o.key if o else "", changes=[ChangeOut(**vars(c)) for c in changes],
+                      problems=[ProblemOut(**p.as_dict()) for p in r.problems])
+
+
+def _previewer(kind: str) -> Any:
+    async def handler(call: Call) -> ImportPreviewOut:
+        assert call.upload is not None
+        publish = bool(call.query.publish) if call.query is not None else False
+        p = await preview.preview_roster(staff=call.me, kind=kind, data=call.upload.data,
+                                         filename=call.upload.filename, publish=publish)
+        return ImportPreviewOut(
+            kind=kind, ok=p.ok, message=p.message, rows_total=p.rows_total,
+            columns=[ColumnOut(key=c.key, header=c.header) for c in p.columns],
+            rows=[await _preview_row(kind, r) for r in p.rows],
+            problems=[ProblemOut(**x.as_dict()) for x in p.problems],
+            summary=_summary(p.summary) if p.summary is not None else None)
+    return handler
+
+
 def _exporter(kind: str) -> Any:
     async def handler(call: Call) -> web.Response:
         data = await ra.export_roster(staff=call.me, kind=kind)
@@ -254,6 +309,10 @@ def routes() -> list[Route]:
                   _importer(kind), ImportOut, status=201, upload=read_sheet_upload,
                   query=ImportQuery if kind == "items" else None, creates=True,
                   errors=(400, 403, 409)),
+            Route("POST", f"/imports/{kind}/preview", f"preview{cap}Import",
+                  f"预览导入{what}：逐行检查并列出将新增、修改的记录，不保存任何数据", "rosters",
+                  ADMIN, _previewer(kind), ImportPreviewOut, upload=read_sheet_upload,
+                  query=ImportQuery if kind == "items" else None, errors=(400, 403)),
             Route("GET", f"/exports/{kind}", f"export{cap}", f"导出{what}（XLSX）", "rosters",
                   ADMIN, _exporter(kind), binary=(XLSX,), errors=(403,)),
         ]

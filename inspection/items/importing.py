@@ -14,7 +14,13 @@ from typing import Any
 
 from inspection import clock
 from inspection.items import catalogue as items
-from inspection.rosters.importing import ImportSummary, RowErrors, key_tracker, text
+from inspection.rosters.importing import (
+    ImportSummary,
+    RowErrors,
+    RowOutcome,
+    key_tracker,
+    text,
+)
 from inspection.rosters.tabular import Column, Sheet, parse_date, read_sheet, write_xlsx
 from models.enums import ItemVersionStatus
 from models.items import Item, ItemVersion
@@ -47,8 +53,8 @@ async def import_items(*, data: bytes, filename: str, actor: str, publish: bool 
     sheet = read_sheet(data, filename, ITEM_COLUMNS)
     parsed = await _validated_rows(sheet)
     summary = ImportSummary(kind="items", warnings=list(sheet.warnings))
-    await _apply(parsed, summary=summary, actor=actor, publish=publish,
-                 day=today or clock.today())
+    await _apply(parsed, [row for row, _ in sheet.rows], summary=summary, actor=actor,
+                 publish=publish, day=today or clock.today())
     return summary
 
 
@@ -90,12 +96,13 @@ async def _validated_rows(sheet: Sheet) -> list[tuple[Item | None, dict[str, Any
     return parsed
 
 
-async def _apply(parsed: list[tuple[Item | None, dict[str, Any]]], *, summary: ImportSummary,
-                 actor: str, publish: bool, day: dt.date) -> None:
+async def _apply(parsed: list[tuple[Item | None, dict[str, Any]]], rows: list[int], *,
+                 summary: ImportSummary, actor: str, publish: bool, day: dt.date) -> None:
     next_number = await _next_codes()
-    for item, clean in parsed:
+    for row, (item, clean) in zip(rows, parsed, strict=True):
         if clean.get("skip"):
             summary.unchanged += 1
+            summary.outcomes.append(RowOutcome(row, item.code if item else "", "unchanged"))
             continue
         fields = {n: clean[n] for n in items.CONTENT_FIELDS}
         if item is None:
@@ -105,6 +112,7 @@ async def _apply(parsed: list[tuple[Item | None, dict[str, Any]]], *, summary: I
                                               effective_from=clean["effective_from"],
                                               reason=clean["reason"])
             summary.created += 1
+            summary.outcomes.append(RowOutcome(row, code, "create"))
         else:
             code = item.code
             latest = await items.latest_version(item)
@@ -122,8 +130,11 @@ async def _apply(parsed: list[tuple[Item | None, dict[str, Any]]], *, summary: I
             if changed:
                 summary.updated += 1
                 summary.changes[code] = changed
+                summary.outcomes.append(RowOutcome(row, code, "update", {
+                    n: [getattr(latest, n), fields[n]] for n in changed}))
             else:
                 summary.unchanged += 1
+                summary.outcomes.append(RowOutcome(row, code, "unchanged"))
         if publish and version.status == ItemVersionStatus.DRAFT:
             await items.publish_version(actor=actor, version_id=version.id, today=day)
             summary.published += 1

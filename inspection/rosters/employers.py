@@ -131,12 +131,12 @@ async def import_employers(*, data: bytes, filename: str, actor: str,
     summary = ImportSummary(kind="employers", warnings=list(sheet.warnings))
     effective = today or clock.today()
     existing = await fetch_by(Employer, "uscc", [p["uscc"] for p in parsed])
-    for clean in parsed:
+    for (row, _), clean in zip(sheet.rows, parsed, strict=True):
         key = clean.pop("uscc")
         old = existing.get(key)
         values = {"uscc": key, **clean} if old is None else clean
         employer, before = await apply(model=Employer, existing=old, values=values, actor=actor,
-                                       action="employer", key=key, summary=summary)
+                                       action="employer", key=key, summary=summary, row=row)
         if old is None and employer.grade != Grade.NONE:
             await GradeChange.create(employer=employer, grade=employer.grade, previous=None,
                                      effective_from=effective, source="import", reason="名录导入")

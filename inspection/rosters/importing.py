@@ -22,6 +22,17 @@ LIST_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 
 
 @dataclass
+class RowOutcome:
+    """What the import did with one row of the sheet: created, updated (field -> [before,
+    after], as stored) or left unchanged. The preview shows these before anything is kept."""
+
+    row: int
+    key: str
+    action: str  # "create" | "update" | "unchanged"
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
 class ImportSummary:
     kind: str
     created: int = 0
@@ -31,6 +42,7 @@ class ImportSummary:
     warnings: list[Problem] = field(default_factory=list)
     # key -> names of the fields that changed (created rows are not listed)
     changes: dict[str, list[str]] = field(default_factory=dict)
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -82,20 +94,24 @@ def split_list(value: str) -> list[str]:
 
 
 async def apply(*, model: type[M], existing: M | None, values: dict[str, Any], actor: str,
-                action: str, key: str, summary: ImportSummary) -> tuple[M, dict[str, Any]]:
-    """Create or update one row; audit what changed. Returns the row and the changed fields'
-    previous values (empty for created or unchanged rows)."""
+                action: str, key: str, summary: ImportSummary,
+                row: int = 0) -> tuple[M, dict[str, Any]]:
+    """Create or update one row (`row`: its number in the sheet, 0 for a single edit); audit
+    what changed. Returns the row and the changed fields' previous values (empty for created or
+    unchanged rows)."""
     if existing is None:
         obj = await model.create(**values)
         await audit.record(actor=actor, action=f"{action}.create", obj=obj,
                            after=audit.snapshot(obj))
         summary.created += 1
+        summary.outcomes.append(RowOutcome(row, key, "create"))
         return obj, {}
     current = audit.snapshot(existing, list(values))
     wanted = audit.jsonable(values)
     changed = [name for name in values if current[name] != wanted[name]]
     if not changed:
         summary.unchanged += 1
+        summary.outcomes.append(RowOutcome(row, key, "unchanged"))
         return existing, {}
     before = {name: current[name] for name in changed}
     for name in changed:
@@ -105,6 +121,8 @@ async def apply(*, model: type[M], existing: M | None, values: dict[str, Any], a
                        after={name: wanted[name] for name in changed})
     summary.updated += 1
     summary.changes[key] = changed
+    summary.outcomes.append(RowOutcome(row, key, "update",
+                                       {n: [current[n], wanted[n]] for n in changed}))
     return existing, before
 
 

@@ -94,11 +94,11 @@ async def import_sections(*, data: bytes, filename: str, actor: str) -> ImportSu
     errors.raise_if_any()
     summary = ImportSummary(kind="sections", warnings=list(sheet.warnings))
     existing = await fetch_by(Section, "code", [p["code"] for p in parsed])
-    for clean in parsed:
+    for (row, _), clean in zip(sheet.rows, parsed, strict=True):
         old = existing.get(clean["code"])
         values = clean if old is None else {k: v for k, v in clean.items() if k != "code"}
         await apply(model=Section, existing=old, values=values, actor=actor, action="section",
-                    key=clean["code"], summary=summary)
+                    key=clean["code"], summary=summary, row=row)
     return summary
 
 
@@ -205,11 +205,11 @@ async def import_inspectors(*, data: bytes, filename: str, actor: str,
     errors.raise_if_any()
 
     summary = ImportSummary(kind="inspectors", warnings=warnings)
-    for _row, clean in parsed:
+    for row, clean in parsed:
         old = existing.get(clean["wecom_userid"])
         values = clean if old is None else {k: v for k, v in clean.items() if k != "wecom_userid"}
         await apply(model=Staff, existing=old, values=values, actor=actor, action="staff",
-                    key=clean["wecom_userid"], summary=summary)
+                    key=clean["wecom_userid"], summary=summary, row=row)
     return summary
 
 

@@ -74,6 +74,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     # Rosters (R8, R9): 政策法规科 only.
     **{f"{verb}{kind}": ADMIN for verb in ("import", "export")
        for kind in ("Sections", "Employers", "Inspectors", "Items")},
+    **{f"preview{kind}Import": ADMIN for kind in ("Sections", "Employers", "Inspectors", "Items")},
     "listEmployers": ADMIN, "getEmployer": ADMIN, "patchEmployer": ADMIN, "listStaff": ADMIN,
     "getStaff": ADMIN, "patchStaff": ADMIN, "listConflicts": ADMIN, "declareConflict": ADMIN,
     "deleteConflict": ADMIN,

@@ -1158,6 +1158,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/employers/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览导入用人单位名录：逐行检查并列出将新增、修改的记录，不保存任何数据
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        post: operations["previewEmployersImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/inspectors": {
         parameters: {
             query?: never;
@@ -1172,6 +1192,26 @@ export type paths = {
          * @description 可调用者：policy-section admin (政策法规科)
          */
         post: operations["importInspectors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/inspectors/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览导入执法检查人员名录：逐行检查并列出将新增、修改的记录，不保存任何数据
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        post: operations["previewInspectorsImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1198,6 +1238,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/items/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览导入抽查事项清单：逐行检查并列出将新增、修改的记录，不保存任何数据
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        post: operations["previewItemsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/sections": {
         parameters: {
             query?: never;
@@ -1212,6 +1272,26 @@ export type paths = {
          * @description 可调用者：policy-section admin (政策法规科)
          */
         post: operations["importSections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/sections/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览导入科室：逐行检查并列出将新增、修改的记录，不保存任何数据
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        post: operations["previewSectionsImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2505,6 +2585,17 @@ export type components = {
             /** Reason */
             reason: string;
         };
+        /** ChangeOut */
+        ChangeOut: {
+            /** After */
+            after: string;
+            /** Before */
+            before: string;
+            /** Field */
+            field: string;
+            /** Label */
+            label: string;
+        };
         /** CheckInIn */
         CheckInIn: {
             /**
@@ -2522,6 +2613,16 @@ export type components = {
              * @default
              */
             note: string;
+        };
+        /** ColumnOut */
+        ColumnOut: {
+            /**
+             * Header
+             * @description 表头（与导出文件一致）
+             */
+            header: string;
+            /** Key */
+            key: string;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -3089,6 +3190,37 @@ export type components = {
             updated: number;
             /** Warnings */
             warnings: components["schemas"]["ProblemOut"][];
+        };
+        /** ImportPreviewOut */
+        ImportPreviewOut: {
+            /** Columns */
+            columns: components["schemas"]["ColumnOut"][];
+            /** Kind */
+            kind: string;
+            /**
+             * Message
+             * @description 不能导入时的说明
+             */
+            message: string;
+            /**
+             * Ok
+             * @description 按此文件可以导入（无错误行）
+             */
+            ok: boolean;
+            /**
+             * Problems
+             * @description 全部问题；无行号的是文件或表头的问题
+             */
+            problems: components["schemas"]["ProblemOut"][];
+            /**
+             * Rows
+             * @description 表格各行（行数过多时优先列出有误和有变化的行）
+             */
+            rows: components["schemas"]["PreviewRow"][];
+            /** Rows Total */
+            rows_total: number;
+            /** @description 可以导入时：将新增、修改、不变的数量 */
+            summary: components["schemas"]["ImportOut"] | null;
         };
         /** InspectionBrief */
         InspectionBrief: {
@@ -3767,6 +3899,35 @@ export type components = {
          * @enum {string}
          */
         PlanStatus: "submitted" | "published";
+        /** PreviewRow */
+        PreviewRow: {
+            /**
+             * Action
+             * @description create 新增、update 修改、unchanged 不变；有误时为空
+             */
+            action: string | null;
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+            /**
+             * Key
+             * @description 该行对应记录的编码（信用代码、企业微信账号、科室编码、事项编码）
+             */
+            key: string;
+            /** Problems */
+            problems: components["schemas"]["ProblemOut"][];
+            /**
+             * Row
+             * @description 在表格中的行号（表头为第 1 行）
+             */
+            row: number;
+            /**
+             * Values
+             * @description 列 key → 单元格内容
+             */
+            values: {
+                [key: string]: string;
+            };
+        };
         Problem: {
             /** @description 稳定的机器可读错误码 */
             code: string;
@@ -8958,6 +9119,99 @@ export interface operations {
             };
         };
     };
+    previewEmployersImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description JPEG/PNG/WebP ≤ 10 MB，PDF ≤ 20 MB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     importInspectors: {
         parameters: {
             query?: never;
@@ -9018,6 +9272,99 @@ export interface operations {
             };
             /** @description 当前状态不允许（原因见 detail） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewInspectorsImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description JPEG/PNG/WebP ≤ 10 MB，PDF ≤ 20 MB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9170,6 +9517,101 @@ export interface operations {
             };
         };
     };
+    previewItemsImport: {
+        parameters: {
+            query?: {
+                publish?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description JPEG/PNG/WebP ≤ 10 MB，PDF ≤ 20 MB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     importSections: {
         parameters: {
             query?: never;
@@ -9230,6 +9672,99 @@ export interface operations {
             };
             /** @description 当前状态不允许（原因见 detail） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewSectionsImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description JPEG/PNG/WebP ≤ 10 MB，PDF ≤ 20 MB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ declare module "vue-router" {
     roles?: Role[];
     bare?: boolean; // full screen, without the menu (the QR shown to the employer)
     back?: boolean; // a back arrow in the title bar
+    wide?: boolean; // the desk's tables: the content area as wide as the screen allows
   }
 }
 
@@ -33,6 +34,8 @@ export const routes: RouteRecordRaw[] = [
   { path: "/campaigns/:id(\\d+)", component: () => import("../leader/CampaignView.vue"), meta: { title: "任务进度", back: true, roles: MANAGERS } },
   { path: "/campaigns/:id(\\d+)/proposal", component: () => import("../leader/ProposalView.vue"), meta: { title: "自动分配方案", back: true, roles: ["leader"] } },
   { path: "/campaigns/:id(\\d+)/assign", component: () => import("../leader/AssignView.vue"), meta: { title: "分配检查组", back: true, roles: ["leader"] } },
+  // The desk (issue 14): the sections' screens, laid out for ≥ 1280 px.
+  { path: "/desk/rosters", component: () => import("../desk/RostersView.vue"), meta: { title: "名录导入与导出", roles: ["admin"], wide: true } },
   { path: "/sync", component: () => import("../views/SyncView.vue"), meta: { title: "待同步" } },
   { path: "/me", component: () => import("../views/MeView.vue"), meta: { title: "我的" } },
   { path: "/:rest(.*)*", component: () => import("../views/NotFoundView.vue"), meta: { title: "页面不存在" } },
