@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from inspection.draw import ceremony
 from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText
 from models.campaigns import Campaign
-from models.draws import Draw
 from models.enums import CampaignKind, CampaignState
 from notifications import replies
 
@@ -104,6 +104,27 @@ class CampaignOut(BaseModel):
     cancel_reason: str = Field(description="取消原因（已取消时）")
 
 
+class DrawnOut(BaseModel):
+    position: int = Field(description="抽取顺序（分层内从 1 起）")
+    key: str = Field(description="统一社会信用代码或执法证号")
+    name: str
+    rank: str
+
+
+class StratumOut(BaseModel):
+    stratum: str
+    candidate_count: int = Field(description="承诺时冻结的候选数")
+    count: int = Field(description="抽取数")
+    roster_hash: str = Field(description="候选名单的哈希（承诺时冻结）")
+    drawn: list[DrawnOut] = Field(description="揭示后：按抽取顺序排列（人员为完整递补顺序）")
+
+
+class ExcludedOut(BaseModel):
+    reason: str
+    label: str
+    count: int
+
+
 class DrawOut(BaseModel):
     id: int
     kind: str
@@ -115,11 +136,27 @@ class DrawOut(BaseModel):
     witnesses: str
     void_reason: str
     secret: str | None = Field(description="揭示后公开，供任何人复算（tools/verify_draw.py）")
+    strata: list[StratumOut]
+    excluded: list[ExcludedOut] = Field(description="未列入候选的，按原因计数")
+    hidden: bool = Field(description="保密任务：检查开始前不向组长显示被抽中单位")
+    voidable: bool = Field(description="按规定仍可作废")
+    record_url: str = Field(description="公示窗口中的抽取记录（含核验方法）")
 
 
 class DrawList(BaseModel):
     campaign_id: int
     draws: list[DrawOut]
+    code: str
+    title: str
+    state: str
+    confidential: bool
+    field_start: dt.date
+    field_end: dt.date
+    employers_needed: int
+    inspectors_needed: int
+    voidable: bool = Field(description="尚有抽取可按规定作废")
+    void_rule: str = Field(description="作废的规定")
+    verifier_url: str = Field(description="核验工具（公示窗口）")
 
 
 class RevealIn(Request):
@@ -152,12 +189,33 @@ def campaign_out(c: Campaign) -> CampaignOut:
                        cancel_reason=c.cancel_reason)
 
 
-def _draw(d: Draw) -> DrawOut:
+def _draw(f: ceremony.DrawFacts, campaign: Campaign, base: str) -> DrawOut:
+    d = f.draw
     revealed = d.revealed_at is not None
-    return DrawOut(id=d.id, kind=str(d.kind), status=str(d.status), commitment=d.commitment,
-                   committed_at=d.committed_at, public_entropy=d.public_entropy,
-                   revealed_at=d.revealed_at, witnesses=d.witnesses, void_reason=d.void_reason,
-                   secret=d.secret if revealed else None)  # the secret stays hidden until reveal
+    return DrawOut(
+        id=d.id, kind=str(d.kind), status=str(d.status), commitment=d.commitment,
+        committed_at=d.committed_at, public_entropy=d.public_entropy, revealed_at=d.revealed_at,
+        witnesses=d.witnesses, void_reason=d.void_reason,
+        secret=d.secret if revealed else None,  # the secret stays hidden until the reveal
+        strata=[StratumOut(stratum=s.stratum, candidate_count=s.candidate_count, count=s.count,
+                           roster_hash=s.roster_hash, drawn=[DrawnOut(**vars(e)) for e in s.drawn])
+                for s in f.strata],
+        excluded=[ExcludedOut(**vars(x)) for x in f.excluded], hidden=f.hidden,
+        voidable=ceremony.may_void(campaign, d), record_url=f"{base}/public/draws/{d.id}")
+
+
+async def _ceremony(call: Call) -> DrawList:
+    """The campaign's draws as the ceremony shows them (after a commit or reveal, as they now
+    stand)."""
+    c = await ca.draw_ceremony(staff=call.me, campaign_id=call.path["campaign_id"])
+    base = call.config.public_base_url.rstrip("/")
+    draws = [_draw(f, c.campaign, base) for f in c.draws]
+    k = c.campaign
+    return DrawList(campaign_id=k.id, draws=draws, code=k.code, title=k.title, state=str(k.state),
+                    confidential=k.confidential, field_start=k.field_start,
+                    field_end=k.field_end, employers_needed=k.employers_needed,
+                    inspectors_needed=k.inspectors_needed, voidable=c.voidable,
+                    void_rule=c.void_rule, verifier_url=f"{base}/public/tools/verify_draw.py")
 
 
 _LINKS = ("item_version_ids", "leader_id", "inspector_section_ids")
@@ -209,25 +267,24 @@ async def cancel(call: Call) -> CampaignOut:
 
 
 async def list_draws(call: Call) -> DrawList:
-    campaign, rows = await ca.campaign_draws(staff=call.me, campaign_id=call.path["campaign_id"])
-    return DrawList(campaign_id=campaign.id, draws=[_draw(d) for d in rows])
+    return await _ceremony(call)
 
 
 async def commit(call: Call) -> DrawList:
-    rows = await ca.commit_draws(staff=call.me, campaign_id=call.path["campaign_id"])
-    return DrawList(campaign_id=call.path["campaign_id"], draws=[_draw(d) for d in rows])
+    await ca.commit_draws(staff=call.me, campaign_id=call.path["campaign_id"])
+    return await _ceremony(call)
 
 
 async def reveal(call: Call) -> DrawList:
-    rows = await ca.reveal_draws(staff=call.me, campaign_id=call.path["campaign_id"],
-                                 public_entropy=call.body.public_entropy,
-                                 witnesses=call.body.witnesses)
-    return DrawList(campaign_id=call.path["campaign_id"], draws=[_draw(d) for d in rows])
+    await ca.reveal_draws(staff=call.me, campaign_id=call.path["campaign_id"],
+                          public_entropy=call.body.public_entropy, witnesses=call.body.witnesses)
+    return await _ceremony(call)
 
 
 async def void(call: Call) -> DrawOut:
-    return _draw(await ca.void_draw(staff=call.me, campaign_id=call.path["campaign_id"],
-                                    kind=call.body.kind, reason=call.body.reason))
+    voided = await ca.void_draw(staff=call.me, campaign_id=call.path["campaign_id"],
+                                kind=call.body.kind, reason=call.body.reason)
+    return next(d for d in (await _ceremony(call)).draws if d.id == voided.id)
 
 
 async def progress(call: Call) -> ProgressOut:
@@ -258,7 +315,7 @@ def routes() -> list[Route]:
         Route("POST", cid + "/cancel", "cancelCampaign", "取消抽查任务（须说明理由）", "campaigns",
               CAMPAIGN_MANAGER, cancel, CampaignOut, body=CancelIn, creates=True,
               errors=(403, 409)),
-        Route("GET", cid + "/draws", "listDraws", "抽取记录（揭示后公开密钥，可复算）", "draws",
+        Route("GET", cid + "/draws", "listDraws", "抽取记录：承诺冻结的分层和候选数、揭示后按抽取顺序的单位和人员（可复算）", "draws",
               CAMPAIGN_READER, list_draws, DrawList),
         Route("POST", cid + "/draws/commit", "commitDraws", "抽取承诺：冻结名单并公布承诺值",
               "draws", CAMPAIGN_MANAGER, commit, DrawList, status=201, creates=True,

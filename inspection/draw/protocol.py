@@ -231,6 +231,11 @@ async def reveal_draws(*, campaign_code: str, public_entropy: str, actor: str,
             for d in pending]
 
 
+# A draw may be voided until the inspections begin (then it is in use).
+VOIDABLE_STATES = (CampaignState.APPROVED, CampaignState.DRAWN, CampaignState.CALLING_UP,
+                   CampaignState.CANCELLED)
+
+
 async def void_draw(*, campaign_code: str, kind: DrawKind | str, reason: str, actor: str) -> Draw:
     """Void a draw: a recorded reason, audited, published. It can never be drawn again (R15);
     the campaign is cancelled and a new campaign is needed."""
@@ -244,8 +249,7 @@ async def void_draw(*, campaign_code: str, kind: DrawKind | str, reason: str, ac
     draw = await _locked_draw(campaign, kind)
     if draw.status == DrawStatus.VOIDED:
         raise Conflict("draw_voided", "该抽取已作废")
-    if campaign.state not in (CampaignState.APPROVED, CampaignState.DRAWN,
-                              CampaignState.CALLING_UP, CampaignState.CANCELLED):
+    if campaign.state not in VOIDABLE_STATES:
         raise Conflict("draw_in_use", "检查已开始，抽取不能再作废")
     before = {"status": draw.status.value}
     draw.status, draw.voided_at, draw.void_reason = DrawStatus.VOIDED, clock.now(), reason

@@ -15,9 +15,10 @@ from typing import Any
 
 from tortoise.expressions import Q, RawSQL
 
-from inspection import access
+from inspection import access, clock
 from inspection.callup import assignment
 from inspection.callup import leader as callup_leader
+from inspection.draw import ceremony
 from inspection.draw import protocol as draws
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from inspection.planning import campaigns, plans
@@ -181,9 +182,11 @@ async def void_draw(*, staff: Staff, campaign_id: int, kind: str, reason: str) -
                                  actor=actor_of(staff))
 
 
-async def campaign_draws(*, staff: Staff, campaign_id: int) -> tuple[Campaign, list[Draw]]:
+async def draw_ceremony(*, staff: Staff, campaign_id: int) -> ceremony.Ceremony:
+    """The draws with what they froze and, once revealed, who was drawn in order, by name."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
-    return campaign, await Draw.filter(campaign_id=campaign.id).order_by("kind")
+    manager = staff.is_initiator and campaign.section_id == staff.section_id
+    return await ceremony.of_campaign(campaign, manager=manager, today=clock.today())
 
 
 async def progress(*, staff: Staff, campaign_id: int) -> callup_leader.Overview:

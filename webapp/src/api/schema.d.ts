@@ -461,7 +461,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * 抽取记录（揭示后公开密钥，可复算）
+         * 抽取记录：承诺冻结的分层和候选数、揭示后按抽取顺序的单位和人员（可复算）
          * @description 可调用者：leader of the campaign, initiating section
          */
         get: operations["listDraws"];
@@ -2774,8 +2774,62 @@ export type components = {
         DrawList: {
             /** Campaign Id */
             campaign_id: number;
+            /** Code */
+            code: string;
+            /** Confidential */
+            confidential: boolean;
             /** Draws */
             draws: components["schemas"]["DrawOut"][];
+            /** Employers Needed */
+            employers_needed: number;
+            /**
+             * Field End
+             * Format: date
+             */
+            field_end: string;
+            /**
+             * Field Start
+             * Format: date
+             */
+            field_start: string;
+            /** Inspectors Needed */
+            inspectors_needed: number;
+            /** State */
+            state: string;
+            /** Title */
+            title: string;
+            /**
+             * Verifier Url
+             * @description 核验工具（公示窗口）
+             */
+            verifier_url: string;
+            /**
+             * Void Rule
+             * @description 作废的规定
+             */
+            void_rule: string;
+            /**
+             * Voidable
+             * @description 尚有抽取可按规定作废
+             */
+            voidable: boolean;
+        };
+        /** DrawnOut */
+        DrawnOut: {
+            /**
+             * Key
+             * @description 统一社会信用代码或执法证号
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @description 抽取顺序（分层内从 1 起）
+             */
+            position: number;
+            /** Rank */
+            rank: string;
         };
         /** DrawOut */
         DrawOut: {
@@ -2786,12 +2840,27 @@ export type components = {
              * Format: date-time
              */
             committed_at: string;
+            /**
+             * Excluded
+             * @description 未列入候选的，按原因计数
+             */
+            excluded: components["schemas"]["ExcludedOut"][];
+            /**
+             * Hidden
+             * @description 保密任务：检查开始前不向组长显示被抽中单位
+             */
+            hidden: boolean;
             /** Id */
             id: number;
             /** Kind */
             kind: string;
             /** Public Entropy */
             public_entropy: string | null;
+            /**
+             * Record Url
+             * @description 公示窗口中的抽取记录（含核验方法）
+             */
+            record_url: string;
             /** Revealed At */
             revealed_at: string | null;
             /**
@@ -2801,8 +2870,15 @@ export type components = {
             secret: string | null;
             /** Status */
             status: string;
+            /** Strata */
+            strata: components["schemas"]["StratumOut"][];
             /** Void Reason */
             void_reason: string;
+            /**
+             * Voidable
+             * @description 按规定仍可作废
+             */
+            voidable: boolean;
             /** Witnesses */
             witnesses: string;
         };
@@ -3019,6 +3095,15 @@ export type components = {
             sha256: string;
             /** Size */
             size: number;
+        };
+        /** ExcludedOut */
+        ExcludedOut: {
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+            /** Reason */
+            reason: string;
         };
         /** ExtendIn */
         ExtendIn: {
@@ -4257,6 +4342,31 @@ export type components = {
             figures: {
                 [key: string]: unknown;
             };
+        };
+        /** StratumOut */
+        StratumOut: {
+            /**
+             * Candidate Count
+             * @description 承诺时冻结的候选数
+             */
+            candidate_count: number;
+            /**
+             * Count
+             * @description 抽取数
+             */
+            count: number;
+            /**
+             * Drawn
+             * @description 揭示后：按抽取顺序排列（人员为完整递补顺序）
+             */
+            drawn: components["schemas"]["DrawnOut"][];
+            /**
+             * Roster Hash
+             * @description 候选名单的哈希（承诺时冻结）
+             */
+            roster_hash: string;
+            /** Stratum */
+            stratum: string;
         };
         /** SubmitIn */
         SubmitIn: {

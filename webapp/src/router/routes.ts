@@ -36,6 +36,9 @@ export const routes: RouteRecordRaw[] = [
   { path: "/campaigns/:id(\\d+)/assign", component: () => import("../leader/AssignView.vue"), meta: { title: "分配检查组", back: true, roles: ["leader"] } },
   // The desk (issue 14): the sections' screens, laid out for ≥ 1280 px.
   { path: "/desk/rosters", component: () => import("../desk/RostersView.vue"), meta: { title: "名录导入与导出", roles: ["admin"], wide: true } },
+  { path: "/desk/draws", component: () => import("../desk/draw/DrawsView.vue"), meta: { title: "随机抽取", roles: ["initiator"], wide: true } },
+  { path: "/campaigns/:id(\\d+)/draw", component: () => import("../desk/draw/CeremonyView.vue"), meta: { title: "抽取会", back: true, roles: MANAGERS, wide: true } },
+  { path: "/campaigns/:id(\\d+)/draw/projector", component: () => import("../desk/draw/ProjectorView.vue"), meta: { title: "抽取投影", bare: true, roles: MANAGERS } },
   { path: "/sync", component: () => import("../views/SyncView.vue"), meta: { title: "待同步" } },
   { path: "/me", component: () => import("../views/MeView.vue"), meta: { title: "我的" } },
   { path: "/:rest(.*)*", component: () => import("../views/NotFoundView.vue"), meta: { title: "页面不存在" } },

@@ -1,0 +1,138 @@
+"""The desk (issue 14) in a real browser: Debian's Chromium at 1280×900, driven by playwright-core
+(webapp/e2e/desk-*.mjs), against a real `suiji serve` on PostgreSQL + Redis with the demo data.
+One server for the whole desk, to keep the run short; each scenario is its own script and its
+result is checked on the server. Screenshots are kept under test-artifacts/webapp/desk-*.png."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from inspection import clock
+from inspection.rosters.uscc import make_uscc
+from models.audit import AuditEvent
+from models.draws import Draw, DrawEntry, DrawStratum
+from models.employers import Employer
+from models.enums import DrawKind, DrawStatus, ItemVersionStatus
+from models.items import ItemVersion
+from models.org import Staff
+from suiji.settings import Settings
+from tests.e2e.processes import ROOT, base_env, free_port, serve, spawn
+from tests.webapp.stage import Stage, close, require_webapp, run_node
+
+ADMIN = "刘建国"  # the demo's 政策法规科
+INITIATOR = "qinzhigang"  # 秦志刚, the demo's 发起科室 (劳动保障监察支队)
+
+
+@pytest.fixture
+async def desk(settings: Settings) -> AsyncIterator[Stage]:
+    if not settings.database_url.startswith("postgres") or not settings.redis_url:
+        pytest.skip("the browser tests run against PostgreSQL + Redis (./test.sh's second pass)")
+    require_webapp()
+    port = free_port()
+    environ = {**base_env(settings), "SUIJI_ENV": "development",
+               "SUIJI_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+               # The ceremony in the test is held at once (R10's wait is tested elsewhere).
+               "SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES": "0"}
+    demo = await spawn(environ, "demo", output=True)
+    _, err = await asyncio.wait_for(demo.communicate(), 180)
+    assert demo.returncode == 0, err.decode()[-2000:]
+    proc, base = await serve(environ, port=port)
+    stage = Stage(base, proc, aiohttp.ClientSession())
+    yield stage
+    await close(stage)
+
+
+async def roster_upload(stage: Stage, tmp_path: Path) -> None:
+    """Done-when: an employer sheet with one bad row, the error against it, fixed, applied."""
+    good = make_uscc("91500102MA7D1000"[:17].ljust(17, "0"))
+    right = make_uscc("91500102MA7D2000"[:17].ljust(17, "0"))
+    wrong = right[:-1] + ("0" if right[-1] != "0" else "1")
+    sheet = tmp_path / "用人单位.csv"
+    sheet.write_text("统一社会信用代码,单位名称,乡镇街道,所属行业,职工人数,诚信等级\n"
+                     f"{good},重庆涪陵新材料有限公司,荔枝街道,制造业,120,B\n"
+                     f"{wrong},涪陵区桥南物流有限公司,江北街道,交通运输业,45,A\n", encoding="utf-8")
+    before = await Employer.all().count()
+    out = await run_node("desk-rosters.mjs", base=stage.base, plan={
+        "admin": ADMIN, "sheet": str(sheet), "bad_row": 3, "bad_field": "统一社会信用代码",
+        "fix": right})
+    assert out["problems"] == []
+    assert out["bad_rows"] == 1 and "校验位错误" in out["bad_row_text"], out
+    assert "1 行有误" in out["refusal"]
+    assert "2条新增" in out["ready"].replace(" ", "").replace("\n", "")
+    assert "新增 2 条" in out["applied"]
+    assert out["download_magic"] == "PK" and out["download_name"].endswith(".xlsx")
+    assert await Employer.all().count() == before + 2
+    assert await Employer.filter(uscc=right, name="涪陵区桥南物流有限公司").exists()
+    assert await AuditEvent.filter(action="employer.create").count() >= 2
+
+
+async def _approved_campaign(stage: Stage, code: str) -> int:
+    versions = await ItemVersion.filter(status=ItemVersionStatus.PUBLISHED).order_by("id").limit(2)
+    leader = await Staff.get(wecom_userid="ranguangming")
+    start = clock.today() + dt.timedelta(days=14)
+    campaign = await stage.call("POST", "/campaigns", INITIATOR, json={
+        "code": code, "title": "2026 年冬季劳动用工专项抽查", "field_start": start.isoformat(),
+        "field_end": (start + dt.timedelta(days=30)).isoformat(),
+        "item_version_ids": [v.id for v in versions], "leader_id": leader.id,
+        "purpose": "检查劳动合同签订和工资支付", "method": "现场检查",
+        "use_of_results": "记入用人单位劳动保障守法诚信档案", "employers_needed": 6,
+        "inspectors_needed": 4})
+    await stage.call("POST", f"/campaigns/{campaign['id']}/approve", INITIATOR)
+    return int(campaign["id"])
+
+
+async def _names_in_order(draw: Draw) -> list[str]:
+    rel = "employer__name" if draw.kind == DrawKind.EMPLOYERS else "staff__name"
+    names = []
+    for stratum in await DrawStratum.filter(draw_id=draw.id).order_by("id"):
+        names += await DrawEntry.filter(draw_id=draw.id, stratum=stratum.stratum).order_by(
+            "position").values_list(rel, flat=True)
+    return [str(n) for n in names]
+
+
+async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
+    """R10, R15: commit, entropy with source and date, reveal before named witnesses, the
+    projector; the published records then recompute with tools/verify_draw.py."""
+    code = "2026-FL-301"
+    campaign_id = await _approved_campaign(stage, code)
+    witnesses = ["区纪委监委派驻纪检监察组 刘芳", "企业代表 陈建国"]
+    day = clock.today()
+    out = await run_node("desk-draw.mjs", base=stage.base, plan={
+        "initiator": "秦志刚", "code": code, "source": "福彩3D 2026322期", "value": "3 1 7",
+        "date": day.isoformat(), "witnesses": witnesses})
+    assert out["problems"] == []
+    entropy = f"福彩3D 2026322期 3 1 7（{day.year}年{day.month}月{day.day}日）"
+    assert out["entropy_text"] == out["projector_entropy"] == entropy
+    draws = {d.kind: d for d in await Draw.filter(campaign_id=campaign_id)}
+    assert {d.status for d in draws.values()} == {DrawStatus.REVEALED}
+    for d in draws.values():
+        assert d.public_entropy == entropy and d.witnesses == "、".join(witnesses)
+        assert any(d.commitment[:8] in c for c in out["commitments"])
+    assert out["employers"] == await _names_in_order(draws[DrawKind.EMPLOYERS])
+    assert out["inspectors"] == await _names_in_order(draws[DrawKind.INSPECTORS])
+    assert out["appearing"] < len(out["employers"]) + len(out["inspectors"])  # one by one
+    assert out["qr"] == f"{stage.base}/public/draws/{draws[DrawKind.EMPLOYERS].id}"
+    for d in draws.values():  # anyone can recompute the published record
+        async with stage.http.get(f"{stage.base}/public/draws/{d.id}.json") as resp:
+            assert resp.status == 200
+            record = tmp_path / f"draw-{d.id}.json"
+            record.write_text(json.dumps(await resp.json(), ensure_ascii=False), encoding="utf-8")
+        check = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "tools" / "verify_draw.py"), str(record),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        said, err = await check.communicate()
+        assert check.returncode == 0, said.decode() + err.decode()
+        assert "全部一致" in said.decode()
+
+
+async def test_the_desk(desk: Stage, tmp_path: Path) -> None:
+    await roster_upload(desk, tmp_path)
+    await draw_ceremony(desk, tmp_path)
