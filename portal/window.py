@@ -92,7 +92,7 @@ def _limited(handler: Callable[[web.Request], Awaitable[web.Response]]
              ) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def wrapped(request: web.Request) -> web.Response:
         if await over_limit(request, "window", limit=WINDOW_LIMIT[0], window=WINDOW_LIMIT[1]):
-            return too_many()
+            return too_many(request)
         return await handler(request)
     return wrapped
 
@@ -109,7 +109,7 @@ def _listing_handlers(x: Listing) -> tuple[Callable[..., Awaitable[web.Response]
         body = (f"{NAV}<section><h2>{e(x.title)}</h2>{table(x.columns, rows)}"
                 f'<p class="muted">{pager} <a href="/public/{x.path}.json?page={n}">JSON</a></p>'
                 "</section>")
-        return page(x.title, body)
+        return page(request, x.title, body)
 
     async def as_json(request: web.Request) -> web.Response:
         n = _page_no(request)
@@ -125,7 +125,7 @@ async def index(request: web.Request) -> web.Response:
                     f'{x.path}.json">JSON</a>）</li>' for x in LISTINGS)
     body = (f"<section><h2>公示内容</h2><ul>{links}<li><a href=\"/public/draws\">抽取记录</a>"
             "</li></ul></section>" + _search_form(""))
-    return page("抽查公示窗口", body)
+    return page(request, "抽查公示窗口", body)
 
 
 async def index_json(request: web.Request) -> web.Response:
@@ -156,7 +156,7 @@ async def search_html(request: web.Request) -> web.Response:
             key = x.path
             if key in found:
                 body += f"<section><h2>{e(x.title)}</h2>{table(x.columns, found[key])}</section>"
-    return page("公示查询", body)
+    return page(request, "公示查询", body)
 
 
 async def search_json(request: web.Request) -> web.Response:
