@@ -34,8 +34,10 @@ from models.employers import Employer
 from models.enums import FindingResult, NoticeKind, SectionKind
 from models.fieldwork import Finding, Inspection, InspectionMember
 from models.items import Item, ItemVersion
+from models.notices import Notice
 from models.org import Section, Staff
-from notifications.render.notices import notice_file
+from notifications.render.notices import notice_file, view_of
+from notifications.render.wording import Block
 from suiji import db
 
 AUTHORITY = "重庆市涪陵区人力资源和社会保障局"
@@ -46,8 +48,9 @@ ITEMS = ["与全部在岗职工订立书面劳动合同", "补发拖欠的劳动
 BASIS = "《劳动保障监察条例》第十一条、第三十条"
 
 
-def bare_render(url: str) -> bytes:
-    """The same page, written straight against reportlab and qrcode."""
+def bare_render(url: str, text: list[str]) -> bytes:
+    """The same page, written straight against reportlab and qrcode: `text` is the notice's
+    text already broken into lines (the same glyphs to embed)."""
     fonts = typeset.fonts()
     w, h = A4
     buf = io.BytesIO()
@@ -59,10 +62,11 @@ def bare_render(url: str) -> bytes:
     c.setFont(fonts.body, 12)
     c.drawRightString(w - 25 * mm, h - 55 * mm, "涪人社监察〔2026〕第1号")
     y = h - 68 * mm
-    for line in ["重庆涪江建筑工程有限公司：", "（统一社会信用代码：91500102MA5U7ABC1K）",
-                 *[BODY[i:i + 38] for i in range(0, len(BODY), 38)],
-                 "请你单位：", *[f"{i}. {t}" for i, t in enumerate(ITEMS, 1)],
-                 "请于2026年11月3日前改正，并将改正情况书面报送本局。", f"依据：{BASIS}"]:
+    for line in text:
+        if y < 75 * mm:
+            c.showPage()
+            c.setFont(fonts.body, 12)
+            y = h - 25 * mm
         c.drawString(25 * mm, y, line)
         y -= 19
     c.drawRightString(w - 25 * mm, 42 * mm, AUTHORITY)
@@ -125,12 +129,17 @@ async def main(n: int, database_url: str) -> None:
         url = f"{base}/n/AbCdEfGhIjKlMnOpQrStUv"
         with tempfile.TemporaryDirectory() as tmp:
             await notice_file(ids[0], base_url=base, data_dir=Path(tmp), seal_image=None)
-            bare_render(url)
+            view = view_of(await Notice.get(id=ids[0]), base)
+            fonts = typeset.fonts()
+            blocks = [*view.lead, *view.body, Block(view.inspectors), Block(view.contact)]
+            text = [line for block in blocks
+                    for line in typeset.wrap(block.text, 160 * mm, 12, fonts.body)]
+            bare_render(url, text)
             full_t, bare_t = [], []
             for nid in ids[1:]:
                 # Interleaved, so both see the same machine state.
                 t = time.perf_counter()
-                bare_render(url)
+                bare_render(url, text)
                 bare_t.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 await notice_file(nid, base_url=base, data_dir=Path(tmp), seal_image=None)
