@@ -235,7 +235,7 @@ def _result(n: Notice) -> list[Block]:
     out += _extra(n)
     violations = any(f["result"] == "不符合" for f in found)
     if violations:
-        out.append(Block("对上述违法行为，本局将依法责令你单位限期改正；构成违法应予处罚的，依法予以处罚。"))
+        out.append(Block("对上述违法行为，本局将依法责令你单位限期改正；依法应当给予行政处罚的，依法予以处罚。"))
     else:
         out.append(Block("本次检查未发现你单位存在劳动保障违法行为，请继续遵守劳动保障法律、法规和规章。"))
     due = f"于{cn_date(n.deadline)}前" if n.deadline else "自收到本告知书之日起十五日内"
