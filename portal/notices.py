@@ -23,8 +23,8 @@ from models.employers import Employer
 from models.enums import FollowUpResult, NoticeStatus, RectificationState
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
-from notifications.render.notices import cn_date, notice_file, view_of
 from notifications.appkeys import CONFIG, STORAGE, AppConfig
+from notifications.render.notices import cn_date, notice_file, view_of
 from portal.html import e, over_limit, page, too_many
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")

@@ -97,7 +97,8 @@ async def _callups(campaign: Campaign) -> tuple[dict[str, int], list[dict[str, A
               **{s.value: states.get(s.value, 0) for s in CallUpState if s != CallUpState.CALLED},
               "substitutions": sum(1 for c in callups if c.replaces_id is not None)}
     rows = [{"position": c.position, "name": c.staff.name, "state": CallUpState(c.state).value,
-             "reason": c.reason, "replaces": names.get(c.replaces_id, "")}
+             "reason": c.reason,
+             "replaces": names.get(c.replaces_id, "") if c.replaces_id is not None else ""}
             for c in callups]
     return counts, rows
 
