@@ -65,6 +65,7 @@ def chart(fig: dict[str, Any], font: str) -> Drawing | None:
         return None
     height = 18 * mm + 9 * mm * len(rows)
     drawing = Drawing(165 * mm, height)
+    drawing.initialFontName = font  # else reportlab sets Helvetica first, a face not embedded
     bars = HorizontalBarChart()
     bars.x, bars.y = 48 * mm, 12 * mm
     bars.width, bars.height = 110 * mm, 9 * mm * len(rows)
@@ -129,7 +130,7 @@ def findings_table(fig: dict[str, Any], cell: ParagraphStyle) -> list[list[Any]]
 def callup_table(fig: dict[str, Any], cell: ParagraphStyle) -> list[list[Any]]:
     rows: list[list[Any]] = [["抽取顺序", "姓名", "结果", "事由或说明"]]
     for c in fig.get("callup_list", []):
-        note = c["reason"] + (f"（递补{c['replaces']}）" if c["replaces"] else "")
+        note = "；".join(p for p in (c["reason"], c["replaces"] and f"递补{c['replaces']}") if p)
         rows.append([c["position"], c["name"], Paragraph(escape(CALLUP_STATES[c["state"]]), cell),
                      Paragraph(escape(note), cell)])
     return rows

@@ -21,6 +21,7 @@ from models.notices import Notice
 from models.penalties import PenaltyDecision
 from notifications.render.layout import pdf_to_png
 from notifications.render.notices import notice_file
+from tests import poppler
 from tests.notices_fixtures import AUTHORITY, ISSUER, decode_qr, make_world, pdf_text
 
 BASE = "https://suiji.example.gov.cn"
@@ -141,6 +142,26 @@ async def test_every_kind_states_what_the_standard_form_requires(tmp_path):
     decision = pdf_text((await notice_file(ids[NoticeKind.PENALTY_DECISION], base_url=BASE,
                                            data_dir=tmp_path, seal_image=None)).read_bytes())
     assert "涪人社监罚决〔2026〕3号" in decision  # the decision's own number
+
+
+@poppler.needs_poppler
+async def test_every_kind_prints_in_another_reader_with_its_fonts_embedded(tmp_path):
+    """Each kind and its 送达回证 as poppler sees them: every font a TrueType subset embedded in
+    the file (so the paper looks the same in every viewer), every page rasterised with text on
+    it. SUIJI_PAPERS_OUT keeps the PNG pages for a look."""
+    w = await make_world()
+    ids = await _issue_all(w)
+    for kind, nid in ids.items():
+        for fmt in ("pdf", "receipt"):
+            pdf = (await notice_file(nid, base_url=BASE, data_dir=tmp_path, seal_image=None,
+                                     fmt=fmt)).read_bytes()
+            found = poppler.fonts(pdf)
+            assert {f.name.split("+", 1)[1].split("-")[0] for f in found} == {
+                "UMingCN", "WenQuanYiZenHei"}, (kind, fmt)
+            assert all(f.embedded and f.subset and "TrueType" in f.type for f in found), found
+            name = f"notice-{kind.value}" + ("-receipt" if fmt == "receipt" else "")
+            pngs = poppler.pages(pdf, name)
+            assert pngs and all(poppler.ink(p) > 0.01 for p in pngs), (kind, fmt)
 
 
 async def test_receipt_names_the_paper_the_party_and_who_served_it(tmp_path):

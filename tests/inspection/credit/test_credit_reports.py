@@ -25,6 +25,7 @@ from models.enums import (
 from models.outbox import OutboxMessage
 from models.reports import CampaignReport
 from tests import credit_factories as f
+from tests import poppler
 from tests.notices_fixtures import AUTHORITY, pdf_text
 from tests.wecom_rows import body, content
 
@@ -157,6 +158,21 @@ async def test_report_reads_as_a_report_a_section_head_can_hand_in(settings):
     sheet = openpyxl.load_workbook(io.BytesIO((settings.data_dir / report.xlsx_key).read_bytes()))
     words = [r[0] for r in sheet["报告"].iter_rows(values_only=True) if r[0]]
     assert titles[0] in words and any("共发出召集5人次" in w for w in words)
+
+
+@poppler.needs_poppler
+async def test_report_prints_in_another_reader_with_its_fonts_embedded(settings):
+    camp, _ = await _campaign()
+    async with in_transaction():
+        report = await reports.generate(campaign_id=camp.id, actor="cli",
+                                        data_dir=settings.data_dir, issuer=BUREAU)
+    pdf = (settings.data_dir / report.pdf_key).read_bytes()
+    found = poppler.fonts(pdf)
+    assert {f.name.split("+", 1)[1].split("-")[0] for f in found} == {"UMingCN",
+                                                                      "WenQuanYiZenHei"}
+    assert all(f.embedded and f.subset and "TrueType" in f.type for f in found), found
+    pngs = poppler.pages(pdf, "campaign-report")  # SUIJI_PAPERS_OUT keeps them for a look
+    assert pngs and all(poppler.ink(p) > 0.01 for p in pngs)
 
 
 async def test_no_empty_chart_before_anything_is_found(settings):
