@@ -62,6 +62,12 @@ async def _campaign():
     return camp, initiators
 
 
+async def _generate(camp, settings) -> CampaignReport:
+    async with in_transaction():
+        return await reports.generate(campaign_id=camp.id, actor="cli",
+                                      data_dir=settings.data_dir, issuer=BUREAU)
+
+
 async def _count(sql: str) -> int:
     rows = await connections.get("default").execute_query_dict(sql)
     return int(next(iter(rows[0].values())))
@@ -69,10 +75,7 @@ async def _count(sql: str) -> int:
 
 async def test_figures_reconcile_with_raw_rows(settings):
     camp, _ = await _campaign()
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir,
-                               issuer=BUREAU)
+    report = await _generate(camp, settings)
     fig = report.figures
     cid = camp.id
     done = ("SELECT i.id FROM inspection i JOIN inspection_campaign ic ON ic.inspection_id = i.id "
@@ -113,10 +116,7 @@ async def test_figures_reconcile_with_raw_rows(settings):
 
 async def test_pdf_and_xlsx_are_produced_and_parse(settings):
     camp, _ = await _campaign()
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir,
-                               issuer=BUREAU)
+    report = await _generate(camp, settings)
     assert report.status == ReportStatus.GENERATED
     pdf = (settings.data_dir / report.pdf_key).read_bytes()
     assert pdf.startswith(b"%PDF")
@@ -133,10 +133,7 @@ async def test_pdf_and_xlsx_are_produced_and_parse(settings):
 
 async def test_report_reads_as_a_report_a_section_head_can_hand_in(settings):
     camp, _ = await _campaign()
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir,
-                               issuer=BUREAU)
+    report = await _generate(camp, settings)
     fig = report.figures
     text = pdf_text((settings.data_dir / report.pdf_key).read_bytes())
     titles = ["一、基本情况", "二、抽查结果", "三、发现的主要问题", "四、处理情况", "五、下一步工作"]
@@ -163,9 +160,7 @@ async def test_report_reads_as_a_report_a_section_head_can_hand_in(settings):
 @poppler.needs_poppler
 async def test_report_prints_in_another_reader_with_its_fonts_embedded(settings):
     camp, _ = await _campaign()
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir, issuer=BUREAU)
+    report = await _generate(camp, settings)
     pdf = (settings.data_dir / report.pdf_key).read_bytes()
     found = poppler.fonts(pdf)
     assert {f.name.split("+", 1)[1].split("-")[0] for f in found} == {"UMingCN",
@@ -181,10 +176,7 @@ async def test_no_empty_chart_before_anything_is_found(settings):
     emp = await f.employer()
     await f.employer_draw(camp, {"B": [emp]})
     await f.inspection(emp, camp, state=InspectionState.PLANNED)
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir,
-                               issuer=BUREAU)
+    report = await _generate(camp, settings)
     assert render.chart(report.figures, typeset.fonts().body) is None
     text = pdf_text((settings.data_dir / report.pdf_key).read_bytes())
     assert "尚无提交的检查结果，因此不附检查结果表和图" in text
