@@ -7,6 +7,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot import routes as bot_routes
+from inspection import typeset
 from miniprogram_api import app as miniprogram_app
 from notifications.appkeys import CONFIG, RUN_WORKER
 from portal import draws as portal_draws
@@ -34,6 +35,7 @@ def create_app(settings: Settings, *, manage_db: bool = True,
     """
     app = web.Application(client_max_size=MAX_BODY)
     config = app[CONFIG] = resources.app_config(settings)
+    typeset.warn_if_missing()
     run_worker = app[RUN_WORKER] = manage_db if run_worker is None else run_worker
     # A process with a worker listens for other processes' wake-ups.
     app.cleanup_ctx.extend(resources.contexts(settings, config, manage_db=manage_db,
