@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_blacklist_credit_repair')]
+    dependencies = [('models', '0006_notice_kinds')]
 
     initial = False
 
