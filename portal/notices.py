@@ -213,6 +213,14 @@ async def pdf(request: web.Request) -> web.StreamResponse:
 
 
 async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
+    try:
+        return await _read_parts(request)
+    except (ValueError, AssertionError, UnicodeError, web.HTTPException):
+        # aiohttp's multipart reader refuses a bad boundary, header or part with these
+        return "上传内容格式有误，请重新选择文件上传"
+
+
+async def _read_parts(request: web.Request) -> tuple[bytes, str] | str:
     if request.content_length is not None and request.content_length > MAX_UPLOAD + 64 * 1024:
         return "文件超过 10 MB"
     reader = await request.multipart()

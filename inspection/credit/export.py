@@ -48,11 +48,14 @@ class Batch:
     records: list[Record]
 
 
+MAX_CURSOR = 2**63 - 1
+
+
 def check_params(*, since: int | str | None, limit: int | str | None) -> tuple[int, int]:
     problems: list[Problem] = []
     try:
         cursor = int(since or 0)
-        if cursor < 0:
+        if not 0 <= cursor <= MAX_CURSOR:  # a database integer; larger is no cursor of ours
             raise ValueError
     except (TypeError, ValueError):
         problems.append(Problem("游标应为非负整数", field="since"))

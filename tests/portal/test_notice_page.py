@@ -137,6 +137,21 @@ async def test_evidence_upload_needs_ack_and_sniffs_type(client, settings):
     assert resp.status == 413
 
 
+@pytest.mark.parametrize("body,content_type", [
+    (b"garbage", ""),  # no boundary at all
+    (b"--\xff\xfe\r\n\r\n", "boundary=\"\""),  # an empty boundary
+])
+async def test_malformed_multipart_is_a_400_and_stores_nothing(client, body, content_type):
+    w = await make_world()
+    n = await _issue(w)
+    await client.post(f"/n/{n.token}/ack", data={"suffix": w["employer"].uscc[-6:]})
+    resp = await client.post(f"/n/{n.token}/evidence", data=body,
+                             headers={"Content-Type": f"multipart/form-data; {content_type}"})
+    assert resp.status == 400, await resp.text()
+    assert "上传内容格式有误" in await resp.text()
+    assert await Evidence.filter(notice_id=n.id).count() == 0
+
+
 async def test_pdf_download(client):
     w = await make_world()
     n = await _issue(w)
