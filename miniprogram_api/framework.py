@@ -27,7 +27,7 @@ from inspection.errors import DomainError, Problem
 from miniprogram_api import sessions
 from miniprogram_api.problems import ApiError, problems_from
 from models.enums import StaffStatus
-from models.kv import KeyValue
+from models.kv import KeyValue, KVUnavailable
 from models.org import Staff
 from models.system import IdempotencyRecord
 from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, AppConfig
@@ -157,6 +157,8 @@ async def read_json(request: web.Request, model: type[BaseModel]) -> tuple[Any, 
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", "请求内容不是有效的 JSON") from exc
+    except RecursionError:  # nested deeper than the parser's stack: nobody sends that honestly
+        raise ApiError(400, "malformed_json", "请求内容嵌套层数过多") from None
     try:
         return model.model_validate(data), bytes(raw)
     except ValidationError as exc:
@@ -287,6 +289,8 @@ async def problem_middleware(request: web.Request, handler: Any) -> web.StreamRe
         codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
         return problem(exc.status, codes.get(exc.status, "http_error"),
                        exc.reason if exc.status != 404 else "不存在或无权查看")
+    except KVUnavailable:
+        raise  # the outermost middleware answers 503 (notifications.problems)
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return problem(500, "internal_error", "服务器内部错误，请稍后重试")

@@ -66,7 +66,7 @@ async def get_report(call: Call) -> ReportOut:
 async def generate_report(call: Call) -> ReportOut:
     campaign = await access.campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
     await reports.generate(campaign_id=campaign.id, actor=lifecycle.actor_of(call.me),
-                           data_dir=call.config.data_dir)
+                           data_dir=call.config.data_dir, issuer=call.config.issuer.name)
     return await _report(campaign.id, str(campaign.state))
 
 
@@ -78,7 +78,8 @@ async def approve_report(call: Call) -> ReportOut:
 
 async def _file(call: Call, fmt: str) -> web.Response:
     campaign = await access.campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
-    data, name = await reports.render_now(campaign_id=campaign.id, fmt=fmt)
+    data, name = await reports.render_now(campaign_id=campaign.id, fmt=fmt,
+                                          issuer=call.config.issuer.name)
     return web.Response(body=data, content_type=reports.FORMATS[fmt], headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

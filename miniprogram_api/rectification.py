@@ -24,7 +24,7 @@ async def issue_order(call: Call) -> s.OrderCreated:
     b = call.body
     order, warnings = await rect.issue_order(
         staff=call.me, inspection_id=call.path["inspection_id"], finding_ids=b.finding_ids,
-        requirements=b.requirements, working_days=b.working_days)
+        requirements=b.requirements, working_days=b.working_days, issuer=call.config.issuer)
     notice = await rect.order_notice(order)
     return s.OrderCreated(**await _out(order), warnings=warnings,
                           notice_number=notice.number if notice else None,

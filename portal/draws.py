@@ -73,7 +73,7 @@ async def list_html(request: web.Request) -> web.Response:
             f"<a href=\"/public/tools/verify_draw.py\">核验工具</a>重新计算。</p>"
             f"<ul class=list>{items or '<li>暂无抽取记录</li>'}</ul>{more}"
             f"<p><a href=\"/public/draws.json?page={n}\">JSON</a></p></section>")
-    return page("随机抽取公示", body)
+    return page(request, "随机抽取公示", body)
 
 
 async def _record(request: web.Request, *, with_candidates: bool = True) -> dict[str, Any]:
@@ -100,7 +100,7 @@ async def record_html(request: web.Request) -> web.Response:
     try:
         r = await _record(request, with_candidates=False)
     except NotFound as exc:
-        return page("未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
+        return page(request, "未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
     kind = KIND_LABELS[r["kind"]]
     base = request.app[CONFIG].public_base_url.rstrip("/")
     record_url = f"{base}/public/draws/{r['draw_id']}.json"
@@ -139,7 +139,7 @@ async def record_html(request: web.Request) -> web.Response:
             f"运行 <code>python3 verify_draw.py {e(record_url)}</code>"
             f"（或下载的记录文件名）。步骤详见《随机抽取及其核验方法》。</p>"
             f"<p><a href=\"/public/draws\">返回列表</a></p></section>")
-    return page(f"{r['campaign_code']} {kind}抽取", body)
+    return page(request, f"{r['campaign_code']} {kind}抽取", body)
 
 
 async def verifier(request: web.Request) -> web.FileResponse:

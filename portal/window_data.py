@@ -16,7 +16,6 @@ from tortoise.expressions import Q
 
 from inspection import clock
 from inspection.credit import major
-from inspection.notices import issuing
 from inspection.publication import duties
 from models.campaigns import AnnualPlan, Campaign
 from models.credit import MajorViolation
@@ -137,10 +136,10 @@ async def blacklist(page: int = 1, employer_ids: list[int] | None = None) -> lis
     rows = await q.select_related("employer").order_by("-term_start", "-id").offset(
         (page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     # What 人社部令第45号 has published: the parties, the cause, the basis, the dates, and who
-    # decided.
+    # decided (the bureau, SUIJI_BUREAU_NAME: added by the window, `Listing.bureau_column`).
     return [{"employer": b.employer.name, "uscc": b.employer.uscc, "legal_rep": b.legal_rep,
              "cause": b.cause, "basis": b.basis, "term_start": _d(b.term_start),
-             "term_end": _d(b.term_end), "decided_by": issuing.ISSUER} for b in rows
+             "term_end": _d(b.term_end)} for b in rows
             if b.term_end is None or b.term_end >= today]
 
 

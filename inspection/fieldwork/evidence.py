@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import io
 import os
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Protocol
@@ -66,9 +67,16 @@ class LocalStorage:
 
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(path.suffix + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)  # atomic: a reader never sees half a file
+            # A name of its own: two uploads of the same file at once (one content address)
+            # must not write into one temporary file.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, path)  # atomic: a reader never sees half a file
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
 
         await asyncio.to_thread(write)
 

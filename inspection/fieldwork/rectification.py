@@ -17,6 +17,7 @@ from inspection.clock import BEIJING, today
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.fieldwork.inspections import actor_of, illegal
 from inspection.notices import issuing as notices
+from inspection.notices.particulars import Issuer
 from models.campaigns import Campaign
 from models.enums import (
     FindingResult,
@@ -35,7 +36,7 @@ CHASE_HOUR = 9  # overdue reminders go out at 09:00 Beijing time the day after t
 
 
 async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int],
-                      requirements: str, working_days: int,
+                      requirements: str, working_days: int, issuer: Issuer,
                       issued_on: dt.date | None = None) -> tuple[RectificationOrder, list[str]]:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id,
                                       need=Need.WORK, lock=True)
@@ -75,7 +76,7 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
     # is never an order without its notice nor a number without its order.
     await notices.issue_notice(
         kind=NoticeKind.RECTIFICATION, employer_id=order.employer_id,
-        content={"body": requirements}, issued_by_id=staff.id, issuer=notices.ISSUER,
+        content={"body": requirements}, issued_by_id=staff.id, issuer=issuer,
         inspection_id=inspection.id, rectification_order_id=order.id, issued_on=day,
         actor=actor_of(staff))
     return order, warnings

@@ -129,7 +129,8 @@ async def approve_report(*, staff: Staff, campaign_id: int, note: str = "") -> C
     report = await CampaignReport.filter(campaign_id=campaign.id).select_for_update().first()
     if report is None or report.status != ReportStatus.GENERATED:
         raise Conflict("report_missing", "抽查工作报告尚未生成，生成后才能审核")
-    if audit.jsonable(await figures.campaign_figures(campaign_id=campaign.id)) != report.figures:
+    live = audit.jsonable(await figures.campaign_figures(campaign_id=campaign.id))
+    if live != reports.counted(report):
         raise Conflict("report_stale", "报告生成后检查数据又有变化，请重新生成报告后再审核")
     fields = ["approved_at", "approved_by_id", "approval_note"]
     before = audit.snapshot(report, fields)

@@ -80,7 +80,8 @@ def _generate(settings: Settings, args: argparse.Namespace) -> int:
             if campaign is None:
                 raise DomainError("not_found", f"抽查任务 {args.campaign} 不存在", [], 404)
             report = await reports.generate(campaign_id=campaign.id, actor="cli",
-                                            data_dir=settings.data_dir)
+                                            data_dir=settings.data_dir,
+                                            issuer=settings.bureau_name)
         return report.pdf_key, report.xlsx_key
 
     try:

@@ -104,7 +104,8 @@ def _file(settings: Settings, args: argparse.Namespace) -> int:
         if n is None:
             return None
         return await notice_file(n.id, base_url=settings.public_base_url,
-                                 data_dir=settings.data_dir, fmt=args.format)
+                                 data_dir=settings.data_dir, seal_image=settings.seal_image,
+                                 fmt=args.format)
 
     path = run_with_db(settings, work)
     if path is None:
@@ -135,8 +136,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("number")
     r.add_argument("--reason", required=True)
     r.set_defaults(handler=_revoke)
-    f = ns.add_parser("file", help="write a notice's PDF or PNG")
+    f = ns.add_parser("file", help="write a notice's PDF or PNG, or its proof of service "
+                                   "(送达回证, --format receipt)")
     f.add_argument("number")
-    f.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    f.add_argument("--format", choices=["pdf", "png", "receipt"], default="pdf")
     f.add_argument("--out", required=True)
     f.set_defaults(handler=_file)

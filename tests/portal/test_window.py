@@ -33,7 +33,7 @@ async def client(aiohttp_client, settings):
 
 
 async def make_public_world() -> dict:
-    w = await make_world()
+    w = await make_world(items=False)
     item = await Item.create(code="SX-001")
     await ItemVersion.create(item=item, version=1, name="劳动合同订立情况", basis="《劳动合同法》",
                                   subject="区人力社保局", content="书面劳动合同", method="现场检查",
