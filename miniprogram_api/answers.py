@@ -47,7 +47,7 @@ class AnswerOut(BaseModel):
     message: str
 
 
-async def mine(call: Call) -> CallUpList:
+async def mine(call: Call[None, None]) -> CallUpList:
     rows = await callup.my_callups(staff_id=call.me.id)
     return CallUpList(items=[CallUpOut(
         id=c.id, campaign_id=c.campaign.id, campaign_code=c.campaign.code,
@@ -57,21 +57,21 @@ async def mine(call: Call) -> CallUpList:
         reply_deadline=c.reply_deadline) for c in rows])
 
 
-async def accept(call: Call) -> AnswerOut:
+async def accept(call: Call[None, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await callup.accept(callup_id=cid, staff_id=call.me.id, now=clock.now(),
                                  actor=f"staff:{call.me.id}")
     return AnswerOut(callup_id=cid, message=replies.accepted(answer))
 
 
-async def decline(call: Call) -> AnswerOut:
+async def decline(call: Call[DeclineIn, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await callup.decline(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
                                   now=clock.now(), actor=f"staff:{call.me.id}")
     return AnswerOut(callup_id=cid, message=replies.declined(answer))
 
 
-async def withdraw(call: Call) -> AnswerOut:
+async def withdraw(call: Call[DeclineIn, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await withdrawal.withdraw(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
                                        now=clock.now(), actor=f"staff:{call.me.id}")
@@ -89,7 +89,7 @@ class RecusalOut(BaseModel):
     message: str
 
 
-async def declare_recusal(call: Call) -> RecusalOut:
+async def declare_recusal(call: Call[RecusalIn, None]) -> RecusalOut:
     inspection = await access.inspection_for(staff=call.me, inspection_id=call.path["inspection_id"],
                                               need=access.Need.WORK)
     row, effect = await recusal.declare_own(staff=call.me, inspection_code=inspection.code,

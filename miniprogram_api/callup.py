@@ -67,18 +67,18 @@ def _message(call: Call, text: str) -> MessageOut:
     return MessageOut(campaign_id=call.path["campaign_id"], message=text)
 
 
-async def assign(call: Call) -> MessageOut:
+async def assign(call: Call[AssignIn, None]) -> MessageOut:
     return _message(call, replies.assigned(await ca.assign(
         staff=call.me, campaign_id=call.path["campaign_id"], target=call.body.target,
         names=call.body.names, now=clock.now())))
 
 
-async def auto_assign(call: Call) -> MessageOut:
+async def auto_assign(call: Call[None, None]) -> MessageOut:
     return _message(call, replies.proposed(await ca.auto_assign(
         staff=call.me, campaign_id=call.path["campaign_id"], now=clock.now())))
 
 
-async def proposal(call: Call) -> ProposalOut:
+async def proposal(call: Call[None, None]) -> ProposalOut:
     found, visits = await ca.assignment_proposal(staff=call.me,
                                                  campaign_id=call.path["campaign_id"])
     return ProposalOut(
@@ -93,25 +93,25 @@ async def proposal(call: Call) -> ProposalOut:
             proposed=[Person(staff_id=s.id, name=s.name) for s in v.proposed]) for v in visits])
 
 
-async def confirm(call: Call) -> MessageOut:
+async def confirm(call: Call[ConfirmIn, None]) -> MessageOut:
     return _message(call, replies.confirmed(await ca.confirm_assignment(
         staff=call.me, campaign_id=call.path["campaign_id"], fingerprint=call.body.fingerprint,
         now=clock.now())))
 
 
-async def chase(call: Call) -> MessageOut:
+async def chase(call: Call[NameIn, None]) -> MessageOut:
     return _message(call, replies.chased(await ca.chase(
         staff=call.me, campaign_id=call.path["campaign_id"], name=call.body.name,
         now=clock.now())))
 
 
-async def substitute(call: Call) -> MessageOut:
+async def substitute(call: Call[NameIn, None]) -> MessageOut:
     return _message(call, replies.substituted(await ca.substitute(
         staff=call.me, campaign_id=call.path["campaign_id"], name=call.body.name,
         now=clock.now())))
 
 
-async def extend(call: Call) -> MessageOut:
+async def extend(call: Call[ExtendIn, None]) -> MessageOut:
     return _message(call, replies.extended(await ca.extend(
         staff=call.me, campaign_id=call.path["campaign_id"], hours=call.body.hours,
         name=call.body.name, now=clock.now())))

@@ -105,7 +105,7 @@ def _version(v: ItemVersion) -> ItemVersionOut:
                           reason=v.reason, published_at=v.published_at)
 
 
-async def list_items(call: Call) -> ItemList:
+async def list_items(call: Call[None, None]) -> ItemList:
     admin.require_admin(call.me)
     rows = await Item.all().order_by("code").prefetch_related("versions")
     return ItemList(items=[
@@ -114,7 +114,7 @@ async def list_items(call: Call) -> ItemList:
         for i in rows])
 
 
-async def create_item(call: Call) -> ItemVersionOut:
+async def create_item(call: Call[ItemIn, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     b = call.body
     fields = {n: getattr(b, n) for n in items.CONTENT_FIELDS}
@@ -124,7 +124,7 @@ async def create_item(call: Call) -> ItemVersionOut:
                                                 reason=b.reason))
 
 
-async def amend_item(call: Call) -> ItemVersionOut:
+async def amend_item(call: Call[AmendIn, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     b = call.body
     changes = {n: getattr(b, n) for n in items.CONTENT_FIELDS if getattr(b, n) is not None}
@@ -134,7 +134,7 @@ async def amend_item(call: Call) -> ItemVersionOut:
                                                reason=b.reason, effective_from=b.effective_from))
 
 
-async def edit_draft(call: Call) -> ItemVersionOut:
+async def edit_draft(call: Call[DraftPatch, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     with _body_fields():
         return _version(await items.update_draft(
@@ -142,13 +142,13 @@ async def edit_draft(call: Call) -> ItemVersionOut:
             changes=call.body.model_dump(exclude_none=True)))
 
 
-async def publish_version(call: Call) -> ItemVersionOut:
+async def publish_version(call: Call[None, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     return _version(await items.publish_version(actor=admin.actor_of(call.me),
                                                 version_id=call.path["version_id"]))
 
 
-async def withdraw_item(call: Call) -> ItemEntry:
+async def withdraw_item(call: Call[WithdrawIn, None]) -> ItemEntry:
     admin.require_admin(call.me)
     item = await items.withdraw_item(actor=admin.actor_of(call.me), item_id=call.path["item_id"],
                                      reason=call.body.reason)

@@ -55,7 +55,7 @@ def _exchange(call: Call) -> LoginExchange | None:
     return LoginExchange(client.get_token, client.config.api_base) if client else None
 
 
-async def login(call: Call) -> s.LoginOut:
+async def login(call: Call[s.LoginIn, None]) -> s.LoginOut:
     remote = client_ip(call.request, call.config.trusted_proxies)
     if await call.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
@@ -87,12 +87,12 @@ def _staff_out(staff: Staff) -> s.StaffOut:
                       roles=roles_of(staff))
 
 
-async def logout(call: Call) -> None:
+async def logout(call: Call[None, None]) -> None:
     assert call.session is not None
     await sessions.revoke(call.kv, call.session)
 
 
-async def me(call: Call) -> s.StaffOut:
+async def me(call: Call[None, None]) -> s.StaffOut:
     staff = await Staff.get_or_none(id=call.me.id).prefetch_related("section")
     if staff is None:
         raise NotFound("人员")
