@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import access, clock
+from inspection import access, audit, clock
 from inspection.callup import calls as callup
 from inspection.callup import recusal, withdrawal
 from miniprogram_api.framework import Call, Route
@@ -60,21 +60,21 @@ async def mine(call: Call[None, None]) -> CallUpList:
 async def accept(call: Call[None, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await callup.accept(callup_id=cid, staff_id=call.me.id, now=clock.now(),
-                                 actor=f"staff:{call.me.id}")
+                                 actor=audit.staff_actor(call.me.id))
     return AnswerOut(callup_id=cid, message=replies.accepted(answer))
 
 
 async def decline(call: Call[DeclineIn, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await callup.decline(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
-                                  now=clock.now(), actor=f"staff:{call.me.id}")
+                                  now=clock.now(), actor=audit.staff_actor(call.me.id))
     return AnswerOut(callup_id=cid, message=replies.declined(answer))
 
 
 async def withdraw(call: Call[DeclineIn, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await withdrawal.withdraw(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
-                                       now=clock.now(), actor=f"staff:{call.me.id}")
+                                       now=clock.now(), actor=audit.staff_actor(call.me.id))
     return AnswerOut(callup_id=cid, message=replies.withdrawn(answer))
 
 
@@ -94,7 +94,7 @@ async def declare_recusal(call: Call[RecusalIn, None]) -> RecusalOut:
                                               need=access.Need.WORK)
     row, effect = await recusal.declare_own(staff=call.me, inspection_code=inspection.code,
                                             reason=call.body.reason, now=clock.now(),
-                                            actor=f"staff:{call.me.id}")
+                                            actor=audit.staff_actor(call.me.id))
     return RecusalOut(conflict_id=row.id, message=replies.recused(effect))
 
 

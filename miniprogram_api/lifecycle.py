@@ -11,7 +11,7 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from inspection import access
+from inspection import access, audit
 from inspection.credit import reports
 from inspection.planning import lifecycle
 from miniprogram_api.campaigns import CAMPAIGN_MANAGER, CAMPAIGN_READER, CampaignOut, campaign_out
@@ -65,7 +65,7 @@ async def get_report(call: Call[None, None]) -> ReportOut:
 
 async def generate_report(call: Call[None, None]) -> ReportOut:
     campaign = await access.campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
-    await reports.generate(campaign_id=campaign.id, actor=lifecycle.actor_of(call.me),
+    await reports.generate(campaign_id=campaign.id, actor=audit.staff_actor(call.me.id),
                            data_dir=call.config.data_dir, issuer=call.config.issuer.name)
     return await _report(campaign.id, str(campaign.state))
 

@@ -16,7 +16,7 @@ import re
 from aiohttp import web
 from tortoise.transactions import in_transaction
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.errors import DomainError
 from inspection.notices import issuing as domain
 from models.employers import Employer
@@ -157,7 +157,7 @@ async def _looked_up(request: web.Request, action: str) -> Notice | web.Response
         notice = await _find(token)
         if notice is None:
             return _miss(request)
-        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
+        actor = (audit.employer_actor(notice.id) if _is_addressee(request, token) else audit.PUBLIC)
         await domain.record_view(notice=notice, actor=actor, action=action)
     return notice
 

@@ -90,7 +90,7 @@ async def _stamp(callup: CallUp, field: str, action: str, now: dt.datetime) -> N
     before = _snap(callup)
     setattr(callup, field, now)
     await callup.save(update_fields=[field, "updated_at"])
-    await audit.record(actor="system", action=action, obj=callup, before=before,
+    await audit.record(actor=audit.SYSTEM, action=action, obj=callup, before=before,
                        after=_snap(callup), at=now)
 
 

@@ -10,7 +10,7 @@ import argparse
 
 from tortoise.transactions import in_transaction
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.callup import calls as callup
 from inspection.errors import DomainError
 from models.campaigns import Campaign
@@ -26,7 +26,7 @@ def _start(settings: Settings, args: argparse.Namespace) -> int:
         try:
             async with in_transaction():
                 called = await callup.start_callup(campaign_id=campaign.id, now=clock.now(),
-                                                   actor="cli")
+                                                   actor=audit.CLI)
         except DomainError as exc:
             return 1, f"{exc.message} ({exc.code})"
         return 0, f"已召集 {len(called)} 人 / {len(called)} inspectors called"

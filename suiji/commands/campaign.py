@@ -7,6 +7,7 @@ import sys
 
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.errors import DomainError
 from inspection.planning import campaigns
 from suiji.commands import run_with_db
@@ -18,9 +19,9 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         try:
             async with in_transaction():
                 if args.campaign_command == "approve":
-                    c = await campaigns.approve_campaign(code=args.code, actor="cli")
+                    c = await campaigns.approve_campaign(code=args.code, actor=audit.CLI)
                 else:
-                    c = await campaigns.cancel_campaign(code=args.code, actor="cli",
+                    c = await campaigns.cancel_campaign(code=args.code, actor=audit.CLI,
                                                         reason=args.reason)
         except DomainError as exc:
             print(f"失败 / failed [{exc.code}]：{exc.message}", file=sys.stderr)

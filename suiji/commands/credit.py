@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.credit import blacklist, export, grading, reports
 from inspection.errors import DomainError
 from models.campaigns import Campaign
@@ -28,7 +29,7 @@ def _fail(exc: DomainError) -> int:
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> export.Batch:
         async with in_transaction():
-            return await export.fetch(since=args.since, limit=args.limit, actor="cli")
+            return await export.fetch(since=args.since, limit=args.limit, actor=audit.CLI)
 
     try:
         export.check_params(since=args.since, limit=args.limit)
@@ -50,7 +51,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 def _propose(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> Counter[str]:
         async with in_transaction():
-            rows = await grading.propose(year=args.year, actor="cli")
+            rows = await grading.propose(year=args.year, actor=audit.CLI)
         return Counter(a.proposed.value for a in rows)
 
     try:
@@ -66,7 +67,7 @@ def _propose(settings: Settings, args: argparse.Namespace) -> int:
 def _expire(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> int:
         async with in_transaction():
-            return len(await blacklist.expire(actor="cli"))
+            return len(await blacklist.expire(actor=audit.CLI))
 
     n = run_with_db(settings, work)
     print(f"期满移出 {n} 条名单记录 / {n} listings expired")
@@ -79,7 +80,7 @@ def _generate(settings: Settings, args: argparse.Namespace) -> int:
             campaign = await Campaign.get_or_none(code=args.campaign)
             if campaign is None:
                 raise DomainError("not_found", f"抽查任务 {args.campaign} 不存在", [], 404)
-            report = await reports.generate(campaign_id=campaign.id, actor="cli",
+            report = await reports.generate(campaign_id=campaign.id, actor=audit.CLI,
                                             data_dir=settings.data_dir,
                                             issuer=settings.bureau_name)
         return report.pdf_key, report.xlsx_key

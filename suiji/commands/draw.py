@@ -12,6 +12,7 @@ import sys
 
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.draw import protocol as draws
 from inspection.draw import records as draw_records
 from inspection.draw import verifier as verify_draw
@@ -35,9 +36,9 @@ def _commit(settings: Settings, args: argparse.Namespace) -> int:
             async with in_transaction():
                 if args.kind:
                     done = [await draws.commit_draw(campaign_code=args.campaign, kind=args.kind,
-                                                    actor="cli")]
+                                                    actor=audit.CLI)]
                 else:
-                    done = await draws.commit_draws(campaign_code=args.campaign, actor="cli")
+                    done = await draws.commit_draws(campaign_code=args.campaign, actor=audit.CLI)
         except DomainError as exc:
             return _fail(exc)
         for d in done:
@@ -59,10 +60,10 @@ def _reveal(settings: Settings, args: argparse.Namespace) -> int:
                 if args.kind:
                     done = [await draws.reveal_draw(
                         campaign_code=args.campaign, kind=args.kind, public_entropy=args.entropy,
-                        actor="cli", witnesses="、".join(args.witness))]
+                        actor=audit.CLI, witnesses="、".join(args.witness))]
                 else:
                     done = await draws.reveal_draws(
-                        campaign_code=args.campaign, public_entropy=args.entropy, actor="cli",
+                        campaign_code=args.campaign, public_entropy=args.entropy, actor=audit.CLI,
                         witnesses="、".join(args.witness))
         except DomainError as exc:
             return _fail(exc)
@@ -84,7 +85,7 @@ def _void(settings: Settings, args: argparse.Namespace) -> int:
         try:
             async with in_transaction():
                 d = await draws.void_draw(campaign_code=args.campaign, kind=args.kind,
-                                          reason=args.reason, actor="cli")
+                                          reason=args.reason, actor=audit.CLI)
         except DomainError as exc:
             return _fail(exc)
         print(f"已作废 voided: {args.campaign} {d.kind.value} (draw {d.id})：{d.void_reason}")

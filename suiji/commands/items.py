@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.errors import DomainError
 from inspection.items import catalogue as items
 from models.enums import ItemVersionStatus
@@ -56,7 +57,7 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
 def _publish(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> None:
         latest = await items.latest_version(await items.item_by_code(args.code))
-        v = await items.publish_version(actor="cli", version_id=latest.id)
+        v = await items.publish_version(actor=audit.CLI, version_id=latest.id)
         print(f"已公布 {args.code} 第 {v.version} 版，生效日期 {v.effective_from}")
 
     return _run(settings, work)
@@ -67,7 +68,7 @@ def _amend(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> None:
         item = await items.item_by_code(args.code)
-        v = await items.amend_item(actor="cli", item_id=item.id, changes=changes,
+        v = await items.amend_item(actor=audit.CLI, item_id=item.id, changes=changes,
                                    reason=args.reason, effective_from=args.effective)
         print(f"已生成 {args.code} 第 {v.version} 版（草稿），公布：suiji items publish {args.code}")
 
@@ -77,7 +78,7 @@ def _amend(settings: Settings, args: argparse.Namespace) -> int:
 def _withdraw(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> None:
         item = await items.item_by_code(args.code)
-        await items.withdraw_item(actor="cli", item_id=item.id, reason=args.reason)
+        await items.withdraw_item(actor=audit.CLI, item_id=item.id, reason=args.reason)
         print(f"已撤销 {args.code}，撤销信息已公布")
 
     return _run(settings, work)

@@ -60,7 +60,7 @@ async def _retry(row_id: int) -> str | None:
         row.locked_until, row.locked_by = None, ""
         await row.save(update_fields=["status", "attempts", "due_at", "locked_until",
                                       "locked_by", "updated_at"])
-        await audit.record(actor="cli", action="outbox.retry", obj=row, before=before,
+        await audit.record(actor=audit.CLI, action="outbox.retry", obj=row, before=before,
                            after={"status": "pending", "attempts": 0})
     return None
 

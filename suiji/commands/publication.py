@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.errors import DomainError
 from inspection.notices import issuing as notices
 from inspection.publication import duties as publication
@@ -68,7 +68,7 @@ def _due(settings: Settings, args: argparse.Namespace) -> int:
 def _publish(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> str:
         async with in_transaction():
-            duty = await publication.mark_published(publication_id=args.id, actor="cli")
+            duty = await publication.mark_published(publication_id=args.id, actor=audit.CLI)
         return duty.title
 
     try:
@@ -86,7 +86,7 @@ def _revoke(settings: Settings, args: argparse.Namespace) -> int:
             n = await Notice.get_or_none(number=args.number)
             if n is None:
                 raise DomainError("not_found", f"文书 {args.number} 不存在", [], 404)
-            await notices.revoke_notice(notice_id=n.id, reason=args.reason, actor="cli")
+            await notices.revoke_notice(notice_id=n.id, reason=args.reason, actor=audit.CLI)
         return n.number
 
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.errors import DomainError, Problem
 from inspection.rosters import admin as roster_admin
 from inspection.rosters import importing, tabular
@@ -45,7 +46,7 @@ def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     data = path.read_bytes()
     try:
-        summary = run_with_db(settings, lambda: _import(args.kind, data, path.name, "cli",
+        summary = run_with_db(settings, lambda: _import(args.kind, data, path.name, audit.CLI,
                                                         args.publish))
     except DomainError as exc:
         print(f"导入失败：{exc.message}", file=sys.stderr)
