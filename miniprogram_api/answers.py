@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import access, audit, clock
 from inspection.callup import calls as callup
-from inspection.callup import recusal, withdrawal
+from inspection.callup import recusal, states, withdrawal
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
 from notifications import replies
@@ -53,7 +53,7 @@ async def mine(call: Call[None, None]) -> CallUpList:
         id=c.id, campaign_id=c.campaign.id, campaign_code=c.campaign.code,
         campaign_title=c.campaign.title, field_start=c.campaign.field_start,
         field_end=c.campaign.field_end, state=str(c.state),
-        state_label=callup.STATE_LABELS[c.state], position=c.position,
+        state_label=states.STATE_LABELS[c.state], position=c.position,
         reply_deadline=c.reply_deadline) for c in rows])
 
 
