@@ -7,35 +7,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from tortoise.transactions import in_transaction
 
 from inspection import audit
-from inspection.errors import DomainError
 from inspection.items import catalogue as items
 from models.enums import ItemVersionStatus
 from models.items import Item
-from suiji.commands import run_with_db
-from suiji.commands.rosters import format_problem
+from suiji.commands import run_unit
 from suiji.settings import Settings
-
-
-def _run(settings: Settings, work: Callable[[], Awaitable[Any]]) -> int:
-    async def unit() -> Any:
-        async with in_transaction():
-            return await work()
-
-    try:
-        run_with_db(settings, unit)
-    except DomainError as exc:
-        print(f"操作失败：{exc.message}", file=sys.stderr)
-        for p in exc.problems:
-            print(format_problem(p), file=sys.stderr)
-        return 1
-    return 0
 
 
 def _list(settings: Settings, args: argparse.Namespace) -> int:
@@ -51,7 +29,8 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
                         f"生效日期 {latest.effective_from or '未定'}）"
             print(line)
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def _publish(settings: Settings, args: argparse.Namespace) -> int:
@@ -60,7 +39,8 @@ def _publish(settings: Settings, args: argparse.Namespace) -> int:
         v = await items.publish_version(actor=audit.CLI, version_id=latest.id)
         print(f"已公布 {args.code} 第 {v.version} 版，生效日期 {v.effective_from}")
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def _amend(settings: Settings, args: argparse.Namespace) -> int:
@@ -72,7 +52,8 @@ def _amend(settings: Settings, args: argparse.Namespace) -> int:
                                    reason=args.reason, effective_from=args.effective)
         print(f"已生成 {args.code} 第 {v.version} 版（草稿），公布：suiji items publish {args.code}")
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def _withdraw(settings: Settings, args: argparse.Namespace) -> int:
@@ -81,7 +62,8 @@ def _withdraw(settings: Settings, args: argparse.Namespace) -> int:
         await items.withdraw_item(actor=audit.CLI, item_id=item.id, reason=args.reason)
         print(f"已撤销 {args.code}，撤销信息已公布")
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
