@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from inspection import clock, outbox
+from inspection import audit, clock, outbox
 from inspection.credit import blacklist
 from inspection.items import catalogue as items
 from models.enums import OutboxStatus
@@ -85,8 +85,8 @@ async def run_daily(*, now: dt.datetime) -> dict[str, int]:
     return {
         "idempotency_records_purged": await purge_idempotency_records(now=now),
         "inbound_receipts_purged": await purge_inbound_receipts(now=now),
-        "item_versions_superseded": await items.supersede_due(actor="system", today=today),
-        "blacklist_expired": len(await blacklist.expire(today=today, actor="system")),
+        "item_versions_superseded": await items.supersede_due(actor=audit.SYSTEM, today=today),
+        "blacklist_expired": len(await blacklist.expire(today=today, actor=audit.SYSTEM)),
     }
 
 

@@ -164,7 +164,7 @@ _LINKS = ("item_version_ids", "leader_id", "inspector_section_ids")
 
 
 
-async def list_campaigns(call: Call) -> CampaignPage:
+async def list_campaigns(call: Call[None, CampaignQuery]) -> CampaignPage:
     q = call.query
     page = await ca.list_campaigns(staff=call.me, state=q.state, year=q.year, q=q.q, page=q.page,
                                    page_size=q.page_size)
@@ -175,7 +175,7 @@ async def list_campaigns(call: Call) -> CampaignPage:
         for r in page.items], total=page.total, page=page.page, page_size=page.page_size)
 
 
-async def create_campaign(call: Call) -> CampaignOut:
+async def create_campaign(call: Call[CampaignIn, None]) -> CampaignOut:
     b = call.body
     details = b.model_dump(exclude_none=True,
                            exclude={"code", "title", "field_start", "field_end", *_LINKS})
@@ -185,12 +185,12 @@ async def create_campaign(call: Call) -> CampaignOut:
         inspector_section_ids=b.inspector_section_ids, details=details))
 
 
-async def get_campaign(call: Call) -> CampaignOut:
+async def get_campaign(call: Call[None, None]) -> CampaignOut:
     return campaign_out(await ca.readable_campaign(staff=call.me,
                                                    campaign_id=call.path["campaign_id"]))
 
 
-async def edit_campaign(call: Call) -> CampaignOut:
+async def edit_campaign(call: Call[CampaignPatch, None]) -> CampaignOut:
     b = call.body
     changes = b.model_dump(exclude_none=True, exclude=set(_LINKS))
     return campaign_out(await ca.edit_campaign(
@@ -198,44 +198,44 @@ async def edit_campaign(call: Call) -> CampaignOut:
         leader_id=b.leader_id, inspector_section_ids=b.inspector_section_ids, changes=changes))
 
 
-async def approve(call: Call) -> CampaignOut:
+async def approve(call: Call[None, None]) -> CampaignOut:
     return campaign_out(await ca.approve_campaign(staff=call.me,
                                                   campaign_id=call.path["campaign_id"]))
 
 
-async def cancel(call: Call) -> CampaignOut:
+async def cancel(call: Call[CancelIn, None]) -> CampaignOut:
     return campaign_out(await ca.cancel_campaign(
         staff=call.me, campaign_id=call.path["campaign_id"], reason=call.body.reason))
 
 
-async def list_draws(call: Call) -> DrawList:
+async def list_draws(call: Call[None, None]) -> DrawList:
     campaign, rows = await ca.campaign_draws(staff=call.me, campaign_id=call.path["campaign_id"])
     return DrawList(campaign_id=campaign.id, draws=[_draw(d) for d in rows])
 
 
-async def commit(call: Call) -> DrawList:
+async def commit(call: Call[None, None]) -> DrawList:
     rows = await ca.commit_draws(staff=call.me, campaign_id=call.path["campaign_id"])
     return DrawList(campaign_id=call.path["campaign_id"], draws=[_draw(d) for d in rows])
 
 
-async def reveal(call: Call) -> DrawList:
+async def reveal(call: Call[RevealIn, None]) -> DrawList:
     rows = await ca.reveal_draws(staff=call.me, campaign_id=call.path["campaign_id"],
                                  public_entropy=call.body.public_entropy,
                                  witnesses=call.body.witnesses)
     return DrawList(campaign_id=call.path["campaign_id"], draws=[_draw(d) for d in rows])
 
 
-async def void(call: Call) -> DrawOut:
+async def void(call: Call[VoidIn, None]) -> DrawOut:
     return _draw(await ca.void_draw(staff=call.me, campaign_id=call.path["campaign_id"],
                                     kind=call.body.kind, reason=call.body.reason))
 
 
-async def progress(call: Call) -> ProgressOut:
+async def progress(call: Call[None, None]) -> ProgressOut:
     overview = await ca.progress(staff=call.me, campaign_id=call.path["campaign_id"])
     return ProgressOut(campaign_id=call.path["campaign_id"], text=replies.progress(overview))
 
 
-async def roster(call: Call) -> RosterOut:
+async def roster(call: Call[None, None]) -> RosterOut:
     overview = await ca.roster(staff=call.me, campaign_id=call.path["campaign_id"])
     return RosterOut(campaign_id=call.path["campaign_id"], text=replies.roster(overview))
 

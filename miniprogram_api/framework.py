@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -48,14 +48,22 @@ class Upload:
     filename: str
 
 
+BodyT = TypeVar("BodyT")
+QueryT = TypeVar("QueryT")
+
+
 @dataclass
-class Call:
+class Call(Generic[BodyT, QueryT]):
+    """One request as its handler sees it. `body` and `query` are the route's validated models
+    (None when the route has none): a handler declares them, e.g. `Call[s.LoginIn, None]`, and
+    tests/miniprogram_api/test_api_typed_calls.py holds every declaration to its route."""
+
     request: web.Request
     staff: Staff | None
     session: sessions.Session | None
     path: dict[str, int]
-    body: Any = None
-    query: Any = None
+    body: BodyT
+    query: QueryT
     upload: Upload | None = None
 
     @property
@@ -76,7 +84,7 @@ class Call:
         return self.request.app[KV]
 
 
-Handler = Callable[[Call], Awaitable[BaseModel | web.StreamResponse | None]]
+Handler = Callable[[Call[Any, Any]], Awaitable[BaseModel | web.StreamResponse | None]]
 UploadReader = Callable[[web.Request], Awaitable[Upload]]
 
 
@@ -209,14 +217,14 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> web.Response:
 def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         staff, session = (await authenticate(request)) if route.auth else (None, None)
-        call = Call(request, staff, session, _path_ids(route, request))
-        call.query = _query(route, request)
-        raw = b""
+        path, query = _path_ids(route, request), _query(route, request)
+        body, raw, upload = None, b"", None
         if route.body is not None:
-            call.body, raw = await read_json(request, route.body)
+            body, raw = await read_json(request, route.body)
         if route.upload is not None:
-            call.upload = await route.upload(request)
-            raw = hashlib.sha256(call.upload.data).digest() + call.upload.filename.encode()
+            upload = await route.upload(request)
+            raw = hashlib.sha256(upload.data).digest() + upload.filename.encode()
+        call: Call[Any, Any] = Call(request, staff, session, path, body, query, upload)
         key = _idempotency_key(request) if route.creates and staff else None
         request_hash = hashlib.sha256(
             f"{request.method} {request.rel_url}\n".encode() + raw).hexdigest()

@@ -98,7 +98,7 @@ async def session_for(call: Call, staff: Staff, userid: str, session_key: str) -
     return s.LoginOut(token=token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
 
 
-async def login(call: Call) -> s.LoginOut:
+async def login(call: Call[s.LoginIn, None]) -> s.LoginOut:
     userid, session_key = await ask_wecom(call, lambda http, api_base, token: jscode2session(
         http=http, api_base=api_base, access_token=token, code=call.body.code),
         reopen="重新进入小程序")
@@ -113,12 +113,12 @@ def _staff_out(staff: Staff) -> s.StaffOut:
                       roles=roles_of(staff))
 
 
-async def logout(call: Call) -> None:
+async def logout(call: Call[None, None]) -> None:
     assert call.session is not None
     await sessions.revoke(call.kv, call.session)
 
 
-async def me(call: Call) -> s.StaffOut:
+async def me(call: Call[None, None]) -> s.StaffOut:
     staff = await Staff.get_or_none(id=call.me.id).prefetch_related("section")
     if staff is None:
         raise NotFound("人员")

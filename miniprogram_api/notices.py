@@ -72,7 +72,7 @@ def _content(b: NoticeContent) -> dict[str, object]:
     return {"body": b.body, "basis": b.basis, "items": b.items}
 
 
-async def issue(call: Call) -> NoticeIssued:
+async def issue(call: Call[NoticeIn, None]) -> NoticeIssued:
     b = call.body
     return issued(call, await na.issue(staff=call.me, inspection_id=call.path["inspection_id"],
                                        kind=b.kind, content=_content(b), deadline=b.deadline,
@@ -81,12 +81,12 @@ async def issue(call: Call) -> NoticeIssued:
                                        penalty_decision_id=b.penalty_decision_id))
 
 
-async def revoke(call: Call) -> NoticeIssued:
+async def revoke(call: Call[RevokeIn, None]) -> NoticeIssued:
     return issued(call, await na.revoke(staff=call.me, notice_id=call.path["notice_id"],
                                         reason=call.body.reason))
 
 
-async def supersede(call: Call) -> NoticeIssued:
+async def supersede(call: Call[SupersedeIn, None]) -> NoticeIssued:
     b = call.body
     return issued(call, await na.supersede(staff=call.me, notice_id=call.path["notice_id"],
                                            reason=b.reason, content=_content(b),
@@ -104,15 +104,15 @@ async def _file(call: Call, fmt: str) -> web.Response:
                                  "X-Content-Type-Options": "nosniff"})
 
 
-async def pdf(call: Call) -> web.Response:
+async def pdf(call: Call[None, None]) -> web.Response:
     return await _file(call, "pdf")
 
 
-async def png(call: Call) -> web.Response:
+async def png(call: Call[None, None]) -> web.Response:
     return await _file(call, "png")
 
 
-async def receipt(call: Call) -> web.Response:
+async def receipt(call: Call[None, None]) -> web.Response:
     return await _file(call, "receipt")
 
 

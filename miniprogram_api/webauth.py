@@ -75,7 +75,7 @@ async def getuserinfo(*, http: aiohttp.ClientSession, api_base: str, access_toke
     return str(userid) if userid else None
 
 
-async def authorize_url(call: Call) -> AuthorizeOut:
+async def authorize_url(call: Call[None, AuthorizeQuery]) -> AuthorizeOut:
     wecom = call.config.wecom
     if wecom is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
@@ -86,7 +86,7 @@ async def authorize_url(call: Call) -> AuthorizeOut:
     return AuthorizeOut(url=f"{AUTHORIZE}?{query}#wechat_redirect")
 
 
-async def oauth_login(call: Call) -> s.LoginOut:
+async def oauth_login(call: Call[OAuthIn, None]) -> s.LoginOut:
     userid = await ask_wecom(call, lambda http, api_base, token: getuserinfo(
         http=http, api_base=api_base, access_token=token, code=call.body.code),
         reopen="从企业微信重新打开应用")
@@ -101,7 +101,7 @@ def _development_only(call: Call) -> None:
         raise ApiError(404, "not_found", "不存在或无权查看")
 
 
-async def dev_users(call: Call) -> DevUserList:
+async def dev_users(call: Call[None, None]) -> DevUserList:
     _development_only(call)
     staff = await Staff.filter(status=StaffStatus.ACTIVE).prefetch_related("section").order_by(
         "-is_inspector", "-is_leader", "-is_initiator", "-is_admin", "id")
@@ -109,7 +109,7 @@ async def dev_users(call: Call) -> DevUserList:
                                       roles=roles_of(p)) for p in staff if roles_of(p)])
 
 
-async def dev_login(call: Call) -> s.LoginOut:
+async def dev_login(call: Call[DevLoginIn, None]) -> s.LoginOut:
     _development_only(call)
     staff = await active_staff(call.body.userid)
     if staff is None:

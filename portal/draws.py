@@ -14,15 +14,16 @@ from typing import Any
 from aiohttp import web
 
 from inspection import clock
+from inspection.draw import protocol
 from inspection.draw import records as draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
+from models.enums import DrawKind, DrawStatus
 from notifications.appkeys import CONFIG
 from notifications.problems import from_domain
 from portal.html import e, page, table
 
 PER_PAGE = 50
-KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
 
 
 def _local(iso: str | None) -> str:
@@ -101,11 +102,11 @@ async def record_html(request: web.Request) -> web.Response:
         r = await _record(request, with_candidates=False)
     except NotFound as exc:
         return page(request, "未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
-    kind = KIND_LABELS[r["kind"]]
+    kind = protocol.KIND_LABELS[DrawKind(r["kind"])]
     base = request.app[CONFIG].public_base_url.rstrip("/")
     record_url = f"{base}/public/draws/{r['draw_id']}.json"
     facts = [("抽查任务", f"{r['campaign_code']} {r['campaign_title']}"), ("抽取对象", kind),
-             ("状态", draw_records.STATUS_LABELS_BY_VALUE[r["status"]]),
+             ("状态", draw_records.STATUS_LABELS[DrawStatus(r["status"])]),
              ("检查期间", " 至 ".join(r["field_window"])),
              ("承诺 commitment", r["commitment"]), ("承诺时间", _local(r["committed_at"]))]
     if "public_entropy" in r:

@@ -16,11 +16,12 @@ import re
 from aiohttp import web
 from tortoise.transactions import in_transaction
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.errors import DomainError
+from inspection.fieldwork import labels
 from inspection.notices import issuing as domain
 from models.employers import Employer
-from models.enums import FollowUpResult, NoticeStatus, RectificationState
+from models.enums import NoticeStatus
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
 from notifications.appkeys import CONFIG, STORAGE, AppConfig
@@ -36,10 +37,6 @@ MAX_UPLOAD = 10 * 1024 * 1024
 COOKIE = "suiji_notice"
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
           (b"%PDF-", "application/pdf", "pdf"))
-RECT_LABELS = {RectificationState.OPEN: "整改中", RectificationState.RECTIFIED: "已整改",
-               RectificationState.ESCALATED: "已转立案查处", RectificationState.CANCELLED: "已撤销"}
-FOLLOW_LABELS = {FollowUpResult.RECTIFIED: "已整改", FollowUpResult.PARTIAL: "部分整改",
-                 FollowUpResult.NOT_RECTIFIED: "未整改"}
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -79,11 +76,11 @@ async def _status_html(notice: Notice) -> str:
     order_id = notice.rectification_order_id
     if order_id is not None:
         order = await RectificationOrder.get(id=order_id)
-        parts.append(f"<dt>整改进度</dt><dd>{e(RECT_LABELS[order.state])}</dd>")
+        parts.append(f"<dt>整改进度</dt><dd>{e(labels.ORDER_STATE_LABELS[order.state])}</dd>")
         last = await FollowUp.filter(order_id=order_id).order_by("-visited_on", "-id").first()
         if last is not None:
             parts.append(f"<dt>最近回访</dt><dd>{e(cn_date(last.visited_on))} "
-                         f"{e(FOLLOW_LABELS[last.result])}</dd>")
+                         f"{e(labels.FOLLOW_UP_LABELS[last.result])}</dd>")
     if notice.acknowledged_at:
         at = notice.acknowledged_at.astimezone(clock.BEIJING)
         parts.append(f"<dt>签收</dt><dd>已于 {at:%Y-%m-%d %H:%M} 确认收到</dd>")
@@ -157,7 +154,7 @@ async def _looked_up(request: web.Request, action: str) -> Notice | web.Response
         notice = await _find(token)
         if notice is None:
             return _miss(request)
-        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
+        actor = (audit.employer_actor(notice.id) if _is_addressee(request, token) else audit.PUBLIC)
         await domain.record_view(notice=notice, actor=actor, action=action)
     return notice
 

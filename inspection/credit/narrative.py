@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from inspection.notices import issuing
 from inspection.typeset import cn_date, cn_number
+from models.enums import NoticeKind
 
 STRATUM_LABELS = {"A": "A级", "B": "B级", "C": "C级", "ungraded": "未评级",
                   "blacklist": "拖欠农民工工资失信联合惩戒对象名单"}
-NOTICE_LABELS = {"inspection": "检查通知书", "inquiry": "询问通知书",
-                 "rectification": "限期改正指令书", "review": "整改复查意见书",
-                 "result": "检查结果告知书", "penalty_notice": "行政处罚告知书",
-                 "penalty_decision": "行政处罚决定书"}
 SECTION_TITLES = ("一、基本情况", "二、抽查结果", "三、发现的主要问题", "四、处理情况", "五、下一步工作")
 PUBLISH_PENALTY_DAYS = 20  # R17
 
@@ -126,7 +124,7 @@ def handling(fig: dict[str, Any]) -> list[str]:
                    f"人民币{pen['amount_yuan']}元。")
     served = fig.get("notices", {})
     if served:
-        listed = _listing([f"{NOTICE_LABELS.get(k, k)}{v}份" for k, v in served.items()])
+        listed = _listing([f"{issuing.SHORT_TITLES[NoticeKind(k)]}{v}份" for k, v in served.items()])
         out.append(f"共向被检查单位送达文书：{listed}。")
     return out
 

@@ -25,11 +25,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inspection import sheets, typeset
+from inspection.callup import states
 from inspection.credit import narrative
+from inspection.fieldwork import labels
+from models.enums import CallUpState, RectificationState
 
-CALLUP_STATES = {"called": "待答复", "accepted": "接受", "declined": "因公务无法参加",
-                 "skipped": "跳过（已不符合条件）", "replaced": "逾期未答复，组长决定递补",
-                 "withdrawn": "撤回"}
+# The summary's "其中" rows, in the report's order, worded by the states' one label table.
+ORDER_ROWS = (RectificationState.RECTIFIED, RectificationState.OPEN,
+              RectificationState.ESCALATED, RectificationState.CANCELLED)
+CALLUP_ROWS = (CallUpState.ACCEPTED, CallUpState.DECLINED, CallUpState.REPLACED,
+               CallUpState.SKIPPED)
 RESULT_COLOURS = (("不符合", colors.HexColor("#c0392b")), ("符合", colors.HexColor("#7f8c8d")),
                   ("不适用", colors.HexColor("#d5d8dc")))
 LABEL_CHARS = 14  # longer item names are shortened on the chart (the table has them whole)
@@ -42,13 +47,13 @@ def summary_rows(fig: dict[str, Any]) -> list[tuple[str, int | float | str]]:
     rows: list[tuple[str, int | float | str]] = [("抽取用人单位（家）", fig["drawn"]["total"])]
     rows += [(f"　其中{narrative.stratum(k)}", v) for k, v in fig["drawn"]["by_stratum"].items()]
     rows += [("已检查用人单位（家）", ins["inspected"]), ("发现违法行为的单位（家）", ins["with_violations"]),
-             ("下达限期改正指令书（份）", rect["orders"]), ("　其中已整改", rect["rectified"]),
-             ("　其中整改中", rect["open"]), ("　其中转立案查处", rect["escalated"]),
-             ("　其中撤销", rect["cancelled"]), ("行政处罚决定（件）", pen["count"]),
+             ("下达限期改正指令书（份）", rect["orders"])]
+    rows += [(f"　其中{labels.ORDER_STATE_LABELS[s]}", rect[s.value]) for s in ORDER_ROWS]
+    rows += [("行政处罚决定（件）", pen["count"]),
              ("　其中一般程序", pen["general"]), ("罚款合计（元）", float(pen["amount_yuan"])),
-             ("执法检查人员召集（人次）", c["called"]), ("　其中接受", c["accepted"]),
-             ("　其中因公务无法参加", c["declined"]), ("　其中逾期未答复由组长递补", c["replaced"]),
-             ("　其中跳过", c["skipped"]), ("　其中待答复", c["waiting"]),
+             ("执法检查人员召集（人次）", c["called"])]
+    rows += [(f"　其中{states.STATE_LABELS[s]}", c[s.value]) for s in CALLUP_ROWS]
+    rows += [(f"　其中{states.STATE_LABELS[CallUpState.CALLED]}", c["waiting"]),
              ("递补召集（人次）", c["substitutions"])]
     return rows
 
@@ -131,7 +136,8 @@ def callup_table(fig: dict[str, Any], cell: ParagraphStyle) -> list[list[Any]]:
     rows: list[list[Any]] = [["抽取顺序", "姓名", "结果", "事由或说明"]]
     for c in fig.get("callup_list", []):
         note = "；".join(p for p in (c["reason"], c["replaces"] and f"递补{c['replaces']}") if p)
-        rows.append([c["position"], c["name"], Paragraph(escape(CALLUP_STATES[c["state"]]), cell),
+        state = states.STATE_LABELS[CallUpState(c["state"])]
+        rows.append([c["position"], c["name"], Paragraph(escape(state), cell),
                      Paragraph(escape(note), cell)])
     return rows
 
@@ -223,7 +229,8 @@ def render_xlsx(fig: dict[str, Any], *, due: str, issuer: str, issued_on: str) -
     calls = wb.create_sheet("召集与递补")
     calls.append(["抽取顺序", "姓名", "结果", "事由或说明", "递补对象"])
     for c in fig.get("callup_list", []):
-        calls.append(sheets.xlsx_row(calls, [c["position"], c["name"], CALLUP_STATES[c["state"]],
+        state = states.STATE_LABELS[CallUpState(c["state"])]
+        calls.append(sheets.xlsx_row(calls, [c["position"], c["name"], state,
                                              c["reason"], c["replaces"]]))
     buf = io.BytesIO()
     wb.save(buf)

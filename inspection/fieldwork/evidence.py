@@ -184,7 +184,7 @@ async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, origina
         inspection_id=inspection.id, finding_id=finding_id, follow_up_id=follow_up_id,
         content_type=content_type, size=len(data), sha256=digest, storage_key=key,
         thumbnail_key=thumb_key, original_name=clean_filename(original_name), uploaded_by_id=staff.id)
-    await audit.record(actor=f"staff:{staff.id}", action="evidence.add", obj=evidence,
+    await audit.record(actor=audit.staff_actor(staff.id), action="evidence.add", obj=evidence,
                        after=audit.snapshot(evidence))
     return evidence
 
@@ -201,7 +201,7 @@ async def remove_evidence(*, staff: Staff, evidence_id: int) -> None:
         raise DomainError("illegal_transition", "检查结果提交后，现场检查的证据材料不能删除", [], 409)
     before = audit.snapshot(evidence)
     await evidence.delete()
-    await audit.record(actor=f"staff:{staff.id}", action="evidence.remove",
+    await audit.record(actor=audit.staff_actor(staff.id), action="evidence.remove",
                        object_type="evidence", object_id=evidence_id, before=before)
 
 
@@ -222,6 +222,6 @@ async def review_evidence(*, staff: Staff, evidence_id: int) -> Evidence:
     if not evidence.reviewed:
         evidence.reviewed = True
         await evidence.save(update_fields=["reviewed", "updated_at"])
-        await audit.record(actor=f"staff:{staff.id}", action="evidence.review", obj=evidence,
+        await audit.record(actor=audit.staff_actor(staff.id), action="evidence.review", obj=evidence,
                            after={"reviewed": True})
     return evidence

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from inspection import audit
 from inspection.access import Need, inspection_for
 from inspection.errors import NotFound
-from inspection.fieldwork.inspections import actor_of
 from inspection.notices import issuing as notices
 from inspection.notices.particulars import Issuer
 from models.enums import NoticeKind
@@ -27,7 +27,8 @@ async def issue(*, staff: Staff, inspection_id: int, kind: NoticeKind, content: 
         kind=kind, employer_id=inspection.employer_id,
         content=content, issued_by_id=staff.id, issuer=issuer,
         inspection_id=inspection.id, rectification_order_id=rectification_order_id,
-        penalty_decision_id=penalty_decision_id, deadline=deadline, actor=actor_of(staff))
+        penalty_decision_id=penalty_decision_id, deadline=deadline,
+        actor=audit.staff_actor(staff.id))
 
 
 async def notice_for(*, staff: Staff, notice_id: int, need: Need) -> Notice:
@@ -42,7 +43,8 @@ async def notice_for(*, staff: Staff, notice_id: int, need: Need) -> Notice:
 
 async def revoke(*, staff: Staff, notice_id: int, reason: str) -> Notice:
     notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
-    return await notices.revoke_notice(notice_id=notice.id, reason=reason, actor=actor_of(staff))
+    return await notices.revoke_notice(notice_id=notice.id, reason=reason,
+                                       actor=audit.staff_actor(staff.id))
 
 
 async def supersede(*, staff: Staff, notice_id: int, reason: str, content: dict[str, Any],
@@ -50,4 +52,4 @@ async def supersede(*, staff: Staff, notice_id: int, reason: str, content: dict[
     notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
     return await notices.supersede_notice(notice_id=notice.id, reason=reason, content=content,
                                           issued_by_id=staff.id, issuer=issuer,
-                                          deadline=deadline, actor=actor_of(staff))
+                                          deadline=deadline, actor=audit.staff_actor(staff.id))

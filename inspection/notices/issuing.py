@@ -210,7 +210,7 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         issuer=issuer.name.strip(), issued_on=issued_on, deadline=deadline,
         content={**cleaned, **facts}, issued_by=staff,
     )
-    await audit.record(actor=actor or f"staff:{issued_by_id}", action="notice.issued",
+    await audit.record(actor=actor or audit.staff_actor(issued_by_id), action="notice.issued",
                        obj=notice, after=audit.snapshot(notice))
     return notice
 
@@ -266,7 +266,7 @@ async def supersede_notice(*, notice_id: int, reason: str, content: dict[str, An
     before = audit.snapshot(old, ["status", "status_reason", "superseded_by_id"])
     old.status, old.status_reason, old.superseded_by = NoticeStatus.SUPERSEDED, why, new
     await old.save(update_fields=["status", "status_reason", "superseded_by_id", "updated_at"])
-    await audit.record(actor=actor or f"staff:{issued_by_id}", action="notice.superseded",
+    await audit.record(actor=actor or audit.staff_actor(issued_by_id), action="notice.superseded",
                        obj=old, before=before,
                        after=audit.snapshot(old, ["status", "status_reason", "superseded_by_id"]))
     return new
@@ -309,11 +309,11 @@ async def acknowledge(*, notice_id: int, uscc_suffix: str,
         return AckResult(AckOutcome.ALREADY, notice, left)
     if left == 0:
         return AckResult(AckOutcome.LOCKED, notice, 0)
-    actor = f"employer:notice:{notice.id}"
+    actor = audit.employer_actor(notice.id)
     if not suffix_matches(employer.uscc, uscc_suffix):
         notice.ack_failures += 1
         await notice.save(update_fields=["ack_failures", "updated_at"])
-        await audit.record(actor="public", action="notice.ack_failed", obj=notice,
+        await audit.record(actor=audit.PUBLIC, action="notice.ack_failed", obj=notice,
                            after={"ack_failures": notice.ack_failures})
         left -= 1
         return AckResult(AckOutcome.WRONG if left else AckOutcome.LOCKED, notice, left)
@@ -350,6 +350,6 @@ async def add_employer_evidence(*, notice_id: int, content_type: str, size: int,
         storage_key=storage_key, original_name=clean_filename(original_name),
         uploaded_by=None,
     )
-    await audit.record(actor=f"employer:notice:{notice.id}", action="notice.evidence_uploaded",
+    await audit.record(actor=audit.employer_actor(notice.id), action="notice.evidence_uploaded",
                        obj=evidence, after=audit.snapshot(evidence))
     return evidence

@@ -15,9 +15,10 @@ from typing import Any
 
 from inspection.clock import BEIJING
 from inspection.errors import Problem
+from inspection.fieldwork import labels
 from models.campaigns import CampaignItem
 from models.employers import Employer
-from models.enums import FindingResult, FollowUpResult, NoticeKind, NoticeStatus
+from models.enums import FindingResult, NoticeKind, NoticeStatus
 from models.fieldwork import Finding, FollowUp, Inspection, InspectionMember, RectificationOrder
 from models.notices import Notice
 from models.penalties import PenaltyDecision
@@ -28,10 +29,6 @@ MIN_INSPECTORS = 2
 # Kinds that state violations found and so need at least one non-compliant finding.
 FACT_KINDS = frozenset({NoticeKind.RECTIFICATION, NoticeKind.PENALTY_NOTICE,
                         NoticeKind.PENALTY_DECISION})
-RESULT_LABELS = {FindingResult.COMPLIANT: "符合", FindingResult.NONCOMPLIANT: "不符合",
-                 FindingResult.NOT_APPLICABLE: "不适用"}
-FOLLOW_UP_LABELS = {FollowUpResult.RECTIFIED: "已整改", FollowUpResult.PARTIAL: "部分整改",
-                    FollowUpResult.NOT_RECTIFIED: "未整改"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ async def inspectors(inspection: Inspection) -> list[dict[str, str]]:
 
 def _finding(f: Finding) -> dict[str, str]:
     iv = f.item_version
-    return {"item": iv.name, "item_basis": iv.basis, "result": RESULT_LABELS[f.result],
+    return {"item": iv.name, "item_basis": iv.basis, "result": labels.RESULT_LABELS[f.result],
             "description": f.description, "basis": f.basis}
 
 
@@ -105,7 +102,7 @@ async def order_facts(order: RectificationOrder) -> dict[str, Any]:
         "order": {"number": served.number if served else "", "issued_on": order.issued_on.isoformat(),
                   "deadline": order.deadline.isoformat(), "requirements": order.requirements},
         "follow_ups": [{"visited_on": v.visited_on.isoformat(),
-                        "result": FOLLOW_UP_LABELS[v.result], "note": v.note} for v in visits],
+                        "result": labels.FOLLOW_UP_LABELS[v.result], "note": v.note} for v in visits],
     }
 
 

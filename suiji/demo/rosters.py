@@ -22,7 +22,7 @@ from models.items import Item
 from models.org import Section, Staff
 from suiji.demo import rosters_data as data
 
-ACTOR = "cli"
+ACTOR = audit.CLI
 EMPLOYERS = 500
 
 

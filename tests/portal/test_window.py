@@ -123,7 +123,7 @@ async def test_items_current_and_history(client):
     rows = (await (await client.get("/public/items.json")).json())["rows"]
     assert [(r["code"], r["version"]) for r in rows] == [("SX-001", 2)]
     hist = (await (await client.get("/public/items/history.json")).json())["rows"]
-    assert [(r["version"], r["status"]) for r in hist] == [(2, "现行"), (1, "已调整")]
+    assert [(r["version"], r["status"]) for r in hist] == [(2, "已公布"), (1, "已被新版本取代")]
     html = await (await client.get("/public/items")).text()
     assert "草稿事项" not in html and "检查依据" in html
 
