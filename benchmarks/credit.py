@@ -106,7 +106,7 @@ async def main(n: int, url: str) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             await timed("campaign report, 200 inspections (figures + PDF + XLSX)",
                         lambda: reports.generate(campaign_id=camp.id, actor="cli",
-                                                 data_dir=Path(tmp)))
+                                                 data_dir=Path(tmp), issuer="演示区人社局"))
         print(f"ledger rows: {await CreditEvent.all().count()}")
     finally:
         await db.close_db()

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from bot import texts
 from bot.parse import Inbound
-from inspection import messages
+from inspection import audit, messages
 from inspection.callup import assignment, recusal, withdrawal
 from inspection.callup import calls as callup
 from inspection.callup import leader as callup_leader
@@ -181,7 +181,7 @@ async def dispatch(msg: Inbound, *, now: dt.datetime) -> str | None:
     staff = await Staff.get_or_none(wecom_userid=msg.from_user, status=StaffStatus.ACTIVE)
     if staff is None:
         return texts.UNKNOWN_USER if msg.msg_type == "text" else None
-    actor = f"wecom:{msg.from_user}"
+    actor = audit.wecom_actor(msg.from_user)
     if msg.msg_type == "event":
         if msg.event == "template_card_event":
             return await _card_click(staff, msg, now, actor)

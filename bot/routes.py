@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 
 from aiohttp import web
 from tortoise.transactions import in_transaction
@@ -26,7 +27,16 @@ from notifications.problems import problem
 log = logging.getLogger(__name__)
 
 DEDUP_TTL = 3 * 24 * 3600.0  # WeCom retries for minutes; keep keys well beyond that
+# A signed callback is accepted this long around its timestamp (the signature covers it), so a
+# captured one cannot be replayed later; WeCom's retries come within a few minutes.
+TIMESTAMP_WINDOW = 300
 BUDGET = 3.0  # seconds of WeCom's 5 for the work itself
+
+
+def wall_clock() -> float:
+    """Seconds since the epoch, as WeCom's timestamps count (tests replaying a captured
+    delivery set it back to the capture's time)."""
+    return time.time()
 
 
 def _params(request: web.Request, *names: str) -> list[str] | None:
@@ -62,6 +72,10 @@ async def _read_limited(request: web.Request) -> bytes | None:
     return b"".join(chunks)
 
 
+def dedup_kv_key(msg: Inbound) -> str:
+    return "wecom:dedup:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
+
+
 async def _keep_for_worker(msg: Inbound) -> None:
     key = "inbound:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
     async with in_transaction():
@@ -78,6 +92,9 @@ async def receive(request: web.Request, crypto: CallbackCrypto | None) -> web.Re
     if body is None:
         return problem(413, "too_large", "请求体过大")
     sig, ts, nonce = params
+    if not ts.isdigit() or abs(wall_clock() - int(ts)) > TIMESTAMP_WINDOW:
+        log.warning("wecom callback refused", extra={"reason": "timestamp outside the window"})
+        return problem(403, "stale_timestamp", "回调时间戳超出允许范围")
     try:
         envelope = parse_envelope(body.decode("utf-8"))
         if envelope.to_user and envelope.to_user != crypto.corp_id:
@@ -95,7 +112,7 @@ async def receive(request: web.Request, crypto: CallbackCrypto | None) -> web.Re
         log.warning("wecom callback refused", extra={"reason": str(exc)})
         return problem(403, "bad_signature", "签名或企业校验失败")
     kv = request.app[KV]
-    dedup = "wecom:dedup:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
+    dedup = dedup_kv_key(msg)
     if not await kv.set_if_absent(dedup, "1", ttl=DEDUP_TTL):
         return web.Response(text="")  # a retry of a delivery we already took
     try:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from inspection import clock
-from inspection.callup import calls
+from inspection.callup import states
 from models.enums import CallUpState
 
 HELP_INSPECTOR = ("执法检查人员可用命令：\n"
@@ -78,7 +78,7 @@ def tasks(callups: list[CallUpTask], visits: list[VisitTask]) -> str:
         return NO_TASKS
     lines = []
     for c in callups:
-        line = f"{c.code} {c.title}：{calls.STATE_LABELS[c.state]}"
+        line = f"{c.code} {c.title}：{states.STATE_LABELS[c.state]}"
         if c.state == CallUpState.CALLED:
             line += f"（请于 {clock.short_time(c.deadline)} 前答复）"
         lines.append(line)

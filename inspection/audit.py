@@ -26,6 +26,25 @@ from models.audit import AuditEvent
 GENESIS = "0" * 64
 _LOCK_ID = 0x5E1_A0D1  # arbitrary, fixed: the audit chain's advisory lock
 
+# Who made a change (`AuditEvent.actor`), spelled one way wherever it is recorded (R21).
+SYSTEM = "system"  # timers, the outbox worker, the credit platform's export
+CLI = "cli"  # an operator's `suiji` command
+PUBLIC = "public"  # an anonymous visitor of the portal
+
+
+def staff_actor(staff_id: int) -> str:
+    return f"staff:{staff_id}"
+
+
+def employer_actor(notice_id: int) -> str:
+    """The employer a notice is addressed to, acting through that notice's page."""
+    return f"employer:notice:{notice_id}"
+
+
+def wecom_actor(userid: str) -> str:
+    """A WeCom user acting in chat, before the userid is matched to a member of staff."""
+    return f"wecom:{userid}"
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime):

@@ -18,12 +18,12 @@ import datetime as dt
 import logging
 from typing import Any
 
-from inspection import clock, outbox
+from inspection import audit, clock, outbox
 from inspection.credit import blacklist
 from inspection.items import catalogue as items
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
-from models.system import IdempotencyRecord
+from models.system import IdempotencyRecord, InboundReceipt
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ RUN_AT = dt.time(2, 30)  # Beijing: after the day has turned, before anyone work
 # A phone retries a request within minutes or hours, never after a week: older stored answers
 # (miniprogram_api/framework.py replays them) only take space.
 IDEMPOTENCY_RETENTION = dt.timedelta(days=7)
+# Callbacks older than their 5-minute timestamp window are refused anyway; three days is plenty.
+RECEIPT_RETENTION = dt.timedelta(days=3)
 
 
 def next_run(after: dt.datetime) -> dt.datetime:
@@ -71,13 +73,20 @@ async def purge_idempotency_records(*, now: dt.datetime,
     return await IdempotencyRecord.filter(created_at__lt=cutoff).delete()
 
 
+async def purge_inbound_receipts(*, now: dt.datetime,
+                                 older_than: dt.timedelta = RECEIPT_RETENTION) -> int:
+    """Forget WeCom deliveries received before `now - older_than`; returns how many."""
+    return await InboundReceipt.filter(created_at__lt=clock.db_time(now - older_than)).delete()
+
+
 async def run_daily(*, now: dt.datetime) -> dict[str, int]:
     """The day's jobs; returns how many records each touched."""
     today = clock.db_time(now).date()
     return {
         "idempotency_records_purged": await purge_idempotency_records(now=now),
-        "item_versions_superseded": await items.supersede_due(actor="system", today=today),
-        "blacklist_expired": len(await blacklist.expire(today=today, actor="system")),
+        "inbound_receipts_purged": await purge_inbound_receipts(now=now),
+        "item_versions_superseded": await items.supersede_due(actor=audit.SYSTEM, today=today),
+        "blacklist_expired": len(await blacklist.expire(today=today, actor=audit.SYSTEM)),
     }
 
 

@@ -9,9 +9,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import access, clock
+from inspection import access, audit, clock
 from inspection.callup import calls as callup
-from inspection.callup import recusal, withdrawal
+from inspection.callup import recusal, states, withdrawal
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
 from notifications import replies
@@ -47,34 +47,34 @@ class AnswerOut(BaseModel):
     message: str
 
 
-async def mine(call: Call) -> CallUpList:
+async def mine(call: Call[None, None]) -> CallUpList:
     rows = await callup.my_callups(staff_id=call.me.id)
     return CallUpList(items=[CallUpOut(
         id=c.id, campaign_id=c.campaign.id, campaign_code=c.campaign.code,
         campaign_title=c.campaign.title, field_start=c.campaign.field_start,
         field_end=c.campaign.field_end, state=str(c.state),
-        state_label=callup.STATE_LABELS[c.state], position=c.position,
+        state_label=states.STATE_LABELS[c.state], position=c.position,
         reply_deadline=c.reply_deadline) for c in rows])
 
 
-async def accept(call: Call) -> AnswerOut:
+async def accept(call: Call[None, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await callup.accept(callup_id=cid, staff_id=call.me.id, now=clock.now(),
-                                 actor=f"staff:{call.me.id}")
+                                 actor=audit.staff_actor(call.me.id))
     return AnswerOut(callup_id=cid, message=replies.accepted(answer))
 
 
-async def decline(call: Call) -> AnswerOut:
+async def decline(call: Call[DeclineIn, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await callup.decline(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
-                                  now=clock.now(), actor=f"staff:{call.me.id}")
+                                  now=clock.now(), actor=audit.staff_actor(call.me.id))
     return AnswerOut(callup_id=cid, message=replies.declined(answer))
 
 
-async def withdraw(call: Call) -> AnswerOut:
+async def withdraw(call: Call[DeclineIn, None]) -> AnswerOut:
     cid = call.path["callup_id"]
     answer = await withdrawal.withdraw(callup_id=cid, staff_id=call.me.id, reason=call.body.reason,
-                                       now=clock.now(), actor=f"staff:{call.me.id}")
+                                       now=clock.now(), actor=audit.staff_actor(call.me.id))
     return AnswerOut(callup_id=cid, message=replies.withdrawn(answer))
 
 
@@ -89,12 +89,12 @@ class RecusalOut(BaseModel):
     message: str
 
 
-async def declare_recusal(call: Call) -> RecusalOut:
+async def declare_recusal(call: Call[RecusalIn, None]) -> RecusalOut:
     inspection = await access.inspection_for(staff=call.me, inspection_id=call.path["inspection_id"],
                                               need=access.Need.WORK)
     row, effect = await recusal.declare_own(staff=call.me, inspection_code=inspection.code,
                                             reason=call.body.reason, now=clock.now(),
-                                            actor=f"staff:{call.me.id}")
+                                            actor=audit.staff_actor(call.me.id))
     return RecusalOut(conflict_id=row.id, message=replies.recused(effect))
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import clock
-from inspection.callup import calls
+from inspection.callup import states
 from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import EmployerBrief, Request, ShortText
@@ -85,18 +85,18 @@ def _message(call: Call, text: str) -> MessageOut:
     return MessageOut(campaign_id=call.path["campaign_id"], message=text)
 
 
-async def assign(call: Call) -> MessageOut:
+async def assign(call: Call[AssignIn, None]) -> MessageOut:
     return _message(call, replies.assigned(await ca.assign(
         staff=call.me, campaign_id=call.path["campaign_id"], target=call.body.target,
         names=call.body.names, now=clock.now())))
 
 
-async def auto_assign(call: Call) -> MessageOut:
+async def auto_assign(call: Call[None, None]) -> MessageOut:
     return _message(call, replies.proposed(await ca.auto_assign(
         staff=call.me, campaign_id=call.path["campaign_id"], now=clock.now())))
 
 
-async def proposal(call: Call) -> ProposalOut:
+async def proposal(call: Call[None, None]) -> ProposalOut:
     found, visits = await ca.assignment_proposal(staff=call.me,
                                                  campaign_id=call.path["campaign_id"])
     return ProposalOut(
@@ -111,33 +111,33 @@ async def proposal(call: Call) -> ProposalOut:
             proposed=[Person(staff_id=s.id, name=s.name) for s in v.proposed]) for v in visits])
 
 
-async def campaign_callups(call: Call) -> CampaignCallUpList:
+async def campaign_callups(call: Call[None, None]) -> CampaignCallUpList:
     rows = await ca.callups(staff=call.me, campaign_id=call.path["campaign_id"])
     return CampaignCallUpList(campaign_id=call.path["campaign_id"], items=[CampaignCallUpOut(
         id=c.id, staff_id=c.staff.id, name=c.staff.name, position=c.position, state=str(c.state),
-        state_label=calls.STATE_LABELS[c.state], reply_deadline=c.reply_deadline, reason=c.reason)
+        state_label=states.STATE_LABELS[c.state], reply_deadline=c.reply_deadline, reason=c.reason)
         for c in rows])
 
 
-async def confirm(call: Call) -> MessageOut:
+async def confirm(call: Call[ConfirmIn, None]) -> MessageOut:
     return _message(call, replies.confirmed(await ca.confirm_assignment(
         staff=call.me, campaign_id=call.path["campaign_id"], fingerprint=call.body.fingerprint,
         now=clock.now())))
 
 
-async def chase(call: Call) -> MessageOut:
+async def chase(call: Call[NameIn, None]) -> MessageOut:
     return _message(call, replies.chased(await ca.chase(
         staff=call.me, campaign_id=call.path["campaign_id"], name=call.body.name,
         now=clock.now())))
 
 
-async def substitute(call: Call) -> MessageOut:
+async def substitute(call: Call[NameIn, None]) -> MessageOut:
     return _message(call, replies.substituted(await ca.substitute(
         staff=call.me, campaign_id=call.path["campaign_id"], name=call.body.name,
         now=clock.now())))
 
 
-async def extend(call: Call) -> MessageOut:
+async def extend(call: Call[ExtendIn, None]) -> MessageOut:
     return _message(call, replies.extended(await ca.extend(
         staff=call.me, campaign_id=call.path["campaign_id"], hours=call.body.hours,
         name=call.body.name, now=clock.now())))

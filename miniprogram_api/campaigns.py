@@ -204,7 +204,7 @@ def _draw(f: ceremony.DrawFacts, campaign: Campaign, base: str) -> DrawOut:
         voidable=ceremony.may_void(campaign, d), record_url=f"{base}/public/draws/{d.id}")
 
 
-async def _ceremony(call: Call) -> DrawList:
+async def _ceremony(call: Call[Any, None]) -> DrawList:
     """The campaign's draws as the ceremony shows them (after a commit or reveal, as they now
     stand)."""
     c = await ca.draw_ceremony(staff=call.me, campaign_id=call.path["campaign_id"])
@@ -222,7 +222,7 @@ _LINKS = ("item_version_ids", "leader_id", "inspector_section_ids")
 
 
 
-async def list_campaigns(call: Call) -> CampaignPage:
+async def list_campaigns(call: Call[None, CampaignQuery]) -> CampaignPage:
     q = call.query
     page = await ca.list_campaigns(staff=call.me, state=q.state, year=q.year, q=q.q, page=q.page,
                                    page_size=q.page_size)
@@ -233,7 +233,7 @@ async def list_campaigns(call: Call) -> CampaignPage:
         for r in page.items], total=page.total, page=page.page, page_size=page.page_size)
 
 
-async def create_campaign(call: Call) -> CampaignOut:
+async def create_campaign(call: Call[CampaignIn, None]) -> CampaignOut:
     b = call.body
     details = b.model_dump(exclude_none=True,
                            exclude={"code", "title", "field_start", "field_end", *_LINKS})
@@ -243,12 +243,12 @@ async def create_campaign(call: Call) -> CampaignOut:
         inspector_section_ids=b.inspector_section_ids, details=details))
 
 
-async def get_campaign(call: Call) -> CampaignOut:
+async def get_campaign(call: Call[None, None]) -> CampaignOut:
     return campaign_out(await ca.readable_campaign(staff=call.me,
                                                    campaign_id=call.path["campaign_id"]))
 
 
-async def edit_campaign(call: Call) -> CampaignOut:
+async def edit_campaign(call: Call[CampaignPatch, None]) -> CampaignOut:
     b = call.body
     changes = b.model_dump(exclude_none=True, exclude=set(_LINKS))
     return campaign_out(await ca.edit_campaign(
@@ -256,43 +256,45 @@ async def edit_campaign(call: Call) -> CampaignOut:
         leader_id=b.leader_id, inspector_section_ids=b.inspector_section_ids, changes=changes))
 
 
-async def approve(call: Call) -> CampaignOut:
+async def approve(call: Call[None, None]) -> CampaignOut:
     return campaign_out(await ca.approve_campaign(staff=call.me,
                                                   campaign_id=call.path["campaign_id"]))
 
 
-async def cancel(call: Call) -> CampaignOut:
+async def cancel(call: Call[CancelIn, None]) -> CampaignOut:
     return campaign_out(await ca.cancel_campaign(
         staff=call.me, campaign_id=call.path["campaign_id"], reason=call.body.reason))
 
 
-async def list_draws(call: Call) -> DrawList:
+async def list_draws(call: Call[None, None]) -> DrawList:
     return await _ceremony(call)
 
 
-async def commit(call: Call) -> DrawList:
+async def commit(call: Call[None, None]) -> DrawList:
     await ca.commit_draws(staff=call.me, campaign_id=call.path["campaign_id"])
     return await _ceremony(call)
 
 
-async def reveal(call: Call) -> DrawList:
+async def reveal(call: Call[RevealIn, None]) -> DrawList:
     await ca.reveal_draws(staff=call.me, campaign_id=call.path["campaign_id"],
                           public_entropy=call.body.public_entropy, witnesses=call.body.witnesses)
     return await _ceremony(call)
 
 
-async def void(call: Call) -> DrawOut:
+async def void(call: Call[VoidIn, None]) -> DrawOut:
     voided = await ca.void_draw(staff=call.me, campaign_id=call.path["campaign_id"],
                                 kind=call.body.kind, reason=call.body.reason)
     return next(d for d in (await _ceremony(call)).draws if d.id == voided.id)
 
 
-async def progress(call: Call) -> ProgressOut:
+
+
+async def progress(call: Call[None, None]) -> ProgressOut:
     overview = await ca.progress(staff=call.me, campaign_id=call.path["campaign_id"])
     return ProgressOut(campaign_id=call.path["campaign_id"], text=replies.progress(overview))
 
 
-async def roster(call: Call) -> RosterOut:
+async def roster(call: Call[None, None]) -> RosterOut:
     overview = await ca.roster(staff=call.me, campaign_id=call.path["campaign_id"])
     return RosterOut(campaign_id=call.path["campaign_id"], text=replies.roster(overview))
 

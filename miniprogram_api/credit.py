@@ -46,16 +46,16 @@ class PeriodQuery(Request):
     end: dt.date | None = None
 
 
-async def campaign_statistics(call: Call) -> StatisticsOut:
+async def campaign_statistics(call: Call[None, None]) -> StatisticsOut:
     return StatisticsOut(figures=await cr.campaign_statistics(
         staff=call.me, campaign_id=call.path["campaign_id"]))
 
 
-async def year_statistics(call: Call) -> StatisticsOut:
+async def year_statistics(call: Call[None, None]) -> StatisticsOut:
     return StatisticsOut(figures=await cr.year_statistics(staff=call.me, year=call.path["year"]))
 
 
-async def integrity_file(call: Call) -> IntegrityFileOut:
+async def integrity_file(call: Call[None, PeriodQuery]) -> IntegrityFileOut:
     f = await cr.integrity_file(staff=call.me, employer_id=call.path["employer_id"],
                                 start=call.query.start, end=call.query.end)
     return IntegrityFileOut(employer_id=f.employer_id, uscc=f.uscc, name=f.name, grade=f.grade,
@@ -81,7 +81,7 @@ class FactRecorded(BaseModel):
     occurred_on: dt.date
 
 
-async def record_fact(call: Call) -> FactRecorded:
+async def record_fact(call: Call[FactIn, None]) -> FactRecorded:
     b = call.body
     event = await cr.record_fact(staff=call.me, employer_id=call.path["employer_id"],
                                  kind=b.kind, occurred_on=b.occurred_on,
@@ -172,12 +172,12 @@ def _entry(e: BlacklistEntry) -> BlacklistOut:
                         arrears_paid_on=e.arrears_paid_on, pledged_on=e.pledged_on)
 
 
-async def list_assessments(call: Call) -> AssessmentList:
+async def list_assessments(call: Call[None, AssessmentQuery]) -> AssessmentList:
     rows = await cr.grade_proposals(staff=call.me, year=call.query.year, status=call.query.status)
     return AssessmentList(items=[_assessment(a) for a in rows])
 
 
-async def review(call: Call) -> AssessmentOut:
+async def review(call: Call[ReviewIn, None]) -> AssessmentOut:
     b = call.body
     a = await cr.review_grade(staff=call.me, assessment_id=call.path["assessment_id"],
                               confirm=b.confirm, effective_from=b.effective_from, grade=b.grade,
@@ -186,21 +186,21 @@ async def review(call: Call) -> AssessmentOut:
     return _assessment(a)
 
 
-async def blacklist_notice(call: Call) -> BlacklistOut:
+async def blacklist_notice(call: Call[BlacklistNoticeIn, None]) -> BlacklistOut:
     b = call.body
     return _entry(await cr.blacklist_notice(staff=call.me, employer_id=call.path["employer_id"],
                                             cause=b.cause, basis=b.basis,
                                             noticed_on=b.noticed_on, legal_rep=b.legal_rep))
 
 
-async def blacklist_decide(call: Call) -> BlacklistOut:
+async def blacklist_decide(call: Call[DecisionIn, None]) -> BlacklistOut:
     b = call.body
     return _entry(await cr.blacklist_decide(staff=call.me, entry_id=call.path["entry_id"],
                                             listed=b.listed, decided_on=b.decided_on,
                                             reason=b.reason))
 
 
-async def blacklist_remove(call: Call) -> BlacklistOut:
+async def blacklist_remove(call: Call[RemovalIn, None]) -> BlacklistOut:
     b = call.body
     return _entry(await cr.blacklist_remove(staff=call.me, entry_id=call.path["entry_id"],
                                             removed_on=b.removed_on,

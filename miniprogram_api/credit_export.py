@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.credit import export
 from inspection.errors import DomainError, Problem
 from notifications.appkeys import CONFIG
@@ -42,7 +43,7 @@ async def handle_export(request: web.Request) -> web.Response:
         since, limit = export.check_params(since=request.query.get("since"),
                                            limit=request.query.get("limit"))
         async with in_transaction():
-            batch = await export.fetch(since=since, limit=limit, actor="system")
+            batch = await export.fetch(since=since, limit=limit, actor=audit.SYSTEM)
     except DomainError as exc:
         return from_domain(exc)
     headers = {"X-Next-Cursor": str(batch.next_cursor), "X-More": "1" if batch.more else "0",

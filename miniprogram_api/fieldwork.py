@@ -35,14 +35,14 @@ async def read_upload(request: web.Request) -> Upload:
                                 too_large="文件过大：照片不超过 10 MB，PDF 不超过 20 MB")
 
 
-async def my_inspections(call: Call) -> s.InspectionPage:
+async def my_inspections(call: Call[None, s.InspectionQuery]) -> s.InspectionPage:
     q = call.query
     page = await fw.list_inspections(staff=call.me, state=q.state, window_from=q.window_from,
                                      window_to=q.window_to, page=q.page, page_size=q.page_size)
     return views.inspection_page(page)
 
 
-async def campaign_inspections(call: Call) -> s.InspectionPage:
+async def campaign_inspections(call: Call[None, s.InspectionQuery]) -> s.InspectionPage:
     campaign = await campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
     q = call.query
     page = await fw.list_inspections(staff=call.me, scope_campaign_id=campaign.id, state=q.state,
@@ -51,26 +51,26 @@ async def campaign_inspections(call: Call) -> s.InspectionPage:
     return views.inspection_page(page)
 
 
-async def get_inspection(call: Call) -> s.InspectionDetail:
+async def get_inspection(call: Call[None, None]) -> s.InspectionDetail:
     return views.detail(await fw.detail(staff=call.me, inspection_id=call.path["inspection_id"]),
                         base_url=call.config.public_base_url)
 
 
-async def set_members(call: Call) -> s.TeamOut:
+async def set_members(call: Call[s.MembersIn, None]) -> s.TeamOut:
     members = await assignment.set_team(staff=call.me, inspection_id=call.path["inspection_id"],
                                         staff_ids=call.body.staff_ids, now=clock.now())
     return s.TeamOut(inspection_id=call.path["inspection_id"], state=InspectionState.ASSIGNED,
                      team=[views.member(m) for m in members])
 
 
-async def check_in(call: Call) -> s.StateOut:
+async def check_in(call: Call[s.CheckInIn, None]) -> s.StateOut:
     b = call.body
     i = await fw.check_in(staff=call.me, inspection_id=call.path["inspection_id"], lat=b.lat,
                           lng=b.lng, note=b.note)
     return s.StateOut(id=i.id, state=i.state)
 
 
-async def put_finding(call: Call) -> s.FindingOut:
+async def put_finding(call: Call[s.FindingIn, None]) -> s.FindingOut:
     b = call.body
     f = await fw.record_finding(staff=call.me, inspection_id=call.path["inspection_id"],
                                 item_version_id=call.path["item_version_id"], result=b.result,
@@ -78,7 +78,7 @@ async def put_finding(call: Call) -> s.FindingOut:
     return views.finding(f)
 
 
-async def upload_evidence(call: Call) -> s.EvidenceOut:
+async def upload_evidence(call: Call[None, s.EvidenceQuery]) -> s.EvidenceOut:
     assert call.upload is not None
     e = await ev.add_evidence(staff=call.me, inspection_id=call.path["inspection_id"],
                               data=call.upload.data, original_name=call.upload.filename,
@@ -101,36 +101,36 @@ async def _file(call: Call, thumbnail: bool) -> web.Response:
                                  "Content-Disposition": "inline"})
 
 
-async def evidence_content(call: Call) -> web.Response:
+async def evidence_content(call: Call[None, None]) -> web.Response:
     return await _file(call, thumbnail=False)
 
 
-async def evidence_thumbnail(call: Call) -> web.Response:
+async def evidence_thumbnail(call: Call[None, None]) -> web.Response:
     return await _file(call, thumbnail=True)
 
 
-async def review_evidence(call: Call) -> s.EvidenceOut:
+async def review_evidence(call: Call[None, None]) -> s.EvidenceOut:
     return views.evidence(await ev.review_evidence(staff=call.me,
                                                    evidence_id=call.path["evidence_id"]))
 
 
-async def delete_evidence(call: Call) -> None:
+async def delete_evidence(call: Call[None, None]) -> None:
     await ev.remove_evidence(staff=call.me, evidence_id=call.path["evidence_id"])
 
 
-async def confirm(call: Call) -> s.MemberOut:
+async def confirm(call: Call[None, None]) -> s.MemberOut:
     m = await fw.confirm(staff=call.me, inspection_id=call.path["inspection_id"])
     await m.fetch_related("staff")
     return views.member(m)
 
 
-async def submit(call: Call) -> s.StateOut:
+async def submit(call: Call[s.SubmitIn, None]) -> s.StateOut:
     i = await fw.submit(staff=call.me, inspection_id=call.path["inspection_id"],
                         summary=call.body.summary)
     return s.StateOut(id=i.id, state=i.state)
 
 
-async def close(call: Call) -> s.StateOut:
+async def close(call: Call[None, None]) -> s.StateOut:
     i = await fw.close(staff=call.me, inspection_id=call.path["inspection_id"])
     return s.StateOut(id=i.id, state=i.state)
 

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -27,7 +27,7 @@ from inspection.errors import DomainError, Problem
 from miniprogram_api import sessions
 from miniprogram_api.problems import ApiError, problems_from
 from models.enums import StaffStatus
-from models.kv import KeyValue
+from models.kv import KeyValue, KVUnavailable
 from models.org import Staff
 from models.system import IdempotencyRecord
 from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, AppConfig
@@ -48,14 +48,22 @@ class Upload:
     filename: str
 
 
+BodyT = TypeVar("BodyT")
+QueryT = TypeVar("QueryT")
+
+
 @dataclass
-class Call:
+class Call(Generic[BodyT, QueryT]):
+    """One request as its handler sees it. `body` and `query` are the route's validated models
+    (None when the route has none): a handler declares them, e.g. `Call[s.LoginIn, None]`, and
+    tests/miniprogram_api/test_api_typed_calls.py holds every declaration to its route."""
+
     request: web.Request
     staff: Staff | None
     session: sessions.Session | None
     path: dict[str, int]
-    body: Any = None
-    query: Any = None
+    body: BodyT
+    query: QueryT
     upload: Upload | None = None
 
     @property
@@ -76,7 +84,7 @@ class Call:
         return self.request.app[KV]
 
 
-Handler = Callable[[Call], Awaitable[BaseModel | web.StreamResponse | None]]
+Handler = Callable[[Call[Any, Any]], Awaitable[BaseModel | web.StreamResponse | None]]
 UploadReader = Callable[[web.Request], Awaitable[Upload]]
 
 
@@ -157,6 +165,8 @@ async def read_json(request: web.Request, model: type[BaseModel]) -> tuple[Any, 
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", "请求内容不是有效的 JSON") from exc
+    except RecursionError:  # nested deeper than the parser's stack: nobody sends that honestly
+        raise ApiError(400, "malformed_json", "请求内容嵌套层数过多") from None
     try:
         return model.model_validate(data), bytes(raw)
     except ValidationError as exc:
@@ -207,14 +217,14 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> web.Response:
 def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         staff, session = (await authenticate(request)) if route.auth else (None, None)
-        call = Call(request, staff, session, _path_ids(route, request))
-        call.query = _query(route, request)
-        raw = b""
+        path, query = _path_ids(route, request), _query(route, request)
+        body, raw, upload = None, b"", None
         if route.body is not None:
-            call.body, raw = await read_json(request, route.body)
+            body, raw = await read_json(request, route.body)
         if route.upload is not None:
-            call.upload = await route.upload(request)
-            raw = hashlib.sha256(call.upload.data).digest() + call.upload.filename.encode()
+            upload = await route.upload(request)
+            raw = hashlib.sha256(upload.data).digest() + upload.filename.encode()
+        call: Call[Any, Any] = Call(request, staff, session, path, body, query, upload)
         key = _idempotency_key(request) if route.creates and staff else None
         request_hash = hashlib.sha256(
             f"{request.method} {request.rel_url}\n".encode() + raw).hexdigest()
@@ -287,6 +297,8 @@ async def problem_middleware(request: web.Request, handler: Any) -> web.StreamRe
         codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
         return problem(exc.status, codes.get(exc.status, "http_error"),
                        exc.reason if exc.status != 404 else "不存在或无权查看")
+    except KVUnavailable:
+        raise  # the outermost middleware answers 503 (notifications.problems)
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return problem(500, "internal_error", "服务器内部错误，请稍后重试")

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from inspection import audit
 from inspection.errors import Problem, ValidationFailed
 from inspection.items import catalogue as items
 from inspection.rosters import admin
@@ -105,7 +106,7 @@ def _version(v: ItemVersion) -> ItemVersionOut:
                           reason=v.reason, published_at=v.published_at)
 
 
-async def list_items(call: Call) -> ItemList:
+async def list_items(call: Call[None, None]) -> ItemList:
     admin.require_admin(call.me)
     rows = await Item.all().order_by("code").prefetch_related("versions")
     return ItemList(items=[
@@ -114,44 +115,44 @@ async def list_items(call: Call) -> ItemList:
         for i in rows])
 
 
-async def create_item(call: Call) -> ItemVersionOut:
+async def create_item(call: Call[ItemIn, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     b = call.body
     fields = {n: getattr(b, n) for n in items.CONTENT_FIELDS}
     with _body_fields():
-        return _version(await items.create_item(actor=admin.actor_of(call.me), code=b.code,
+        return _version(await items.create_item(actor=audit.staff_actor(call.me.id), code=b.code,
                                                 fields=fields, effective_from=b.effective_from,
                                                 reason=b.reason))
 
 
-async def amend_item(call: Call) -> ItemVersionOut:
+async def amend_item(call: Call[AmendIn, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     b = call.body
     changes = {n: getattr(b, n) for n in items.CONTENT_FIELDS if getattr(b, n) is not None}
     with _body_fields():
-        return _version(await items.amend_item(actor=admin.actor_of(call.me),
+        return _version(await items.amend_item(actor=audit.staff_actor(call.me.id),
                                                item_id=call.path["item_id"], changes=changes,
                                                reason=b.reason, effective_from=b.effective_from))
 
 
-async def edit_draft(call: Call) -> ItemVersionOut:
+async def edit_draft(call: Call[DraftPatch, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     with _body_fields():
         return _version(await items.update_draft(
-            actor=admin.actor_of(call.me), version_id=call.path["version_id"],
+            actor=audit.staff_actor(call.me.id), version_id=call.path["version_id"],
             changes=call.body.model_dump(exclude_none=True)))
 
 
-async def publish_version(call: Call) -> ItemVersionOut:
+async def publish_version(call: Call[None, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
-    return _version(await items.publish_version(actor=admin.actor_of(call.me),
+    return _version(await items.publish_version(actor=audit.staff_actor(call.me.id),
                                                 version_id=call.path["version_id"]))
 
 
-async def withdraw_item(call: Call) -> ItemEntry:
+async def withdraw_item(call: Call[WithdrawIn, None]) -> ItemEntry:
     admin.require_admin(call.me)
-    item = await items.withdraw_item(actor=admin.actor_of(call.me), item_id=call.path["item_id"],
-                                     reason=call.body.reason)
+    item = await items.withdraw_item(actor=audit.staff_actor(call.me.id),
+                                     item_id=call.path["item_id"], reason=call.body.reason)
     await item.fetch_related("versions")
     return ItemEntry(id=item.id, code=item.code, withdrawn=item.withdrawn,
                    versions=[_version(v) for v in sorted(item.versions, key=lambda v: v.version)])  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from inspection import access
+from inspection import access, audit
 from inspection.credit import reports
 from inspection.planning import lifecycle
 from miniprogram_api.campaigns import CAMPAIGN_MANAGER, CAMPAIGN_READER, CampaignOut, campaign_out
@@ -53,24 +53,24 @@ async def _report(campaign_id: int, state: str) -> ReportOut:
                      approval_note=r.approval_note if r else "", figures=r.figures if r else {})
 
 
-async def finish_fieldwork(call: Call) -> CampaignOut:
+async def finish_fieldwork(call: Call[None, None]) -> CampaignOut:
     return campaign_out(await lifecycle.finish_fieldwork(staff=call.me,
                                                          campaign_id=call.path["campaign_id"]))
 
 
-async def get_report(call: Call) -> ReportOut:
+async def get_report(call: Call[None, None]) -> ReportOut:
     campaign = await access.campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
     return await _report(campaign.id, str(campaign.state))
 
 
-async def generate_report(call: Call) -> ReportOut:
+async def generate_report(call: Call[None, None]) -> ReportOut:
     campaign = await access.campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
-    await reports.generate(campaign_id=campaign.id, actor=lifecycle.actor_of(call.me),
-                           data_dir=call.config.data_dir)
+    await reports.generate(campaign_id=campaign.id, actor=audit.staff_actor(call.me.id),
+                           data_dir=call.config.data_dir, issuer=call.config.issuer.name)
     return await _report(campaign.id, str(campaign.state))
 
 
-async def approve_report(call: Call) -> ReportOut:
+async def approve_report(call: Call[ApproveIn, None]) -> ReportOut:
     campaign = await lifecycle.approve_report(staff=call.me, campaign_id=call.path["campaign_id"],
                                               note=call.body.note)
     return await _report(campaign.id, str(campaign.state))
@@ -78,21 +78,22 @@ async def approve_report(call: Call) -> ReportOut:
 
 async def _file(call: Call, fmt: str) -> web.Response:
     campaign = await access.campaign_for(staff=call.me, campaign_id=call.path["campaign_id"])
-    data, name = await reports.render_now(campaign_id=campaign.id, fmt=fmt)
+    data, name = await reports.render_now(campaign_id=campaign.id, fmt=fmt,
+                                          issuer=call.config.issuer.name)
     return web.Response(body=data, content_type=reports.FORMATS[fmt], headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 
-async def report_pdf(call: Call) -> web.Response:
+async def report_pdf(call: Call[None, None]) -> web.Response:
     return await _file(call, "pdf")
 
 
-async def report_xlsx(call: Call) -> web.Response:
+async def report_xlsx(call: Call[None, None]) -> web.Response:
     return await _file(call, "xlsx")
 
 
-async def replace_leader(call: Call) -> CampaignOut:
+async def replace_leader(call: Call[LeaderIn, None]) -> CampaignOut:
     return campaign_out(await lifecycle.replace_leader(
         staff=call.me, campaign_id=call.path["campaign_id"], leader_id=call.body.leader_id,
         reason=call.body.reason))

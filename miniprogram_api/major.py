@@ -64,7 +64,7 @@ def case_out(c: MajorViolation) -> MajorViolationOut:
         quarter=c.quarter)
 
 
-async def record(call: Call) -> MajorViolationOut:
+async def record(call: Call[MajorViolationIn, None]) -> MajorViolationOut:
     b = call.body
     return case_out(await major.record(
         staff=call.me, employer_id=call.path["employer_id"], category=b.category, facts=b.facts,
@@ -72,7 +72,7 @@ async def record(call: Call) -> MajorViolationOut:
         address=b.address, legal_rep=b.legal_rep))
 
 
-async def list_cases(call: Call) -> MajorViolationList:
+async def list_cases(call: Call[None, MajorQuery]) -> MajorViolationList:
     rows = await major.list_cases(staff=call.me, year=call.query.year, quarter=call.query.quarter)
     return MajorViolationList(items=[case_out(c) for c in rows])
 

@@ -24,16 +24,21 @@ Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
 
 class NoticeContent(Request):
-    body: Body = Field("", description="正文；限期改正指令书留空则用整改要求")
+    body: Body = Field("", description="正文：限期改正指令书的整改要求（留空则用整改指令的要求）、"
+                                      "询问或检查的事由、拟作出的行政处罚、复查意见等")
     basis: Annotated[str, StringConstraints(max_length=1000)] = ""
     items: list[Line] = Field(default_factory=list, max_length=30)
     deadline: dt.date | None = Field(None, description="期限（限期改正指令书必填或取自整改指令）")
 
 
 class NoticeIn(NoticeContent):
-    kind: NoticeKind = Field(description="inspection 检查通知书 / rectification 限期改正指令书 / "
-                                         "review 整改复查意见书 / result 检查结果告知书")
-    rectification_order_id: Id | None = None
+    kind: NoticeKind = Field(description="inspection 检查通知书 / inquiry 询问通知书 / "
+                                         "rectification 限期改正指令书 / review 整改复查意见书 / "
+                                         "result 检查结果告知书 / penalty_notice 行政处罚告知书 / "
+                                         "penalty_decision 行政处罚决定书")
+    rectification_order_id: Id | None = Field(
+        None, description="限期改正指令（限期改正指令书、整改复查意见书）")
+    penalty_decision_id: Id | None = Field(None, description="已录入的处罚决定（行政处罚决定书必填）")
 
 
 class SupersedeIn(NoticeContent):
@@ -67,48 +72,56 @@ def _content(b: NoticeContent) -> dict[str, object]:
     return {"body": b.body, "basis": b.basis, "items": b.items}
 
 
-async def issue(call: Call) -> NoticeIssued:
+async def issue(call: Call[NoticeIn, None]) -> NoticeIssued:
     b = call.body
     return issued(call, await na.issue(staff=call.me, inspection_id=call.path["inspection_id"],
                                        kind=b.kind, content=_content(b), deadline=b.deadline,
-                                       rectification_order_id=b.rectification_order_id))
+                                       issuer=call.config.issuer,
+                                       rectification_order_id=b.rectification_order_id,
+                                       penalty_decision_id=b.penalty_decision_id))
 
 
-async def revoke(call: Call) -> NoticeIssued:
+async def revoke(call: Call[RevokeIn, None]) -> NoticeIssued:
     return issued(call, await na.revoke(staff=call.me, notice_id=call.path["notice_id"],
                                         reason=call.body.reason))
 
 
-async def supersede(call: Call) -> NoticeIssued:
+async def supersede(call: Call[SupersedeIn, None]) -> NoticeIssued:
     b = call.body
     return issued(call, await na.supersede(staff=call.me, notice_id=call.path["notice_id"],
                                            reason=b.reason, content=_content(b),
-                                           deadline=b.deadline))
+                                           issuer=call.config.issuer, deadline=b.deadline))
 
 
 async def _file(call: Call, fmt: str) -> web.Response:
     notice = await na.notice_for(staff=call.me, notice_id=call.path["notice_id"], need=Need.READ)
     path = await notice_file(notice.id, base_url=call.config.public_base_url,
-                             data_dir=call.config.data_dir, fmt=fmt)
+                             data_dir=call.config.data_dir, seal_image=call.config.seal_image,
+                             fmt=fmt)
     return web.Response(body=path.read_bytes(),
-                        content_type="application/pdf" if fmt == "pdf" else "image/png",
+                        content_type="image/png" if fmt == "png" else "application/pdf",
                         headers={"Cache-Control": "private, max-age=3600",
                                  "X-Content-Type-Options": "nosniff"})
 
 
-async def pdf(call: Call) -> web.Response:
+async def pdf(call: Call[None, None]) -> web.Response:
     return await _file(call, "pdf")
 
 
-async def png(call: Call) -> web.Response:
+async def png(call: Call[None, None]) -> web.Response:
     return await _file(call, "png")
+
+
+async def receipt(call: Call[None, None]) -> web.Response:
+    return await _file(call, "receipt")
 
 
 def routes() -> list[Route]:
     nid = "/notices/{notice_id}"
     return [
         Route("POST", "/inspections/{inspection_id}/notices", "issueNotice",
-              "签发文书（检查通知书、限期改正指令书、整改复查意见书、检查结果告知书）", "notices",
+              "签发文书（检查通知书、询问通知书、限期改正指令书、整改复查意见书、检查结果告知书、"
+              "行政处罚告知书、行政处罚决定书）", "notices",
               MEMBER, issue, NoticeIssued, status=201, body=NoticeIn, creates=True,
               errors=(403, 409)),
         Route("POST", nid + "/revoke", "revokeNotice", "撤销文书（须说明理由）", "notices", MEMBER,
@@ -120,4 +133,6 @@ def routes() -> list[Route]:
               binary=("application/pdf",)),
         Route("GET", nid + "/png", "getNoticePng", "文书图片（PNG）", "notices", READER, png,
               binary=("image/png",)),
+        Route("GET", nid + "/receipt", "getNoticeReceipt", "文书的送达回证（PDF，纸质送达时由受送达人签收）",
+              "notices", READER, receipt, binary=("application/pdf",)),
     ]

@@ -49,7 +49,7 @@ class PlanList(BaseModel):
     items: list[PlanRecord]
 
 
-async def submit_plan(call: Call) -> PlanOut:
+async def submit_plan(call: Call[PlanIn, None]) -> PlanOut:
     result = await ca.submit_plan(staff=call.me, year=call.body.year, needs=call.body.needs)
     p = result.plan
     return PlanOut(id=p.id, year=p.year, section_id=p.section_id,
@@ -62,13 +62,13 @@ def _plan(p: AnnualPlan) -> PlanRecord:
                       status=PlanStatus(p.status), published_at=p.published_at)
 
 
-async def list_plans(call: Call) -> PlanList:
+async def list_plans(call: Call[None, PlanQuery]) -> PlanList:
     rows = await ca.list_plans(staff=call.me, year=call.query.year,
                                all_sections=call.query.all_sections)
     return PlanList(items=[_plan(p) for p in rows])
 
 
-async def publish_plans(call: Call) -> PlanList:
+async def publish_plans(call: Call[None, None]) -> PlanList:
     rows = await ca.publish_plans(staff=call.me, year=call.path["year"])
     for p in rows:
         await p.fetch_related("section")

@@ -72,7 +72,7 @@ def duty_out(d: Publication, today: dt.date) -> DutyOut:
                    **pa.describe(d, today))
 
 
-async def list_duties(call: Call) -> DutyPage:
+async def list_duties(call: Call[None, DutyQuery]) -> DutyPage:
     q = call.query
     page = await pa.list_duties(staff=call.me, state=q.state, due_by=q.due_by,
                                 section_id=q.section_id, kind=q.kind, page=q.page,
@@ -82,17 +82,17 @@ async def list_duties(call: Call) -> DutyPage:
                     page=page.page, page_size=page.page_size)
 
 
-async def get_duty(call: Call) -> DutyOut:
+async def get_duty(call: Call[None, None]) -> DutyOut:
     duty = await pa.duty_for(staff=call.me, publication_id=call.path["publication_id"])
     return duty_out(duty, clock.today())
 
 
-async def publish(call: Call) -> DutyOut:
+async def publish(call: Call[None, None]) -> DutyOut:
     duty = await pa.publish(staff=call.me, publication_id=call.path["publication_id"])
     return duty_out(duty, clock.today())
 
 
-async def withhold(call: Call) -> DutyOut:
+async def withhold(call: Call[WithholdIn, None]) -> DutyOut:
     duty = await pa.withhold(staff=call.me, publication_id=call.path["publication_id"],
                              reason=call.body.reason, basis=call.body.basis)
     return duty_out(duty, clock.today())

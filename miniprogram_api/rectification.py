@@ -20,23 +20,23 @@ async def _out(order: RectificationOrder) -> dict:
     return views.order(order, [f.id for f in order.findings], list(order.follow_ups))  # type: ignore[attr-defined]
 
 
-async def issue_order(call: Call) -> s.OrderCreated:
+async def issue_order(call: Call[s.OrderIn, None]) -> s.OrderCreated:
     b = call.body
     order, warnings = await rect.issue_order(
         staff=call.me, inspection_id=call.path["inspection_id"], finding_ids=b.finding_ids,
-        requirements=b.requirements, working_days=b.working_days)
+        requirements=b.requirements, working_days=b.working_days, issuer=call.config.issuer)
     notice = await rect.order_notice(order)
     return s.OrderCreated(**await _out(order), warnings=warnings,
                           notice_number=notice.number if notice else None,
                           notice_url=notice_url(call, notice) if notice else None)
 
 
-async def get_order(call: Call) -> s.OrderOut:
+async def get_order(call: Call[None, None]) -> s.OrderOut:
     order = await rect.order_for(staff=call.me, order_id=call.path["order_id"], need=Need.READ)
     return s.OrderOut(**await _out(order))
 
 
-async def follow_up(call: Call) -> s.FollowUpOut:
+async def follow_up(call: Call[s.FollowUpIn, None]) -> s.FollowUpOut:
     b = call.body
     f: FollowUp = await rect.record_follow_up(staff=call.me, order_id=call.path["order_id"],
                                               visited_on=b.visited_on, result=b.result,
@@ -44,13 +44,13 @@ async def follow_up(call: Call) -> s.FollowUpOut:
     return views.follow_up(f)
 
 
-async def escalate(call: Call) -> s.OrderOut:
+async def escalate(call: Call[s.EscalateIn, None]) -> s.OrderOut:
     order = await rect.escalate(staff=call.me, order_id=call.path["order_id"],
                                 reason=call.body.reason)
     return s.OrderOut(**await _out(order))
 
 
-async def record_penalty(call: Call) -> s.PenaltyCreated:
+async def record_penalty(call: Call[s.PenaltyIn, None]) -> s.PenaltyCreated:
     b = call.body
     decision, publication, warnings = await pen.record_decision(
         staff=call.me, inspection_id=call.path["inspection_id"], number=b.number,
@@ -63,7 +63,7 @@ async def record_penalty(call: Call) -> s.PenaltyCreated:
         warnings=warnings)
 
 
-async def deadline(call: Call) -> s.DeadlineOut:
+async def deadline(call: Call[None, s.DeadlineQuery]) -> s.DeadlineOut:
     """What issuing an order today would set as its deadline (the same calendar, the same day)."""
     start = clock.today()
     try:

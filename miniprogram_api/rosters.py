@@ -178,7 +178,7 @@ def _summary(s: importing.ImportSummary) -> ImportOut:
 
 
 def _importer(kind: str) -> Any:
-    async def handler(call: Call) -> ImportOut:
+    async def handler(call: Call[None, ImportQuery | None]) -> ImportOut:
         assert call.upload is not None
         publish = bool(call.query.publish) if call.query is not None else False
         return _summary(await ra.import_roster(staff=call.me, kind=kind, data=call.upload.data,
@@ -195,7 +195,7 @@ async def _preview_row(kind: str, r: preview.SheetRow) -> PreviewRow:
 
 
 def _previewer(kind: str) -> Any:
-    async def handler(call: Call) -> ImportPreviewOut:
+    async def handler(call: Call[None, ImportQuery | None]) -> ImportPreviewOut:
         assert call.upload is not None
         publish = bool(call.query.publish) if call.query is not None else False
         p = await preview.preview_roster(staff=call.me, kind=kind, data=call.upload.data,
@@ -210,7 +210,7 @@ def _previewer(kind: str) -> Any:
 
 
 def _exporter(kind: str) -> Any:
-    async def handler(call: Call) -> web.Response:
+    async def handler(call: Call[None, None]) -> web.Response:
         data = await ra.export_roster(staff=call.me, kind=kind)
         # The bureau's date, not the server's: between 00:00 and 08:00 Beijing time a UTC
         # machine is still on yesterday.
@@ -234,33 +234,33 @@ def _staff(s: Staff) -> StaffDetail:
                        status=str(s.status), roles=roles)
 
 
-async def list_employers(call: Call) -> EmployerPage:
+async def list_employers(call: Call[None, ListQuery]) -> EmployerPage:
     q = call.query
     rows, total = await ra.list_employers(staff=call.me, q=q.q, page=q.page, page_size=q.page_size)
     return EmployerPage(items=[_employer(e) for e in rows], total=total)
 
 
-async def get_employer(call: Call) -> EmployerRecord:
+async def get_employer(call: Call[None, None]) -> EmployerRecord:
     return _employer(await ra.get_employer(staff=call.me, employer_id=call.path["employer_id"]))
 
 
-async def patch_employer(call: Call) -> EmployerRecord:
+async def patch_employer(call: Call[EmployerPatch, None]) -> EmployerRecord:
     changes = call.body.model_dump(exclude_unset=True, exclude_none=True)
     return _employer(await ra.edit_employer(staff=call.me, employer_id=call.path["employer_id"],
                                             changes=changes))
 
 
-async def list_staff(call: Call) -> StaffPage:
+async def list_staff(call: Call[None, ListQuery]) -> StaffPage:
     q = call.query
     rows, total = await ra.list_staff(staff=call.me, q=q.q, page=q.page, page_size=q.page_size)
     return StaffPage(items=[_staff(s) for s in rows], total=total)
 
 
-async def get_staff(call: Call) -> StaffDetail:
+async def get_staff(call: Call[None, None]) -> StaffDetail:
     return _staff(await ra.get_staff(staff=call.me, staff_id=call.path["staff_id"]))
 
 
-async def patch_staff(call: Call) -> StaffEdited:
+async def patch_staff(call: Call[StaffPatch, None]) -> StaffEdited:
     changes = call.body.model_dump(exclude_unset=True, exclude_none=True)
     if "roles" in changes:
         changes["roles"] = "、".join(changes["roles"])
@@ -278,7 +278,7 @@ def _conflict(c: Conflict) -> ConflictOut:
                        employer_name=c.employer.name, reason=c.reason)
 
 
-async def declare_conflict(call: Call) -> ConflictOut:
+async def declare_conflict(call: Call[ConflictIn, None]) -> ConflictOut:
     row = await ra.declare_conflict(staff=call.me, staff_id=call.path["staff_id"],
                                     employer_id=call.body.employer_id, reason=call.body.reason)
     await row.fetch_related("employer")
@@ -289,12 +289,12 @@ class ConflictList(BaseModel):
     items: list[ConflictOut]
 
 
-async def list_conflicts(call: Call) -> ConflictList:
+async def list_conflicts(call: Call[None, None]) -> ConflictList:
     rows = await ra.list_conflicts(staff=call.me, staff_id=call.path["staff_id"])
     return ConflictList(items=[_conflict(c) for c in rows])
 
 
-async def delete_conflict(call: Call) -> None:
+async def delete_conflict(call: Call[None, None]) -> None:
     await ra.delete_conflict(staff=call.me, conflict_id=call.path["conflict_id"])
 
 

@@ -18,13 +18,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from miniprogram_api import schemas as s
 from miniprogram_api.framework import Call, Route
-from miniprogram_api.login import (
-    WeComLoginError,
-    active_staff,
-    check_login_rate,
-    session_for,
-    wecom_access,
-)
+from miniprogram_api.login import WeComLoginError, active_staff, ask_wecom, session_for
 from miniprogram_api.problems import ApiError
 from miniprogram_api.views import roles_of
 from models.enums import StaffStatus
@@ -81,7 +75,7 @@ async def getuserinfo(*, http: aiohttp.ClientSession, api_base: str, access_toke
     return str(userid) if userid else None
 
 
-async def authorize_url(call: Call) -> AuthorizeOut:
+async def authorize_url(call: Call[None, AuthorizeQuery]) -> AuthorizeOut:
     wecom = call.config.wecom
     if wecom is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
@@ -92,18 +86,10 @@ async def authorize_url(call: Call) -> AuthorizeOut:
     return AuthorizeOut(url=f"{AUTHORIZE}?{query}#wechat_redirect")
 
 
-async def oauth_login(call: Call) -> s.LoginOut:
-    await check_login_rate(call)
-    http, api_base, token = await wecom_access(call)
-    try:
-        userid = await getuserinfo(http=http, api_base=api_base, access_token=token,
-                                   code=call.body.code)
-    except WeComLoginError as exc:
-        log.info("OAuth login refused by WeCom", extra={"errcode": exc.errcode})
-        raise ApiError(401, "login_failed", "登录凭证无效或已过期，请从企业微信重新打开应用") from None
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        log.warning("WeCom unreachable at OAuth login", extra={"error": type(exc).__name__})
-        raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
+async def oauth_login(call: Call[OAuthIn, None]) -> s.LoginOut:
+    userid = await ask_wecom(call, lambda http, api_base, token: getuserinfo(
+        http=http, api_base=api_base, access_token=token, code=call.body.code),
+        reopen="从企业微信重新打开应用")
     staff = await active_staff(userid) if userid else None
     if staff is None:
         raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本应用")
@@ -115,7 +101,7 @@ def _development_only(call: Call) -> None:
         raise ApiError(404, "not_found", "不存在或无权查看")
 
 
-async def dev_users(call: Call) -> DevUserList:
+async def dev_users(call: Call[None, None]) -> DevUserList:
     _development_only(call)
     staff = await Staff.filter(status=StaffStatus.ACTIVE).prefetch_related("section").order_by(
         "-is_inspector", "-is_leader", "-is_initiator", "-is_admin", "id")
@@ -123,7 +109,7 @@ async def dev_users(call: Call) -> DevUserList:
                                       roles=roles_of(p)) for p in staff if roles_of(p)])
 
 
-async def dev_login(call: Call) -> s.LoginOut:
+async def dev_login(call: Call[DevLoginIn, None]) -> s.LoginOut:
     _development_only(call)
     staff = await active_staff(call.body.userid)
     if staff is None:

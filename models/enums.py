@@ -119,6 +119,9 @@ class NoticeKind(StrEnum):
     RECTIFICATION = "rectification"  # 限期改正指令书
     REVIEW = "review"  # 整改复查意见书
     RESULT = "result"  # 检查结果告知书
+    INQUIRY = "inquiry"  # 询问通知书
+    PENALTY_NOTICE = "penalty_notice"  # 行政处罚告知书 (before the decision: 陈述、申辩、听证)
+    PENALTY_DECISION = "penalty_decision"  # 行政处罚决定书 (of a recorded PenaltyDecision)
 
 
 class NoticeStatus(StrEnum):

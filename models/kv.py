@@ -10,10 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+
+class KVUnavailable(Exception):
+    """The store cannot be reached (Redis down, refused, timed out). Adapters answer 503 with
+    Retry-After; nothing was changed by the request that met it, since every use of the store
+    comes before the request's transaction commits."""
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        raise KVUnavailable(type(exc).__name__) from None
 
 
 class KeyValue(Protocol):
@@ -99,7 +118,9 @@ def connect_redis(url: str) -> Redis:
     """A client with its own connection pool; the caller closes it (`aclose`)."""
     from redis import asyncio as redis_asyncio
 
-    return redis_asyncio.from_url(url, decode_responses=True)
+    # A dead host fails in seconds instead of hanging the request (reads keep no timeout: the
+    # outbox wake-ups block on a subscription for as long as nothing happens).
+    return redis_asyncio.from_url(url, decode_responses=True, socket_connect_timeout=3)
 
 
 class RedisKV:
@@ -108,34 +129,43 @@ class RedisKV:
         self._prefix = prefix
 
     async def get(self, key: str) -> str | None:
-        value = await self._redis.get(self._prefix + key)
+        with _reachable():
+            value = await self._redis.get(self._prefix + key)
         return None if value is None else str(value)
 
     async def get_many(self, keys: list[str]) -> list[str | None]:
         """One round trip (MGET) for several keys."""
-        values = await self._redis.mget([self._prefix + key for key in keys])
+        with _reachable():
+            values = await self._redis.mget([self._prefix + key for key in keys])
         return [None if value is None else str(value) for value in values]
 
     async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
-        await self._redis.set(self._prefix + key, value, px=int(ttl * 1000) if ttl else None)
+        with _reachable():
+            await self._redis.set(self._prefix + key, value, px=int(ttl * 1000) if ttl else None)
 
     async def set_if_absent(self, key: str, value: str, *, ttl: float) -> bool:
-        return bool(await self._redis.set(self._prefix + key, value, px=int(ttl * 1000), nx=True))
+        with _reachable():
+            return bool(await self._redis.set(self._prefix + key, value, px=int(ttl * 1000),
+                                              nx=True))
 
     async def delete(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
+        with _reachable():
+            await self._redis.delete(self._prefix + key)
 
     async def delete_if_equals(self, key: str, value: str) -> bool:
-        result = await self._redis.eval(_DELETE_IF_EQUALS, 1, self._prefix + key, value)
+        with _reachable():
+            result = await self._redis.eval(_DELETE_IF_EQUALS, 1, self._prefix + key, value)
         return bool(result)
 
     async def incr(self, key: str, *, ttl: float) -> int:
         full = self._prefix + key
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(full)
-            pipe.pexpire(full, int(ttl * 1000), nx=True)
-            value, _ = await pipe.execute()
+        with _reachable():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(full)
+                pipe.pexpire(full, int(ttl * 1000), nx=True)
+                value, _ = await pipe.execute()
         return int(value)
 
     async def ping(self) -> bool:
-        return bool(await self._redis.ping())
+        with _reachable():
+            return bool(await self._redis.ping())

@@ -1,4 +1,4 @@
-"""Working-day overrides and idempotency records."""
+"""Working-day overrides, idempotency records and receipts of WeCom deliveries."""
 
 from tortoise import fields
 
@@ -33,3 +33,14 @@ class IdempotencyRecord(TimestampedModel):
     class Meta:
         table = "idempotency_record"
         unique_together = (("staff", "key"),)
+
+
+class InboundReceipt(TimestampedModel):
+    # One WeCom delivery applied (the hash of its de-duplication key), written in the transaction
+    # that applied it: a replay after Redis lost its keys (restart, eviction) still does nothing.
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+
+    class Meta:
+        table = "inbound_receipt"

@@ -20,6 +20,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from inspection.fieldwork import evidence
+from inspection.notices import particulars
 from models.kv import KeyValue
 from notifications.client_ip import TrustedProxies
 from notifications.wakeup import OutboxWake
@@ -37,6 +38,10 @@ class AppConfig:
     secret_key: str
     data_dir: Path
     trusted_proxies: TrustedProxies
+    # The bureau as printed on notices, reports and the public pages (SUIJI_BUREAU_* and the
+    # review body and court); its seal image, when it has one.
+    issuer: particulars.Issuer
+    seal_image: Path | None = None
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None
     credit_export_token: str | None = None

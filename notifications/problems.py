@@ -13,12 +13,17 @@ JSON pages and the health checks; here because adapters may not import each othe
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiohttp import web
 
 from inspection.errors import DomainError, Problem
+from models.kv import KVUnavailable
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = "5"  # seconds; Redis restarts (or fails over) in about that
 
 PROBLEM_TYPE = "application/problem+json"
 TYPE_BASE = "https://suiji.invalid/problems/"
@@ -42,3 +47,20 @@ def problem(status: int, code: str, detail: str, errors: Iterable[Problem] = (),
 
 def from_domain(exc: DomainError, *, headers: Mapping[str, str] | None = None) -> web.Response:
     return problem(exc.status, exc.code, exc.message, exc.problems, headers=headers)
+
+
+def unavailable() -> web.Response:
+    return problem(503, "store_unavailable", "服务暂时不可用，请稍后重试",
+                   headers={"Retry-After": RETRY_AFTER})
+
+
+@web.middleware
+async def unavailable_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Outermost: a request that met an unreachable Redis answers 503 with Retry-After and one
+    log line, not a 500 with a traceback. It changed nothing: the store is used before any
+    transaction commits (sessions, rate limits, de-duplication)."""
+    try:
+        return await handler(request)
+    except KVUnavailable as exc:
+        log.warning("store unavailable: %s %s (%s)", request.method, request.path, exc)
+        return unavailable()

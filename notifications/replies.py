@@ -9,10 +9,10 @@ once, here. Refusals are the domain errors' own Chinese messages.
 from __future__ import annotations
 
 from inspection import clock
-from inspection.callup import assignment, calls, leader, recusal
+from inspection.callup import assignment, calls, leader, recusal, states
 from models.enums import CallUpState
 
-_LABELS = calls.STATE_LABELS
+_LABELS = states.STATE_LABELS
 
 
 def accepted(a: calls.Answer) -> str:

@@ -324,7 +324,7 @@ class OutboxWorker:
                 locked_until=None)
             if updated:
                 # R21: giving up is a state change operators must be able to trace.
-                await audit.record(actor="system", action="outbox.failed",
+                await audit.record(actor=audit.SYSTEM, action="outbox.failed",
                                    object_type="outbox", object_id=row.id,
                                    before={"status": "pending"},
                                    after={"status": "failed", "reason": reason[:500],

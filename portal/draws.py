@@ -14,15 +14,16 @@ from typing import Any
 from aiohttp import web
 
 from inspection import clock
+from inspection.draw import protocol
 from inspection.draw import records as draw_records
 from inspection.errors import NotFound
 from models.draws import DrawEntry
+from models.enums import DrawKind, DrawStatus
 from notifications.appkeys import CONFIG
 from notifications.problems import from_domain
 from portal.html import e, page, table
 
 PER_PAGE = 50
-KIND_LABELS = {"employers": "用人单位", "inspectors": "执法检查人员"}
 
 
 def _local(iso: str | None) -> str:
@@ -73,7 +74,7 @@ async def list_html(request: web.Request) -> web.Response:
             f"<a href=\"/public/tools/verify_draw.py\">核验工具</a>重新计算。</p>"
             f"<ul class=list>{items or '<li>暂无抽取记录</li>'}</ul>{more}"
             f"<p><a href=\"/public/draws.json?page={n}\">JSON</a></p></section>")
-    return page("随机抽取公示", body)
+    return page(request, "随机抽取公示", body)
 
 
 async def _record(request: web.Request, *, with_candidates: bool = True) -> dict[str, Any]:
@@ -100,12 +101,12 @@ async def record_html(request: web.Request) -> web.Response:
     try:
         r = await _record(request, with_candidates=False)
     except NotFound as exc:
-        return page("未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
-    kind = KIND_LABELS[r["kind"]]
+        return page(request, "未找到", f"<section><p>{e(exc.message)}</p></section>", status=404)
+    kind = protocol.KIND_LABELS[DrawKind(r["kind"])]
     base = request.app[CONFIG].public_base_url.rstrip("/")
     record_url = f"{base}/public/draws/{r['draw_id']}.json"
     facts = [("抽查任务", f"{r['campaign_code']} {r['campaign_title']}"), ("抽取对象", kind),
-             ("状态", draw_records.STATUS_LABELS_BY_VALUE[r["status"]]),
+             ("状态", draw_records.STATUS_LABELS[DrawStatus(r["status"])]),
              ("检查期间", " 至 ".join(r["field_window"])),
              ("承诺 commitment", r["commitment"]), ("承诺时间", _local(r["committed_at"]))]
     if "public_entropy" in r:
@@ -139,7 +140,7 @@ async def record_html(request: web.Request) -> web.Response:
             f"运行 <code>python3 verify_draw.py {e(record_url)}</code>"
             f"（或下载的记录文件名）。步骤详见《随机抽取及其核验方法》。</p>"
             f"<p><a href=\"/public/draws\">返回列表</a></p></section>")
-    return page(f"{r['campaign_code']} {kind}抽取", body)
+    return page(request, f"{r['campaign_code']} {kind}抽取", body)
 
 
 async def verifier(request: web.Request) -> web.FileResponse:

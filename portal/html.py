@@ -47,8 +47,10 @@ def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def page(title: str, body: str, *, status: int = 200, org: str = "涪陵区人力资源和社会保障局",
+def page(request: web.Request, title: str, body: str, *, status: int = 200,
          headers: Mapping[str, str] | None = None) -> web.Response:
+    """A page in the frame, under the bureau's name (SUIJI_BUREAU_NAME, as on its notices)."""
+    org = request.app[CONFIG].issuer.name
     doc = (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width,initial-scale=1">'
            f'<meta name="referrer" content="no-referrer">'
@@ -86,6 +88,6 @@ async def over_limit(request: web.Request, bucket: str, *, limit: int, window: f
     return count > limit
 
 
-def too_many() -> web.Response:
-    return page("访问过于频繁", '<div class="banner warn">访问过于频繁，请稍后再试。</div>',
+def too_many(request: web.Request) -> web.Response:
+    return page(request, "访问过于频繁", '<div class="banner warn">访问过于频繁，请稍后再试。</div>',
                 status=429, headers={"Retry-After": "60"})

@@ -16,15 +16,16 @@ import re
 from aiohttp import web
 from tortoise.transactions import in_transaction
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.errors import DomainError
+from inspection.fieldwork import labels
 from inspection.notices import issuing as domain
 from models.employers import Employer
-from models.enums import FollowUpResult, NoticeStatus, RectificationState
+from models.enums import NoticeStatus
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
 from notifications.appkeys import CONFIG, STORAGE, AppConfig
-from notifications.render.notices import cn_date, notice_file
+from notifications.render.notices import cn_date, notice_file, view_of
 from portal.html import e, over_limit, page, too_many
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -36,10 +37,6 @@ MAX_UPLOAD = 10 * 1024 * 1024
 COOKIE = "suiji_notice"
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
           (b"%PDF-", "application/pdf", "pdf"))
-RECT_LABELS = {RectificationState.OPEN: "整改中", RectificationState.RECTIFIED: "已整改",
-               RectificationState.ESCALATED: "已转立案查处", RectificationState.CANCELLED: "已撤销"}
-FOLLOW_LABELS = {FollowUpResult.RECTIFIED: "已整改", FollowUpResult.PARTIAL: "部分整改",
-                 FollowUpResult.NOT_RECTIFIED: "未整改"}
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -63,8 +60,8 @@ async def _find(token: str) -> Notice | None:
     return await Notice.get_or_none(token=token if TOKEN_RE.match(token) else _DUMMY)
 
 
-def _miss() -> web.Response:
-    return page("文书核验", '<div class="banner bad">未找到该文书。</div><section>'
+def _miss(request: web.Request) -> web.Response:
+    return page(request, "文书核验", '<div class="banner bad">未找到该文书。</div><section>'
                 "<p>请核对二维码是否完整、清晰后重新扫描。若文书为纸质送达而此处查不到，"
                 "可能不是本局签发，请致电发文机关核实。</p></section>", status=404)
 
@@ -79,11 +76,11 @@ async def _status_html(notice: Notice) -> str:
     order_id = notice.rectification_order_id
     if order_id is not None:
         order = await RectificationOrder.get(id=order_id)
-        parts.append(f"<dt>整改进度</dt><dd>{e(RECT_LABELS[order.state])}</dd>")
+        parts.append(f"<dt>整改进度</dt><dd>{e(labels.ORDER_STATE_LABELS[order.state])}</dd>")
         last = await FollowUp.filter(order_id=order_id).order_by("-visited_on", "-id").first()
         if last is not None:
             parts.append(f"<dt>最近回访</dt><dd>{e(cn_date(last.visited_on))} "
-                         f"{e(FOLLOW_LABELS[last.result])}</dd>")
+                         f"{e(labels.FOLLOW_UP_LABELS[last.result])}</dd>")
     if notice.acknowledged_at:
         at = notice.acknowledged_at.astimezone(clock.BEIJING)
         parts.append(f"<dt>签收</dt><dd>已于 {at:%Y-%m-%d %H:%M} 确认收到</dd>")
@@ -110,8 +107,10 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
                 if newer else "")
         banner = (f'<div class="banner warn">本文书已被新文书替代，不再具有效力。'
                   f"{e(notice.status_reason)} {link}</div>")
-    content = notice.content or {}
-    items = "".join(f"<li>{e(i)}</li>" for i in content.get("items", []))
+    # The page says what the paper says (the same wording), under the paper's particulars.
+    paper = view_of(notice, request.app[CONFIG].public_base_url)
+    text = "".join(f"<p>{e(b.text)}</p>" for b in paper.body)
+    closing = "".join(f'<p class="muted">{e(t)}</p>' for t in (paper.inspectors, paper.contact) if t)
     body = [banner]
     if message:
         body.append(message)
@@ -120,11 +119,8 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
         f"<dt>文号</dt><dd>{e(notice.number)}</dd>"
         f"<dt>发文机关</dt><dd>{e(notice.issuer)}</dd>"
         f"<dt>发文日期</dt><dd>{e(cn_date(notice.issued_on))}</dd>"
-        f"<dt>受文单位</dt><dd>{e(employer.name)}</dd></dl>"
-        f"<p>{e(content.get('body', ''))}</p>"
-        + (f"<ol>{items}</ol>" if items else "")
-        + (f'<p class="muted">依据：{e(content.get("basis"))}</p>' if content.get("basis") else "")
-        + f'<p><a href="/n/{e(token)}/pdf">下载文书（PDF）</a></p></section>')
+        f"<dt>受文单位</dt><dd>{e(employer.name)}</dd></dl>{text}{closing}"
+        f'<p><a href="/n/{e(token)}/pdf">下载文书（PDF）</a></p></section>')
     body.append(await _status_html(notice))
     in_force = notice.status == NoticeStatus.ISSUED
     if in_force and notice.acknowledged_at is None:
@@ -146,19 +142,19 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
             'accept="image/jpeg,image/png,application/pdf" required> '
             '<button type="submit">上传</button></form>'
             '<p class="muted">支持 JPG、PNG、PDF，单个不超过 10 MB，由执法人员审核。</p></section>')
-    return page("文书核验", "".join(body), status=status)
+    return page(request, "文书核验", "".join(body), status=status)
 
 
 async def _looked_up(request: web.Request, action: str) -> Notice | web.Response:
     """The notice of the path's token with the look recorded (R21), or the refusal to send."""
     if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
-        return too_many()
+        return too_many(request)
     token = request.match_info["token"]
     async with in_transaction():
         notice = await _find(token)
         if notice is None:
-            return _miss()
-        actor = (f"employer:notice:{notice.id}" if _is_addressee(request, token) else "public")
+            return _miss(request)
+        actor = (audit.employer_actor(notice.id) if _is_addressee(request, token) else audit.PUBLIC)
         await domain.record_view(notice=notice, actor=actor, action=action)
     return notice
 
@@ -170,16 +166,16 @@ async def view(request: web.Request) -> web.Response:
 
 async def acknowledge(request: web.Request) -> web.Response:
     if await over_limit(request, "notice-ack", limit=ACK_LIMIT[0], window=ACK_LIMIT[1]):
-        return too_many()
+        return too_many(request)
     token = request.match_info["token"]
     if request.content_length is None or request.content_length > 1024:
-        return page("文书核验", '<div class="banner bad">请求无效。</div>', status=413)
+        return page(request, "文书核验", '<div class="banner bad">请求无效。</div>', status=413)
     form = await request.post()
     suffix = str(form.get("suffix", ""))[:32]
     async with in_transaction():
         notice = await _find(token)
         if notice is None:
-            return _miss()
+            return _miss(request)
         result = await domain.acknowledge(notice_id=notice.id, uscc_suffix=suffix)
     outcome, notice = result.outcome, result.notice
     if outcome == domain.AckOutcome.ACKNOWLEDGED:
@@ -207,13 +203,21 @@ async def pdf(request: web.Request) -> web.StreamResponse:
         return notice
     config = request.app[CONFIG]
     path = await notice_file(notice.id, base_url=config.public_base_url,
-                             data_dir=config.data_dir)
+                             data_dir=config.data_dir, seal_image=config.seal_image)
     return web.FileResponse(path, headers={
         "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": 'inline; filename="notice.pdf"'})
 
 
 async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
+    try:
+        return await _read_parts(request)
+    except (ValueError, AssertionError, UnicodeError, web.HTTPException):
+        # aiohttp's multipart reader refuses a bad boundary, header or part with these
+        return "上传内容格式有误，请重新选择文件上传"
+
+
+async def _read_parts(request: web.Request) -> tuple[bytes, str] | str:
     if request.content_length is not None and request.content_length > MAX_UPLOAD + 64 * 1024:
         return "文件超过 10 MB"
     reader = await request.multipart()
@@ -231,11 +235,11 @@ async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
 
 async def upload(request: web.Request) -> web.Response:
     if await over_limit(request, "notice-upload", limit=UPLOAD_LIMIT[0], window=UPLOAD_LIMIT[1]):
-        return too_many()
+        return too_many(request)
     token = request.match_info["token"]
     notice = await _find(token)
     if notice is None:
-        return _miss()
+        return _miss(request)
     if not _is_addressee(request, token):
         return await _render(request, notice,
                              '<div class="banner bad">请先在本页确认收到，再上传材料。</div>', 403)

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from inspection import clock
+from notifications.appkeys import CONFIG
 from notifications.problems import problem
 from portal import window_data as data
 from portal.html import e, over_limit, page, table, too_many
@@ -28,6 +29,15 @@ class Listing:
     rule: str
     columns: list[tuple[str, str]]
     load: Callable[[int], Awaitable[list[dict[str, Any]]]]
+    # A column naming the bureau that decided: the same setting the notices print.
+    bureau_column: str | None = None
+
+    def rows_for(self, request: web.Request, rows: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+        if self.bureau_column is None:
+            return rows
+        bureau = request.app[CONFIG].issuer.name
+        return [{**r, self.bureau_column: bureau} for r in rows]
 
 
 LISTINGS = [
@@ -54,7 +64,7 @@ LISTINGS = [
         ("employer", "用人单位"), ("uscc", "统一社会信用代码"),
         ("legal_rep", "法定代表人（主要负责人）"), ("cause", "列入事由"), ("basis", "认定依据"),
         ("term_start", "列入日期"), ("term_end", "有效期至"), ("decided_by", "作出决定的部门")],
-        data.blacklist),
+        data.blacklist, bureau_column="decided_by"),
     Listing("major-violations", "重大劳动保障违法行为社会公布", "R17", [
         ("quarter", "公布批次"), ("entity_name", "违法主体全称"),
         ("uscc", "统一社会信用代码（注册号）"), ("address", "地址"),
@@ -92,7 +102,7 @@ def _limited(handler: Callable[[web.Request], Awaitable[web.Response]]
              ) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def wrapped(request: web.Request) -> web.Response:
         if await over_limit(request, "window", limit=WINDOW_LIMIT[0], window=WINDOW_LIMIT[1]):
-            return too_many()
+            return too_many(request)
         return await handler(request)
     return wrapped
 
@@ -100,7 +110,7 @@ def _limited(handler: Callable[[web.Request], Awaitable[web.Response]]
 def _listing_handlers(x: Listing) -> tuple[Callable[..., Awaitable[web.Response]], ...]:
     async def html(request: web.Request) -> web.Response:
         n = _page_no(request)
-        rows = await x.load(n)
+        rows = x.rows_for(request, await x.load(n))
         pager = ""
         if n > 1:
             pager += f'<a href="/public/{x.path}?page={n - 1}">上一页</a> '
@@ -109,11 +119,11 @@ def _listing_handlers(x: Listing) -> tuple[Callable[..., Awaitable[web.Response]
         body = (f"{NAV}<section><h2>{e(x.title)}</h2>{table(x.columns, rows)}"
                 f'<p class="muted">{pager} <a href="/public/{x.path}.json?page={n}">JSON</a></p>'
                 "</section>")
-        return page(x.title, body)
+        return page(request, x.title, body)
 
     async def as_json(request: web.Request) -> web.Response:
         n = _page_no(request)
-        rows = await x.load(n)
+        rows = x.rows_for(request, await x.load(n))
         return _json(x.title, {"rule": x.rule, "page": n, "page_size": data.PAGE_SIZE,
                                "columns": dict(x.columns), "rows": rows})
 
@@ -125,7 +135,7 @@ async def index(request: web.Request) -> web.Response:
                     f'{x.path}.json">JSON</a>）</li>' for x in LISTINGS)
     body = (f"<section><h2>公示内容</h2><ul>{links}<li><a href=\"/public/draws\">抽取记录</a>"
             "</li></ul></section>" + _search_form(""))
-    return page("抽查公示窗口", body)
+    return page(request, "抽查公示窗口", body)
 
 
 async def index_json(request: web.Request) -> web.Response:
@@ -151,19 +161,25 @@ async def search_html(request: web.Request) -> web.Response:
     q = _query(request)
     body = NAV + _search_form(q)
     if q:
-        found = await data.search(q)
+        found = await _search(request, q)
         for x in LISTINGS:
             key = x.path
             if key in found:
                 body += f"<section><h2>{e(x.title)}</h2>{table(x.columns, found[key])}</section>"
-    return page("公示查询", body)
+    return page(request, "公示查询", body)
 
 
 async def search_json(request: web.Request) -> web.Response:
     q = _query(request)
     if not q:
         return problem(400, "query_required", "请输入单位名称或统一社会信用代码")
-    return _json("公示查询", {"q": q, **await data.search(q)})
+    return _json("公示查询", {"q": q, **await _search(request, q)})
+
+
+async def _search(request: web.Request, q: str) -> dict[str, list[dict[str, Any]]]:
+    found = await data.search(q)
+    return {key: next((x.rows_for(request, rows) for x in LISTINGS if x.path == key), rows)
+            for key, rows in found.items()}
 
 
 def setup(app: web.Application) -> None:

@@ -16,7 +16,7 @@ from tortoise.expressions import Q
 
 from inspection import clock
 from inspection.credit import major
-from inspection.notices import issuing
+from inspection.items import catalogue
 from inspection.publication import duties
 from models.campaigns import AnnualPlan, Campaign
 from models.credit import MajorViolation
@@ -37,8 +37,6 @@ from models.publication import Publication
 
 PAGE_SIZE = 100
 Row = dict[str, Any]
-ITEM_STATUS = {ItemVersionStatus.PUBLISHED: "现行", ItemVersionStatus.SUPERSEDED: "已调整",
-               ItemVersionStatus.WITHDRAWN: "已取消", ItemVersionStatus.DRAFT: "草稿"}
 
 
 def _d(value: dt.date | dt.datetime | None) -> str:
@@ -70,7 +68,7 @@ async def item_history(page: int = 1) -> list[Row]:
                            status__not=ItemVersionStatus.DRAFT).select_related("item")
     rows = await q.order_by("item__code", "-version").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     return [{"code": v.item.code, "version": v.version, "name": v.name,
-             "status": ITEM_STATUS[v.status], "reason": v.reason,
+             "status": catalogue.STATUS_LABELS[v.status], "reason": v.reason,
              "effective_from": _d(v.effective_from), "published_on": _d(v.published_at)}
             for v in rows]
 
@@ -137,10 +135,10 @@ async def blacklist(page: int = 1, employer_ids: list[int] | None = None) -> lis
     rows = await q.select_related("employer").order_by("-term_start", "-id").offset(
         (page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     # What 人社部令第45号 has published: the parties, the cause, the basis, the dates, and who
-    # decided.
+    # decided (the bureau, SUIJI_BUREAU_NAME: added by the window, `Listing.bureau_column`).
     return [{"employer": b.employer.name, "uscc": b.employer.uscc, "legal_rep": b.legal_rep,
              "cause": b.cause, "basis": b.basis, "term_start": _d(b.term_start),
-             "term_end": _d(b.term_end), "decided_by": issuing.ISSUER} for b in rows
+             "term_end": _d(b.term_end)} for b in rows
             if b.term_end is None or b.term_end >= today]
 
 

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot import routes as bot_routes
+from inspection import typeset
 from miniprogram_api import app as miniprogram_app
 from notifications.appkeys import CONFIG, RUN_WORKER
+from notifications.problems import unavailable_middleware
 from portal import draws as portal_draws
 from portal import notices as portal_notices
 from portal import window as portal_window
@@ -32,8 +34,9 @@ def create_app(settings: Settings, *, manage_db: bool = True,
     `run_worker`: run one outbox worker in-process (default: when the app manages the database,
     i.e. `suiji serve`; tests opt in).
     """
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[unavailable_middleware])
     config = app[CONFIG] = resources.app_config(settings)
+    typeset.warn_if_missing()
     run_worker = app[RUN_WORKER] = manage_db if run_worker is None else run_worker
     # A process with a worker listens for other processes' wake-ups.
     app.cleanup_ctx.extend(resources.contexts(settings, config, manage_db=manage_db,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
@@ -35,3 +39,23 @@ def setup_logging(level: str = "INFO") -> None:
     # aiohttp's access log line is already structured enough; keep it but in JSON.
     logging.getLogger("tortoise").setLevel("WARNING")
     logging.getLogger("aiosqlite").setLevel("WARNING")
+
+
+# A notice's QR token is the key to its page (and the employer's uploads); one-time OAuth codes
+# and tokens in query strings are secrets too. nginx masks them in its log; so does this one.
+_NOTICE_TOKEN = re.compile(r"(/n/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
+_SECRET_PARAM = re.compile(r"([?&](?:code|token|access_token|state)=)[^&\s]*")
+
+
+def mask_secrets(path_qs: str) -> str:
+    return _SECRET_PARAM.sub(r"\1…", _NOTICE_TOKEN.sub(r"\1…", path_qs))
+
+
+class AccessLogger(AbstractAccessLogger):
+    """aiohttp's access line (client, request line, status, size, seconds) with secrets masked."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        line = (f"{request.remote} \"{request.method} {mask_secrets(request.path_qs)} "
+                f"HTTP/{request.version.major}.{request.version.minor}\" {response.status} "
+                f"{response.body_length} {time:.6f}")
+        self.logger.info(line)

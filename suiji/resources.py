@@ -16,6 +16,7 @@ from aiohttp import web
 
 from inspection import worktime
 from inspection.fieldwork import evidence
+from inspection.notices import particulars
 from inspection.worktime import OfficeHours
 from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from notifications.appkeys import HTTP, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
@@ -32,6 +33,13 @@ log = logging.getLogger(__name__)
 Context = Callable[[web.Application], AsyncIterator[None]]
 
 
+def issuer_of(settings: Settings) -> particulars.Issuer:
+    """The bureau as its papers name it: one set of settings for every notice and report."""
+    return particulars.Issuer(
+        name=settings.bureau_name, address=settings.bureau_address, phone=settings.bureau_phone,
+        review_body=settings.review_body, litigation_court=settings.litigation_court)
+
+
 def app_config(settings: Settings) -> AppConfig:
     wecom = callback = None
     if settings.wecom_enabled:
@@ -46,6 +54,7 @@ def app_config(settings: Settings) -> AppConfig:
     return AppConfig(env=settings.env, public_base_url=settings.public_base_url,
                      secret_key=settings.secret_key, data_dir=settings.data_dir,
                      trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
+                     issuer=issuer_of(settings), seal_image=settings.seal_image,
                      wecom=wecom, callback=callback,
                      credit_export_token=settings.credit_export_token)
 

@@ -21,6 +21,11 @@ ENV_PREFIX = "SUIJI_"
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 MIN_SECRET_BITS = 96  # an estimate: 32 random hex digits (128 bits) score about 110
 _KNOWN_DEFAULT_SECRETS = {"changethis", "change-me", "changeme", "secret", "dev", "please-change-me"}
+# Printed on demo notices; a production notice must carry the bureau's real contact.
+DEMO_ADDRESS = "重庆市涪陵区（演示地址）"
+DEMO_PHONE = "023-00000000（演示）"
+_PNG = b"\x89PNG\r\n\x1a\n"
+MAX_SEAL_BYTES = 2 * 1024 * 1024
 
 
 class SettingsError(Exception):
@@ -66,6 +71,20 @@ class Settings(BaseSettings):
     # WeCom's domain-verification file for the app's 可信域名 (WW_verify_….txt, downloaded from
     # the admin console), served at the domain's root under its own name (deploy/README.md).
     wecom_verify_file: Path | None = None
+
+    # The bureau that issues notices and reports (one setting used everywhere: notices, the
+    # public pages' header, reports). Address and phone are printed on every notice as the
+    # contact; the review body and the court are named in the notices' statement of rights
+    # (行政复议, 行政诉讼). The demo address and phone are refused in production.
+    bureau_name: str = Field(default="重庆市涪陵区人力资源和社会保障局", min_length=2,
+                             max_length=100)
+    bureau_address: str = Field(default=DEMO_ADDRESS, min_length=2, max_length=200)
+    bureau_phone: str = Field(default=DEMO_PHONE, min_length=5, max_length=50)
+    review_body: str = Field(default="重庆市涪陵区人民政府", min_length=2, max_length=100)
+    litigation_court: str = Field(default="重庆市涪陵区人民法院", min_length=2, max_length=100)
+    # A PNG of the bureau's seal, printed over the date; unset: the space stays blank for a
+    # hand stamp.
+    seal_image: Path | None = None
 
     # Secret generated on first run when none is set; see `resolve_secret_key`.
     secret_key_generated: bool = Field(default=False, exclude=True)
@@ -147,6 +166,30 @@ class Settings(BaseSettings):
             raise ValueError("must be an S3 bucket name: 3-63 lowercase letters, digits, "
                              "dots and hyphens")
         return v or None
+
+    @field_validator("bureau_name", "bureau_address", "bureau_phone", "review_body",
+                     "litigation_court")
+    @classmethod
+    def _printed_text(cls, v: str) -> str:
+        v = v.strip()
+        if any(ord(c) < 32 for c in v):
+            raise ValueError("must be one line of text")
+        return v
+
+    @field_validator("seal_image")
+    @classmethod
+    def _seal_png(cls, v: Path | None) -> Path | None:
+        if v is None or str(v) == "":
+            return None
+        try:
+            size = v.stat().st_size
+            with v.open("rb") as f:
+                head = f.read(len(_PNG))
+        except OSError as exc:
+            raise ValueError(f"cannot read {v}: {exc.strerror}") from None
+        if head != _PNG or size > MAX_SEAL_BYTES:
+            raise ValueError("must be a PNG file (transparent background) of at most 2 MB")
+        return v
 
     @model_validator(mode="after")
     def _s3_complete(self) -> Settings:
@@ -250,6 +293,20 @@ def resolve_secret_key(settings: Settings) -> Settings:
     return settings.model_copy(update={"secret_key": key, "secret_key_generated": True})
 
 
+def check_production_contact(settings: Settings) -> Settings:
+    """In production every notice must carry the bureau's real address and telephone."""
+    if settings.env != "production":
+        return settings
+    demo = [name for name, value, default in (
+        ("BUREAU_ADDRESS", settings.bureau_address, DEMO_ADDRESS),
+        ("BUREAU_PHONE", settings.bureau_phone, DEMO_PHONE))
+        if value == default or "change-me" in value.lower()]
+    if demo:
+        raise SettingsError(f"{', '.join(ENV_PREFIX + d for d in demo)}: required in production "
+                            "(printed on every notice as the bureau's contact)")
+    return settings
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings; a missing or malformed value becomes a SettingsError naming its variable."""
     try:
@@ -261,4 +318,4 @@ def load_settings(**overrides: object) -> Settings:
             msg = err["msg"].removeprefix("Value error, ")
             lines.append(f"{name}: {msg}" if name else msg)
         raise SettingsError("; ".join(lines)) from None
-    return resolve_secret_key(settings)
+    return check_production_contact(resolve_secret_key(settings))

@@ -46,7 +46,9 @@ def production(monkeypatch, **env: str) -> None:
     values = {"SUIJI_ENV": "production", "SUIJI_SECRET_KEY": REAL_KEY,
               "SUIJI_DATABASE_URL": "postgres://suiji@db:5432/suiji",
               "SUIJI_REDIS_URL": "redis://redis:6379/0",
-              "SUIJI_PUBLIC_BASE_URL": "https://suiji.example.gov.cn"} | env
+              "SUIJI_PUBLIC_BASE_URL": "https://suiji.example.gov.cn",
+              "SUIJI_BUREAU_ADDRESS": "重庆市涪陵区太白大道1号",
+              "SUIJI_BUREAU_PHONE": "023-72220000"} | env
     for name, value in values.items():
         if value:
             monkeypatch.setenv(name, value)
@@ -92,6 +94,44 @@ def test_random_keys_pass_the_estimate():
     from suiji.settings import MIN_SECRET_BITS, estimated_bits
     assert all(estimated_bits(secrets.token_urlsafe(32)) >= MIN_SECRET_BITS for _ in range(200))
     assert all(estimated_bits(secrets.token_hex(24)) >= MIN_SECRET_BITS for _ in range(200))
+
+
+def _production(monkeypatch):
+    production(monkeypatch)
+
+
+def test_bureau_defaults_name_fuling_and_its_review_body_and_court(tmp_path):
+    s = load_settings(data_dir=tmp_path)
+    assert (s.bureau_name, s.review_body, s.litigation_court) == (
+        "重庆市涪陵区人力资源和社会保障局", "重庆市涪陵区人民政府", "重庆市涪陵区人民法院")
+    assert s.seal_image is None
+
+
+@pytest.mark.parametrize("name,value", [("SUIJI_BUREAU_ADDRESS", None),
+                                        ("SUIJI_BUREAU_PHONE", "CHANGE-ME")])
+def test_production_needs_the_bureaus_real_contact(monkeypatch, tmp_path, name, value):
+    _production(monkeypatch)
+    if value is None:
+        monkeypatch.delenv(name)
+    else:
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        load_settings(data_dir=tmp_path)
+
+
+def test_seal_image_must_be_a_png(monkeypatch, tmp_path):
+    text = tmp_path / "seal.txt"
+    text.write_text("not an image")
+    monkeypatch.setenv("SUIJI_SEAL_IMAGE", str(text))
+    with pytest.raises(SettingsError, match="SUIJI_SEAL_IMAGE: must be a PNG"):
+        load_settings(data_dir=tmp_path)
+    monkeypatch.setenv("SUIJI_SEAL_IMAGE", str(tmp_path / "missing.png"))
+    with pytest.raises(SettingsError, match="SUIJI_SEAL_IMAGE: cannot read"):
+        load_settings(data_dir=tmp_path)
+    png = tmp_path / "seal.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    monkeypatch.setenv("SUIJI_SEAL_IMAGE", str(png))
+    assert load_settings(data_dir=tmp_path).seal_image == png
 
 
 def test_partial_s3_storage_is_refused(monkeypatch, tmp_path):

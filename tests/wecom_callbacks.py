@@ -51,10 +51,11 @@ def encrypt(inner: str, *, aes_key: str = AES_KEY, receive_id: str = CORP_ID) ->
 
 
 def signed(inner: str, *, token: str = TOKEN, aes_key: str = AES_KEY,
-           receive_id: str = CORP_ID, to_user: str = CORP_ID) -> tuple[dict[str, str], str]:
-    """(query parameters, body) of one POST."""
+           receive_id: str = CORP_ID, to_user: str = CORP_ID,
+           at: float | None = None) -> tuple[dict[str, str], str]:
+    """(query parameters, body) of one POST, signed for the moment `at` (now by default)."""
     enc = encrypt(inner, aes_key=aes_key, receive_id=receive_id)
-    ts, nonce = str(int(time.time())), str(secrets.randbelow(10**10))
+    ts, nonce = str(int(time.time() if at is None else at)), str(secrets.randbelow(10**10))
     params = {"msg_signature": signature(token, ts, nonce, enc), "timestamp": ts, "nonce": nonce}
     body = (f"<xml><ToUserName><![CDATA[{to_user}]]></ToUserName>"
             f"<Encrypt><![CDATA[{enc}]]></Encrypt><AgentID><![CDATA[{AGENT_ID}]]></AgentID></xml>")

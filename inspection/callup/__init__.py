@@ -9,6 +9,6 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.callup import assignment, calls, leader, recusal, withdrawal
+    from inspection.callup import assignment, calls, leader, recusal, states, withdrawal
 
-__all__ = ["assignment", "calls", "leader", "recusal", "withdrawal"]
+__all__ = ["assignment", "calls", "leader", "recusal", "states", "withdrawal"]

@@ -304,6 +304,6 @@ async def set_team(*, staff: Staff, inspection_id: int, staff_ids: list[int],
     if problems:
         raise ValidationFailed(problems)
     await _set(campaign, open_now[inspection.id], [s for _, s, _ in chosen if s], now=now,
-               actor=f"staff:{staff.id}")
+               actor=audit.staff_actor(staff.id))
     return await InspectionMember.filter(inspection_id=inspection.id).prefetch_related(
         "staff").order_by("id")

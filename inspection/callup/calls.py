@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from inspection import audit, messages, outbox, worktime
+from inspection.callup import states
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.planning import lifecycle
 from models.callups import CallUp
@@ -36,11 +37,6 @@ from models.org import Staff
 
 ACTIVE = (CallUpState.CALLED, CallUpState.ACCEPTED)
 _BATCH = 16
-STATE_LABELS = {
-    CallUpState.CALLED: "待答复", CallUpState.ACCEPTED: "已接受",
-    CallUpState.DECLINED: "因公务无法参加", CallUpState.SKIPPED: "已跳过",
-    CallUpState.REPLACED: "逾期未答复，已递补", CallUpState.WITHDRAWN: "已撤回",
-}
 
 
 @dataclass(frozen=True)
@@ -259,7 +255,7 @@ async def accept(*, callup_id: int, staff_id: int, now: dt.datetime, actor: str,
     if callup.state == CallUpState.ACCEPTED:
         return Answer(campaign.code, campaign.title, callup.state, repeated=True)
     if callup.state != CallUpState.CALLED:
-        raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}）。")
+        raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{states.STATE_LABELS[callup.state]}）。")
     await _answer(campaign, callup, CallUpState.ACCEPTED, now=now, actor=actor,
                   response_code=response_code)
     if campaign.team_formed_at is not None:
@@ -338,7 +334,7 @@ async def decline(*, callup_id: int, staff_id: int, reason: str, now: dt.datetim
     if callup.state == CallUpState.DECLINED:
         return Answer(campaign.code, campaign.title, callup.state, callup.reason, repeated=True)
     if callup.state != CallUpState.CALLED:
-        raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{STATE_LABELS[callup.state]}），如有变化请联系组长。")
+        raise Conflict("callup_closed", f"您在 {campaign.code} 的召集已结束（{states.STATE_LABELS[callup.state]}），如有变化请联系组长。")
     await _answer(campaign, callup, CallUpState.DECLINED, now=now, actor=actor,
                   response_code=response_code, reason=reason)
     await fill_places(campaign, now=now, actor=actor, replaces=callup)

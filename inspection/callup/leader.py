@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from inspection import audit, messages, worktime
 from inspection.callup.assignment import Team
 from inspection.callup.calls import (
-    STATE_LABELS,
     _snap,
     cancel_timers,
     escalation_recipients,
@@ -20,6 +19,7 @@ from inspection.callup.calls import (
     lock_campaign,
     schedule_timers,
 )
+from inspection.callup.states import STATE_LABELS
 from inspection.clock import BEIJING, short_time
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from models.callups import CallUp
@@ -90,7 +90,7 @@ async def _stamp(callup: CallUp, field: str, action: str, now: dt.datetime) -> N
     before = _snap(callup)
     setattr(callup, field, now)
     await callup.save(update_fields=[field, "updated_at"])
-    await audit.record(actor="system", action=action, obj=callup, before=before,
+    await audit.record(actor=audit.SYSTEM, action=action, obj=callup, before=before,
                        after=_snap(callup), at=now)
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 
 from inspection import audit, messages
 from inspection.callup.calls import (
-    STATE_LABELS,
     Answer,
     _own,
     _snap,
@@ -18,6 +17,7 @@ from inspection.callup.calls import (
     escalation_recipients,
     fill_places,
 )
+from inspection.callup.states import STATE_LABELS
 from inspection.errors import Conflict, DomainError
 from models.callups import CallUp
 from models.campaigns import Campaign

@@ -6,7 +6,10 @@ grading    — annual grading under 人社部规〔2016〕1号: propose, review,
 blacklist  — 拖欠农民工工资失信联合惩戒对象名单: notice, hearing, decision, term, removal
 major      — 重大劳动保障违法行为社会公布 (人社部令第29号): cases, quarterly publication
 export     — incremental feed for the regional credit-sharing platform, keyed by USCC
-reports    — the campaign report (R19): figures, PDF, XLSX, chase, archive
+reports    — the campaign report (R19): due date, chase, generate, archive
+figures    — the report's figures, counted from the rows
+narrative  — the report's five sections written from its figures
+render     — the report as PDF and XLSX
 statistics — numbers for leaders per campaign and per year
 access     — who may read statistics and integrity files over the staff API
 
@@ -26,10 +29,11 @@ if TYPE_CHECKING:
         ledger,
         major,
         major_quarters,
+        narrative,
         render,
         reports,
         statistics,
         timers,
     )
 
-__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'major', 'major_quarters', 'render', 'reports', 'statistics', 'timers']
+__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'major', 'major_quarters', 'narrative', 'render', 'reports', 'statistics', 'timers']

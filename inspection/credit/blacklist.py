@@ -111,7 +111,7 @@ async def give_notice(*, employer_id: int, cause: str, basis: str, noticed_on: d
     entry = await BlacklistEntry.create(
         employer_id=employer.id, legal_rep=rep, status=BlacklistStatus.NOTICED, cause=cause,
         basis=basis, noticed_on=noticed_on, hearing_until=hearing_until)
-    await audit.record(actor=f"staff:{staff.id}", action="blacklist.notice", obj=entry,
+    await audit.record(actor=audit.staff_actor(staff.id), action="blacklist.notice", obj=entry,
                        after=audit.snapshot(entry))
     return entry
 
@@ -146,7 +146,7 @@ async def decide(*, entry_id: int, staff_id: int, listed: bool, decided_on: dt.d
     else:
         entry.status, entry.removal_reason = BlacklistStatus.WITHDRAWN, reason
     await entry.save()
-    await audit.record(actor=f"staff:{staff.id}",
+    await audit.record(actor=audit.staff_actor(staff.id),
                        action="blacklist.list" if listed else "blacklist.withdraw", obj=entry,
                        before=before, after=audit.snapshot(entry))
     if listed:
@@ -165,7 +165,7 @@ async def decide(*, entry_id: int, staff_id: int, listed: bool, decided_on: dt.d
         await duties.record_published(  # public from the decision (R23)
             kind=PublicationKind.BLACKLIST, object_type="blacklist_entry", object_id=entry.id,
             title=f"{employer.name}列入拖欠农民工工资失信联合惩戒对象名单"[:200],
-            section_id=staff.section_id, actor=f"staff:{staff.id}")
+            section_id=staff.section_id, actor=audit.staff_actor(staff.id))
     return entry
 
 
@@ -204,7 +204,7 @@ async def remove_early(*, entry_id: int, staff_id: int, removed_on: dt.date,
     entry.removal_reason = (f"信用修复：拖欠工资已于 {arrears_paid_on.isoformat()} 付清，"
                             f"已作出书面信用承诺" + (f"；{note}" if note else ""))
     await entry.save()
-    await audit.record(actor=f"staff:{staff.id}", action="blacklist.remove", obj=entry,
+    await audit.record(actor=audit.staff_actor(staff.id), action="blacklist.remove", obj=entry,
                        before=before, after=audit.snapshot(entry))
     await _removed_event(entry, removed_on, "提前移出（信用修复）")
     await outbox.cancel(key=f"blacklist-expiry:{entry.id}")
@@ -221,7 +221,8 @@ async def _removed_event(entry: BlacklistEntry, on: dt.date, why: str) -> None:
                         source_type="blacklist_entry", source_id=entry.id, detail=detail)
 
 
-async def expire(*, today: dt.date | None = None, actor: str = "system") -> list[BlacklistEntry]:
+async def expire(*, today: dt.date | None = None,
+                 actor: str = audit.SYSTEM) -> list[BlacklistEntry]:
     """Move every listing whose term has ended to EXPIRED (the timer's work; also a sweep)."""
     today = today or clock.today()
     done = []

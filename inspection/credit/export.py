@@ -9,13 +9,11 @@ docs/credit.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from inspection import audit, clock
+from inspection import audit, clock, sheets
 from inspection.credit import ledger
 from inspection.errors import Problem, ValidationFailed
 from models.credit import CreditEvent
@@ -50,11 +48,14 @@ class Batch:
     records: list[Record]
 
 
+MAX_CURSOR = 2**63 - 1
+
+
 def check_params(*, since: int | str | None, limit: int | str | None) -> tuple[int, int]:
     problems: list[Problem] = []
     try:
         cursor = int(since or 0)
-        if cursor < 0:
+        if not 0 <= cursor <= MAX_CURSOR:  # a database integer; larger is no cursor of ours
             raise ValueError
     except (TypeError, ValueError):
         problems.append(Problem("游标应为非负整数", field="since"))
@@ -106,14 +107,12 @@ def to_json(batch: Batch) -> str:
 
 
 def to_csv(batch: Batch) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in batch.records:
-        writer.writerow([r.id, r.uscc, r.employer_name, r.kind, r.kind_label, r.occurred_on,
-                         r.source_type, "" if r.source_id is None else r.source_id,
-                         audit.canonical(r.detail)])
-    return out.getvalue()
+    """UTF-8 with a byte order mark; cells that a spreadsheet would run are made inert
+    (`inspection.sheets`), and `parse_csv` undoes it."""
+    return sheets.to_csv(COLUMNS, ([r.id, r.uscc, r.employer_name, r.kind, r.kind_label,
+                                    r.occurred_on, r.source_type,
+                                    "" if r.source_id is None else r.source_id,
+                                    audit.canonical(r.detail)] for r in batch.records))
 
 
 def parse_json(text: str) -> list[Record]:
@@ -124,11 +123,10 @@ def parse_json(text: str) -> list[Record]:
 
 
 def parse_csv(text: str) -> list[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
+    header, *rows = sheets.read_csv(text)
     if tuple(header) != COLUMNS:
         raise ValueError("unexpected CSV header")
     return [Record(id=int(row[0]), uscc=row[1], employer_name=row[2], kind=row[3],
                    kind_label=row[4], occurred_on=row[5], source_type=row[6],
                    source_id=int(row[7]) if row[7] else None, detail=json.loads(row[8]))
-            for row in reader]
+            for row in rows]

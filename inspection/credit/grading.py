@@ -239,12 +239,12 @@ async def review(*, assessment_id: int, staff_id: int, confirm: bool,
     assessment.reviewed_by = staff
     assessment.review_note = note
     await assessment.save()
-    await audit.record(actor=f"staff:{staff.id}",
+    await audit.record(actor=audit.staff_actor(staff.id),
                        action="grade.confirm" if confirm else "grade.reject", obj=assessment,
                        before=before, after=audit.snapshot(assessment))
     if confirm and effective_from is not None:
         if effective_from <= today:
-            await apply(assessment_id=assessment.id, actor=f"staff:{staff.id}")
+            await apply(assessment_id=assessment.id, actor=audit.staff_actor(staff.id))
         else:
             await outbox.enqueue(topic=TIMER_TOPIC, payload={"assessment_id": assessment.id},
                                  key=f"grade-effective:{assessment.id}",
@@ -296,4 +296,4 @@ async def on_grade_effective(payload: dict[str, object]) -> None:
     """Outbox handler for "timer.grade_effective" (runs in the worker's transaction)."""
     assessment_id = payload.get("assessment_id")
     if isinstance(assessment_id, int):
-        await apply(assessment_id=assessment_id, actor="system")
+        await apply(assessment_id=assessment_id, actor=audit.SYSTEM)

@@ -111,7 +111,7 @@ async def record_fact(*, employer_id: int, kind: CreditEventKind, occurred_on: d
         detail["refused"] = refused
     event = await ledger.append(employer_id=employer.id, kind=kind, occurred_on=occurred_on,
                                 source_type="credit_event", source_id=None, detail=detail)
-    await audit.record(actor=f"staff:{staff.id}", action="credit.fact.record", obj=event,
+    await audit.record(actor=audit.staff_actor(staff.id), action="credit.fact.record", obj=event,
                        after=audit.snapshot(event))
     return event
 

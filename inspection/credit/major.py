@@ -122,7 +122,7 @@ async def record(*, staff: Staff, employer_id: int, category: MajorViolationCate
     if problems:
         raise ValidationFailed(problems, "公布事项不完整，请补充后再记录")
     year, quarter = await _open_quarter(decided_on, today)
-    actor = f"staff:{staff.id}"
+    actor = audit.staff_actor(staff.id)
     await _ensure_duty(year, quarter, section_id=staff.section_id,
                        actor=actor)
     case = await MajorViolation.create(

@@ -13,8 +13,9 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
+from typing import Any
 
-from inspection import audit, clock, messages, outbox
+from inspection import audit, clock, messages, outbox, typeset
 from inspection.calendar import add_working_days, load_calendar
 from inspection.credit import figures, render
 from inspection.errors import Conflict, NotFound
@@ -29,6 +30,7 @@ CHASE_HOUR = 9  # chase at 09:00 Beijing time on working days
 MAX_CHASES = 10
 # States in which the campaign has reached its field work: only these have figures to report.
 REPORTABLE = (CampaignState.IN_FIELD, CampaignState.REPORTING, CampaignState.CLOSED)
+SIGNED = "signed"  # the key, in a generated report's stored figures, of who signed it and when
 FORMATS = {"pdf": "application/pdf",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -76,6 +78,14 @@ def _safe(code: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", code)[:64] or "campaign"
 
 
+def _signed(report: CampaignReport | None, issuer: str) -> dict[str, str]:
+    """Who signs the report and when, and its due date as printed (before field work ends the
+    date is not known yet)."""
+    due = (typeset.cn_date(report.due_on) if report is not None
+           else f"实地检查结束后{REPORT_WORKING_DAYS}个工作日内")
+    return {"due": due, "issuer": issuer, "issued_on": clock.today().isoformat()}
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
@@ -83,9 +93,11 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-async def generate(*, campaign_id: int, actor: str, data_dir: Path) -> CampaignReport:
+async def generate(*, campaign_id: int, actor: str, data_dir: Path,
+                   issuer: str) -> CampaignReport:
     """Count the figures from the rows, render PDF and XLSX, store them; regenerable until
-    archived."""
+    archived. `issuer` is the bureau's name (the adapter's setting), signed under the report
+    with the campaign's section and today's date."""
     campaign = await _campaign(campaign_id)
     require_reportable(campaign)
     if campaign.state == CampaignState.IN_FIELD:
@@ -95,16 +107,16 @@ async def generate(*, campaign_id: int, actor: str, data_dir: Path) -> CampaignR
     if report.status == ReportStatus.ARCHIVED:
         raise Conflict("report_archived", "报告已随任务归档，不能重新生成")
     fig = await figures.campaign_figures(campaign_id=campaign.id)
-    due = report.due_on.isoformat()
+    signed = _signed(report, issuer)
     pdf, xlsx = await asyncio.to_thread(
-        lambda: (render.render_pdf(fig, due_on=due), render.render_xlsx(fig, due_on=due)))
+        lambda: (render.render_pdf(fig, **signed), render.render_xlsx(fig, **signed)))
     folder = Path("reports") / _safe(campaign.code)
     pdf_key = str(folder / f"{_safe(campaign.code)}-report.pdf")
     xlsx_key = str(folder / f"{_safe(campaign.code)}-report.xlsx")
     await asyncio.to_thread(_write, data_dir / pdf_key, pdf)
     await asyncio.to_thread(_write, data_dir / xlsx_key, xlsx)
     before = audit.snapshot(report)
-    report.figures, report.pdf_key, report.xlsx_key = fig, pdf_key, xlsx_key
+    report.figures, report.pdf_key, report.xlsx_key = {**fig, SIGNED: signed}, pdf_key, xlsx_key
     report.status, report.generated_at = ReportStatus.GENERATED, clock.now()
     await report.save()
     await audit.record(actor=actor, action="report.generate", obj=report, before=before,
@@ -112,22 +124,29 @@ async def generate(*, campaign_id: int, actor: str, data_dir: Path) -> CampaignR
     return report
 
 
-async def render_now(*, campaign_id: int, fmt: str) -> tuple[bytes, str]:
+async def render_now(*, campaign_id: int, fmt: str, issuer: str) -> tuple[bytes, str]:
     """The report as a file (`fmt` pdf or xlsx) and its name: from the figures archived with
-    the campaign once it is closed (what was approved), else from the data as they stand now."""
+    the campaign once it is closed (what was approved, signed as it was), else from the data as
+    they stand now, signed by `issuer` today."""
     if fmt not in FORMATS:
         raise NotFound("报告格式")
     campaign = await _campaign(campaign_id)
     require_reportable(campaign)
     name = f"{_safe(campaign.code)}-report.{fmt}"
     report = await CampaignReport.get_or_none(campaign_id=campaign.id)
-    due = report.due_on.isoformat() if report else f"检查结束后 {REPORT_WORKING_DAYS} 个工作日内"
     if report is not None and report.status == ReportStatus.ARCHIVED:
-        fig = report.figures
+        fig, signed = counted(report), report.figures.get(SIGNED) or _signed(report, issuer)
     else:
         fig = await figures.campaign_figures(campaign_id=campaign.id)
+        signed = _signed(report, issuer)
     renderer = render.render_pdf if fmt == "pdf" else render.render_xlsx
-    return await asyncio.to_thread(renderer, fig, due_on=due), name
+    return await asyncio.to_thread(lambda: renderer(fig, **signed)), name
+
+
+def counted(report: CampaignReport) -> dict[str, Any]:
+    """The figures a report was generated from, without its signature: what
+    `figures.campaign_figures` gives while the data have not changed since."""
+    return {k: v for k, v in report.figures.items() if k != SIGNED}
 
 
 async def archive(*, campaign_id: int, actor: str) -> CampaignReport:

@@ -25,7 +25,6 @@ VERIFIER_PATH = Path(verify_draw.__file__)
 
 STATUS_LABELS = {DrawStatus.COMMITTED: "已承诺，待揭示", DrawStatus.REVEALED: "已揭示",
                  DrawStatus.VOIDED: "已作废"}
-STATUS_LABELS_BY_VALUE = {k.value: v for k, v in STATUS_LABELS.items()}
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -8,6 +8,13 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.fieldwork import evidence, inspections, penalties, rectification, visits
+    from inspection.fieldwork import (
+        evidence,
+        inspections,
+        labels,
+        penalties,
+        rectification,
+        visits,
+    )
 
-__all__ = ['evidence', 'inspections', 'penalties', 'rectification', 'visits']
+__all__ = ['evidence', 'inspections', 'labels', 'penalties', 'rectification', 'visits']

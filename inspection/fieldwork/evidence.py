@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import io
 import os
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Protocol
@@ -66,9 +67,16 @@ class LocalStorage:
 
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(path.suffix + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)  # atomic: a reader never sees half a file
+            # A name of its own: two uploads of the same file at once (one content address)
+            # must not write into one temporary file.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, path)  # atomic: a reader never sees half a file
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
 
         await asyncio.to_thread(write)
 
@@ -176,7 +184,7 @@ async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, origina
         inspection_id=inspection.id, finding_id=finding_id, follow_up_id=follow_up_id,
         content_type=content_type, size=len(data), sha256=digest, storage_key=key,
         thumbnail_key=thumb_key, original_name=clean_filename(original_name), uploaded_by_id=staff.id)
-    await audit.record(actor=f"staff:{staff.id}", action="evidence.add", obj=evidence,
+    await audit.record(actor=audit.staff_actor(staff.id), action="evidence.add", obj=evidence,
                        after=audit.snapshot(evidence))
     return evidence
 
@@ -193,32 +201,27 @@ async def remove_evidence(*, staff: Staff, evidence_id: int) -> None:
         raise DomainError("illegal_transition", "检查结果提交后，现场检查的证据材料不能删除", [], 409)
     before = audit.snapshot(evidence)
     await evidence.delete()
-    await audit.record(actor=f"staff:{staff.id}", action="evidence.remove",
+    await audit.record(actor=audit.staff_actor(staff.id), action="evidence.remove",
                        object_type="evidence", object_id=evidence_id, before=before)
 
 
-async def evidence_for(*, staff: Staff, evidence_id: int) -> Evidence:
+async def evidence_for(*, staff: Staff, evidence_id: int, need: Need = Need.READ) -> Evidence:
     evidence = await Evidence.get_or_none(id=evidence_id)
     if evidence is None or evidence.inspection_id is None:
         raise NotFound("证据材料")
-    await inspection_for(staff=staff, inspection_id=evidence.inspection_id,
-                         need=Need.READ)
+    await inspection_for(staff=staff, inspection_id=evidence.inspection_id, need=need)
     return evidence
 
 
 async def review_evidence(*, staff: Staff, evidence_id: int) -> Evidence:
     """A team member has looked at what the employer uploaded from the notice page (R22)."""
-    evidence = await Evidence.get_or_none(id=evidence_id)
-    if evidence is None or evidence.inspection_id is None:
-        raise NotFound("证据材料")
-    await inspection_for(staff=staff, inspection_id=evidence.inspection_id,
-                         need=Need.WORK)
+    evidence = await evidence_for(staff=staff, evidence_id=evidence_id, need=Need.WORK)
     if evidence.notice_id is None:
         raise ValidationFailed([Problem("只有被检查单位上传的材料需要审阅", field="evidence_id",
                                         code="not_employer_upload")])
     if not evidence.reviewed:
         evidence.reviewed = True
         await evidence.save(update_fields=["reviewed", "updated_at"])
-        await audit.record(actor=f"staff:{staff.id}", action="evidence.review", obj=evidence,
+        await audit.record(actor=audit.staff_actor(staff.id), action="evidence.review", obj=evidence,
                            after={"reviewed": True})
     return evidence

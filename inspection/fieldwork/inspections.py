@@ -48,10 +48,6 @@ def illegal(state: InspectionState, reason: str) -> Conflict:
     return Conflict("illegal_transition", f"检查当前状态为“{STATE_LABELS[state]}”，{reason}")
 
 
-def actor_of(staff: Staff) -> str:
-    return f"staff:{staff.id}"
-
-
 @dataclass
 class Page:
     # Plain rows (id, code, state, window_start, window_end, employer_*): the most frequent
@@ -164,8 +160,8 @@ async def check_in(*, staff: Staff, inspection_id: int, lat: float | None, lng: 
     inspection.checkin_at = now()
     inspection.checkin_lat, inspection.checkin_lng, inspection.checkin_note = lat, lng, note
     await inspection.save()
-    await audit.record(actor=actor_of(staff), action="inspection.check_in", obj=inspection,
-                       before=before, after=audit.snapshot(
+    await audit.record(actor=audit.staff_actor(staff.id), action="inspection.check_in",
+                       obj=inspection, before=before, after=audit.snapshot(
                            inspection, ["state", "checkin_at", "checkin_lat", "checkin_lng"]))
     return inspection
 
@@ -195,7 +191,7 @@ async def record_finding(*, staff: Staff, inspection_id: int, item_version_id: i
         await finding.save()
     # A changed finding needs the team's sign-off again.
     await InspectionMember.filter(inspection_id=inspection.id).update(confirmed_at=None)
-    await audit.record(actor=actor_of(staff), action="finding.record", obj=finding,
+    await audit.record(actor=audit.staff_actor(staff.id), action="finding.record", obj=finding,
                        before=before, after=audit.snapshot(finding))
     return finding
 
@@ -219,8 +215,8 @@ async def confirm(*, staff: Staff, inspection_id: int) -> InspectionMember:
     if member.confirmed_at is None:
         member.confirmed_at = now()
         await member.save()
-        await audit.record(actor=actor_of(staff), action="inspection.confirm", obj=member,
-                           after={"confirmed_at": member.confirmed_at})
+        await audit.record(actor=audit.staff_actor(staff.id), action="inspection.confirm",
+                           obj=member, after={"confirmed_at": member.confirmed_at})
     return member
 
 
@@ -242,8 +238,8 @@ async def submit(*, staff: Staff, inspection_id: int, summary: str = "") -> Insp
     inspection.submitted_at = now()
     inspection.summary = summary
     await inspection.save()
-    await audit.record(actor=actor_of(staff), action="inspection.submit", obj=inspection,
-                       before=before,
+    await audit.record(actor=audit.staff_actor(staff.id), action="inspection.submit",
+                       obj=inspection, before=before,
                        after=audit.snapshot(inspection, ["state", "submitted_at", "summary"]))
     return inspection
 
@@ -277,7 +273,8 @@ async def close(*, staff: Staff, inspection_id: int) -> Inspection:
     if employer.last_inspected_on is None or employer.last_inspected_on < visit_day:
         employer.last_inspected_on = visit_day  # feeds the draw's frequency rules (R11)
         await employer.save(update_fields=["last_inspected_on"])
-    await audit.record(actor=actor_of(staff), action="inspection.close", obj=inspection,
+    await audit.record(actor=audit.staff_actor(staff.id), action="inspection.close", obj=inspection,
                        before=before, after=audit.snapshot(inspection, ["state", "closed_at"]))
-    await triggers.result_of_closed_visit(inspection=inspection, actor=actor_of(staff))  # R3
+    await triggers.result_of_closed_visit(inspection=inspection,  # R3
+                                          actor=audit.staff_actor(staff.id))
     return inspection

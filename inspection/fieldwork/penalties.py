@@ -12,7 +12,6 @@ from tortoise.exceptions import IntegrityError
 from inspection import audit
 from inspection.access import Need, inspection_for
 from inspection.errors import Problem, ValidationFailed
-from inspection.fieldwork.inspections import actor_of
 from inspection.publication import triggers
 from inspection.publication.duties import publication_due
 from models.employers import Employer
@@ -54,7 +53,7 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
     except IntegrityError as exc:  # a concurrent request took the number first
         raise ValidationFailed([Problem("该处罚决定书文号已录入", field="number",
                                         code="number_taken")]) from exc
-    await audit.record(actor=actor_of(staff), action="penalty.record", obj=decision,
+    await audit.record(actor=audit.staff_actor(staff.id), action="penalty.record", obj=decision,
                        after=audit.snapshot(decision))
     publication: Publication | None = None
     warnings: list[str] = []
@@ -64,6 +63,6 @@ async def record_decision(*, staff: Staff, inspection_id: int, number: str,
                                                working_days=publish_within)
         employer = await Employer.get(id=inspection.employer_id)
         publication = await triggers.penalty_decided(decision=decision, employer=employer,
-                                                     actor=actor_of(staff),
+                                                     actor=audit.staff_actor(staff.id),
                                                      working_days=publish_within)
     return decision, publication, warnings

@@ -15,8 +15,9 @@ from inspection.access import Need, inspection_for
 from inspection.calendar import add_working_days
 from inspection.clock import BEIJING, today
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
-from inspection.fieldwork.inspections import actor_of, illegal
+from inspection.fieldwork.inspections import illegal
 from inspection.notices import issuing as notices
+from inspection.notices.particulars import Issuer
 from models.campaigns import Campaign
 from models.enums import (
     FindingResult,
@@ -35,7 +36,7 @@ CHASE_HOUR = 9  # overdue reminders go out at 09:00 Beijing time the day after t
 
 
 async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int],
-                      requirements: str, working_days: int,
+                      requirements: str, working_days: int, issuer: Issuer,
                       issued_on: dt.date | None = None) -> tuple[RectificationOrder, list[str]]:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id,
                                       need=Need.WORK, lock=True)
@@ -69,15 +70,15 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
     due = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(CHASE_HOUR), BEIJING)
     await outbox.enqueue(topic=DUE_TOPIC, payload={"order_id": order.id},
                          key=f"rectification-due:{order.id}", due_at=due)
-    await audit.record(actor=actor_of(staff), action="rectification.issue", obj=order,
+    await audit.record(actor=audit.staff_actor(staff.id), action="rectification.issue", obj=order,
                        after={**audit.snapshot(order), "finding_ids": sorted(findings)})
     # The order is served as a 限期改正指令书 (R22): numbered in this same transaction, so there
     # is never an order without its notice nor a number without its order.
     await notices.issue_notice(
         kind=NoticeKind.RECTIFICATION, employer_id=order.employer_id,
-        content={"body": requirements}, issued_by_id=staff.id, issuer=notices.ISSUER,
+        content={"body": requirements}, issued_by_id=staff.id, issuer=issuer,
         inspection_id=inspection.id, rectification_order_id=order.id, issued_on=day,
-        actor=actor_of(staff))
+        actor=audit.staff_actor(staff.id))
     return order, warnings
 
 
@@ -113,15 +114,16 @@ async def record_follow_up(*, staff: Staff, order_id: int, visited_on: dt.date,
         raise ValidationFailed([Problem("回访日期须在下达之日以后且不晚于今天", field="visited_on")])
     follow_up = await FollowUp.create(order_id=order.id, visited_on=visited_on, result=result,
                                       note=note, recorded_by_id=staff.id)
-    await audit.record(actor=actor_of(staff), action="rectification.follow_up", obj=follow_up,
-                       after=audit.snapshot(follow_up))
+    await audit.record(actor=audit.staff_actor(staff.id), action="rectification.follow_up",
+                       obj=follow_up, after=audit.snapshot(follow_up))
     if result == FollowUpResult.RECTIFIED:
         before = audit.snapshot(order, ["state", "closed_on"])
         order.state, order.closed_on = RectificationState.RECTIFIED, visited_on
         await order.save()
         await outbox.cancel(key=f"rectification-due:{order.id}")
-        await audit.record(actor=actor_of(staff), action="rectification.rectified", obj=order,
-                           before=before, after=audit.snapshot(order, ["state", "closed_on"]))
+        await audit.record(actor=audit.staff_actor(staff.id), action="rectification.rectified",
+                           obj=order, before=before,
+                           after=audit.snapshot(order, ["state", "closed_on"]))
     return follow_up
 
 
@@ -133,8 +135,8 @@ async def escalate(*, staff: Staff, order_id: int, reason: str) -> Rectification
     order.state, order.closed_on = RectificationState.ESCALATED, today()
     await order.save()
     await outbox.cancel(key=f"rectification-due:{order.id}")
-    await audit.record(actor=actor_of(staff), action="rectification.escalate", obj=order,
-                       before=before,
+    await audit.record(actor=audit.staff_actor(staff.id), action="rectification.escalate",
+                       obj=order, before=before,
                        after={**audit.snapshot(order, ["state", "closed_on"]), "reason": reason})
     return order
 
@@ -158,5 +160,5 @@ async def on_rectification_due(payload: dict[str, Any]) -> None:
         await messages.send(template=messages.Template.RECTIFICATION_OVERDUE, to=[userid],
                             facts=facts, key=f"rectification-overdue:{order.id}:{userid}",
                             campaign=campaign)
-    await audit.record(actor="system", action="rectification.overdue_chased", obj=order,
+    await audit.record(actor=audit.SYSTEM, action="rectification.overdue_chased", obj=order,
                        after={"notified": sorted(userids)})

@@ -1,5 +1,5 @@
-"""Notices (检查通知书, 限期改正指令书, 整改复查意见书, 检查结果告知书) issued, revoked and
-superseded by staff over the API (R3, R21, R22), authorised by the notice's inspection: the team
+"""Notices (检查通知书, 询问通知书, 限期改正指令书, 整改复查意见书, 检查结果告知书, 行政处罚告知书,
+行政处罚决定书) issued, revoked and superseded by staff over the API (R3, R21, R22), authorised by the notice's inspection: the team
 issues and corrects; the team, the campaign's leader and the initiating section read.
 """
 
@@ -8,24 +8,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from inspection import audit
 from inspection.access import Need, inspection_for
 from inspection.errors import NotFound
-from inspection.fieldwork.inspections import actor_of
 from inspection.notices import issuing as notices
+from inspection.notices.particulars import Issuer
 from models.enums import NoticeKind
 from models.notices import Notice
 from models.org import Staff
 
 
 async def issue(*, staff: Staff, inspection_id: int, kind: NoticeKind, content: dict[str, Any],
-                deadline: dt.date | None = None,
-                rectification_order_id: int | None = None) -> Notice:
+                issuer: Issuer, deadline: dt.date | None = None,
+                rectification_order_id: int | None = None,
+                penalty_decision_id: int | None = None) -> Notice:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.WORK)
     return await notices.issue_notice(
         kind=kind, employer_id=inspection.employer_id,
-        content=content, issued_by_id=staff.id, issuer=notices.ISSUER,
+        content=content, issued_by_id=staff.id, issuer=issuer,
         inspection_id=inspection.id, rectification_order_id=rectification_order_id,
-        deadline=deadline, actor=actor_of(staff))
+        penalty_decision_id=penalty_decision_id, deadline=deadline,
+        actor=audit.staff_actor(staff.id))
 
 
 async def notice_for(*, staff: Staff, notice_id: int, need: Need) -> Notice:
@@ -40,12 +43,13 @@ async def notice_for(*, staff: Staff, notice_id: int, need: Need) -> Notice:
 
 async def revoke(*, staff: Staff, notice_id: int, reason: str) -> Notice:
     notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
-    return await notices.revoke_notice(notice_id=notice.id, reason=reason, actor=actor_of(staff))
+    return await notices.revoke_notice(notice_id=notice.id, reason=reason,
+                                       actor=audit.staff_actor(staff.id))
 
 
 async def supersede(*, staff: Staff, notice_id: int, reason: str, content: dict[str, Any],
-                    deadline: dt.date | None = None) -> Notice:
+                    issuer: Issuer, deadline: dt.date | None = None) -> Notice:
     notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
     return await notices.supersede_notice(notice_id=notice.id, reason=reason, content=content,
-                                          issued_by_id=staff.id, issuer=notice.issuer,
-                                          deadline=deadline, actor=actor_of(staff))
+                                          issued_by_id=staff.id, issuer=issuer,
+                                          deadline=deadline, actor=audit.staff_actor(staff.id))

@@ -20,39 +20,48 @@ from inspection import audit, clock
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.fieldwork.evidence import clean_filename
 from inspection.notices.numbering import next_number
+from inspection.notices.particulars import Issuer, check_dates, gather
 from models.employers import Employer
 from models.enums import NoticeKind, NoticeStatus
 from models.fieldwork import Evidence, Inspection, RectificationOrder
 from models.notices import Notice
 from models.org import Staff
+from models.penalties import PenaltyDecision
 
 TITLES: dict[NoticeKind, str] = {
     NoticeKind.INSPECTION: "劳动保障监察检查通知书",
     NoticeKind.RECTIFICATION: "劳动保障监察限期改正指令书",
     NoticeKind.REVIEW: "劳动保障监察整改复查意见书",
     NoticeKind.RESULT: "劳动保障监察检查结果告知书",
+    NoticeKind.INQUIRY: "劳动保障监察询问通知书",
+    NoticeKind.PENALTY_NOTICE: "行政处罚告知书",
+    NoticeKind.PENALTY_DECISION: "行政处罚决定书",
 }
 SHORT_TITLES: dict[NoticeKind, str] = {
     NoticeKind.INSPECTION: "检查通知书",
     NoticeKind.RECTIFICATION: "限期改正指令书",
     NoticeKind.REVIEW: "整改复查意见书",
     NoticeKind.RESULT: "检查结果告知书",
+    NoticeKind.INQUIRY: "询问通知书",
+    NoticeKind.PENALTY_NOTICE: "行政处罚告知书",
+    NoticeKind.PENALTY_DECISION: "行政处罚决定书",
 }
 # One series per kind, so each kind needs its own prefix: `number` is unique across kinds.
-# The 限期改正指令书 keeps the bureau's usual 监察 word; the others add one character.
+# The 限期改正指令书 keeps the bureau's usual 监察 word; the others add one character. A
+# 行政处罚决定书 carries the number of the decision it prints (PenaltyDecision.number).
 NUMBER_PATTERNS: dict[NoticeKind, str] = {
     NoticeKind.RECTIFICATION: "涪人社监察〔{year}〕第{seq}号",
     NoticeKind.INSPECTION: "涪人社监察检〔{year}〕第{seq}号",
     NoticeKind.REVIEW: "涪人社监察复〔{year}〕第{seq}号",
     NoticeKind.RESULT: "涪人社监察告〔{year}〕第{seq}号",
+    NoticeKind.INQUIRY: "涪人社监察询〔{year}〕第{seq}号",
+    NoticeKind.PENALTY_NOTICE: "涪人社监罚告〔{year}〕第{seq}号",
 }
 STATUS_LABELS: dict[NoticeStatus, str] = {
     NoticeStatus.ISSUED: "有效",
     NoticeStatus.REVOKED: "已撤销",
     NoticeStatus.SUPERSEDED: "已被新文书替代",
 }
-# 发文机关 of the notices staff issue from the API and with a rectification order.
-ISSUER = "重庆市涪陵区人力资源和社会保障局"
 MAX_ACK_FAILURES = 5  # wrong USCC suffixes before the notice refuses further tries
 USCC_SUFFIX_LEN = 6
 _CONTENT_KEYS = {"body", "basis", "items"}
@@ -72,15 +81,14 @@ def format_number(kind: NoticeKind, *, year: int, seq: int,
     return (patterns or NUMBER_PATTERNS)[kind].format(year=year, seq=seq)
 
 
-def _clean_content(kind: NoticeKind, content: dict[str, Any],
-                   order: RectificationOrder | None) -> dict[str, Any]:
+def _clean_content(content: dict[str, Any], default_body: str | None) -> dict[str, Any]:
     problems: list[Problem] = []
     unknown = set(content) - _CONTENT_KEYS
     if unknown:
         problems.append(Problem(f"不支持的字段：{'、'.join(sorted(unknown))}", field="content"))
     body = content.get("body")
-    if (body is None or body == "") and order is not None:
-        body = order.requirements
+    if (body is None or body == "") and default_body is not None:
+        body = default_body
     if not isinstance(body, str) or not body.strip():
         problems.append(Problem("请填写文书正文", field="content.body"))
     elif len(body) > _MAX_BODY:
@@ -99,15 +107,70 @@ def _clean_content(kind: NoticeKind, content: dict[str, Any],
     return {"body": body.strip(), "basis": basis.strip(), "items": [i.strip() for i in items]}
 
 
+@dataclass
+class _Links:
+    inspection: Inspection | None = None
+    order: RectificationOrder | None = None
+    penalty: PenaltyDecision | None = None
+
+
+async def _owned(model: Any, record_id: int | None, employer: Employer, what: str,
+                 field: str, problems: list[Problem]) -> Any:
+    if record_id is None:
+        return None
+    row = await model.get_or_none(id=record_id)
+    if row is None or row.employer_id != employer.id:
+        problems.append(Problem(f"{what}不存在或不属于该用人单位", field=field))
+        return None
+    return row
+
+
+async def _links(employer: Employer, inspection_id: int | None, order_id: int | None,
+                 penalty_id: int | None, problems: list[Problem]) -> _Links:
+    """The records a notice refers to; each must belong to the addressee. An order or a
+    decision brings its inspection when none is named."""
+    links = _Links(
+        inspection=await _owned(Inspection, inspection_id, employer, "检查记录", "inspection_id",
+                                problems),
+        order=await _owned(RectificationOrder, order_id, employer, "整改指令",
+                           "rectification_order_id", problems),
+        penalty=await _owned(PenaltyDecision, penalty_id, employer, "处罚决定",
+                             "penalty_decision_id", problems))
+    for linked in (links.order, links.penalty):
+        linked_inspection = getattr(linked, "inspection_id", None)
+        if links.inspection is None and linked_inspection is not None:
+            links.inspection = await Inspection.get(id=linked_inspection)
+    return links
+
+
+def _default_body(kind: NoticeKind, links: _Links) -> str | None:
+    # An order's notice states its requirements; a decision's, the penalty decided.
+    if kind == NoticeKind.RECTIFICATION and links.order is not None:
+        return links.order.requirements
+    if kind == NoticeKind.PENALTY_DECISION and links.penalty is not None:
+        return links.penalty.result
+    return None
+
+
+async def _number(kind: NoticeKind, year: int, penalty: PenaltyDecision | None
+                  ) -> tuple[str, int]:
+    seq = await next_number(series=f"notice.{kind.value}", year=year)
+    if kind == NoticeKind.PENALTY_DECISION and penalty is not None:
+        return penalty.number, seq
+    return format_number(kind, year=year, seq=seq), seq
+
+
 async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str, Any],
-                       issued_by_id: int, issuer: str, inspection_id: int | None = None,
+                       issued_by_id: int, issuer: Issuer, inspection_id: int | None = None,
                        rectification_order_id: int | None = None,
+                       penalty_decision_id: int | None = None,
                        deadline: dt.date | None = None, issued_on: dt.date | None = None,
                        actor: str | None = None) -> Notice:
     """Issue one notice. Call inside a transaction (the number is taken in it).
 
-    Linked records must belong to the addressee; a 限期改正指令书 needs a deadline (taken from
-    its rectification order when none is given).
+    Linked records must belong to the addressee. The facts, the legal basis, the inspectors and
+    the issuer's contact are copied into the content (`particulars`); a 限期改正指令书 needs a
+    deadline (taken from its rectification order when none is given).
     """
     kind = NoticeKind(kind)
     issued_on = issued_on or clock.today()
@@ -118,43 +181,36 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
     staff = await Staff.get_or_none(id=issued_by_id)
     if staff is None:
         raise NotFound("签发人员")
-    if not issuer.strip() or len(issuer) > 100:
+    if not issuer.name.strip() or len(issuer.name) > 100:
         problems.append(Problem("请填写不超过 100 字的发文机关", field="issuer"))
-    inspection = None
-    if inspection_id is not None:
-        inspection = await Inspection.get_or_none(id=inspection_id)
-        if inspection is None or inspection.employer_id != employer.id:
-            problems.append(Problem("检查记录不存在或不属于该用人单位", field="inspection_id"))
-    order = None
-    if rectification_order_id is not None:
-        order = await RectificationOrder.get_or_none(id=rectification_order_id)
-        if order is None or order.employer_id != employer.id:
-            problems.append(Problem("整改指令不存在或不属于该用人单位",
-                                    field="rectification_order_id"))
-            order = None
-        elif inspection is None:
-            inspection = await Inspection.get(id=order.inspection_id)
-    if kind == NoticeKind.RECTIFICATION and deadline is None and order is not None:
-        deadline = order.deadline
-    if kind == NoticeKind.RECTIFICATION and deadline is None:
-        problems.append(Problem("限期改正指令书须写明改正期限", field="deadline"))
+    links = await _links(employer, inspection_id, rectification_order_id, penalty_decision_id,
+                         problems)
+    if kind == NoticeKind.RECTIFICATION and deadline is None and links.order is not None:
+        deadline = links.order.deadline
+    problems += check_dates(kind, issued_on, deadline)
     if deadline is not None and deadline < issued_on:
         problems.append(Problem("期限不能早于发文日期", field="deadline"))
+    if links.penalty is not None and await Notice.exists(number=links.penalty.number):
+        problems.append(Problem("该处罚决定书已签发；如需更正，请撤销后重新录入处罚决定",
+                                field="penalty_decision_id", code="already_issued"))
     try:
-        cleaned = _clean_content(kind, content, order)
+        cleaned = _clean_content(content, _default_body(kind, links))
     except ValidationFailed as exc:
         problems.extend(exc.problems)
+    facts, missing = await gather(kind=kind, employer=employer, inspection=links.inspection,
+                                  order=links.order,
+                                  penalty=links.penalty, issuer=issuer)
+    problems += missing
     if problems:
         raise ValidationFailed(problems)
-    year = issued_on.year
-    seq = await next_number(series=f"notice.{kind.value}", year=year)
+    number, seq = await _number(kind, issued_on.year, links.penalty)
     notice = await Notice.create(
-        kind=kind, number=format_number(kind, year=year, seq=seq), year=year, sequence=seq,
-        token=new_token(), employer=employer, inspection=inspection, rectification_order=order,
-        issuer=issuer.strip(), issued_on=issued_on, deadline=deadline, content=cleaned,
-        issued_by=staff,
+        kind=kind, number=number, year=issued_on.year, sequence=seq, token=new_token(),
+        employer=employer, inspection=links.inspection, rectification_order=links.order,
+        issuer=issuer.name.strip(), issued_on=issued_on, deadline=deadline,
+        content={**cleaned, **facts}, issued_by=staff,
     )
-    await audit.record(actor=actor or f"staff:{issued_by_id}", action="notice.issued",
+    await audit.record(actor=actor or audit.staff_actor(issued_by_id), action="notice.issued",
                        obj=notice, after=audit.snapshot(notice))
     return notice
 
@@ -188,11 +244,18 @@ async def revoke_notice(*, notice_id: int, reason: str, actor: str) -> Notice:
 
 
 async def supersede_notice(*, notice_id: int, reason: str, content: dict[str, Any],
-                           issued_by_id: int, issuer: str, deadline: dt.date | None = None,
+                           issued_by_id: int, issuer: Issuer, deadline: dt.date | None = None,
                            issued_on: dt.date | None = None, actor: str | None = None) -> Notice:
-    """Issue a corrected notice (new number, new token) and point the old one at it."""
+    """Issue a corrected notice (new number, new token) and point the old one at it.
+
+    A 行政处罚决定书 carries its decision's number, so it cannot be replaced by a renumbered
+    copy: it is revoked and the corrected decision recorded anew.
+    """
     why = _reason(reason)
     old = await _issued(notice_id)
+    if old.kind == NoticeKind.PENALTY_DECISION:
+        raise Conflict("penalty_decision_not_superseded",
+                       "行政处罚决定书不能更正替代；请撤销后重新录入处罚决定")
     new = await issue_notice(
         kind=old.kind, employer_id=old.employer_id,
         inspection_id=old.inspection_id,
@@ -203,7 +266,7 @@ async def supersede_notice(*, notice_id: int, reason: str, content: dict[str, An
     before = audit.snapshot(old, ["status", "status_reason", "superseded_by_id"])
     old.status, old.status_reason, old.superseded_by = NoticeStatus.SUPERSEDED, why, new
     await old.save(update_fields=["status", "status_reason", "superseded_by_id", "updated_at"])
-    await audit.record(actor=actor or f"staff:{issued_by_id}", action="notice.superseded",
+    await audit.record(actor=actor or audit.staff_actor(issued_by_id), action="notice.superseded",
                        obj=old, before=before,
                        after=audit.snapshot(old, ["status", "status_reason", "superseded_by_id"]))
     return new
@@ -246,11 +309,11 @@ async def acknowledge(*, notice_id: int, uscc_suffix: str,
         return AckResult(AckOutcome.ALREADY, notice, left)
     if left == 0:
         return AckResult(AckOutcome.LOCKED, notice, 0)
-    actor = f"employer:notice:{notice.id}"
+    actor = audit.employer_actor(notice.id)
     if not suffix_matches(employer.uscc, uscc_suffix):
         notice.ack_failures += 1
         await notice.save(update_fields=["ack_failures", "updated_at"])
-        await audit.record(actor="public", action="notice.ack_failed", obj=notice,
+        await audit.record(actor=audit.PUBLIC, action="notice.ack_failed", obj=notice,
                            after={"ack_failures": notice.ack_failures})
         left -= 1
         return AckResult(AckOutcome.WRONG if left else AckOutcome.LOCKED, notice, left)
@@ -287,6 +350,6 @@ async def add_employer_evidence(*, notice_id: int, content_type: str, size: int,
         storage_key=storage_key, original_name=clean_filename(original_name),
         uploaded_by=None,
     )
-    await audit.record(actor=f"employer:notice:{notice.id}", action="notice.evidence_uploaded",
+    await audit.record(actor=audit.employer_actor(notice.id), action="notice.evidence_uploaded",
                        obj=evidence, after=audit.snapshot(evidence))
     return evidence

@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.expressions import Q, RawSQL
 
-from inspection import access, clock
+from inspection import access, audit, clock
 from inspection.callup import assignment
 from inspection.callup import leader as callup_leader
 from inspection.draw import ceremony
@@ -38,10 +38,6 @@ class CampaignPage:
     total: int
     page: int
     page_size: int
-
-
-def actor_of(staff: Staff) -> str:
-    return f"staff:{staff.id}"
 
 
 def require_initiator(staff: Staff) -> None:
@@ -116,13 +112,13 @@ async def submit_plan(*, staff: Staff, year: int, needs: str,
     """R13: the caller's own section's annual plan; a late submission is accepted with a warning."""
     require_initiator(staff)
     return await plans.submit_plan(year=year, section_id=staff.section_id,
-                                   needs=needs, actor=actor_of(staff), at=at)
+                                   needs=needs, actor=audit.staff_actor(staff.id), at=at)
 
 
 async def publish_plans(*, staff: Staff, year: int) -> list[AnnualPlan]:
     """R13: the initiating sections' decision to publish the year's plans together."""
     require_initiator(staff)
-    return await plans.publish_plans(year=year, actor=actor_of(staff))
+    return await plans.publish_plans(year=year, actor=audit.staff_actor(staff.id))
 
 
 async def create_campaign(*, staff: Staff, code: str, title: str, field_start: dt.date,
@@ -134,34 +130,34 @@ async def create_campaign(*, staff: Staff, code: str, title: str, field_start: d
     return await campaigns.create_campaign(
         code=code, title=title, section_id=staff.section_id,
         field_start=field_start, field_end=field_end, item_version_ids=item_version_ids,
-        actor=actor_of(staff), leader_id=leader_id, inspector_section_ids=inspector_section_ids,
-        created_by_id=staff.id, **details)
+        actor=audit.staff_actor(staff.id), leader_id=leader_id,
+        inspector_section_ids=inspector_section_ids, created_by_id=staff.id, **details)
 
 
 async def edit_campaign(*, staff: Staff, campaign_id: int, item_version_ids: list[int] | None,
                         leader_id: int | None, inspector_section_ids: list[int] | None,
                         changes: dict[str, Any]) -> Campaign:
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
-    return await campaigns.edit_campaign(code=campaign.code, actor=actor_of(staff),
+    return await campaigns.edit_campaign(code=campaign.code, actor=audit.staff_actor(staff.id),
                                          item_version_ids=item_version_ids, leader_id=leader_id,
                                          inspector_section_ids=inspector_section_ids, **changes)
 
 
 async def approve_campaign(*, staff: Staff, campaign_id: int) -> Campaign:
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
-    return await campaigns.approve_campaign(code=campaign.code, actor=actor_of(staff))
+    return await campaigns.approve_campaign(code=campaign.code, actor=audit.staff_actor(staff.id))
 
 
 async def cancel_campaign(*, staff: Staff, campaign_id: int, reason: str) -> Campaign:
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
-    return await campaigns.cancel_campaign(code=campaign.code, actor=actor_of(staff),
+    return await campaigns.cancel_campaign(code=campaign.code, actor=audit.staff_actor(staff.id),
                                            reason=reason)
 
 
 async def commit_draws(*, staff: Staff, campaign_id: int) -> list[Draw]:
     """R15 step 2: both commitments published before the draw meeting."""
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
-    return await draws.commit_draws(campaign_code=campaign.code, actor=actor_of(staff),
+    return await draws.commit_draws(campaign_code=campaign.code, actor=audit.staff_actor(staff.id),
                                     staff_id=staff.id)
 
 
@@ -169,7 +165,7 @@ async def reveal_draws(*, staff: Staff, campaign_id: int, public_entropy: str,
                        witnesses: str) -> list[Draw]:
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
     return await draws.reveal_draws(campaign_code=campaign.code, public_entropy=public_entropy,
-                                    actor=actor_of(staff), witnesses=witnesses,
+                                    actor=audit.staff_actor(staff.id), witnesses=witnesses,
                                     staff_id=staff.id)
 
 
@@ -179,7 +175,7 @@ async def void_draw(*, staff: Staff, campaign_id: int, kind: str, reason: str) -
         # The campaign exists and may be seen: a draw never committed is a state, not a 404.
         raise Conflict("not_drawn", "该任务尚未进行此项抽取，无可作废")
     return await draws.void_draw(campaign_code=campaign.code, kind=kind, reason=reason,
-                                 actor=actor_of(staff))
+                                 actor=audit.staff_actor(staff.id))
 
 
 async def draw_ceremony(*, staff: Staff, campaign_id: int) -> ceremony.Ceremony:
@@ -214,7 +210,7 @@ async def assign(*, staff: Staff, campaign_id: int, target: str, names: list[str
     """分配: the same rules as the chat (team of the campaign, 回避 refused, R16)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await assignment.assign(campaign_id=campaign.id, leader_id=staff.id, target=target,
-                                   names=names, now=now, actor=actor_of(staff))
+                                   names=names, now=now, actor=audit.staff_actor(staff.id))
 
 
 async def auto_assign(*, staff: Staff, campaign_id: int,
@@ -222,7 +218,7 @@ async def auto_assign(*, staff: Staff, campaign_id: int,
     """自动分配: the proposal goes to the leader's WeCom as a card to confirm, as in the chat."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await assignment.auto_assign(campaign_id=campaign.id, leader_id=staff.id, now=now,
-                                        actor=actor_of(staff))
+                                        actor=audit.staff_actor(staff.id))
 
 
 async def assignment_proposal(*, staff: Staff, campaign_id: int
@@ -239,7 +235,8 @@ async def confirm_assignment(*, staff: Staff, campaign_id: int, fingerprint: str
     """确认分配: the card's button, over the API (409 `proposal_stale` if anything changed)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await assignment.confirm(campaign_id=campaign.id, leader_id=staff.id,
-                                    fingerprint=fingerprint, now=now, actor=actor_of(staff))
+                                    fingerprint=fingerprint, now=now,
+                                    actor=audit.staff_actor(staff.id))
 
 
 async def substitute(*, staff: Staff, campaign_id: int, name: str,
@@ -248,7 +245,7 @@ async def substitute(*, staff: Staff, campaign_id: int, name: str,
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     try:
         return await callup_leader.substitute(campaign_id=campaign.id, leader_id=staff.id,
-                                              name=name, now=now, actor=actor_of(staff))
+                                              name=name, now=now, actor=audit.staff_actor(staff.id))
     except NotFound as exc:
         # The campaign is found; an unknown name in the body is an input problem.
         raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
@@ -260,7 +257,7 @@ async def chase(*, staff: Staff, campaign_id: int, name: str,
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     try:
         return await callup_leader.chase(campaign_id=campaign.id, leader_id=staff.id, name=name,
-                                         now=now, actor=actor_of(staff))
+                                         now=now, actor=audit.staff_actor(staff.id))
     except NotFound as exc:
         raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None
 
@@ -271,6 +268,7 @@ async def extend(*, staff: Staff, campaign_id: int, hours: int, name: str | None
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     try:
         return await callup_leader.extend(campaign_id=campaign.id, leader_id=staff.id,
-                                          hours=hours, name=name, now=now, actor=actor_of(staff))
+                                          hours=hours, name=name, now=now,
+                                          actor=audit.staff_actor(staff.id))
     except NotFound as exc:
         raise ValidationFailed([Problem(exc.message, field="name", code="unknown_name")]) from None

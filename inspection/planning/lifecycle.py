@@ -26,10 +26,6 @@ SUBMITTED = (InspectionState.SUBMITTED, InspectionState.RECTIFYING, InspectionSt
 MAX_TEXT = 2000
 
 
-def actor_of(staff: Staff) -> str:
-    return f"staff:{staff.id}"
-
-
 def field_end_key(campaign_id: int) -> str:
     return f"campaign:{campaign_id}:field-end"
 
@@ -80,7 +76,7 @@ async def on_field_window_end(payload: dict[str, object]) -> None:
     campaign = await _lock(campaign_id)
     if campaign.state != S.IN_FIELD:
         return  # ended early by the leader, or cancelled
-    await _to_reporting(campaign, actor="system", reason="实地检查时间已届满")
+    await _to_reporting(campaign, actor=audit.SYSTEM, reason="实地检查时间已届满")
 
 
 async def finish_fieldwork(*, staff: Staff, campaign_id: int) -> Campaign:
@@ -97,7 +93,7 @@ async def finish_fieldwork(*, staff: Staff, campaign_id: int) -> Campaign:
     if open_visits:
         raise Conflict("visits_not_submitted",
                        f"还有 {open_visits} 户检查尚未提交检查结果，全部提交后才能结束实地检查")
-    await _to_reporting(campaign, actor=actor_of(staff), reason="全部检查已提交，组长宣布实地检查结束")
+    await _to_reporting(campaign, actor=audit.staff_actor(staff.id), reason="全部检查已提交，组长宣布实地检查结束")
     return campaign
 
 
@@ -129,16 +125,17 @@ async def approve_report(*, staff: Staff, campaign_id: int, note: str = "") -> C
     report = await CampaignReport.filter(campaign_id=campaign.id).select_for_update().first()
     if report is None or report.status != ReportStatus.GENERATED:
         raise Conflict("report_missing", "抽查工作报告尚未生成，生成后才能审核")
-    if audit.jsonable(await figures.campaign_figures(campaign_id=campaign.id)) != report.figures:
+    live = audit.jsonable(await figures.campaign_figures(campaign_id=campaign.id))
+    if live != reports.counted(report):
         raise Conflict("report_stale", "报告生成后检查数据又有变化，请重新生成报告后再审核")
     fields = ["approved_at", "approved_by_id", "approval_note"]
     before = audit.snapshot(report, fields)
     report.approved_at, report.approval_note = clock.now(), note
     report.approved_by_id = staff.id
     await report.save(update_fields=[*fields, "updated_at"])
-    await audit.record(actor=actor_of(staff), action="report.approve", obj=report,
+    await audit.record(actor=audit.staff_actor(staff.id), action="report.approve", obj=report,
                        before=before, after=audit.snapshot(report, fields))
-    return await campaigns.transition(campaign, S.CLOSED, actor=actor_of(staff),
+    return await campaigns.transition(campaign, S.CLOSED, actor=audit.staff_actor(staff.id),
                                       reason="抽查工作报告经发起科室审核通过")
 
 
@@ -164,7 +161,7 @@ async def replace_leader(*, staff: Staff, campaign_id: int, leader_id: int,
     before = {"leader_id": old_id}
     campaign.leader_id = new.id
     await campaign.save(update_fields=["leader_id", "updated_at"])
-    event = await audit.record(actor=actor_of(staff), action="campaign.leader_replaced",
+    event = await audit.record(actor=audit.staff_actor(staff.id), action="campaign.leader_replaced",
                                obj=campaign, before=before,
                                after={"leader_id": new.id, "reason": reason})
     head = f"{campaign.code}「{campaign.title}」（{campaigns.LABELS[campaign.state]}）"

@@ -14,7 +14,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.errors import Forbidden, NotFound
 from inspection.publication import duties
 from models.enums import PublicationKind, StaffStatus
@@ -47,10 +47,6 @@ class DutyPage:
     total: int
     page: int
     page_size: int
-
-
-def actor_of(staff: Staff) -> str:
-    return f"staff:{staff.id}"
 
 
 def require_officer(staff: Staff) -> None:
@@ -114,14 +110,14 @@ async def duty_for(*, staff: Staff, publication_id: int) -> Publication:
 async def publish(*, staff: Staff, publication_id: int) -> Publication:
     """One call: the record goes on the window now; reminders stop."""
     duty = await duty_for(staff=staff, publication_id=publication_id)
-    return await duties.mark_published(publication_id=duty.id, actor=actor_of(staff))
+    return await duties.mark_published(publication_id=duty.id, actor=audit.staff_actor(staff.id))
 
 
 async def withhold(*, staff: Staff, publication_id: int, reason: str, basis: str) -> Publication:
     """不予公示, with the reason and its legal basis, before the due date."""
     duty = await duty_for(staff=staff, publication_id=publication_id)
-    return await duties.withhold(publication_id=duty.id, actor=actor_of(staff), reason=reason,
-                                 basis=basis, staff_id=staff.id)
+    return await duties.withhold(publication_id=duty.id, actor=audit.staff_actor(staff.id),
+                                 reason=reason, basis=basis, staff_id=staff.id)
 
 
 def describe(duty: Publication, today: dt.date) -> dict[str, Any]:

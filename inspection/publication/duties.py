@@ -197,7 +197,7 @@ async def on_publication_auto(payload: dict[str, Any]) -> None:
     duty = await Publication.get_or_none(id=int(payload["publication_id"]))
     if duty is None or duty.published_at is not None or duty.withdrawn_at is not None:
         return
-    await mark_published(publication_id=duty.id, actor="system")
+    await mark_published(publication_id=duty.id, actor=audit.SYSTEM)
 
 
 def _required(value: str, name: str, problems: list[Problem]) -> str:

@@ -38,16 +38,12 @@ def require_admin(staff: Staff) -> None:
         raise Forbidden("只有政策法规科可以维护名录库和抽查事项清单", "admin_only")
 
 
-def actor_of(staff: Staff) -> str:
-    return f"staff:{staff.id}"
-
-
 async def import_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
                         publish: bool = False) -> ImportSummary:
     """An upload by 政策法规科, as the CLI imports it."""
     require_admin(staff)
-    return await import_kind(kind=kind, data=data, filename=filename, actor=actor_of(staff),
-                             publish=publish)
+    return await import_kind(kind=kind, data=data, filename=filename,
+                             actor=audit.staff_actor(staff.id), publish=publish)
 
 
 async def import_kind(*, kind: str, data: bytes, filename: str, actor: str,
@@ -112,8 +108,8 @@ async def edit_employer(*, staff: Staff, employer_id: int, changes: dict[str, An
     errors.problems = [p for p in errors.problems if p.field != errors.headers["uscc"]]
     _single_record(errors, rosters.EMPLOYER_COLUMNS)
     clean.pop("uscc")
-    _, before = await apply(model=Employer, existing=employer, values=clean, actor=actor_of(staff),
-                            action="employer", key=employer.uscc,
+    _, before = await apply(model=Employer, existing=employer, values=clean,
+                            actor=audit.staff_actor(staff.id), action="employer", key=employer.uscc,
                             summary=ImportSummary(kind="employers"))
     if "grade" in before:
         await GradeChange.create(employer=employer, grade=employer.grade, previous=before["grade"],
@@ -167,7 +163,7 @@ async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
         errors.add(0, "cert_no", "执法检查人员须填写执法证号和执法证有效期至", "cert_required")
     _single_record(errors, inspectors.INSPECTOR_COLUMNS)
     clean.pop("wecom_userid")
-    await apply(model=Staff, existing=person, values=clean, actor=actor_of(staff),
+    await apply(model=Staff, existing=person, values=clean, actor=audit.staff_actor(staff.id),
                 action="staff", key=person.wecom_userid, summary=ImportSummary(kind="inspectors"))
     await person.fetch_related("section")
     keys = {c.header: c.key for c in inspectors.INSPECTOR_COLUMNS}
@@ -186,12 +182,12 @@ async def declare_conflict(*, staff: Staff, staff_id: int, employer_id: int,
     if await ConflictOfInterest.filter(staff=person, employer=employer).exists():
         raise Conflict("conflict_exists", f"{person.name}与{employer.name}的回避关系已登记")
     row = await ConflictOfInterest.create(staff=person, employer=employer, reason=reason.strip())
-    await audit.record(actor=actor_of(staff), action="conflict.declare", obj=row,
+    await audit.record(actor=audit.staff_actor(staff.id), action="conflict.declare", obj=row,
                        after={"staff_id": person.id, "employer_id": employer.id,
                               "reason": row.reason})
     # Found later (e.g. the employer's relationship came to light): campaigns under way follow.
     await recusal.apply_conflict(staff_id=person.id, employer_id=employer.id, reason=row.reason,
-                                 now=clock.now(), actor=actor_of(staff))
+                                 now=clock.now(), actor=audit.staff_actor(staff.id))
     return row
 
 
@@ -206,7 +202,7 @@ async def delete_conflict(*, staff: Staff, conflict_id: int) -> None:
     row = await ConflictOfInterest.get_or_none(id=conflict_id)
     if row is None:
         raise NotFound("回避关系")
-    await audit.record(actor=actor_of(staff), action="conflict.delete", obj=row,
+    await audit.record(actor=audit.staff_actor(staff.id), action="conflict.delete", obj=row,
                        before={"staff_id": row.staff_id, "employer_id": row.employer_id,
                                "reason": row.reason})
     await row.delete()

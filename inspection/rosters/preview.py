@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from inspection import audit
 from inspection.errors import NotFound, Problem, ValidationFailed
 from inspection.items import importing as item_import
 from inspection.rosters import admin, employers, inspectors
@@ -77,7 +78,7 @@ async def preview_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
     try:
         async with in_transaction():
             summary = await admin.import_kind(kind=kind, data=data, filename=filename,
-                                              actor=admin.actor_of(staff), publish=publish)
+                                              actor=audit.staff_actor(staff.id), publish=publish)
             raise _DryRun
     except _DryRun:
         pass

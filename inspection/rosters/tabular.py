@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
+from inspection import sheets
 from inspection.errors import Problem, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -170,19 +170,10 @@ def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     ws = wb.create_sheet(title)
     ws.append(list(headers))
     for row in rows:
-        ws.append([_safe(ws, v) for v in row])
+        ws.append(sheets.xlsx_row(ws, row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _safe(ws: Any, value: Any) -> Any:
-    # openpyxl turns text starting with "=" into a formula; keep such text plain text.
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def as_text(value: Any) -> str:

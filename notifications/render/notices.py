@@ -1,67 +1,46 @@
-"""A notice's printable files, from the database to a cached PDF and PNG under the data folder.
+"""A notice's printable files, from the database to cached files under the data folder: the PDF,
+its PNG, and the 送达回证 (proof of service) the inspectors have the party sign.
 
 A notice's content never changes after issue (a correction is a new notice), so the files are
-rendered once, on first request, and kept as `<data_dir>/notices/<token>.pdf|png`; the token is
-our own URL-safe string, so it is safe as a file name.
+rendered once, on first request, and kept as `<data_dir>/notices/<token>-<look>.<ext>`: `look`
+is a short hash of what else shapes the paper (the layout's version, whether the fonts are
+embedded, the seal image), so installing the fonts or configuring a seal renders afresh. The
+token is our own URL-safe string, so it is safe as a file name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-from inspection.notices import issuing
-from models.employers import Employer
-from models.enums import NoticeKind
+from inspection import typeset
 from models.notices import Notice
-from notifications.render.layout import NoticeView, pdf_to_png, render_pdf
+from notifications.render import receipt
+from notifications.render.layout import pdf_to_png, read_seal, render_pdf
+from notifications.render.wording import NoticeView, cn_date, compose
 
-ITEMS_HEADING: dict[NoticeKind, str] = {
-    NoticeKind.INSPECTION: "请你单位准备以下材料：",
-    NoticeKind.RECTIFICATION: "请你单位：",
-    NoticeKind.REVIEW: "复查情况：",
-    NoticeKind.RESULT: "检查结果：",
-}
+__all__ = ["cn_date", "notice_file", "notice_url", "view_of"]
 
-
-def cn_date(day: object) -> str:
-    y, m, d = (getattr(day, "year", 0), getattr(day, "month", 0), getattr(day, "day", 0))
-    return f"{y}年{m}月{d}日"
+# Bump when the printed form changes, so cached files are rendered again.
+LAYOUT_VERSION = "2"
+FORMATS = ("pdf", "png", "receipt")
 
 
 def notice_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/n/{token}"
 
 
-def deadline_line(kind: NoticeKind, deadline: object | None) -> str:
-    if deadline is None:
-        return ""
-    when = cn_date(deadline)
-    return {
-        NoticeKind.INSPECTION: f"请于{when}前按要求接受检查并提供上述材料。",
-        NoticeKind.RECTIFICATION: f"请于{when}前改正，并将改正情况书面报送本局。",
-        NoticeKind.REVIEW: f"请于{when}前完成剩余整改。",
-        NoticeKind.RESULT: f"如有异议，请于{when}前向本局提出。",
-    }[kind]
+def view_of(notice: Notice, base_url: str) -> NoticeView:
+    return compose(notice, notice_url(base_url, notice.token))
 
 
-def view_of(notice: Notice, employer: Employer, base_url: str) -> NoticeView:
-    content = notice.content or {}
-    return NoticeView(
-        authority=notice.issuer, title=issuing.TITLES[notice.kind], number=notice.number,
-        addressee=employer.name, uscc=employer.uscc, body=str(content.get("body", "")),
-        items=[str(i) for i in content.get("items", [])],
-        items_heading=ITEMS_HEADING[notice.kind], basis=str(content.get("basis", "")),
-        deadline_line=deadline_line(notice.kind, notice.deadline),
-        issued_on=cn_date(notice.issued_on), url=notice_url(base_url, notice.token),
-    )
-
-
-async def load_view(notice_id: int, base_url: str) -> tuple[Notice, NoticeView]:
-    notice = await Notice.get(id=notice_id).select_related("employer")
-    return notice, view_of(notice, notice.employer, base_url)
+def _look(seal: bytes | None) -> str:
+    h = hashlib.sha256(f"{LAYOUT_VERSION}:{typeset.fonts().embedded}:".encode())
+    h.update(seal or b"")
+    return h.hexdigest()[:10]
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -77,29 +56,34 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _render_to(path: Path, view: NoticeView, png: bool) -> None:
-    pdf = render_pdf(view)
-    _write_atomic(path.with_suffix(".pdf"), pdf)
-    if png:
-        _write_atomic(path.with_suffix(".png"), pdf_to_png(pdf))
+def _render(notice: Notice, base_url: str, seal_image: Path | None, fmt: str,
+            folder: Path) -> Path:
+    seal = read_seal(seal_image)
+    stem = folder / f"{notice.token}-{_look(seal)}"
+    path = stem.with_name(stem.name + ("-receipt.pdf" if fmt == "receipt" else f".{fmt}"))
+    if path.exists():
+        return path
+    if fmt == "receipt":
+        _write_atomic(path, receipt.render_receipt(notice))
+        return path
+    pdf = render_pdf(view_of(notice, base_url), seal=seal)
+    _write_atomic(stem.with_suffix(".pdf"), pdf)
+    if fmt == "png":
+        _write_atomic(path, pdf_to_png(pdf))
+    return path
 
 
 async def notice_file(notice_id: int, *, base_url: str, data_dir: Path,
-                      fmt: str = "pdf") -> Path:
-    """The notice's PDF or PNG, rendered on first request and cached.
+                      seal_image: Path | None, fmt: str = "pdf") -> Path:
+    """The notice's PDF or PNG, or its 送达回证 (`fmt="receipt"`, a PDF), rendered on first
+    request and cached.
 
-    Rendered on the event loop: a PDF is about 8 ms of CPU, once per notice, and handing it to a
-    worker thread measured about 3 ms more per notice (benchmarks/README.md). The PNG (pdfium,
-    ~190 ms at 144 dpi) does go to a thread.
+    Rendered in a worker thread: embedding subsets of the TrueType faces takes tens of
+    milliseconds a paper (and the first paper of a process loads the faces), which would
+    otherwise stall every other request.
     """
-    if fmt not in ("pdf", "png"):
-        raise ValueError("fmt must be pdf or png")
-    notice, view = await load_view(notice_id, base_url)
-    path = data_dir / "notices" / f"{notice.token}.{fmt}"
-    if path.exists():
-        return path
-    if fmt == "png":
-        await asyncio.to_thread(_render_to, path, view, True)
-    else:
-        _render_to(path, view, False)
-    return path
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}")
+    notice = await Notice.get(id=notice_id)
+    return await asyncio.to_thread(_render, notice, base_url, seal_image, fmt,
+                                   data_dir / "notices")

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from inspection import clock
-from inspection.callup import calls
+from inspection.callup import states
 from models.enums import CallUpState
 
 ACCEPT = "accept"
@@ -42,7 +42,7 @@ LIMITS = {
 }
 
 # What the clicked card's buttons turn into (`message/update_template_card`).
-ANSWERED = {str(s): calls.STATE_LABELS[s] for s in (CallUpState.ACCEPTED, CallUpState.DECLINED)}
+ANSWERED = {str(s): states.STATE_LABELS[s] for s in (CallUpState.ACCEPTED, CallUpState.DECLINED)}
 CONFIRMED = "已确认分配"
 
 

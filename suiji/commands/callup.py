@@ -8,32 +8,28 @@ from __future__ import annotations
 
 import argparse
 
-from tortoise.transactions import in_transaction
-
-from inspection import clock
+from inspection import audit, clock
 from inspection.callup import calls as callup
-from inspection.errors import DomainError
 from models.campaigns import Campaign
-from suiji.commands import run_with_db
+from suiji.commands import run_unit
 from suiji.settings import Settings
 
 
 def _start(settings: Settings, args: argparse.Namespace) -> int:
-    async def work() -> tuple[int, str]:
+    async def work() -> int | None:
         campaign = await Campaign.get_or_none(code=args.code)
         if campaign is None:
-            return 1, f"抽查任务 {args.code} 不存在 / no such campaign"
-        try:
-            async with in_transaction():
-                called = await callup.start_callup(campaign_id=campaign.id, now=clock.now(),
-                                                   actor="cli")
-        except DomainError as exc:
-            return 1, f"{exc.message} ({exc.code})"
-        return 0, f"已召集 {len(called)} 人 / {len(called)} inspectors called"
+            return None
+        called = await callup.start_callup(campaign_id=campaign.id, now=clock.now(),
+                                           actor=audit.CLI)
+        return len(called)
 
-    code, message = run_with_db(settings, work)
-    print(message)
-    return code
+    called = run_unit(settings, work)
+    if called is None:
+        print(f"抽查任务 {args.code} 不存在 / no such campaign")
+        return 1
+    print(f"已召集 {called} 人 / {called} inspectors called")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

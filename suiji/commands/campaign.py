@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from tortoise.transactions import in_transaction
-
-from inspection.errors import DomainError
+from inspection import audit
 from inspection.planning import campaigns
-from suiji.commands import run_with_db
+from models.campaigns import Campaign
+from suiji.commands import run_unit
 from suiji.settings import Settings
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
-    async def work() -> int:
-        try:
-            async with in_transaction():
-                if args.campaign_command == "approve":
-                    c = await campaigns.approve_campaign(code=args.code, actor="cli")
-                else:
-                    c = await campaigns.cancel_campaign(code=args.code, actor="cli",
-                                                        reason=args.reason)
-        except DomainError as exc:
-            print(f"失败 / failed [{exc.code}]：{exc.message}", file=sys.stderr)
-            for p in exc.problems:
-                print(f"  - {p.field or ''} {p.message}", file=sys.stderr)
-            return 1
-        print(f"{c.code}：{campaigns.LABELS[c.state]} / {c.state.value}")
-        return 0
+    async def work() -> Campaign:
+        if args.campaign_command == "approve":
+            return await campaigns.approve_campaign(code=args.code, actor=audit.CLI)
+        return await campaigns.cancel_campaign(code=args.code, actor=audit.CLI,
+                                               reason=args.reason)
 
-    return run_with_db(settings, work)
+    c = run_unit(settings, work)
+    print(f"{c.code}：{campaigns.LABELS[c.state]} / {c.state.value}")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

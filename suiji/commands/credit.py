@@ -8,33 +8,20 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tortoise.transactions import in_transaction
-
+from inspection import audit
 from inspection.credit import blacklist, export, grading, reports
 from inspection.errors import DomainError
 from models.campaigns import Campaign
-from suiji.commands import run_with_db
+from suiji.commands import run_unit
 from suiji.settings import Settings
-
-
-def _fail(exc: DomainError) -> int:
-    print(f"{exc.message} ({exc.code})", file=sys.stderr)
-    for p in exc.problems:
-        where = f"{p.field}: " if p.field else ""
-        print(f"  {where}{p.message}", file=sys.stderr)
-    return 1
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> export.Batch:
-        async with in_transaction():
-            return await export.fetch(since=args.since, limit=args.limit, actor="cli")
+        since, limit = export.check_params(since=args.since, limit=args.limit)
+        return await export.fetch(since=since, limit=limit, actor=audit.CLI)
 
-    try:
-        export.check_params(since=args.since, limit=args.limit)
-        batch = run_with_db(settings, work)
-    except DomainError as exc:
-        return _fail(exc)
+    batch = run_unit(settings, work)
     text = export.to_json(batch) if args.format == "json" else export.to_csv(batch)
     if args.file == "-":
         sys.stdout.write(text)
@@ -49,14 +36,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 def _propose(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> Counter[str]:
-        async with in_transaction():
-            rows = await grading.propose(year=args.year, actor="cli")
+        rows = await grading.propose(year=args.year, actor=audit.CLI)
         return Counter(a.proposed.value for a in rows)
 
-    try:
-        counts = run_with_db(settings, work)
-    except DomainError as exc:
-        return _fail(exc)
+    counts = run_unit(settings, work)
     summary = "，".join(f"{g} 级 {counts.get(g, 0)} 家" for g in ("A", "B", "C"))
     print(f"{args.year} 年度等级评价建议已生成：{summary}；请政策法规科审核确认 / "
           f"proposals for {args.year}: {dict(counts)}")
@@ -65,28 +48,23 @@ def _propose(settings: Settings, args: argparse.Namespace) -> int:
 
 def _expire(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> int:
-        async with in_transaction():
-            return len(await blacklist.expire(actor="cli"))
+        return len(await blacklist.expire(actor=audit.CLI))
 
-    n = run_with_db(settings, work)
+    n = run_unit(settings, work)
     print(f"期满移出 {n} 条名单记录 / {n} listings expired")
     return 0
 
 
 def _generate(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> tuple[str | None, str | None]:
-        async with in_transaction():
-            campaign = await Campaign.get_or_none(code=args.campaign)
-            if campaign is None:
-                raise DomainError("not_found", f"抽查任务 {args.campaign} 不存在", [], 404)
-            report = await reports.generate(campaign_id=campaign.id, actor="cli",
-                                            data_dir=settings.data_dir)
+        campaign = await Campaign.get_or_none(code=args.campaign)
+        if campaign is None:
+            raise DomainError("not_found", f"抽查任务 {args.campaign} 不存在", [], 404)
+        report = await reports.generate(campaign_id=campaign.id, actor=audit.CLI,
+                                        data_dir=settings.data_dir, issuer=settings.bureau_name)
         return report.pdf_key, report.xlsx_key
 
-    try:
-        pdf, xlsx = run_with_db(settings, work)
-    except DomainError as exc:
-        return _fail(exc)
+    pdf, xlsx = run_unit(settings, work)
     print(f"报告已生成 / report generated:\n  {settings.data_dir / str(pdf)}\n"
           f"  {settings.data_dir / str(xlsx)}")
     return 0

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from tortoise.transactions import in_transaction
-
-from suiji.commands import run_with_db
+from suiji.commands import run_unit
 from suiji.demo import PARTS
 from suiji.settings import Settings
 
@@ -21,9 +19,8 @@ def part_module(name: str) -> str:
 
 
 async def load_demo() -> dict[str, int]:
-    async with in_transaction():
-        for name in PARTS:
-            await importlib.import_module(part_module(name)).load()
+    for name in PARTS:
+        await importlib.import_module(part_module(name)).load()
     from tortoise import Tortoise
 
     models = {m.__name__: m for m in Tortoise.apps["models"].values()}
@@ -31,7 +28,7 @@ async def load_demo() -> dict[str, int]:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    counts = run_with_db(settings, load_demo)
+    counts = run_unit(settings, load_demo)
     print("演示数据已就绪 / demo data loaded: "
           + "，".join(f"{LABELS[k]} {v}" for k, v in counts.items()))
     return 0

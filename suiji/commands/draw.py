@@ -8,38 +8,23 @@ verifier the public window offers for download.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from tortoise.transactions import in_transaction
-
+from inspection import audit
 from inspection.draw import protocol as draws
 from inspection.draw import records as draw_records
 from inspection.draw import verifier as verify_draw
-from inspection.errors import DomainError
-from models.draws import DrawStratum
-from suiji.commands import run_with_db
+from models.draws import Draw, DrawStratum
+from suiji.commands import run_unit
 from suiji.settings import Settings
-
-
-def _fail(exc: DomainError) -> int:
-    print(f"失败 / failed [{exc.code}]：{exc.message}", file=sys.stderr)
-    for p in exc.problems:
-        where = f"{p.field}: " if p.field else ""
-        print(f"  - {where}{p.message}", file=sys.stderr)
-    return 1
 
 
 def _commit(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> int:
-        try:
-            async with in_transaction():
-                if args.kind:
-                    done = [await draws.commit_draw(campaign_code=args.campaign, kind=args.kind,
-                                                    actor="cli")]
-                else:
-                    done = await draws.commit_draws(campaign_code=args.campaign, actor="cli")
-        except DomainError as exc:
-            return _fail(exc)
+        if args.kind:
+            done = [await draws.commit_draw(campaign_code=args.campaign, kind=args.kind,
+                                            actor=audit.CLI)]
+        else:
+            done = await draws.commit_draws(campaign_code=args.campaign, actor=audit.CLI)
         for d in done:
             print(f"已承诺 committed: {args.campaign} {d.kind.value} (draw {d.id})")
             print(f"  承诺 commitment = {d.commitment}")
@@ -49,23 +34,19 @@ def _commit(settings: Settings, args: argparse.Namespace) -> int:
         print("请在揭示前公布以上承诺 / publish the commitment before the reveal")
         return 0
 
-    return run_with_db(settings, work)
+    return run_unit(settings, work)
 
 
 def _reveal(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> int:
-        try:
-            async with in_transaction():
-                if args.kind:
-                    done = [await draws.reveal_draw(
-                        campaign_code=args.campaign, kind=args.kind, public_entropy=args.entropy,
-                        actor="cli", witnesses="、".join(args.witness))]
-                else:
-                    done = await draws.reveal_draws(
-                        campaign_code=args.campaign, public_entropy=args.entropy, actor="cli",
-                        witnesses="、".join(args.witness))
-        except DomainError as exc:
-            return _fail(exc)
+        if args.kind:
+            done = [await draws.reveal_draw(
+                campaign_code=args.campaign, kind=args.kind, public_entropy=args.entropy,
+                actor=audit.CLI, witnesses="、".join(args.witness))]
+        else:
+            done = await draws.reveal_draws(
+                campaign_code=args.campaign, public_entropy=args.entropy, actor=audit.CLI,
+                witnesses="、".join(args.witness))
         for d in done:
             record = await draw_records.record(d, full=True, show_candidates=True)
             print(f"已揭示 revealed: {args.campaign} {d.kind.value} (draw {d.id})")
@@ -76,21 +57,17 @@ def _reveal(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"  分层 {s['stratum']}（{len(s['drawn'])}）: {' '.join(shown)}")
         return 0
 
-    return run_with_db(settings, work)
+    return run_unit(settings, work)
 
 
 def _void(settings: Settings, args: argparse.Namespace) -> int:
-    async def work() -> int:
-        try:
-            async with in_transaction():
-                d = await draws.void_draw(campaign_code=args.campaign, kind=args.kind,
-                                          reason=args.reason, actor="cli")
-        except DomainError as exc:
-            return _fail(exc)
-        print(f"已作废 voided: {args.campaign} {d.kind.value} (draw {d.id})：{d.void_reason}")
-        return 0
+    async def work() -> Draw:
+        return await draws.void_draw(campaign_code=args.campaign, kind=args.kind,
+                                     reason=args.reason, actor=audit.CLI)
 
-    return run_with_db(settings, work)
+    d = run_unit(settings, work)
+    print(f"已作废 voided: {args.campaign} {d.kind.value} (draw {d.id})：{d.void_reason}")
+    return 0
 
 
 def _verify(settings: Settings, args: argparse.Namespace) -> int:

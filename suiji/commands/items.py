@@ -7,34 +7,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-from tortoise.transactions import in_transaction
-
-from inspection.errors import DomainError
+from inspection import audit
 from inspection.items import catalogue as items
 from models.enums import ItemVersionStatus
 from models.items import Item
-from suiji.commands import run_with_db
-from suiji.commands.rosters import format_problem
+from suiji.commands import run_unit
 from suiji.settings import Settings
-
-
-def _run(settings: Settings, work: Callable[[], Awaitable[Any]]) -> int:
-    async def unit() -> Any:
-        async with in_transaction():
-            return await work()
-
-    try:
-        run_with_db(settings, unit)
-    except DomainError as exc:
-        print(f"操作失败：{exc.message}", file=sys.stderr)
-        for p in exc.problems:
-            print(format_problem(p), file=sys.stderr)
-        return 1
-    return 0
 
 
 def _list(settings: Settings, args: argparse.Namespace) -> int:
@@ -50,16 +29,18 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
                         f"生效日期 {latest.effective_from or '未定'}）"
             print(line)
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def _publish(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> None:
         latest = await items.latest_version(await items.item_by_code(args.code))
-        v = await items.publish_version(actor="cli", version_id=latest.id)
+        v = await items.publish_version(actor=audit.CLI, version_id=latest.id)
         print(f"已公布 {args.code} 第 {v.version} 版，生效日期 {v.effective_from}")
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def _amend(settings: Settings, args: argparse.Namespace) -> int:
@@ -67,20 +48,22 @@ def _amend(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> None:
         item = await items.item_by_code(args.code)
-        v = await items.amend_item(actor="cli", item_id=item.id, changes=changes,
+        v = await items.amend_item(actor=audit.CLI, item_id=item.id, changes=changes,
                                    reason=args.reason, effective_from=args.effective)
         print(f"已生成 {args.code} 第 {v.version} 版（草稿），公布：suiji items publish {args.code}")
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def _withdraw(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> None:
         item = await items.item_by_code(args.code)
-        await items.withdraw_item(actor="cli", item_id=item.id, reason=args.reason)
+        await items.withdraw_item(actor=audit.CLI, item_id=item.id, reason=args.reason)
         print(f"已撤销 {args.code}，撤销信息已公布")
 
-    return _run(settings, work)
+    run_unit(settings, work)
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,13 +6,13 @@ import argparse
 from typing import Any
 
 from tortoise.functions import Count, Min
-from tortoise.transactions import in_transaction
 
 from inspection import audit
+from inspection.errors import Conflict, DomainError
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from notifications.worker import db_now
-from suiji.commands import run_with_db
+from suiji.commands import run_unit, run_with_db
 from suiji.settings import Settings
 
 
@@ -46,30 +46,26 @@ def _print_status(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _retry(row_id: int) -> str | None:
-    async with in_transaction():
-        row = await OutboxMessage.filter(id=row_id).select_for_update().first()
-        if row is None:
-            return f"没有编号为 {row_id} 的发件箱记录 / no outbox row {row_id}"
-        if row.status != OutboxStatus.FAILED:
-            return (f"#{row_id} 状态为 {row.status}，只有失败的记录可以重试 / "
-                    "only failed rows can be retried")
-        before = {"status": row.status.value, "attempts": row.attempts,
-                  "last_error": row.last_error[:500]}
-        row.status, row.attempts, row.due_at = OutboxStatus.PENDING, 0, db_now()
-        row.locked_until, row.locked_by = None, ""
-        await row.save(update_fields=["status", "attempts", "due_at", "locked_until",
-                                      "locked_by", "updated_at"])
-        await audit.record(actor="cli", action="outbox.retry", obj=row, before=before,
-                           after={"status": "pending", "attempts": 0})
-    return None
+async def _retry(row_id: int) -> None:
+    row = await OutboxMessage.filter(id=row_id).select_for_update().first()
+    if row is None:
+        raise DomainError("not_found", f"没有编号为 {row_id} 的发件箱记录 / no outbox row {row_id}",
+                          [], 404)
+    if row.status != OutboxStatus.FAILED:
+        raise Conflict("not_failed", f"#{row_id} 状态为 {row.status}，只有失败的记录可以重试 / "
+                                     "only failed rows can be retried")
+    before = {"status": row.status.value, "attempts": row.attempts,
+              "last_error": row.last_error[:500]}
+    row.status, row.attempts, row.due_at = OutboxStatus.PENDING, 0, db_now()
+    row.locked_until, row.locked_by = None, ""
+    await row.save(update_fields=["status", "attempts", "due_at", "locked_until",
+                                  "locked_by", "updated_at"])
+    await audit.record(actor=audit.CLI, action="outbox.retry", obj=row, before=before,
+                       after={"status": "pending", "attempts": 0})
 
 
 def _do_retry(settings: Settings, args: argparse.Namespace) -> int:
-    error = run_with_db(settings, lambda: _retry(args.id))
-    if error:
-        print(error)
-        return 1
+    run_unit(settings, lambda: _retry(args.id))
     print(f"#{args.id} 已重新排队 / queued again")
     return 0
 

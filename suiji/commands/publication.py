@@ -8,9 +8,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from tortoise.transactions import in_transaction
-
-from inspection import clock
+from inspection import audit, clock
 from inspection.errors import DomainError
 from inspection.notices import issuing as notices
 from inspection.publication import duties as publication
@@ -18,8 +16,11 @@ from models.enums import PublicationKind
 from models.notices import Notice
 from models.org import Section
 from notifications.render.notices import notice_file
-from suiji.commands import run_with_db
+from suiji.commands import run_unit, run_with_db
 from suiji.settings import Settings
+
+# These operators' tools have always ended a refusal with 2 (1 is `overdue`'s "something is late").
+REFUSED = 2
 
 
 def _date(text: str) -> dt.date:
@@ -54,11 +55,7 @@ def _due(settings: Settings, args: argparse.Namespace) -> int:
         return await publication.publication_due(PublicationKind(args.kind), args.decided_on,
                                                  working_days=args.days)
 
-    try:
-        due, warnings = run_with_db(settings, work)
-    except DomainError as exc:
-        print(exc.message)
-        return 2
+    due, warnings = run_unit(settings, work, transaction=False, exit_code=REFUSED)
     print(due.isoformat())
     for w in warnings:
         print(f"注意：{w}")
@@ -67,33 +64,23 @@ def _due(settings: Settings, args: argparse.Namespace) -> int:
 
 def _publish(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> str:
-        async with in_transaction():
-            duty = await publication.mark_published(publication_id=args.id, actor="cli")
+        duty = await publication.mark_published(publication_id=args.id, actor=audit.CLI)
         return duty.title
 
-    try:
-        title = run_with_db(settings, work)
-    except DomainError as exc:
-        print(exc.message)
-        return 2
+    title = run_unit(settings, work, exit_code=REFUSED)
     print(f"已标记公示：{title}")
     return 0
 
 
 def _revoke(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> str:
-        async with in_transaction():
-            n = await Notice.get_or_none(number=args.number)
-            if n is None:
-                raise DomainError("not_found", f"文书 {args.number} 不存在", [], 404)
-            await notices.revoke_notice(notice_id=n.id, reason=args.reason, actor="cli")
+        n = await Notice.get_or_none(number=args.number)
+        if n is None:
+            raise DomainError("not_found", f"文书 {args.number} 不存在", [], 404)
+        await notices.revoke_notice(notice_id=n.id, reason=args.reason, actor=audit.CLI)
         return n.number
 
-    try:
-        number = run_with_db(settings, work)
-    except DomainError as exc:
-        print(exc.message)
-        return 2
+    number = run_unit(settings, work, exit_code=REFUSED)
     print(f"已撤销：{number}")
     return 0
 
@@ -104,7 +91,8 @@ def _file(settings: Settings, args: argparse.Namespace) -> int:
         if n is None:
             return None
         return await notice_file(n.id, base_url=settings.public_base_url,
-                                 data_dir=settings.data_dir, fmt=args.format)
+                                 data_dir=settings.data_dir, seal_image=settings.seal_image,
+                                 fmt=args.format)
 
     path = run_with_db(settings, work)
     if path is None:
@@ -135,8 +123,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("number")
     r.add_argument("--reason", required=True)
     r.set_defaults(handler=_revoke)
-    f = ns.add_parser("file", help="write a notice's PDF or PNG")
+    f = ns.add_parser("file", help="write a notice's PDF or PNG, or its proof of service "
+                                   "(送达回证, --format receipt)")
     f.add_argument("number")
-    f.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    f.add_argument("--format", choices=["pdf", "png", "receipt"], default="pdf")
     f.add_argument("--out", required=True)
     f.set_defaults(handler=_file)

@@ -11,28 +11,14 @@ import sys
 from pathlib import Path
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from inspection.errors import DomainError, Problem
+from inspection import audit
 from inspection.rosters import admin as roster_admin
 from inspection.rosters import importing, tabular
-from suiji.commands import run_with_db
+from suiji.commands import format_problem, run_unit, run_with_db
 from suiji.settings import Settings
 
 KINDS = {"sections": "科室", "employers": "用人单位", "inspectors": "执法检查人员", "items": "抽查事项"}
-
-
-def format_problem(p: Problem) -> str:
-    where = f"第 {p.row} 行" if p.row is not None else ""
-    if p.field:
-        where += f"「{p.field}」"
-    return f"{where}：{p.message}" if where else p.message
-
-
-async def _import(kind: str, data: bytes, filename: str, actor: str, publish: bool) -> importing.ImportSummary:
-    async with in_transaction():
-        return await roster_admin.import_kind(kind=kind, data=data, filename=filename,
-                                              actor=actor, publish=publish)
 
 
 def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
@@ -44,14 +30,13 @@ def _import_cmd(settings: Settings, args: argparse.Namespace) -> int:
         print(f"文件过大：不能超过 {tabular.MAX_BYTES // 1024 // 1024} MB", file=sys.stderr)
         return 1
     data = path.read_bytes()
+
+    async def work() -> importing.ImportSummary:
+        return await roster_admin.import_kind(kind=args.kind, data=data, filename=path.name,
+                                              actor=audit.CLI, publish=args.publish)
+
     try:
-        summary = run_with_db(settings, lambda: _import(args.kind, data, path.name, "cli",
-                                                        args.publish))
-    except DomainError as exc:
-        print(f"导入失败：{exc.message}", file=sys.stderr)
-        for p in exc.problems:
-            print(format_problem(p), file=sys.stderr)
-        return 1
+        summary = run_unit(settings, work, heading="导入失败")
     except IntegrityError:
         # Another import or user changed the same keys meanwhile; ours rolled back whole.
         print("导入失败：数据在导入期间被他人修改，未导入任何数据，请重试", file=sys.stderr)

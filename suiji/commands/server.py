@@ -13,7 +13,7 @@ from aiohttp import web
 
 from suiji import db
 from suiji.app import create_app
-from suiji.logs import setup_logging
+from suiji.logs import AccessLogger, setup_logging
 from suiji.outbox import bootstrap_timers
 from suiji.settings import Settings
 
@@ -33,7 +33,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return _supervise(args)
     web.run_app(create_app(settings, run_worker=not args.no_worker), host=args.host,
                 port=args.port, print=None, reuse_port=args.reuse_port,
-                access_log_format='%a "%r" %s %b %Tf')
+                access_log_class=AccessLogger)
     return 0
 
 

@@ -24,7 +24,7 @@ from models.items import Item, ItemVersion
 from models.org import Section, Staff
 
 CODE = "2026-FL-090"
-ACTOR = "cli"
+ACTOR = audit.CLI
 INSPECTORS = ["陈明", "李娟", "王强", "赵丽", "孙伟", "周敏", "吴刚", "郑洁", "冯涛", "何静"]
 EMPLOYERS = [("91500102MA60DEMO1A", "重庆涪陵示范建筑工程有限公司"),
              ("91500102MA60DEMO2B", "涪陵区示范食品加工厂"),

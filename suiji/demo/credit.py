@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.credit import blacklist, grading, integrity
 from models.credit import CreditEvent, GradeAssessment
 from models.employers import BlacklistEntry, Employer
@@ -74,7 +74,7 @@ async def load() -> None:
             occurred_on=dt.date(last_year, 9, 8), description="拒绝检查人员进入生产车间并拒绝提供考勤记录",
             evidence="现场检查笔录、执法记录仪视频", basis="《劳动保障监察条例》第三十条",
             staff_id=officer.id, today=today)
-    await grading.propose(year=last_year, actor="cli", today=today)
+    await grading.propose(year=last_year, actor=audit.CLI, today=today)
     proposal = await GradeAssessment.get_or_none(employer_id=obstructs.id, year=last_year)
     if proposal is not None and proposal.status == AssessmentStatus.PROPOSED \
             and proposal.proposed == Grade.C:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inspection import clock
+from inspection import audit, clock
 from inspection.draw import protocol as draws
 from inspection.planning import campaigns
 from models.campaigns import Campaign
@@ -16,7 +16,7 @@ from models.enums import ItemVersionStatus, SectionKind, StaffStatus
 from models.items import ItemVersion
 from models.org import Section, Staff
 
-ACTOR = "cli"
+ACTOR = audit.CLI
 DONE_CODE = "2026-FL-001"
 PENDING_CODE = "2026-FL-002"
 ENTROPY = "福彩3D 2026321期 5 8 2"

@@ -7,14 +7,12 @@ even on another day, neither duplicates nor changes anything.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from collections.abc import Sequence
 from typing import Any
 
-from inspection import audit, clock
+from inspection import audit, clock, sheets
 from inspection.items import importing as item_import
 from inspection.rosters import employers as rosters
 from inspection.rosters import inspectors, uscc
@@ -24,16 +22,12 @@ from models.items import Item
 from models.org import Section, Staff
 from suiji.demo import rosters_data as data
 
-ACTOR = "cli"
+ACTOR = audit.CLI
 EMPLOYERS = 500
 
 
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode()
+    return sheets.to_csv(headers, rows).encode()
 
 
 def _org_code(body8: str) -> str:

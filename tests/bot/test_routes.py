@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 from tortoise.transactions import in_transaction
 
+from bot import routes
+from bot.parse import parse_message
 from inspection import audit
 from inspection.callup import calls as callup
 from models.audit import AuditEvent
 from models.callups import CallUp
 from models.enums import CallUpState
 from models.outbox import OutboxMessage
+from models.system import InboundReceipt
+from notifications.appkeys import KV
 from suiji.app import create_app
 from tests import factories as f
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, card_event_xml, signed, text_xml
@@ -55,8 +60,9 @@ async def test_url_check_with_tencent_vector(client):
     assert await resp.text() == "1288432023552776189"
 
 
-async def test_post_with_tencent_vector(client):
+async def test_post_with_tencent_vector(client, monkeypatch):
     p = VECTORS["post"]
+    monkeypatch.setattr(routes, "wall_clock", lambda: float(p["timestamp"]))  # captured then
     params = {k: p[k] for k in ("msg_signature", "timestamp", "nonce")}
     resp = await client.post(URL, params=params, data=p["body"].encode())
     assert resp.status == 200 and await resp.text() == ""
@@ -150,7 +156,8 @@ async def test_unknown_command_gets_help(client):
 
 
 @pytest.mark.parametrize("case", ["forged", "wrong_corp", "wrong_corp_outer", "malformed",
-                                  "bomb", "oversized", "missing_params", "bad_inner"])
+                                  "bomb", "oversized", "missing_params", "bad_inner", "stale",
+                                  "future"])
 async def test_bad_callbacks_change_nothing(client, case):
     _, _, _, called = await flow()
     click = card_event_xml("insp1", task_id=called[0].task_id, key="accept", response_code="R")
@@ -181,12 +188,30 @@ async def test_bad_callbacks_change_nothing(client, case):
         params, body = signed(click)
         params.pop("nonce")
         expected = 400
+    elif case in ("stale", "future"):  # a captured delivery replayed later, or a forged clock
+        params, body = signed(click, at=time.time() + (-301 if case == "stale" else 301))
+        expected = 403
     else:  # signed with our key, but the decrypted body is not a WeCom message
         params, body = signed("<xml><Nothing/></xml>")
         expected = 400
     resp = await client.post(URL, params=params, data=body.encode())
     assert resp.status == expected, await resp.text()
     assert await state() == before
+
+
+async def test_a_replay_after_redis_lost_its_keys_does_nothing(client):
+    """The de-duplication record is kept in the database too: Redis (whose Compose service keeps
+    nothing on disk) may restart between a leader's command and WeCom's replay of it."""
+    await flow()
+    chase = text_xml("liu", "催办 检查员1", msg_id="4711")  # each 催办 nudges again: not idempotent
+    params, body_ = signed(chase)
+    assert (await client.post(URL, params=params, data=body_.encode())).status == 200
+    assert await AuditEvent.filter(action="callup.chase").count() == 1
+    before = await state()
+    await client.app[KV].delete(routes.dedup_kv_key(parse_message(chase)))  # Redis restarted empty
+    assert (await client.post(URL, params=params, data=body_.encode())).status == 200
+    assert await state() == before
+    assert await InboundReceipt.all().count() == 1
 
 
 async def test_slow_processing_is_kept_for_the_worker(client, monkeypatch):

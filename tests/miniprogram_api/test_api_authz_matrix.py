@@ -22,6 +22,7 @@ from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
 from models.publication import Publication
 from tests.fieldworld import ROLES, World, build_world, called_up, jpeg, session_for
+from tests.notices_fixtures import ISSUER
 
 OK = "ok"
 ANY_STAFF = {r: OK for r in ROLES} | {"anonymous": 401}
@@ -107,7 +108,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "recordMajorViolation": INITIATE, "listMajorViolations": OFFICER,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
     "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
-    "getNoticePdf": READ, "getNoticePng": READ,
+    "getNoticePdf": READ, "getNoticePng": READ, "getNoticeReceipt": READ,
     # Credit figures (R18, R19).
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
     "recordCreditFact": ANY_STAFF,
@@ -144,7 +145,7 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
                                      basis="依据", subject="主体", content="内容", method="方式")
     notice = await notices.issue_notice(
         kind=NoticeKind.INSPECTION, employer_id=world.employer.id, content={"body": "检查通知"},
-        issued_by_id=world.staff["member"].id, issuer=notices.ISSUER,
+        issued_by_id=world.staff["member"].id, issuer=ISSUER,
         inspection_id=world.inspection.id)
     entry = await BlacklistEntry.create(employer=world.employer, cause="拖欠工资",
                                         noticed_on=dt.date(2026, 1, 5),

@@ -12,13 +12,14 @@ from models.enums import CallUpState, Grade, OutboxStatus
 from models.fieldwork import Inspection
 from models.org import Staff
 from models.outbox import OutboxMessage
-from notifications.appkeys import KV
+from notifications.appkeys import CONFIG, KV
 from notifications.wecom.render import message_body
 from notifications.worker import OutboxWorker
 from suiji.handlers import build_handlers
 from tests.clockkit import TestClock, beijing
 from tests.drawkit import World, employers_spec, make_world
 from tests.fieldworld import session_for
+from tests.notices_fixtures import pdf_text
 
 CODE = "2026-FL-101"
 
@@ -131,4 +132,12 @@ async def test_one_campaign_from_plan_to_closed(api: Any, test_clock: TestClock)
                                      headers=initiator, json={"note": "同意，归档"}))
     assert closed["campaign_state"] == "closed" and closed["status"] == "archived"
     pdf = await api.get(f"/api/v1/campaigns/{cid}/report/pdf", headers=initiator)
-    assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
+    data = await pdf.read()
+    assert pdf.status == 200 and data.startswith(b"%PDF")
+    # The archived report as generated: its sections, the call-up told right, signed by the
+    # bureau of the settings on the day it was generated.
+    text = pdf_text(data)
+    called = await CallUp.filter(campaign_id=cid).count()
+    for part in ["一、基本情况", "二、抽查结果", "三、发现的主要问题", "四、处理情况", "五、下一步工作",
+                 f"共发出召集{called}人次", api.app[CONFIG].issuer.name, "2026年7月10日"]:
+        assert part in text, part

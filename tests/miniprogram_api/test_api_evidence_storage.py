@@ -13,12 +13,12 @@ from tortoise.transactions import in_transaction
 
 from inspection.notices import issuing as notices
 from models.audit import AuditEvent
-from models.enums import InspectionState, NoticeKind
-from models.fieldwork import Evidence
+from models.enums import FindingResult, InspectionState, NoticeKind
+from models.fieldwork import Evidence, Finding
 from suiji.app import create_app
 from suiji.settings import Settings
 from tests.fieldworld import World, jpeg, session_for
-from tests.notices_fixtures import AUTHORITY
+from tests.notices_fixtures import ISSUER
 from tests.s3_server import MotoS3
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -84,11 +84,15 @@ async def test_upload_read_thumbnail_remove(api: Any, checked_in: World, setting
 
 
 async def _rectification_notice(world: World) -> Any:
+    # The order states the violation found (经查), so there is one.
+    await Finding.create(inspection=world.inspection, item_version=world.items[0],
+                         result=FindingResult.NONCOMPLIANT, description="未订立书面劳动合同",
+                         recorded_by=world.staff["member"])
     async with in_transaction():
         return await notices.issue_notice(
             kind=NoticeKind.RECTIFICATION, employer_id=world.employer.id,
             inspection_id=world.inspection.id, issued_by_id=world.staff["member"].id,
-            issuer=AUTHORITY, content={"body": "限期补签劳动合同。"},
+            issuer=ISSUER, content={"body": "限期补签劳动合同。"},
             deadline=dt.date(2026, 12, 15), issued_on=dt.date(2026, 11, 20))
 
 

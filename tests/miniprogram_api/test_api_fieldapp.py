@@ -14,6 +14,7 @@ from models.enums import FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Evidence, Finding
 from notifications.appkeys import CONFIG
 from tests.fieldworld import World, form_team, session_for
+from tests.notices_fixtures import ISSUER
 
 
 async def test_deadline_preview_is_the_orders_deadline(api: Any, world: World) -> None:
@@ -60,7 +61,7 @@ async def test_employer_uploads_are_marked_reviewed(api: Any, world: World) -> N
     await world.inspection.save()
     notice = await notices.issue_notice(
         kind=NoticeKind.INSPECTION, employer_id=world.employer.id, content={"body": "通知"},
-        issued_by_id=world.staff["member"].id, issuer=notices.ISSUER,
+        issued_by_id=world.staff["member"].id, issuer=ISSUER,
         inspection_id=world.inspection.id)
     notice.acknowledged_at = dt.datetime.now(dt.UTC)
     await notice.save()

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from models.enums import StaffStatus
-from notifications.appkeys import CONFIG
+from notifications.appkeys import CONFIG, KV
 from suiji.app import create_app
 from tests.fieldworld import World
 
@@ -95,5 +95,6 @@ async def test_oauth_without_wecom_and_rate_limit(api: Any, world: World, aiohtt
                 for _ in range(21)]
     assert statuses[:20] == [401] * 20 and statuses[-1] == 429  # the login's own bucket
     bare = await aiohttp_client(create_app(settings, manage_db=False))  # no WeCom app
+    await bare.app[KV].delete("mp:login-rate:127.0.0.1")  # with Redis the bucket is shared
     resp = await bare.post("/api/v1/auth/wecom-oauth", json={"code": "oauth-u-member"})
     assert resp.status == 503 and (await resp.json())["code"] == "wecom_unavailable"

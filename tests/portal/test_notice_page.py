@@ -11,7 +11,7 @@ from models.audit import AuditEvent
 from models.enums import NoticeKind
 from models.fieldwork import Evidence
 from suiji.app import create_app
-from tests.notices_fixtures import AUTHORITY, make_world
+from tests.notices_fixtures import ISSUER, make_world
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -31,7 +31,7 @@ async def _issue(w, **kw):
     async with in_transaction():
         return await notices.issue_notice(
             kind=NoticeKind.RECTIFICATION, employer_id=w["employer"].id,
-            inspection_id=w["inspection"].id, issued_by_id=w["staff"].id, issuer=AUTHORITY,
+            inspection_id=w["inspection"].id, issued_by_id=w["staff"].id, issuer=ISSUER,
             content={"body": "经查，你单位<script>alert(1)</script>未订立书面劳动合同。",
                      "items": ["补签劳动合同"]},
             deadline=dt.date(2026, 11, 3), issued_on=dt.date(2026, 9, 30), **kw)
@@ -62,7 +62,7 @@ async def test_superseded_links_to_new(client):
     async with in_transaction():
         new = await notices.supersede_notice(
             notice_id=n.id, reason="期限更正", content={"body": "更正后的正文"},
-            issued_by_id=w["staff"].id, issuer=AUTHORITY, deadline=dt.date(2026, 11, 10),
+            issued_by_id=w["staff"].id, issuer=ISSUER, deadline=dt.date(2026, 11, 10),
             issued_on=dt.date(2026, 10, 8))
     html = await (await client.get(f"/n/{n.token}")).text()
     assert "已被新文书替代" in html and f'href="/n/{new.token}"' in html and new.number in html
@@ -135,6 +135,21 @@ async def test_evidence_upload_needs_ack_and_sniffs_type(client, settings):
     big = b"\xff\xd8\xff" + b"0" * (10 * 1024 * 1024 + 10)
     resp = await client.post(f"/n/{n.token}/evidence", data=_file(big))
     assert resp.status == 413
+
+
+@pytest.mark.parametrize("body,content_type", [
+    (b"garbage", ""),  # no boundary at all
+    (b"--\xff\xfe\r\n\r\n", "boundary=\"\""),  # an empty boundary
+])
+async def test_malformed_multipart_is_a_400_and_stores_nothing(client, body, content_type):
+    w = await make_world()
+    n = await _issue(w)
+    await client.post(f"/n/{n.token}/ack", data={"suffix": w["employer"].uscc[-6:]})
+    resp = await client.post(f"/n/{n.token}/evidence", data=body,
+                             headers={"Content-Type": f"multipart/form-data; {content_type}"})
+    assert resp.status == 400, await resp.text()
+    assert "上传内容格式有误" in await resp.text()
+    assert await Evidence.filter(notice_id=n.id).count() == 0
 
 
 async def test_pdf_download(client):

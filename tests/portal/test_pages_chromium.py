@@ -18,7 +18,7 @@ from models.draws import Draw
 from models.enums import Grade, NoticeKind
 from suiji.app import create_app
 from tests.drawkit import employers_spec, make_world
-from tests.notices_fixtures import AUTHORITY
+from tests.notices_fixtures import ISSUER
 from tests.portal.test_portal_draws import FUTURE, _draw
 from tests.portal.test_window import make_public_world
 
@@ -67,13 +67,13 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
     async with in_transaction():
         live = await notices.issue_notice(
             kind=NoticeKind.RECTIFICATION, employer_id=w["employer"].id,
-            inspection_id=w["inspection"].id, issued_by_id=w["staff"].id, issuer=AUTHORITY,
+            inspection_id=w["inspection"].id, issued_by_id=w["staff"].id, issuer=ISSUER,
             content={"body": "经查，你单位未与3名劳动者订立书面劳动合同。", "items": ["补签劳动合同"],
                      "basis": "《劳动保障监察条例》第三十条"},
             deadline=dt.date(2026, 12, 15), issued_on=dt.date(2026, 11, 20))
         gone = await notices.issue_notice(
             kind=NoticeKind.RESULT, employer_id=w["employer"].id, issued_by_id=w["staff"].id,
-            issuer=AUTHORITY, content={"body": "检查结果如下。"}, issued_on=dt.date(2026, 11, 20))
+            inspection_id=w["inspection"].id, issuer=ISSUER, content={"body": "检查结果如下。"}, issued_on=dt.date(2026, 11, 20))
         await notices.revoke_notice(notice_id=gone.id, reason="送达对象有误", actor="staff:1")
     base = str(client.make_url("/")).rstrip("/")
     pages = {
@@ -95,7 +95,7 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
         await _renders_on_a_phone(tmp_path, base, name, path, html, expected)
 
 
-async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path):
+async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path, settings):
     world = await make_world(employers=employers_spec(8, grade=Grade.B))
     campaign = await _draw(world, "2026-FL-003", confidential=False, start=FUTURE)
     draw = await Draw.get(campaign_id=campaign.id, kind="employers")
@@ -109,7 +109,8 @@ async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path):
     for name, (path, expected) in pages.items():
         resp = await client.get(path)
         html = await resp.text()
-        # One frame for the whole window: the notice pages' header, footer and policy.
-        assert '<header><div class="org">涪陵区人力资源和社会保障局</div>' in html, name
+        # One frame for the whole window: the notice pages' header (the bureau's name from its
+        # one setting, as its notices print it), footer and policy.
+        assert f'<header><div class="org">{settings.bureau_name}</div>' in html, name
         assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
         await _renders_on_a_phone(tmp_path, base, name, path, html, expected)

@@ -33,7 +33,7 @@ async def client(aiohttp_client, settings):
 
 
 async def make_public_world() -> dict:
-    w = await make_world()
+    w = await make_world(items=False)
     item = await Item.create(code="SX-001")
     await ItemVersion.create(item=item, version=1, name="劳动合同订立情况", basis="《劳动合同法》",
                                   subject="区人力社保局", content="书面劳动合同", method="现场检查",
@@ -123,7 +123,7 @@ async def test_items_current_and_history(client):
     rows = (await (await client.get("/public/items.json")).json())["rows"]
     assert [(r["code"], r["version"]) for r in rows] == [("SX-001", 2)]
     hist = (await (await client.get("/public/items/history.json")).json())["rows"]
-    assert [(r["version"], r["status"]) for r in hist] == [(2, "现行"), (1, "已调整")]
+    assert [(r["version"], r["status"]) for r in hist] == [(2, "已公布"), (1, "已被新版本取代")]
     html = await (await client.get("/public/items")).text()
     assert "草稿事项" not in html and "检查依据" in html
 

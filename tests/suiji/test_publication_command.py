@@ -7,7 +7,7 @@ from tortoise.transactions import in_transaction
 
 from inspection.publication import duties as publication
 from models.enums import PublicationKind
-from tests.notices_fixtures import make_world
+from tests.notices_fixtures import ISSUER, make_world
 
 
 async def _suiji(settings, *args: str) -> tuple[int, str]:
@@ -48,7 +48,8 @@ async def test_notice_file_and_revoke(settings, tmp_path):
     async with in_transaction():
         n = await notices.issue_notice(
             kind=NoticeKind.RESULT, employer_id=w["employer"].id, issued_by_id=w["staff"].id,
-            issuer="重庆市涪陵区人力资源和社会保障局", content={"body": "检查结果如下。"})
+            issuer=ISSUER, inspection_id=w["inspection"].id,
+            content={"body": "检查结果如下。"})
     out_file = tmp_path / "n.pdf"
     code, out = await _suiji(settings, "notice", "file", n.number, "--out", str(out_file))
     assert code == 0 and out_file.read_bytes().startswith(b"%PDF")

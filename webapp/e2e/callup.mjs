@@ -1,14 +1,11 @@
 // An inspector who accepted a call-up withdraws it for an official duty from the phone
 // (issue 13 item 1): 我的召集 → 因公务撤回 → 事由 → the call-up leaves the list.
 // SUIJI_E2E_PLAN: {"inspector", "campaign_code", "reason"}.
-import { check, launch, loginVia, phone } from "./lib.mjs";
+import { check, loginVia, onePhone } from "./lib.mjs";
 
 const plan = JSON.parse(process.env.SUIJI_E2E_PLAN ?? "{}");
-const out = {};
-const browser = await launch();
-let page;
-try {
-  ({ page } = await phone(browser, "withdraw"));
+await onePhone("withdraw", async (page) => {
+  const out = {};
   await loginVia(page, "/callups", plan.inspector);
   const card = page.locator(".callup", { hasText: plan.campaign_code });
   await card.getByRole("button", { name: "因公务撤回" }).click();
@@ -22,12 +19,5 @@ try {
   out.answer = await answer.innerText();
   await page.shot("withdrawn");
   check(out.answer.includes(plan.reason), `the answer repeats the reason: ${out.answer}`);
-  out.problems = page.problems;
-  console.log(JSON.stringify(out));
-} catch (error) {
-  await page?.shot("failure").catch(() => undefined);
-  console.error(page?.problems.join("\n"));
-  throw error;
-} finally {
-  await browser.close();
-}
+  return out;
+});

@@ -2,15 +2,12 @@
 // 自动分配 proposal, and a manual 分配 by picking an employer and two people from lists.
 // It starts from the link of the leader's WeCom message ("检查组已组成"), logged out.
 // SUIJI_E2E_PLAN: {"campaign_id", "leader", "link", "employer", "people": [name, name]}.
-import { BASE, check, launch, loginVia, phone } from "./lib.mjs";
+import { BASE, check, loginVia, onePhone } from "./lib.mjs";
 
 const plan = JSON.parse(process.env.SUIJI_E2E_PLAN ?? "{}");
 const id = plan.campaign_id;
-const out = {};
-const browser = await launch();
-let page;
-try {
-  ({ page } = await phone(browser, "leader"));
+await onePhone("leader", async (page) => {
+  const out = {};
   check(plan.link === `${BASE}/app/#/campaigns/${id}`, `the message links to the campaign: ${plan.link}`);
   await loginVia(page, plan.link, plan.leader);
   await page.getByText("召集人员（按抽取顺序）").waitFor();
@@ -30,12 +27,5 @@ try {
   out.dialog = await dialog.innerText();
   check(plan.people.every((n) => out.dialog.includes(n)), `team announced: ${out.dialog}`);
   await page.shot("assigned");
-  out.problems = page.problems;
-  console.log(JSON.stringify(out));
-} catch (error) {
-  await page?.shot("failure").catch(() => undefined);
-  console.error(page?.problems.join("\n"));
-  throw error;
-} finally {
-  await browser.close();
-}
+  return out;
+});

@@ -66,3 +66,22 @@ export async function settled(page, timeout = 30000) {
   await page.waitForFunction(() => !document.body.innerText.includes("待同步") || document.body.innerText.includes("所有记录都已发送"),
     undefined, { timeout });
 }
+
+/** One phone in its own browser: `body(page)` returns the result, printed as JSON on the last
+ * line with the console errors seen; on failure a screenshot of where it stopped. */
+export async function onePhone(name, body) {
+  const browser = await launch();
+  let page;
+  try {
+    ({ page } = await phone(browser, name));
+    const out = await body(page);
+    out.problems = page.problems;
+    console.log(JSON.stringify(out));
+  } catch (error) {
+    await page?.shot("failure").catch(() => undefined);
+    console.error(page?.problems.join("\n"));
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}

@@ -14,7 +14,7 @@ from tests import credit_factories as f
 
 
 async def _world():
-    emp = await f.employer(name='重庆"引号",逗号\n换行公司')
+    emp = await f.employer(name='=重庆"引号",逗号\n换行公司')  # a formula to a spreadsheet
     other = await f.employer()
     inspector = await f.staff(is_inspector=True)
     ins = await f.inspection(emp, submitted_on=dt.date(2026, 5, 6))
@@ -37,7 +37,9 @@ async def test_round_trip_json_and_csv():
     assert {r.uscc for r in batch.records} == {emp.uscc, other.uscc}
     assert all("recorded_by" not in r.detail for r in batch.records)
     assert export.parse_json(export.to_json(batch)) == batch.records
-    assert export.parse_csv(export.to_csv(batch)) == batch.records
+    text = export.to_csv(batch)
+    assert text.startswith("\ufeff") and "'=重庆" in text  # BOM; the name's "=" made inert
+    assert export.parse_csv(text) == batch.records
     assert json.loads(export.to_json(batch))["next_cursor"] == batch.records[-1].id
 
 

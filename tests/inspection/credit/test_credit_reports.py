@@ -9,8 +9,10 @@ import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from inspection.credit import reports, statistics
+from inspection import clock, typeset
+from inspection.credit import render, reports, statistics
 from inspection.errors import Conflict
+from models.callups import CallUp
 from models.enums import (
     CallUpState,
     CampaignState,
@@ -23,7 +25,11 @@ from models.enums import (
 from models.outbox import OutboxMessage
 from models.reports import CampaignReport
 from tests import credit_factories as f
+from tests import poppler
+from tests.notices_fixtures import AUTHORITY, pdf_text
 from tests.wecom_rows import body, content
+
+BUREAU = AUTHORITY
 
 
 async def _campaign():
@@ -56,6 +62,12 @@ async def _campaign():
     return camp, initiators
 
 
+async def _generate(camp, settings) -> CampaignReport:
+    async with in_transaction():
+        return await reports.generate(campaign_id=camp.id, actor="cli",
+                                      data_dir=settings.data_dir, issuer=BUREAU)
+
+
 async def _count(sql: str) -> int:
     rows = await connections.get("default").execute_query_dict(sql)
     return int(next(iter(rows[0].values())))
@@ -63,9 +75,7 @@ async def _count(sql: str) -> int:
 
 async def test_figures_reconcile_with_raw_rows(settings):
     camp, _ = await _campaign()
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir)
+    report = await _generate(camp, settings)
     fig = report.figures
     cid = camp.id
     done = ("SELECT i.id FROM inspection i JOIN inspection_campaign ic ON ic.inspection_id = i.id "
@@ -97,26 +107,83 @@ async def test_figures_reconcile_with_raw_rows(settings):
         f"SELECT COUNT(*) FROM callup WHERE campaign_id = {cid} AND state = 'declined'") == 1
     assert fig["callups"]["substitutions"] == await _count(
         f"SELECT COUNT(*) FROM callup WHERE campaign_id = {cid} AND replaces_id IS NOT NULL") == 2
-    assert fig["declines"] == [{"position": 2, "reason": "区里开会"}]
+    assert fig["callups"]["called"] == await _count(
+        f"SELECT COUNT(*) FROM callup WHERE campaign_id = {cid}") == 5  # every card sent
+    assert fig["callups"]["waiting"] == 0
+    second = await CallUp.get(campaign_id=cid, position=2).select_related("staff")
+    assert fig["declines"] == [{"position": 2, "name": second.staff.name, "reason": "区里开会"}]
 
 
 async def test_pdf_and_xlsx_are_produced_and_parse(settings):
     camp, _ = await _campaign()
-    async with in_transaction():
-        report = await reports.generate(campaign_id=camp.id, actor="cli",
-                                        data_dir=settings.data_dir)
+    report = await _generate(camp, settings)
     assert report.status == ReportStatus.GENERATED
     pdf = (settings.data_dir / report.pdf_key).read_bytes()
     assert pdf.startswith(b"%PDF")
     assert camp.code.encode() in pdf
     wb = openpyxl.load_workbook(io.BytesIO((settings.data_dir / report.xlsx_key).read_bytes()))
-    assert wb.sheetnames == ["概况", "检查事项", "召集与递补"]
+    assert wb.sheetnames == ["报告", "概况", "检查事项", "召集与递补"]
     assert wb["概况"]["B1"].value == camp.code
     items = wb["检查事项"]
-    assert [c.value for c in items[1]] == ["事项编号", "版本", "抽查事项", "符合", "不符合", "不适用"]
+    assert [c.value for c in items[1]] == ["抽查事项", "事项编号", "版本", "不符合", "符合", "不适用"]
     assert len(items._charts) == 1
-    rows = {r[0]: r for r in items.iter_rows(min_row=2, values_only=True)}
-    assert rows["WAGE"][4] == 2
+    rows = {r[1]: r for r in items.iter_rows(min_row=2, values_only=True)}
+    assert rows["WAGE"][0] == "工资支付" and rows["WAGE"][3] == 2
+
+
+async def test_report_reads_as_a_report_a_section_head_can_hand_in(settings):
+    camp, _ = await _campaign()
+    report = await _generate(camp, settings)
+    fig = report.figures
+    text = pdf_text((settings.data_dir / report.pdf_key).read_bytes())
+    titles = ["一、基本情况", "二、抽查结果", "三、发现的主要问题", "四、处理情况", "五、下一步工作"]
+    assert [text.index(t) for t in titles] == sorted(text.index(t) for t in titles)
+    declined = fig["declines"][0]["name"]
+    for part in [
+            "共发出召集5人次，接受3人", f"因其他重要公务无法参加1人（{declined}：区里开会）",
+            "逾期未答复、由组长决定递补1人", "按抽取顺序递补召集2人次",  # R15
+            "随机抽取用人单位5家（其中A级2家、C级3家）", "已完成检查4家，占抽取单位的80.0%",
+            "违法行为的单位2家，占已检查单位的50.0%", "主要集中在工资支付（2家）、工作时间（1家）",
+            "主要表现为未按月足额支付工资", "下达限期改正指令书2份，其中已整改1份",
+            "罚款合计人民币12000.50元", "对转立案查处的1家单位依法办理"]:
+        assert part in text, part
+    assert text.endswith(f"{BUREAU}{camp.section.name}{typeset.cn_date(clock.today())}")
+    assert "WAGE" not in text and "HOUR" not in text  # items by their names, never codes
+    drawing = render.chart(fig, typeset.fonts().body)
+    bars = next(c for c in drawing.contents if hasattr(c, "categoryAxis"))
+    assert sorted(bars.categoryAxis.categoryNames) == ["工作时间", "工资支付"]
+    sheet = openpyxl.load_workbook(io.BytesIO((settings.data_dir / report.xlsx_key).read_bytes()))
+    words = [r[0] for r in sheet["报告"].iter_rows(values_only=True) if r[0]]
+    assert titles[0] in words and any("共发出召集5人次" in w for w in words)
+
+
+@poppler.needs_poppler
+async def test_report_prints_in_another_reader_with_its_fonts_embedded(settings):
+    camp, _ = await _campaign()
+    report = await _generate(camp, settings)
+    pdf = (settings.data_dir / report.pdf_key).read_bytes()
+    found = poppler.fonts(pdf)
+    assert {f.name.split("+", 1)[1].split("-")[0] for f in found} == {"UMingCN",
+                                                                      "WenQuanYiZenHei"}
+    assert all(f.embedded and f.subset and "TrueType" in f.type for f in found), found
+    pngs = poppler.pages(pdf, "campaign-report")  # SUIJI_PAPERS_OUT keeps them for a look
+    assert pngs and all(poppler.ink(p) > 0.01 for p in pngs)
+
+
+async def test_no_empty_chart_before_anything_is_found(settings):
+    camp = await f.campaign(state=CampaignState.REPORTING)
+    await f.campaign_item(camp, await f.item_version("WAGE", "工资支付"))
+    emp = await f.employer()
+    await f.employer_draw(camp, {"B": [emp]})
+    await f.inspection(emp, camp, state=InspectionState.PLANNED)
+    report = await _generate(camp, settings)
+    assert render.chart(report.figures, typeset.fonts().body) is None
+    text = pdf_text((settings.data_dir / report.pdf_key).read_bytes())
+    assert "尚无提交的检查结果，因此不附检查结果表和图" in text
+    assert "不符合率" not in text and "不适用" not in text  # neither the table nor the chart
+    assert "本次抽查尚未召集执法检查人员" in text and "未发现劳动保障违法行为" in text
+    wb = openpyxl.load_workbook(io.BytesIO((settings.data_dir / report.xlsx_key).read_bytes()))
+    assert wb["检查事项"]._charts == []
 
 
 async def test_due_date_chase_and_archive(settings):
@@ -139,7 +206,8 @@ async def test_due_date_chase_and_archive(settings):
     with pytest.raises(Conflict):
         await reports.archive(campaign_id=camp.id, actor="cli")
     async with in_transaction():
-        await reports.generate(campaign_id=camp.id, actor="cli", data_dir=settings.data_dir)
+        await reports.generate(campaign_id=camp.id, actor="cli", data_dir=settings.data_dir,
+                               issuer=BUREAU)
     async with in_transaction():  # generated: the chase stops
         await reports.on_report_due({"report_id": report.id, "chase": 1})
     assert await OutboxMessage.filter(topic="wecom.message").count() == 1
@@ -147,13 +215,15 @@ async def test_due_date_chase_and_archive(settings):
         archived = await reports.archive(campaign_id=camp.id, actor="cli")
     assert archived.status == ReportStatus.ARCHIVED
     with pytest.raises(Conflict):
-        await reports.generate(campaign_id=camp.id, actor="cli", data_dir=settings.data_dir)
+        await reports.generate(campaign_id=camp.id, actor="cli", data_dir=settings.data_dir,
+                               issuer=BUREAU)
 
 
 async def test_draft_campaign_has_no_report(settings):
     camp = await f.campaign(state=CampaignState.DRAFT)
     with pytest.raises(Conflict):
-        await reports.generate(campaign_id=camp.id, actor="cli", data_dir=settings.data_dir)
+        await reports.generate(campaign_id=camp.id, actor="cli", data_dir=settings.data_dir,
+                               issuer=BUREAU)
     assert await CampaignReport.all().count() == 0
 
 

@@ -50,3 +50,16 @@ async def test_no_uploads_to_a_closed_inspection(tmp_path: Path) -> None:
                               data=jpeg(), original_name="a.jpg",
                               storage=ev.LocalStorage(tmp_path))
     assert exc.value.status == 409
+
+
+async def test_same_file_stored_twice_at_once_both_succeed(tmp_path):
+    """Content-addressed keys: two uploads of one photo at the same moment write one key; each
+    writes through a temporary file of its own, so neither fails and no temporary is left."""
+    import asyncio
+
+    store = ev.LocalStorage(tmp_path)
+    data = b"\xff\xd8\xff" + bytes(range(256)) * 4096
+    await asyncio.gather(*(store.put("evidence/ab/abc.jpg", data, "image/jpeg")
+                           for _ in range(8)))
+    assert await store.get("evidence/ab/abc.jpg") == data
+    assert [p.name for p in (tmp_path / "evidence" / "ab").iterdir()] == ["abc.jpg"]

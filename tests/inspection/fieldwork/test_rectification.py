@@ -19,6 +19,7 @@ from models.fieldwork import Finding
 from models.outbox import OutboxMessage
 from models.system import CalendarOverride
 from tests.fieldworld import World, build_world
+from tests.notices_fixtures import ISSUER
 from tests.wecom_rows import body, content
 
 
@@ -37,7 +38,7 @@ async def world() -> World:
 async def _issue(world: World, days: int = 10) -> tuple:
     bad = await Finding.get(inspection_id=world.inspection.id, result=FindingResult.NONCOMPLIANT)
     return await rect.issue_order(staff=world.staff["member"], inspection_id=world.inspection.id,
-                                  finding_ids=[bad.id], requirements="补签", working_days=days,
+                                  finding_ids=[bad.id], requirements="补签", working_days=days, issuer=ISSUER,
                                   issued_on=dt.date(2025, 9, 26))
 
 
@@ -62,7 +63,8 @@ async def test_only_noncompliant_findings(world: World) -> None:
     good = await Finding.get(inspection_id=world.inspection.id, item_version_id=world.items[1].id)
     with pytest.raises(ValidationFailed) as exc:
         await rect.issue_order(staff=world.staff["member"], inspection_id=world.inspection.id,
-                               finding_ids=[good.id], requirements="x", working_days=5)
+                               finding_ids=[good.id], requirements="x", working_days=5,
+                               issuer=ISSUER)
     assert exc.value.problems[0].code == "finding_compliant"
 
 

@@ -1,5 +1,6 @@
 import asyncio
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from tortoise.transactions import in_transaction
@@ -8,10 +9,12 @@ from inspection.errors import Conflict, ValidationFailed
 from inspection.notices import issuing as notices
 from models.audit import AuditEvent
 from models.employers import Employer
-from models.enums import NoticeKind, NoticeStatus
-from models.fieldwork import Evidence
+from models.enums import FindingResult, NoticeKind, NoticeStatus, PenaltyProcedure
+from models.fieldwork import Evidence, Finding, InspectionMember
 from models.notices import Notice
-from tests.notices_fixtures import AUTHORITY, make_world
+from models.org import Staff
+from models.penalties import PenaltyDecision
+from tests.notices_fixtures import AUTHORITY, ISSUER, make_world
 
 CONTENT = {"body": "经查，你单位未与部分劳动者订立书面劳动合同。", "basis": "《劳动保障监察条例》第十一条"}
 
@@ -21,7 +24,7 @@ async def _issue(w, kind=NoticeKind.RECTIFICATION, **kw):
     async with in_transaction():
         return await notices.issue_notice(
             kind=kind, employer_id=w["employer"].id, inspection_id=w["inspection"].id,
-            content=dict(CONTENT), issued_by_id=w["staff"].id, issuer=AUTHORITY,
+            content=dict(CONTENT), issued_by_id=w["staff"].id, issuer=ISSUER,
             issued_on=dt.date(2026, 9, 30), **kw)
 
 
@@ -40,8 +43,10 @@ async def test_issue_numbers_token_and_audit():
 
 
 def test_number_patterns_are_distinct_per_kind():
-    rendered = {notices.format_number(k, year=2026, seq=12) for k in NoticeKind}
-    assert len(rendered) == len(NoticeKind)
+    # A 行政处罚决定书 carries its decision's own number instead.
+    kinds = set(NoticeKind) - {NoticeKind.PENALTY_DECISION}
+    rendered = {notices.format_number(k, year=2026, seq=12) for k in kinds}
+    assert len(rendered) == len(kinds) == len(notices.NUMBER_PATTERNS)
     assert notices.format_number(NoticeKind.RECTIFICATION, year=2026, seq=12) == "涪人社监察〔2026〕第12号"
 
 
@@ -54,7 +59,7 @@ async def test_rectification_needs_deadline_and_takes_it_from_order():
         n = await notices.issue_notice(
             kind=NoticeKind.RECTIFICATION, employer_id=w["employer"].id,
             rectification_order_id=w["order"].id, content={}, issued_by_id=w["staff"].id,
-            issuer=AUTHORITY, issued_on=dt.date(2026, 9, 15))
+            issuer=ISSUER, issued_on=dt.date(2026, 9, 15))
     assert n.deadline == dt.date(2026, 9, 29)
     assert n.content["body"] == "与全部在岗职工订立书面劳动合同"
     assert n.inspection_id == w["inspection"].id
@@ -67,7 +72,7 @@ async def test_foreign_records_are_refused_and_no_number_is_used():
         async with in_transaction():
             await notices.issue_notice(
                 kind=NoticeKind.RESULT, employer_id=stranger.id, inspection_id=w["inspection"].id,
-                content=CONTENT, issued_by_id=w["staff"].id, issuer=AUTHORITY)
+                content=CONTENT, issued_by_id=w["staff"].id, issuer=ISSUER)
     assert exc.value.problems[0].field == "inspection_id"
     n = await _issue(w)
     assert n.sequence == 1  # the refused issue took no number: no gap
@@ -80,7 +85,7 @@ async def test_bad_content_lists_every_problem():
             await notices.issue_notice(
                 kind=NoticeKind.RESULT, employer_id=w["employer"].id,
                 content={"body": " ", "items": [""], "x": 1}, issued_by_id=w["staff"].id,
-                issuer=AUTHORITY)
+                issuer=ISSUER)
     fields = {p.field for p in exc.value.problems}
     assert {"content", "content.body", "content.items"} <= fields
 
@@ -99,7 +104,7 @@ async def test_revoke_and_supersede():
     async with in_transaction():
         c = await notices.supersede_notice(
             notice_id=b.id, reason="期限更正", content=CONTENT, issued_by_id=w["staff"].id,
-            issuer=AUTHORITY, deadline=dt.date(2026, 10, 30), issued_on=dt.date(2026, 10, 8))
+            issuer=ISSUER, deadline=dt.date(2026, 10, 30), issued_on=dt.date(2026, 10, 8))
     b = await Notice.get(id=b.id)
     assert b.status == NoticeStatus.SUPERSEDED and b.superseded_by_id == c.id
     assert c.sequence == 3 and c.deadline == dt.date(2026, 10, 30)
@@ -154,3 +159,67 @@ async def test_concurrent_issues_are_gapless(is_postgres):
     assert sorted(n.sequence for n in results) == list(range(1, 21))
     numbers = await Notice.all().values_list("number", flat=True)
     assert len(set(numbers)) == 20
+
+
+async def test_particulars_are_copied_at_issue_and_stay():
+    w = await make_world()
+    n = await _issue(w)
+    c = n.content
+    assert n.issuer == AUTHORITY
+    assert c["issuer"] == {"address": ISSUER.address, "phone": ISSUER.phone,
+                           "review_body": ISSUER.review_body,
+                           "litigation_court": ISSUER.litigation_court}
+    assert c["inspectors"] == [{"name": "张明", "cert_no": "500102001"},
+                               {"name": "李华", "cert_no": "500102002"}]
+    assert [f["description"] for f in c["findings"]] == ["未与12名在岗劳动者订立书面劳动合同"]
+    assert c["party"]["name"] == "重庆涪江建筑工程有限公司"
+    assert c["inspection"] == {"code": "JC2026-0001", "checked_on": "2026-09-14"}
+    # Later changes to the team or the employer do not rewrite a served notice.
+    await InspectionMember.filter(staff=w["other"]).delete()
+    await Employer.filter(id=w["employer"].id).update(name="改名后的公司")
+    assert (await Notice.get(id=n.id)).content == c
+
+
+async def test_a_notice_needs_two_certified_inspectors_and_an_inspection():
+    w = await make_world()
+    await Staff.filter(id=w["other"].id).update(cert_no=None)
+    with pytest.raises(ValidationFailed) as exc:
+        await _issue(w)
+    assert [p.code for p in exc.value.problems] == ["too_few_inspectors"]
+    with pytest.raises(ValidationFailed) as exc:
+        async with in_transaction():
+            await notices.issue_notice(kind=NoticeKind.RESULT, employer_id=w["employer"].id,
+                                       content=CONTENT, issued_by_id=w["staff"].id, issuer=ISSUER)
+    assert [p.code for p in exc.value.problems] == ["inspection_required"]
+
+
+async def test_an_order_or_penalty_paper_needs_a_violation_found():
+    w = await make_world()
+    await Finding.filter(id=w["finding"].id).update(result=FindingResult.COMPLIANT)
+    for kind in (NoticeKind.RECTIFICATION, NoticeKind.PENALTY_NOTICE):
+        with pytest.raises(ValidationFailed) as exc:
+            await _issue(w, kind=kind)
+        assert "no_violation_found" in [p.code for p in exc.value.problems]
+    assert (await _issue(w, kind=NoticeKind.RESULT, deadline=None)).sequence == 1
+
+
+async def test_penalty_decision_carries_the_decisions_number_and_is_not_superseded():
+    w = await make_world()
+    decision = await PenaltyDecision.create(
+        number="涪人社监罚决〔2026〕7号", employer=w["employer"], inspection=w["inspection"],
+        procedure=PenaltyProcedure.GENERAL, cause="拒不改正", basis="《劳动保障监察条例》第三十条",
+        result="罚款", amount_yuan=Decimal("5000"), decided_on=dt.date(2026, 9, 30))
+    with pytest.raises(ValidationFailed) as exc:
+        await _issue(w, kind=NoticeKind.PENALTY_DECISION, deadline=None)
+    assert "penalty_required" in [p.code for p in exc.value.problems]
+    n = await _issue(w, kind=NoticeKind.PENALTY_DECISION, deadline=None,
+                     penalty_decision_id=decision.id)
+    assert n.number == "涪人社监罚决〔2026〕7号" and n.content["penalty"]["amount_yuan"] == "5000.00"
+    with pytest.raises(ValidationFailed) as exc:  # one paper per decision
+        await _issue(w, kind=NoticeKind.PENALTY_DECISION, deadline=None,
+                     penalty_decision_id=decision.id)
+    assert "already_issued" in [p.code for p in exc.value.problems]
+    with pytest.raises(Conflict):
+        async with in_transaction():
+            await notices.supersede_notice(notice_id=n.id, reason="更正", content=CONTENT,
+                                           issued_by_id=w["staff"].id, issuer=ISSUER)

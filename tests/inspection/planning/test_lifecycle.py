@@ -30,6 +30,7 @@ from models.reports import CampaignReport
 from notifications.wecom.render import message_body
 from tests import factories as f
 from tests.clockkit import TestClock, beijing
+from tests.notices_fixtures import AUTHORITY as BUREAU
 
 S = CampaignState
 
@@ -122,14 +123,16 @@ async def test_report_approval_closes_the_campaign(settings, test_clock: TestClo
         await lifecycle.approve_report(staff=initiator, campaign_id=c.id)
     assert missing.value.code == "report_missing"
     async with in_transaction():
-        await reports.generate(campaign_id=c.id, actor="staff:1", data_dir=settings.data_dir)
+        await reports.generate(campaign_id=c.id, actor="staff:1", data_dir=settings.data_dir,
+                               issuer=BUREAU)
     visits[0].state = InspectionState.SUBMITTED  # the data change after the report was made
     await visits[0].save()
     with pytest.raises(Conflict) as stale:
         await lifecycle.approve_report(staff=initiator, campaign_id=c.id)
     assert stale.value.code == "report_stale"
     async with in_transaction():
-        await reports.generate(campaign_id=c.id, actor="staff:1", data_dir=settings.data_dir)
+        await reports.generate(campaign_id=c.id, actor="staff:1", data_dir=settings.data_dir,
+                               issuer=BUREAU)
     with pytest.raises(Forbidden):  # the leader sees the campaign but does not approve
         await lifecycle.approve_report(staff=await c.leader, campaign_id=c.id)
     async with in_transaction():
@@ -144,13 +147,13 @@ async def test_report_approval_closes_the_campaign(settings, test_clock: TestClo
 async def test_report_files_on_demand_only_from_field_work_on() -> None:
     c = await f.campaign(state=S.CALLING_UP)
     with pytest.raises(Conflict) as early:
-        await reports.render_now(campaign_id=c.id, fmt="pdf")
+        await reports.render_now(campaign_id=c.id, fmt="pdf", issuer=BUREAU)
     assert early.value.code == "campaign_not_reportable"
     c.state = S.IN_FIELD
     await c.save()
-    pdf, name = await reports.render_now(campaign_id=c.id, fmt="pdf")
+    pdf, name = await reports.render_now(campaign_id=c.id, fmt="pdf", issuer=BUREAU)
     assert pdf.startswith(b"%PDF") and name == "2026-FL-003-report.pdf"
-    xlsx, _ = await reports.render_now(campaign_id=c.id, fmt="xlsx")
+    xlsx, _ = await reports.render_now(campaign_id=c.id, fmt="xlsx", issuer=BUREAU)
     assert xlsx[:2] == b"PK"
 
 

@@ -69,7 +69,9 @@ async def test_several_processes_need_postgresql(is_postgres: bool, settings: Se
 
 
 @pytest.mark.postgres_only
-async def test_several_processes_need_redis(settings: Settings) -> None:
+async def test_several_processes_need_redis(is_postgres: bool, settings: Settings) -> None:
+    if not is_postgres:
+        pytest.skip("without PostgreSQL the database refusal comes first")
     env = processes.base_env(settings)
     env.pop("SUIJI_REDIS_URL", None)
     proc = await processes.spawn(env, "serve", "--port", str(processes.free_port()),

@@ -1468,7 +1468,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * 签发文书（检查通知书、限期改正指令书、整改复查意见书、检查结果告知书）
+         * 签发文书（检查通知书、询问通知书、限期改正指令书、整改复查意见书、检查结果告知书、行政处罚告知书、行政处罚决定书）
          * @description 可调用者：inspector on the team
          */
         post: operations["issueNotice"];
@@ -1734,6 +1734,26 @@ export type paths = {
          * @description 可调用者：inspector on the team, leader of its campaign, initiating section
          */
         get: operations["getNoticePng"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 文书的送达回证（PDF，纸质送达时由受送达人签收）
+         * @description 可调用者：inspector on the team, leader of its campaign, initiating section
+         */
+        get: operations["getNoticeReceipt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3644,7 +3664,7 @@ export type components = {
             basis: string;
             /**
              * Body
-             * @description 正文；限期改正指令书留空则用整改要求
+             * @description 正文：限期改正指令书的整改要求（留空则用整改指令的要求）、询问或检查的事由、拟作出的行政处罚、复查意见等
              * @default
              */
             body: string;
@@ -3656,10 +3676,17 @@ export type components = {
             deadline: string | null;
             /** Items */
             items?: string[];
-            /** @description inspection 检查通知书 / rectification 限期改正指令书 / review 整改复查意见书 / result 检查结果告知书 */
+            /** @description inspection 检查通知书 / inquiry 询问通知书 / rectification 限期改正指令书 / review 整改复查意见书 / result 检查结果告知书 / penalty_notice 行政处罚告知书 / penalty_decision 行政处罚决定书 */
             kind: components["schemas"]["NoticeKind"];
             /**
+             * Penalty Decision Id
+             * @description 已录入的处罚决定（行政处罚决定书必填）
+             * @default null
+             */
+            penalty_decision_id: number | null;
+            /**
              * Rectification Order Id
+             * @description 限期改正指令（限期改正指令书、整改复查意见书）
              * @default null
              */
             rectification_order_id: number | null;
@@ -3690,7 +3717,7 @@ export type components = {
          * NoticeKind
          * @enum {string}
          */
-        NoticeKind: "inspection" | "rectification" | "review" | "result";
+        NoticeKind: "inspection" | "rectification" | "review" | "result" | "inquiry" | "penalty_notice" | "penalty_decision";
         /** NoticeOut */
         NoticeOut: {
             /** Acknowledged */
@@ -4385,7 +4412,7 @@ export type components = {
             basis: string;
             /**
              * Body
-             * @description 正文；限期改正指令书留空则用整改要求
+             * @description 正文：限期改正指令书的整改要求（留空则用整改指令的要求）、询问或检查的事由、拟作出的行政处罚、复查意见等
              * @default
              */
             body: string;
@@ -11890,6 +11917,55 @@ export interface operations {
                 };
                 content: {
                     "image/png": string;
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNoticeReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description 未登录或会话失效 */

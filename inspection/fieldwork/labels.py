@@ -1,0 +1,18 @@
+"""Fieldwork's words for a finding's result, a rectification order's state and a follow-up's
+result: the one table each, read by the notices (inspection/notices/particulars.py), the notice
+page, the campaign report and the domain's own refusals. A leaf module (it imports only the
+enums), so the notices and the report read it without an import cycle."""
+
+from __future__ import annotations
+
+from models.enums import FindingResult, FollowUpResult, RectificationState
+
+RESULT_LABELS: dict[FindingResult, str] = {
+    FindingResult.COMPLIANT: "符合", FindingResult.NONCOMPLIANT: "不符合",
+    FindingResult.NOT_APPLICABLE: "不适用"}
+ORDER_STATE_LABELS: dict[RectificationState, str] = {
+    RectificationState.OPEN: "整改中", RectificationState.RECTIFIED: "已整改",
+    RectificationState.ESCALATED: "已转立案查处", RectificationState.CANCELLED: "已撤销"}
+FOLLOW_UP_LABELS: dict[FollowUpResult, str] = {
+    FollowUpResult.RECTIFIED: "已整改", FollowUpResult.PARTIAL: "部分整改",
+    FollowUpResult.NOT_RECTIFIED: "未整改"}
