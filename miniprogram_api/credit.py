@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from inspection.credit import access as cr
 from miniprogram_api.framework import Call, Route
-from miniprogram_api.schemas import Request, ShortText, Text
+from miniprogram_api.schemas import Id, Request, ShortText, Text
 from models.credit import GradeAssessment
 from models.employers import BlacklistEntry
 from models.enums import AssessmentStatus, CreditEventKind, Grade
@@ -96,20 +96,44 @@ class AssessmentQuery(Request):
     status: AssessmentStatus | None = None
 
 
+class ClauseFact(BaseModel):
+    source: str
+    occurred_on: dt.date
+    summary: str
+
+
+class ClauseOut(BaseModel):
+    code: str
+    grade: str
+    citation: str = Field(description="评价办法的条款")
+    text: str
+    facts: list[ClauseFact] = Field(description="使该条款适用的事实（被查处的案件、记录的事实）")
+
+
 class AssessmentOut(BaseModel):
     id: int
     employer_id: int
     employer_name: str
+    employer_uscc: str
+    current_grade: str = Field(description="用人单位现在的等级")
     year: int
     proposed: str
     confirmed: str | None
     status: str
     effective_from: dt.date | None
     review_note: str
+    clauses: list[ClauseOut] = Field(description="拟评依据：适用的条款及其事实")
 
 
 class AssessmentList(BaseModel):
     items: list[AssessmentOut]
+    total: int = Field(description="符合条件的总数（多于列出的时，只列出前 1000 项）")
+
+
+class ConfirmManyIn(Request):
+    assessment_ids: list[Id] = Field(min_length=1, max_length=1000)
+    effective_from: dt.date
+    note: Text = ""
 
 
 class ReviewIn(Request):
@@ -157,11 +181,13 @@ class BlacklistOut(BaseModel):
 
 
 def _assessment(a: GradeAssessment) -> AssessmentOut:
-    return AssessmentOut(id=a.id, employer_id=a.employer_id,
-                         employer_name=a.employer.name, year=a.year, proposed=str(a.proposed),
+    return AssessmentOut(id=a.id, employer_id=a.employer_id, employer_name=a.employer.name,
+                         employer_uscc=a.employer.uscc, current_grade=str(a.employer.grade),
+                         year=a.year, proposed=str(a.proposed),
                          confirmed=str(a.confirmed) if a.confirmed else None,
                          status=str(a.status), effective_from=a.effective_from,
-                         review_note=a.review_note)
+                         review_note=a.review_note,
+                         clauses=[ClauseOut.model_validate(c) for c in a.clauses])
 
 
 def _entry(e: BlacklistEntry) -> BlacklistOut:
@@ -173,8 +199,16 @@ def _entry(e: BlacklistEntry) -> BlacklistOut:
 
 
 async def list_assessments(call: Call[None, AssessmentQuery]) -> AssessmentList:
-    rows = await cr.grade_proposals(staff=call.me, year=call.query.year, status=call.query.status)
-    return AssessmentList(items=[_assessment(a) for a in rows])
+    rows, total = await cr.grade_proposals(staff=call.me, year=call.query.year,
+                                           status=call.query.status)
+    return AssessmentList(items=[_assessment(a) for a in rows], total=total)
+
+
+async def confirm_many(call: Call[ConfirmManyIn, None]) -> AssessmentList:
+    b = call.body
+    rows = await cr.confirm_grades(staff=call.me, assessment_ids=b.assessment_ids,
+                                   effective_from=b.effective_from, note=b.note)
+    return AssessmentList(items=[_assessment(a) for a in rows], total=len(rows))
 
 
 async def review(call: Call[ReviewIn, None]) -> AssessmentOut:
@@ -229,6 +263,10 @@ def routes() -> list[Route]:
         Route("GET", "/grade-assessments", "listGradeAssessments", "守法诚信等级评价（拟评）清单",
               "credit", "policy-section admin (政策法规科)", list_assessments, AssessmentList,
               query=AssessmentQuery, errors=(403,)),
+        Route("POST", "/grade-assessments/confirm", "confirmGradeAssessments",
+              "按拟评等级批量确认（全部确认或全部不确认，逐项留痕）", "credit",
+              "policy-section admin (政策法规科)", confirm_many, AssessmentList,
+              body=ConfirmManyIn, creates=True, errors=(403, 409)),
         Route("POST", "/grade-assessments/{assessment_id}/review", "reviewGradeAssessment",
               "审核拟评等级（确认、改变或不予确认）", "credit", "policy-section admin (政策法规科)",
               review, AssessmentOut, body=ReviewIn, creates=True, errors=(403, 409)),

@@ -9,7 +9,7 @@ from typing import Any
 
 from inspection.access import campaign_for
 from inspection.credit import blacklist, grading, integrity, statistics
-from inspection.errors import Forbidden, Problem, ValidationFailed
+from inspection.errors import DomainError, Forbidden, Problem, ValidationFailed
 from models.credit import CreditEvent, GradeAssessment
 from models.employers import BlacklistEntry
 from models.enums import AssessmentStatus, CreditEventKind, Grade, StaffStatus
@@ -50,17 +50,56 @@ async def record_fact(*, staff: Staff, employer_id: int, kind: CreditEventKind,
                                        refused=refused)
 
 
-async def grade_proposals(*, staff: Staff, year: int | None,
-                          status: AssessmentStatus | None) -> list[GradeAssessment]:
-    """The year's proposed grades for 政策法规科 to review (R19)."""
+MAX_LISTED = 1000  # assessments in one answer; `total` says when there are more
+MAX_BULK = 1000  # assessments confirmed at once
+
+
+def _require_reviewer(staff: Staff) -> None:
     if not staff.is_admin or staff.status != StaffStatus.ACTIVE:
         raise Forbidden("只有政策法规科可以审核守法诚信等级", "admin_only")
+
+
+async def grade_proposals(*, staff: Staff, year: int | None, status: AssessmentStatus | None
+                          ) -> tuple[list[GradeAssessment], int]:
+    """The year's proposed grades for 政策法规科 to review (R19), with the facts and clauses behind
+    each; and how many there are in all."""
+    _require_reviewer(staff)
     query = GradeAssessment.all()
     if year is not None:
         query = query.filter(year=year)
     if status is not None:
         query = query.filter(status=status)
-    return await query.order_by("id").limit(1000).prefetch_related("employer")
+    rows = await query.order_by("id").limit(MAX_LISTED).prefetch_related("employer")
+    return rows, len(rows) if len(rows) < MAX_LISTED else await query.count()
+
+
+async def confirm_grades(*, staff: Staff, assessment_ids: list[int], effective_from: dt.date,
+                         note: str) -> list[GradeAssessment]:
+    """Confirm many proposed grades as proposed, all or none (the caller's transaction), each
+    audited as a single review is. A grade to be changed goes through `review_grade` with its
+    reason."""
+    _require_reviewer(staff)
+    ids = list(dict.fromkeys(assessment_ids))
+    if not ids or len(ids) > MAX_BULK:
+        raise ValidationFailed([Problem(f"一次确认 1 至 {MAX_BULK} 项", field="assessment_ids")])
+    found = {a.id: a for a in await GradeAssessment.filter(id__in=ids).select_for_update()
+             .prefetch_related("employer")}
+    problems = []
+    for i in ids:
+        a = found.get(i)
+        if a is None:
+            problems.append(Problem(f"评价单 {i} 不存在", field="assessment_ids", code="not_found"))
+        elif a.status != AssessmentStatus.PROPOSED:
+            problems.append(Problem(f"{a.employer.name}（{a.year}年度）已审核，不能重复审核",
+                                    field="assessment_ids", code="assessment_reviewed"))
+    if problems:
+        raise DomainError("assessments_not_pending",
+                          f"其中 {len(problems)} 项不能确认，未确认任何一项", problems, 409)
+    for i in ids:
+        await grading.review(assessment_id=i, staff_id=staff.id, confirm=True,
+                             effective_from=effective_from, note=note)
+    return list(await GradeAssessment.filter(id__in=ids).order_by("id")
+                .prefetch_related("employer"))
 
 
 async def review_grade(*, staff: Staff, assessment_id: int, confirm: bool,

@@ -112,7 +112,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     # Credit figures (R18, R19).
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
     "recordCreditFact": ANY_STAFF,
-    "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
+    "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN, "confirmGradeAssessments": ADMIN,
     # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
     "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
 }
@@ -204,6 +204,8 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
                              "description": "拒绝提供工资台账", "evidence": "询问笔录2026-01",
                              "basis": "《劳动保障监察条例》第三十条"},
         "reviewGradeAssessment": {"confirm": True, "effective_from": "2026-03-01"},
+        "confirmGradeAssessments": {"assessment_ids": [ids["assessment_id"]],
+                                    "effective_from": "2026-03-01"},
         "noticeBlacklist": {"cause": "拖欠农民工工资", "basis": "第十条", "noticed_on": "2026-01-05"},
         "decideBlacklist": {"listed": True, "decided_on": "2026-02-01"},
         "removeBlacklist": {"removed_on": "2026-09-01", "arrears_paid_on": "2026-02-01",

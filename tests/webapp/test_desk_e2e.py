@@ -18,14 +18,15 @@ import pytest
 from inspection import clock
 from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
+from models.credit import GradeAssessment
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.employers import Employer
-from models.enums import DrawKind, DrawStatus, ItemVersionStatus
+from models.enums import AssessmentStatus, DrawKind, DrawStatus, Grade, ItemVersionStatus
 from models.items import ItemVersion
 from models.org import Staff
 from suiji.settings import Settings
 from tests.e2e.processes import ROOT, base_env, free_port, serve, spawn
-from tests.webapp.stage import Stage, close, require_webapp, run_node
+from tests.webapp.stage import ARTIFACTS, Stage, close, require_webapp, run_node
 
 ADMIN = "刘建国"  # the demo's 政策法规科
 INITIATOR = "qinzhigang"  # 秦志刚, the demo's 发起科室 (劳动保障监察支队)
@@ -36,6 +37,8 @@ async def desk(settings: Settings) -> AsyncIterator[Stage]:
     if not settings.database_url.startswith("postgres") or not settings.redis_url:
         pytest.skip("the browser tests run against PostgreSQL + Redis (./test.sh's second pass)")
     require_webapp()
+    for old in ARTIFACTS.glob("desk-*.png"):  # this run's screenshots only
+        old.unlink()
     port = free_port()
     environ = {**base_env(settings), "SUIJI_ENV": "development",
                "SUIJI_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -133,6 +136,30 @@ async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
         assert "全部一致" in said.decode()
 
 
+async def grade_review(stage: Stage) -> None:
+    """人社部规〔2016〕1号: the year's A-grade proposals confirmed at once (one request, each
+    audited), one proposal with facts changed with a reason."""
+    year = clock.today().year - 1
+    pending_a = set(await GradeAssessment.filter(
+        year=year, status=AssessmentStatus.PROPOSED, proposed=Grade.A).values_list("id", flat=True))
+    assert len(pending_a) > 100, "the demo proposes a year's grades"
+    audited = await AuditEvent.filter(action="grade.confirm").count()
+    reason = "该案件经行政复议已撤销，不应计入"
+    out = await run_node("desk-grades.mjs", base=stage.base, plan={
+        "admin": ADMIN, "year": year, "reason": reason})
+    assert out["problems"] == []
+    assert out["selected"] == len(pending_a) and set(out["selected_ids"]) == pending_a
+    assert f"确认 {len(pending_a)} 项" in out["confirmed_text"]
+    assert await GradeAssessment.filter(id__in=pending_a,
+                                        status=AssessmentStatus.CONFIRMED).count() == len(pending_a)
+    assert await AuditEvent.filter(action="grade.confirm").count() == audited + len(pending_a) + 1
+    changed = await GradeAssessment.get(id=out["changed_id"])
+    assert changed.status == AssessmentStatus.CONFIRMED and changed.review_note == reason
+    assert changed.confirmed == Grade(out["new_grade"]) != changed.proposed
+    assert out["facts"] and reason in out["changed_row"]
+
+
 async def test_the_desk(desk: Stage, tmp_path: Path) -> None:
     await roster_upload(desk, tmp_path)
     await draw_ceremony(desk, tmp_path)
+    await grade_review(desk)

@@ -1138,6 +1138,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grade-assessments/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 按拟评等级批量确认（全部确认或全部不确认，逐项留痕）
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        post: operations["confirmGradeAssessments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/employers": {
         parameters: {
             query?: never;
@@ -2153,17 +2173,34 @@ export type components = {
         AssessmentList: {
             /** Items */
             items: components["schemas"]["AssessmentOut"][];
+            /**
+             * Total
+             * @description 符合条件的总数（多于列出的时，只列出前 1000 项）
+             */
+            total: number;
         };
         /** AssessmentOut */
         AssessmentOut: {
+            /**
+             * Clauses
+             * @description 拟评依据：适用的条款及其事实
+             */
+            clauses: components["schemas"]["ClauseOut"][];
             /** Confirmed */
             confirmed: string | null;
+            /**
+             * Current Grade
+             * @description 用人单位现在的等级
+             */
+            current_grade: string;
             /** Effective From */
             effective_from: string | null;
             /** Employer Id */
             employer_id: number;
             /** Employer Name */
             employer_name: string;
+            /** Employer Uscc */
+            employer_uscc: string;
             /** Id */
             id: number;
             /** Proposed */
@@ -2634,6 +2671,37 @@ export type components = {
              */
             note: string;
         };
+        /** ClauseFact */
+        ClauseFact: {
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /** Source */
+            source: string;
+            /** Summary */
+            summary: string;
+        };
+        /** ClauseOut */
+        ClauseOut: {
+            /**
+             * Citation
+             * @description 评价办法的条款
+             */
+            citation: string;
+            /** Code */
+            code: string;
+            /**
+             * Facts
+             * @description 使该条款适用的事实（被查处的案件、记录的事实）
+             */
+            facts: components["schemas"]["ClauseFact"][];
+            /** Grade */
+            grade: string;
+            /** Text */
+            text: string;
+        };
         /** ColumnOut */
         ColumnOut: {
             /**
@@ -2651,6 +2719,21 @@ export type components = {
              * @description GET assignment-proposal 返回的 fingerprint
              */
             fingerprint: string;
+        };
+        /** ConfirmManyIn */
+        ConfirmManyIn: {
+            /** Assessment Ids */
+            assessment_ids: number[];
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** ConflictIn */
         ConflictIn: {
@@ -9097,6 +9180,105 @@ export interface operations {
             };
             /** @description 不存在或无权查看 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmGradeAssessments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmManyIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentList"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
