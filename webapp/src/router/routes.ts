@@ -37,6 +37,8 @@ export const routes: RouteRecordRaw[] = [
   // The desk (issue 14): the sections' screens, laid out for ≥ 1280 px.
   { path: "/desk/rosters", component: () => import("../desk/RostersView.vue"), meta: { title: "名录导入与导出", roles: ["admin"], wide: true } },
   { path: "/desk/grades", component: () => import("../desk/GradesView.vue"), meta: { title: "守法诚信等级评价审核", roles: ["admin"], wide: true } },
+  { path: "/publication", component: () => import("../desk/publication/PublicationsView.vue"), meta: { title: "公示任务", roles: ["admin", "initiator"], wide: true } },
+  { path: "/publication/:id(\\d+)", component: () => import("../desk/publication/PublicationView.vue"), meta: { title: "公示任务", back: true, roles: ["admin", "initiator"] } },
   { path: "/desk/draws", component: () => import("../desk/draw/DrawsView.vue"), meta: { title: "随机抽取", roles: ["initiator"], wide: true } },
   { path: "/campaigns/:id(\\d+)/draw", component: () => import("../desk/draw/CeremonyView.vue"), meta: { title: "抽取会", back: true, roles: MANAGERS, wide: true } },
   { path: "/campaigns/:id(\\d+)/draw/projector", component: () => import("../desk/draw/ProjectorView.vue"), meta: { title: "抽取投影", bare: true, roles: MANAGERS } },
