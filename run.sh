@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up and run Suiji on a fresh machine: venv, install, migrate, demo data, serve.
+# Set up and run Suiji on a fresh machine: venv, install, migrate, demo data, the staff app's
+# build (when Node.js >= 20 is there; http://127.0.0.1:8080/app/), serve.
 #   ./run.sh                  serves on http://127.0.0.1:8080 with SQLite (no settings needed)
 # Settings come from the environment or a .env file (see README.md).
 set -euo pipefail
@@ -10,4 +11,5 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet -e .
 .venv/bin/suiji migrate
 .venv/bin/suiji demo
+webapp/build-if-stale.sh
 exec .venv/bin/suiji serve "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aiohttp import web
 
@@ -22,6 +23,7 @@ from miniprogram_api import (
     publication,
     rectification,
     rosters,
+    webauth,
 )
 from miniprogram_api.framework import PREFIX, Route, register
 from miniprogram_api.openapi import document
@@ -29,21 +31,25 @@ from miniprogram_api.openapi import document
 
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
-    return (login.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
+    return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
             + publication.routes() + major.routes())
 
 
-def setup(app: web.Application) -> None:
-    routes = all_routes()
-    register(app, routes)
-    credit_export.setup(app)
-    doc = document(routes)
+def openapi_document() -> dict[str, Any]:
+    """The document served at /api/v1/openapi.json (the staff app's types are generated from it)."""
+    doc = document(all_routes())
     doc["paths"][credit_export.PATH] = credit_export.openapi_path()
     doc["components"]["securitySchemes"]["creditToken"] = {
         "type": "http", "scheme": "bearer", "description": "SUIJI_CREDIT_EXPORT_TOKEN"}
-    body = json.dumps(doc)  # built once: the routes do not change while the app runs
+    return doc
+
+
+def setup(app: web.Application) -> None:
+    register(app, all_routes())
+    credit_export.setup(app)
+    body = json.dumps(openapi_document())  # built once: the routes do not change while the app runs
 
     async def openapi_json(request: web.Request) -> web.Response:
         return web.Response(text=body, content_type="application/json")

@@ -5,11 +5,13 @@ WeCom cannot drift apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import clock
+from inspection.callup import states
 from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import EmployerBrief, Request, ShortText
@@ -58,6 +60,22 @@ class ProposalOut(BaseModel):
     inspections: list[ProposedInspection]
 
 
+class CampaignCallUpOut(BaseModel):
+    id: int
+    staff_id: int
+    name: str
+    position: int = Field(description="抽取顺序")
+    state: str = Field(description="called 待答复 / accepted 已接受 / declined / replaced / …")
+    state_label: str
+    reply_deadline: dt.datetime
+    reason: str = Field(description="因公务无法参加的事由，或跳过的原因")
+
+
+class CampaignCallUpList(BaseModel):
+    campaign_id: int
+    items: list[CampaignCallUpOut]
+
+
 class ConfirmIn(Request):
     fingerprint: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")] = Field(
         description="GET assignment-proposal 返回的 fingerprint")
@@ -93,6 +111,14 @@ async def proposal(call: Call[None, None]) -> ProposalOut:
             proposed=[Person(staff_id=s.id, name=s.name) for s in v.proposed]) for v in visits])
 
 
+async def campaign_callups(call: Call[None, None]) -> CampaignCallUpList:
+    rows = await ca.callups(staff=call.me, campaign_id=call.path["campaign_id"])
+    return CampaignCallUpList(campaign_id=call.path["campaign_id"], items=[CampaignCallUpOut(
+        id=c.id, staff_id=c.staff.id, name=c.staff.name, position=c.position, state=str(c.state),
+        state_label=states.STATE_LABELS[c.state], reply_deadline=c.reply_deadline, reason=c.reason)
+        for c in rows])
+
+
 async def confirm(call: Call[ConfirmIn, None]) -> MessageOut:
     return _message(call, replies.confirmed(await ca.confirm_assignment(
         staff=call.me, campaign_id=call.path["campaign_id"], fingerprint=call.body.fingerprint,
@@ -126,6 +152,9 @@ def routes() -> list[Route]:
         Route("POST", cid + "/assignments/auto", "autoAssign",
               "自动分配：生成方案并发到组长企业微信确认", "callup", LEADER, auto_assign,
               MessageOut, creates=True, errors=(403, 409)),
+        Route("GET", cid + "/callups", "listCampaignCallUps",
+              "召集人员（按抽取顺序，含答复情况），供组长催办、递补、分配时选择", "callup",
+              "leader of the campaign, initiating section", campaign_callups, CampaignCallUpList),
         Route("GET", cid + "/assignment-proposal", "getAssignmentProposal",
               "自动分配方案（每家至少两人、避开回避情形、尽量均衡），不发送、不保存", "callup",
               LEADER, proposal, ProposalOut, errors=(403, 409)),

@@ -52,7 +52,8 @@ async def campaign_inspections(call: Call[None, s.InspectionQuery]) -> s.Inspect
 
 
 async def get_inspection(call: Call[None, None]) -> s.InspectionDetail:
-    return views.detail(await fw.detail(staff=call.me, inspection_id=call.path["inspection_id"]))
+    return views.detail(await fw.detail(staff=call.me, inspection_id=call.path["inspection_id"]),
+                        base_url=call.config.public_base_url)
 
 
 async def set_members(call: Call[s.MembersIn, None]) -> s.TeamOut:
@@ -108,6 +109,11 @@ async def evidence_thumbnail(call: Call[None, None]) -> web.Response:
     return await _file(call, thumbnail=True)
 
 
+async def review_evidence(call: Call[None, None]) -> s.EvidenceOut:
+    return views.evidence(await ev.review_evidence(staff=call.me,
+                                                   evidence_id=call.path["evidence_id"]))
+
+
 async def delete_evidence(call: Call[None, None]) -> None:
     await ev.remove_evidence(staff=call.me, evidence_id=call.path["evidence_id"])
 
@@ -159,6 +165,9 @@ def routes() -> list[Route]:
         Route("GET", "/evidence/{evidence_id}/thumbnail", "getEvidenceThumbnail",
               "证据缩略图（JPEG，不含位置信息）", "fieldwork", READER, evidence_thumbnail,
               errors=(503,), binary=("image/jpeg",)),
+        Route("POST", "/evidence/{evidence_id}/review", "reviewEvidence",
+              "标记被检查单位上传的材料为已审阅", "fieldwork", MEMBER, review_evidence,
+              s.EvidenceOut, creates=True, errors=(403,)),
         Route("DELETE", "/evidence/{evidence_id}", "deleteEvidence",
               "删除误传的证据材料（提交前）", "fieldwork", MEMBER, delete_evidence, None,
               status=204, errors=(403, 409)),

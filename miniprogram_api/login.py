@@ -6,6 +6,8 @@ session. WeCom's `session_key` never leaves the server.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import aiohttp
 
@@ -23,6 +25,7 @@ from notifications.client_ip import client_ip
 log = logging.getLogger(__name__)
 
 LOGIN_RATE = 20  # attempts per client address per minute
+T = TypeVar("T")
 
 
 class WeComLoginError(Exception):
@@ -55,31 +58,54 @@ def _exchange(call: Call) -> LoginExchange | None:
     return LoginExchange(client.get_token, client.config.api_base) if client else None
 
 
-async def login(call: Call[s.LoginIn, None]) -> s.LoginOut:
+async def check_login_rate(call: Call) -> None:
     remote = client_ip(call.request, call.config.trusted_proxies)
     if await call.kv.incr(f"mp:login-rate:{remote}", ttl=60) > LOGIN_RATE:
         raise ApiError(429, "too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
-    exchange = _exchange(call)
-    if exchange is None:
+
+
+WeComExchange = Callable[[aiohttp.ClientSession, str, str], Awaitable[T]]
+
+
+async def ask_wecom(call: Call, exchange: WeComExchange[T], *, reopen: str) -> T:
+    """One login call to WeCom with the app's token (`exchange(http, api_base, token)`), after
+    the rate check: no WeCom 503, WeCom unreachable 502, a code WeCom refuses 401 telling the
+    user to `reopen` the app."""
+    await check_login_rate(call)
+    client = _exchange(call)
+    if client is None:
         raise ApiError(503, "wecom_unavailable", "企业微信未配置，暂不能登录")
     try:
-        token = await exchange.token()
-        userid, session_key = await jscode2session(http=call.app[HTTP], api_base=exchange.api_base,
-                                                   access_token=token, code=call.body.code)
+        return await exchange(call.app[HTTP], client.api_base, await client.token())
     except WeComLoginError as exc:
-        log.info("mini-program login refused by WeCom", extra={"errcode": exc.errcode})
-        raise ApiError(401, "login_failed", "登录凭证无效或已过期，请重新进入小程序") from None
+        log.info("login refused by WeCom", extra={"errcode": exc.errcode})
+        raise ApiError(401, "login_failed", f"登录凭证无效或已过期，请{reopen}") from None
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("WeCom unreachable at login", extra={"error": type(exc).__name__})
         raise ApiError(502, "wecom_unreachable", "暂时无法连接企业微信，请稍后重试") from None
+
+
+async def active_staff(userid: str) -> Staff | None:
     staff = await Staff.get_or_none(wecom_userid=userid)
-    if staff is None or staff.status != StaffStatus.ACTIVE:
-        raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本小程序")
+    return staff if staff is not None and staff.status == StaffStatus.ACTIVE else None
+
+
+async def session_for(call: Call, staff: Staff, userid: str, session_key: str) -> s.LoginOut:
+    """The session every login path ends in (mini-program, WeCom OAuth, development)."""
     await staff.fetch_related("section")
-    session_token = await sessions.create(call.kv, secret_key=call.config.secret_key,
-                                          staff_id=staff.id, userid=userid,
-                                          session_key=session_key)
-    return s.LoginOut(token=session_token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+    token = await sessions.create(call.kv, secret_key=call.config.secret_key,
+                                  staff_id=staff.id, userid=userid, session_key=session_key)
+    return s.LoginOut(token=token, expires_in=sessions.IDLE_TTL, staff=_staff_out(staff))
+
+
+async def login(call: Call[s.LoginIn, None]) -> s.LoginOut:
+    userid, session_key = await ask_wecom(call, lambda http, api_base, token: jscode2session(
+        http=http, api_base=api_base, access_token=token, code=call.body.code),
+        reopen="重新进入小程序")
+    staff = await active_staff(userid)
+    if staff is None:
+        raise ApiError(403, "not_staff", "您不在本局在岗人员名单中，不能使用本小程序")
+    return await session_for(call, staff, userid, session_key)
 
 
 def _staff_out(staff: Staff) -> s.StaffOut:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection.access import Need
 from inspection.notices import admin as na
+from miniprogram_api import views
 from miniprogram_api.fieldwork import MEMBER, READER
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText
@@ -59,7 +60,7 @@ class NoticeIssued(BaseModel):
 
 
 def notice_url(call: Call, notice: Notice) -> str:
-    return f"{call.config.public_base_url.rstrip('/')}/n/{notice.token}"
+    return views.notice_url(call.config.public_base_url, notice.token)
 
 
 def issued(call: Call, n: Notice) -> NoticeIssued:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from inspection import calendar, clock
 from inspection.access import Need
+from inspection.errors import Problem, ValidationFailed
 from inspection.fieldwork import penalties as pen
 from inspection.fieldwork import rectification as rect
 from miniprogram_api import schemas as s
@@ -61,6 +63,17 @@ async def record_penalty(call: Call[s.PenaltyIn, None]) -> s.PenaltyCreated:
         warnings=warnings)
 
 
+async def deadline(call: Call[None, s.DeadlineQuery]) -> s.DeadlineOut:
+    """What issuing an order today would set as its deadline (the same calendar, the same day)."""
+    start = clock.today()
+    try:
+        day, warnings = await calendar.add_working_days(start, call.query.working_days)
+    except ValueError as exc:
+        raise ValidationFailed([Problem("整改期限过长", field="working_days")]) from exc
+    return s.DeadlineOut(start=start, working_days=call.query.working_days, deadline=day,
+                         warnings=warnings)
+
+
 def routes() -> list[Route]:
     oid = "/rectification-orders/{order_id}"
     return [
@@ -68,6 +81,9 @@ def routes() -> list[Route]:
               "对“不符合”的检查结果下达限期改正指令书（期限按工作日计）", "rectification", MEMBER,
               issue_order, s.OrderCreated, status=201, body=s.OrderIn, creates=True,
               errors=(403, 409)),
+        Route("GET", "/calendar/deadline", "previewDeadline",
+              "整改期限预览：今天下达、N 个工作日后的截止日期（不含节假日，含调休上班日）",
+              "rectification", "any staff", deadline, s.DeadlineOut, query=s.DeadlineQuery),
         Route("GET", oid, "getRectificationOrder", "限期改正指令书及回访记录", "rectification",
               READER, get_order, s.OrderOut),
         Route("POST", oid + "/follow-ups", "recordFollowUp", "记录回访结果（已整改则结案）",

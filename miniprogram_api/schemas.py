@@ -147,6 +147,8 @@ class EvidenceOut(BaseModel):
     original_name: str
     finding_id: int | None
     follow_up_id: int | None
+    notice_id: int | None = Field(description="被检查单位从文书页面上传的材料所属文书")
+    reviewed: bool = Field(description="检查人员已审阅（被检查单位上传的材料）")
     has_thumbnail: bool
     created_at: dt.datetime
 
@@ -180,6 +182,7 @@ class NoticeOut(BaseModel):
     deadline: dt.date | None
     status: NoticeStatus
     acknowledged: bool
+    url: str = Field(description="二维码指向的公开页面")
 
 
 class PenaltyOut(BaseModel):
@@ -263,6 +266,17 @@ class OrderCreated(OrderOut):
     warnings: list[str]
     notice_number: str | None = Field(None, description="同时签发的限期改正指令书文号")
     notice_url: str | None = Field(None, description="该指令书二维码指向的公开页面")
+
+
+class DeadlineQuery(Request):
+    working_days: int = Field(ge=1, le=250, description="整改期限（工作日）")
+
+
+class DeadlineOut(BaseModel):
+    start: dt.date = Field(description="起算日（今天，北京时间）")
+    working_days: int
+    deadline: dt.date
+    warnings: list[str] = Field(description="例如：该年度的节假日安排尚未公布")
 
 
 class FollowUpIn(Request):

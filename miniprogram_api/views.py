@@ -52,7 +52,9 @@ def evidence(e: Evidence) -> s.EvidenceOut:
                          original_name=e.original_name,
                          finding_id=e.finding_id,
                          follow_up_id=e.follow_up_id,
-                         has_thumbnail=e.thumbnail_key is not None, created_at=e.created_at)
+                         notice_id=e.notice_id,
+                         reviewed=e.reviewed, has_thumbnail=e.thumbnail_key is not None,
+                         created_at=e.created_at)
 
 
 def follow_up(f: FollowUp) -> s.FollowUpOut:
@@ -75,7 +77,12 @@ def penalty(p: PenaltyDecision) -> dict[str, Any]:
             "decided_on": p.decided_on, "effective_on": p.effective_on}
 
 
-def detail(d: dict[str, Any]) -> s.InspectionDetail:
+def notice_url(base_url: str, token: str) -> str:
+    """The public page a notice's QR code opens."""
+    return f"{base_url.rstrip('/')}/n/{token}"
+
+
+def detail(d: dict[str, Any], *, base_url: str) -> s.InspectionDetail:
     i, e = d["inspection"], d["employer"]
     return s.InspectionDetail(
         id=i.id, code=i.code, state=i.state, window_start=i.window_start,
@@ -96,6 +103,7 @@ def detail(d: dict[str, Any]) -> s.InspectionDetail:
                                                   list(o.follow_ups))) for o in d["orders"]],
         notices=[s.NoticeOut(id=n.id, kind=n.kind, number=n.number, issued_on=n.issued_on,
                              deadline=n.deadline, status=n.status,
-                             acknowledged=n.acknowledged_at is not None) for n in d["notices"]],
+                             acknowledged=n.acknowledged_at is not None,
+                             url=notice_url(base_url, n.token)) for n in d["notices"]],
         penalties=[s.PenaltyOut(**penalty(p)) for p in d["penalties"]],
     )

@@ -14,7 +14,7 @@ from notifications.problems import unavailable_middleware
 from portal import draws as portal_draws
 from portal import notices as portal_notices
 from portal import window as portal_window
-from suiji import health, outbox, resources
+from suiji import health, outbox, resources, webapp
 from suiji.settings import Settings
 
 # Largest request body accepted at all; routes enforce tighter limits of their own.
@@ -45,4 +45,5 @@ def create_app(settings: Settings, *, manage_db: bool = True,
         app.cleanup_ctx.append(outbox.workers())
     for setup in ROUTE_SETUPS:
         setup(app)
+    webapp.setup(app, settings)
     return app

@@ -25,7 +25,7 @@ from notifications.worker import Topic
 def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue,
                    public_base_url: str = "") -> dict[str, Topic]:
     """`wecom_client` None: WeCom is not configured and its topics wait in the outbox.
-    `public_base_url` roots the staff-app links in reminders."""
+    `public_base_url` roots the staff-app links in cards, messages and reminders."""
     client, limiter = wecom_client, None
     if client is not None:
         limiter = RateLimiter(kv, corp_id=client.config.corp_id, agent_id=client.config.agent_id)
@@ -42,7 +42,7 @@ def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue,
         housekeeping.TOPIC: housekeeping.on_daily_housekeeping,
     }
     return {
-        MESSAGE: WeComMessageTopic(client, limiter),
+        MESSAGE: WeComMessageTopic(client, limiter, public_base_url),
         UPDATE_CARD: WeComCardUpdateTopic(client, limiter),
         **internal,
     }

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
 
+    # The staff app's build (webapp/dist); unset: webapp/dist beside the code (docs/webapp.md).
+    webapp_dir: Path | None = None
+    # WeCom's domain-verification file for the app's 可信域名 (WW_verify_….txt, downloaded from
+    # the admin console), served at the domain's root under its own name (deploy/README.md).
+    wecom_verify_file: Path | None = None
+
     # The bureau that issues notices and reports (one setting used everywhere: notices, the
     # public pages' header, reports). Address and phone are printed on every notice as the
     # contact; the review body and the court are named in the notices' statement of rights
@@ -110,6 +116,14 @@ class Settings(BaseSettings):
     @classmethod
     def _proxies(cls, v: str) -> str:
         TrustedProxies.parse(v)  # a bad entry stops start-up, named
+        return v
+
+    @field_validator("wecom_verify_file")
+    @classmethod
+    def _verify_name(cls, v: Path | None) -> Path | None:
+        # Served at the root under its own name: only WeCom's own pattern, never another path.
+        if v is not None and not re.match(r"^WW_verify_[A-Za-z0-9]{1,64}\.txt$", v.name):
+            raise ValueError("must be the WW_verify_….txt file from the WeCom admin console")
         return v
 
     @field_validator("office_hours")

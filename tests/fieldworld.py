@@ -126,7 +126,8 @@ async def world() -> World:
 
 @pytest.fixture
 async def wecom_server(aiohttp_server: Any) -> Any:
-    """A stand-in for WeCom's jscode2session: code "code-<userid>" logs in as <userid>."""
+    """A stand-in for WeCom's jscode2session (code "code-<userid>" logs in as <userid>) and
+    OAuth getuserinfo."""
     async def jscode2session(request: web.Request) -> web.Response:
         if request.query.get("access_token") != WECOM_TOKEN:
             return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
@@ -137,8 +138,21 @@ async def wecom_server(aiohttp_server: Any) -> Any:
                                   "userid": code.removeprefix("code-"),
                                   "session_key": "SECRET-SESSION-KEY-" + code})
 
+    async def getuserinfo(request: web.Request) -> web.Response:
+        """WeCom OAuth: "oauth-<userid>" is a member, "oauth-outsider" someone outside."""
+        if request.query.get("access_token") != WECOM_TOKEN:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        code = request.query.get("code", "")
+        if code == "oauth-outsider":
+            return web.json_response({"errcode": 0, "errmsg": "ok", "openid": "o-outsider"})
+        if not code.startswith("oauth-"):
+            return web.json_response({"errcode": 40029, "errmsg": "invalid code"})
+        return web.json_response({"errcode": 0, "errmsg": "ok",
+                                  "userid": code.removeprefix("oauth-")})
+
     app = web.Application()
     app.router.add_get("/cgi-bin/miniprogram/jscode2session", jscode2session)
+    app.router.add_get("/cgi-bin/auth/getuserinfo", getuserinfo)
     return await aiohttp_server(app)
 
 

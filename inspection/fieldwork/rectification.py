@@ -152,7 +152,8 @@ async def on_rectification_due(payload: dict[str, Any]) -> None:
     leaders = await Campaign.filter(inspections__id=order.inspection_id,
                                     leader_id__isnull=False).prefetch_related("leader")
     userids = {m.staff.wecom_userid for m in members} | {c.leader.wecom_userid for c in leaders if c.leader}
-    facts = {"employer": order.employer.name, "deadline": order.deadline.isoformat()}
+    facts = {"employer": order.employer.name, "deadline": order.deadline.isoformat(),
+             "inspection_id": order.inspection_id, "order_id": order.id}
     campaign = await Campaign.filter(
         inspections__id=order.inspection_id).order_by("id").first()
     for userid in sorted(userids):

@@ -21,6 +21,7 @@ from inspection.callup import leader as callup_leader
 from inspection.draw import protocol as draws
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from inspection.planning import campaigns, plans
+from models.callups import CallUp
 from models.campaigns import AnnualPlan, Campaign
 from models.draws import Draw
 from models.enums import CampaignState, DrawKind, StaffStatus
@@ -185,6 +186,14 @@ async def progress(*, staff: Staff, campaign_id: int) -> callup_leader.Overview:
     """The chat's 进度, for the leader or the initiating section (never names employers)."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
     return await callup_leader.progress(campaign=campaign)
+
+
+async def callups(*, staff: Staff, campaign_id: int) -> list[CallUp]:
+    """Everyone called for the campaign, in draw order, for the leader's lists (催办, 递补, 分配)
+    and the initiating section: the same people the chat's 名单 names."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    return await CallUp.filter(campaign_id=campaign.id).order_by("position", "id").prefetch_related(
+        "staff")
 
 
 async def roster(*, staff: Staff, campaign_id: int) -> callup_leader.Overview:

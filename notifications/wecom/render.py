@@ -3,7 +3,9 @@
 A row of "wecom.message" or "wecom.update_card" carries `{"template", "to", "facts"}` (and
 `campaign_id`, `response_code`): the renderers in `cards.py` and `texts.py` word it now. Rows
 written before templates existed carry the finished body (`msgtype`, or `response_code` without
-`template`) and are sent as they are. `check_confidential` is R14's last line: whatever a
+`template`) and are sent as they are. With the public base URL, a message about something the
+staff app shows links to that screen (`links.py`): a card by its `card_action`, a text by a
+link at its end. `check_confidential` is R14's last line: whatever a
 renderer produced, a confidential campaign's message naming a drawn employer before its team is
 formed is refused.
 """
@@ -16,8 +18,8 @@ from typing import Any
 from inspection import messages
 from inspection.messages import Template
 from models.campaigns import Campaign
-from notifications.wecom import cards
-from notifications.wecom.texts import TEXTS, clip_bytes
+from notifications.wecom import cards, links
+from notifications.wecom.texts import TEXT_BYTES, TEXTS, clip_bytes
 
 CARDS: dict[Template, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     Template.CALLUP_CARD: cards.callup_card,
@@ -57,8 +59,12 @@ def _facts(payload: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
-def message_body(payload: dict[str, Any]) -> dict[str, Any]:
-    """The `message/send` body (without agentid) for a "wecom.message" row."""
+LINK_TEXT = "在应用中查看"
+
+
+def message_body(payload: dict[str, Any], *, base_url: str = "") -> dict[str, Any]:
+    """The `message/send` body (without agentid) for a "wecom.message" row; `base_url` (the
+    public base URL) roots its link into the staff app."""
     if "template" not in payload:
         if "msgtype" in payload:
             return payload  # a row from before templates: already a WeCom body
@@ -66,9 +72,15 @@ def message_body(payload: dict[str, Any]) -> dict[str, Any]:
     template = _template(payload, {**CARDS, **TEXTS})
     touser, facts = "|".join(_recipients(payload)), _facts(payload)
     try:
+        url = links.link(template, payload, base_url)
         if template in CARDS:
-            return CARDS[template](touser, facts)
-        content = clip_bytes(TEXTS[template](facts))
+            body = CARDS[template](touser, facts)
+            if url:
+                body["template_card"]["card_action"] = {"type": 1, "url": url}
+            return body
+        # WeCom's text messages take <a href> links (its "发送应用消息" example does).
+        anchor = f'\n<a href="{url}">{LINK_TEXT}</a>' if url else ""
+        content = clip_bytes(TEXTS[template](facts), TEXT_BYTES - len(anchor.encode())) + anchor
     except (KeyError, TypeError, ValueError) as exc:
         raise RenderError(f"{template}: facts do not fit ({type(exc).__name__}: {exc})") from None
     return {"touser": touser, "msgtype": "text", "text": {"content": content}}

@@ -9,6 +9,7 @@ Either way the app (`agentid`) is ours to choose, never the payload's.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -56,10 +57,12 @@ def _retry_or_give_up(exc: WeComError) -> Exception:
 
 
 class _WeComTopic(External):
-    def __init__(self, client: WeComClient | None, limiter: RateLimiter | None) -> None:
+    def __init__(self, client: WeComClient | None, limiter: RateLimiter | None,
+                 base_url: str = "") -> None:
         self.client = client
         self.limiter = limiter
         self.available = client is not None
+        self.base_url = base_url  # roots the links into the staff app
 
     async def _check_pause(self) -> None:
         if self.limiter is not None:
@@ -75,7 +78,7 @@ class _WeComTopic(External):
 
 class WeComMessageTopic(_WeComTopic):
     async def deliver(self, row: OutboxMessage) -> dict[str, Any]:
-        body = await _body(row, render.message_body)
+        body = await _body(row, functools.partial(render.message_body, base_url=self.base_url))
         if not isinstance(body.get("msgtype"), str):
             raise GiveUp("payload has no msgtype")
         assert self.client is not None
@@ -101,7 +104,7 @@ class WeComMessageTopic(_WeComTopic):
 
     def describe(self, payload: dict[str, Any]) -> dict[str, Any]:
         try:
-            body = render.message_body(payload)
+            body = render.message_body(payload, base_url=self.base_url)
         except render.RenderError as exc:
             return {"template": payload.get("template"), "to": payload.get("to"),
                     "error": str(exc)}

@@ -73,9 +73,11 @@ async def spawn(environ: dict[str, str], *args: str, output: bool = False
             err.close()  # type: ignore[attr-defined]
 
 
-async def serve(environ: dict[str, str], *extra: str) -> tuple[asyncio.subprocess.Process, str]:
-    """A `suiji serve` on a free port, once it answers /healthz (within 60 s: a busy 2-core machine spends tens of seconds importing the app)."""
-    port = free_port()
+async def serve(environ: dict[str, str], *extra: str, port: int | None = None
+                ) -> tuple[asyncio.subprocess.Process, str]:
+    """A `suiji serve` on `port` (default: a free one), once it answers /healthz (within 60 s:
+    a loaded machine starts it slowly)."""
+    port = port or free_port()
     proc = await spawn(environ, "serve", "--port", str(port), *extra)
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http, asyncio.timeout(60):

@@ -55,7 +55,12 @@ CAMPAIGN = {"admin": 404, "initiator": OK, "leader": OK, "other_leader": 404, "m
             "outsider": 404, "anonymous": 401}
 
 MATRIX: dict[str, dict[str, Any]] = {
-    "login": {r: OK for r in ROLES},
+    "login": {r: OK for r in ROLES}, "loginWithWeComOAuth": {r: OK for r in ROLES},
+    # No session needed; without the query's state it is refused as bad input, not by role.
+    "getWeComOAuthUrl": {r: OK for r in ROLES},
+    # Development only: the tests run with SUIJI_ENV=test, where both do not exist.
+    "listDevUsers": {r: 404 for r in ROLES}, "devLogin": {r: 404 for r in ROLES},
+    "previewDeadline": ANY_STAFF, "reviewEvidence": WORK, "listCampaignCallUps": CAMPAIGN,
     "logout": ANY_STAFF, "me": ANY_STAFF, "listMyInspections": ANY_STAFF,
     "listMyCallUps": ANY_STAFF, "acceptCallUp": CALLED, "declineCallUp": CALLED,
     "withdrawCallUp": CALLED, "declareOwnRecusal": WORK,
@@ -160,6 +165,8 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
 def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None:
     bodies: dict[str, dict[str, Any]] = {
         "login": {"code": f"code-u-{'member' if role == 'anonymous' else role}"},
+        "loginWithWeComOAuth": {"code": f"oauth-u-{'member' if role == 'anonymous' else role}"},
+        "devLogin": {"userid": "u-member"},
         "setInspectionMembers": {"staff_ids": [1, 2]},
         "checkIn": {}, "putFinding": {"result": "compliant"}, "submitInspection": {},
         "issueRectificationOrder": {"finding_ids": [ids["finding_id"]], "requirements": "改",

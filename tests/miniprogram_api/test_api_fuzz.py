@@ -24,6 +24,14 @@ from tests.fieldworld import World, session_for
 MAX_EXAMPLES = int(os.environ.get("SUIJI_FUZZ_EXAMPLES", "25"))
 
 
+@pytest.fixture
+def settings(settings: Any) -> Any:
+    """The WeCom app configured (never called: logins go to the stand-in, nothing is sent), so
+    the staff app's OAuth link is made rather than refused as unavailable."""
+    return settings.model_copy(update={"wecom_corp_id": "wwfuzz", "wecom_agent_id": 1000002,
+                                       "wecom_secret": "fuzz-secret"})
+
+
 @pytest.mark.parametrize("role", ["member", "leader", "initiator", "admin"])
 async def test_fuzz_finds_no_server_error(api: Any, world: World, role: str) -> None:
     world.inspection.state = InspectionState.CHECKED_IN

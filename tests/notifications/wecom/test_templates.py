@@ -143,3 +143,49 @@ def test_a_legacy_body_is_passed_through():
     assert render.message_body(legacy) is legacy
     update = {"userids": ["a"], "response_code": "RC", "button": {"replace_name": "已接受"}}
     assert render.update_body(update) is update
+
+
+BASE = "https://suiji.example.gov.cn"
+
+
+@pytest.mark.parametrize("template,campaign_id,screen", [
+    (Template.CALLUP_CARD, 7, "/callups"),
+    (Template.ASSIGNMENT_CARD, 7, "/campaigns/7/proposal"),
+])
+def test_cards_open_their_screen_in_the_app(template: Template, campaign_id: int, screen: str):
+    sent = render.message_body({**payload(template), "campaign_id": campaign_id}, base_url=BASE)
+    assert sent["template_card"]["card_action"] == {"type": 1, "url": f"{BASE}/app/#{screen}"}
+    # Without a base URL (tests, legacy callers) no link is made up.
+    assert "card_action" not in render.message_body(payload(template))["template_card"]
+
+
+@pytest.mark.parametrize("template,facts,screen", [
+    (Template.CALLUP_REMINDER, {}, "/callups"),
+    (Template.CALLUP_CHASE, {}, "/callups"),
+    (Template.CALLUP_EXTENDED, {}, "/callups"),
+    (Template.CALLUP_ESCALATION, {}, "/campaigns/7"),
+    (Template.CALLUP_WITHDRAWN, {}, "/campaigns/7"),
+    (Template.REPLACEMENT_JOINED, {}, "/campaigns/7/assign"),
+    (Template.REPLACEMENT_JOINED, {"short": []}, "/campaigns/7"),
+    (Template.RECUSAL_APPLIED, {"left": []}, "/campaigns/7"),
+    (Template.TEAM_FORMED, {"for_leader": True}, "/campaigns/7"),
+    (Template.TEAM_FORMED, {"for_leader": False}, "/inspections"),
+    (Template.ASSIGNMENT_ANNOUNCEMENT, {}, "/inspections"),
+    (Template.RECTIFICATION_OVERDUE, {"inspection_id": 12, "order_id": 3},
+     "/inspections/12/orders/3"),
+])
+def test_messages_link_to_their_screen(template: Template, facts: dict[str, Any], screen: str):
+    row = {**payload(template), "campaign_id": 7}
+    row["facts"] = {**row["facts"], **facts}
+    words = render.message_body(row, base_url=BASE)["text"]["content"]
+    # At the end, whole, however long the facts: WeCom cuts a text after 2048 bytes.
+    assert words.endswith(f'\n<a href="{BASE}/app/#{screen}">{render.LINK_TEXT}</a>')
+    assert len(words.encode()) <= TEXT_BYTES
+
+
+@pytest.mark.parametrize("template", [Template.CALLUP_REPLACED, Template.TEXT,
+                                      Template.REPORT_DUE])
+def test_messages_about_nothing_to_open_have_no_link(template: Template):
+    words = render.message_body({**payload(template), "campaign_id": 7},
+                                base_url=BASE)["text"]["content"]
+    assert "<a " not in words

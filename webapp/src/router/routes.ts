@@ -1,0 +1,39 @@
+// Every screen, each loaded when first opened (the first load stays small). Links from WeCom
+// cards and messages name these paths: /app/#/callups, /app/#/inspections/12, /app/#/campaigns/3.
+import type { RouteRecordRaw } from "vue-router";
+import type { Role } from "../auth/session";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    title?: string;
+    public?: boolean;
+    roles?: Role[];
+    bare?: boolean; // full screen, without the menu (the QR shown to the employer)
+    back?: boolean; // a back arrow in the title bar
+  }
+}
+
+const MANAGERS: Role[] = ["leader", "initiator"];
+
+export const routes: RouteRecordRaw[] = [
+  { path: "/login", component: () => import("../views/LoginView.vue"), meta: { public: true, title: "登录" } },
+  { path: "/", component: () => import("../views/HomeView.vue"), meta: { title: "工作台" } },
+  { path: "/callups", component: () => import("../views/CallUpsView.vue"), meta: { title: "我的召集", roles: ["inspector"] } },
+  { path: "/inspections", component: () => import("../views/InspectionsView.vue"), meta: { title: "我的检查", roles: ["inspector"] } },
+  { path: "/inspections/:id(\\d+)", component: () => import("../views/InspectionView.vue"), meta: { title: "检查详情", back: true } },
+  { path: "/inspections/:id(\\d+)/items/:item(\\d+)", component: () => import("../views/FindingView.vue"), meta: { title: "检查结果", back: true } },
+  { path: "/inspections/:id(\\d+)/submit", component: () => import("../views/SubmitView.vue"), meta: { title: "确认并提交", back: true } },
+  { path: "/inspections/:id(\\d+)/orders/new", component: () => import("../views/OrderNewView.vue"), meta: { title: "下达限期改正指令", back: true } },
+  { path: "/inspections/:id(\\d+)/orders/:order(\\d+)", component: () => import("../views/OrderView.vue"), meta: { title: "限期改正与回访", back: true } },
+  { path: "/inspections/:id(\\d+)/notices/new", component: () => import("../views/NoticeNewView.vue"), meta: { title: "签发文书", back: true } },
+  { path: "/inspections/:id(\\d+)/notices/:notice(\\d+)", component: () => import("../views/NoticeView.vue"), meta: { title: "出示文书", bare: true } },
+  { path: "/inspections/:id(\\d+)/uploads", component: () => import("../views/UploadsView.vue"), meta: { title: "单位上传材料", back: true } },
+  { path: "/inspections/:id(\\d+)/penalty", component: () => import("../views/PenaltyView.vue"), meta: { title: "录入处罚决定", back: true, roles: MANAGERS } },
+  { path: "/campaigns", component: () => import("../leader/CampaignsView.vue"), meta: { title: "抽查任务", roles: MANAGERS } },
+  { path: "/campaigns/:id(\\d+)", component: () => import("../leader/CampaignView.vue"), meta: { title: "任务进度", back: true, roles: MANAGERS } },
+  { path: "/campaigns/:id(\\d+)/proposal", component: () => import("../leader/ProposalView.vue"), meta: { title: "自动分配方案", back: true, roles: ["leader"] } },
+  { path: "/campaigns/:id(\\d+)/assign", component: () => import("../leader/AssignView.vue"), meta: { title: "分配检查组", back: true, roles: ["leader"] } },
+  { path: "/sync", component: () => import("../views/SyncView.vue"), meta: { title: "待同步" } },
+  { path: "/me", component: () => import("../views/MeView.vue"), meta: { title: "我的" } },
+  { path: "/:rest(.*)*", component: () => import("../views/NotFoundView.vue"), meta: { title: "页面不存在" } },
+];

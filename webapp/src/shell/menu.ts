@@ -1,0 +1,36 @@
+// The menu by role. The phone shows entries marked `tab` in the bottom bar; the desk (≥ 1280 px)
+// shows every entry the person's roles allow in the side menu, grouped. A desk screen is added
+// by a route in router/routes.ts and an entry here with group "desk".
+import type { Role } from "../auth/session";
+
+export interface MenuEntry {
+  path: string;
+  title: string;
+  icon: string; // a Vant icon name
+  roles?: Role[]; // any of these; none: everyone
+  tab?: boolean; // in the phone's bottom bar
+  group: "field" | "desk";
+}
+
+export const MENU: MenuEntry[] = [
+  { path: "/", title: "工作台", icon: "wap-home-o", tab: true, group: "field" },
+  { path: "/callups", title: "召集", icon: "bullhorn-o", roles: ["inspector"], tab: true, group: "field" },
+  { path: "/inspections", title: "检查", icon: "todo-list-o", roles: ["inspector"], tab: true, group: "field" },
+  { path: "/campaigns", title: "抽查任务", icon: "cluster-o", roles: ["leader", "initiator"], tab: true, group: "field" },
+  { path: "/sync", title: "待同步", icon: "exchange", group: "field" },
+  { path: "/me", title: "我的", icon: "user-o", tab: true, group: "field" },
+];
+
+export const GROUP_TITLES: Record<MenuEntry["group"], string> = { field: "现场检查", desk: "科室业务" };
+
+export function menuFor(roles: Role[], where: "tab" | "side"): MenuEntry[] {
+  return MENU.filter((e) => (!e.roles || e.roles.some((r) => roles.includes(r)))
+    && (where === "side" || e.tab));
+}
+
+/** The menu entry a screen belongs to (the longest matching prefix). */
+export function activeEntry(path: string, entries: MenuEntry[]): MenuEntry | undefined {
+  return entries
+    .filter((e) => (e.path === "/" ? path === "/" : path === e.path || path.startsWith(`${e.path}/`)))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
