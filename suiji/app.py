@@ -12,6 +12,7 @@ from miniprogram_api import app as miniprogram_app
 from notifications.appkeys import CONFIG, RUN_WORKER
 from notifications.problems import unavailable_middleware
 from portal import draws as portal_draws
+from portal import landing as portal_landing
 from portal import notices as portal_notices
 from portal import window as portal_window
 from suiji import health, outbox, resources, webapp
@@ -23,7 +24,7 @@ MAX_BODY = 20 * 1024 * 1024
 # Each adapter contributes its routes through one `setup(app)`, which may read `app[CONFIG]`.
 ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
     health.setup, bot_routes.setup, portal_notices.setup, portal_window.setup,
-    portal_draws.setup, miniprogram_app.setup,
+    portal_draws.setup, portal_landing.setup, miniprogram_app.setup,
 ]
 
 

@@ -2,7 +2,8 @@
 
 Employers are keyed by USCC, inspectors by certificate number. Before the reveal everyone sees
 the commitment, the strata, their sizes, counts and roster hashes; a confidential campaign (R14)
-shows its candidates and result only from the opening of its field window (`visible_from`).
+shows its candidates and result only from the opening of its field window (`visible_from`) and
+once its team is formed, whichever is later.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat() if value else None
 
 
-def is_open(draw: Draw, pub: Publication, now: dt.datetime) -> bool:
-    """May the secret, the candidates' result and the exclusions be shown now?"""
-    return (draw.status != DrawStatus.COMMITTED and pub.visible_from is not None
-            and pub.visible_from <= now)
+def is_open(draw: Draw, pub: Publication, campaign: Campaign, now: dt.datetime) -> bool:
+    """May the secret, the candidates' result and the exclusions be shown now? A confidential
+    campaign's result waits for both its field window and its team (R14): before the team is
+    formed the employers are not even told to the inspectors called."""
+    if draw.status == DrawStatus.COMMITTED or pub.visible_from is None or pub.visible_from > now:
+        return False
+    return not campaign.confidential or campaign.team_formed_at is not None
 
 
 async def _publication(draw_id: int) -> Publication:
@@ -92,7 +96,7 @@ async def public_record(draw_id: int, *, now: dt.datetime, with_candidates: bool
     pub = await _publication(draw_id)
     draw = await Draw.get(id=draw_id)
     campaign = await draw.campaign
-    full = is_open(draw, pub, now)
+    full = is_open(draw, pub, campaign, now)
     shown = with_candidates and (full or not campaign.confidential)
     out = await record(draw, full=full, show_candidates=shown)
     if not full and draw.status != DrawStatus.COMMITTED:
@@ -119,7 +123,7 @@ async def public_list(*, now: dt.datetime, limit: int = 50, offset: int = 0
         draw = draws.get(pub.object_id)
         if draw is None:
             continue
-        full = is_open(draw, pub, now)
+        full = is_open(draw, pub, draw.campaign, now)
         rows.append({
             "draw_id": draw.id, "title": pub.title, "campaign_code": draw.campaign.code,
             "kind": draw.kind.value, "status": draw.status.value,

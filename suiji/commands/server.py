@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,10 +33,42 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                   " / --processes > 1 needs SUIJI_REDIS_URL", file=sys.stderr)
             return 2
         return _supervise(args)
+    if not args.reuse_port and not _port_free(args.host, args.port):
+        print(f"端口 {args.port} 已被占用，请换一个端口，例如：./run.sh --port {args.port + 1}"
+              f" / port {args.port} is in use: choose another with --port", file=sys.stderr)
+        return 2
     web.run_app(create_app(settings, run_worker=not args.no_worker), host=args.host,
-                port=args.port, print=None, reuse_port=args.reuse_port,
-                access_log_class=AccessLogger)
+                port=args.port, print=lambda _: print(banner(args.host, args.port), flush=True),
+                reuse_port=args.reuse_port, access_log_class=AccessLogger)
     return 0
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Checked before the app starts, so a busy port is one line, not a traceback after start-up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+def banner(host: str, port: int) -> str:
+    """What to open, once the server listens (in Chinese and English)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (a name to show)
+    base = f"http://{shown}:{port}"
+    return "\n".join([
+        "Suiji 已启动 / Suiji is running:",
+        f"  首页 Home:                {base}/",
+        f"  抽查公示窗口 Public window: {base}/public/",
+        f"  工作人员应用 Staff app:     {base}/app/",
+        f"  接口文档 API document:      {base}/api/v1/openapi.json",
+        "按 Ctrl+C 停止 / press Ctrl+C to stop",
+    ])
 
 
 def _supervise(args: argparse.Namespace) -> int:

@@ -60,7 +60,7 @@ async def test_record_json_recomputes_with_the_reference(client):
     assert f"/public/draws/{draw.id}" in listing_html
 
 
-async def test_confidential_record_waits_for_the_field_window(client):
+async def test_confidential_record_waits_for_the_field_window_and_the_team(client):
     world = await make_world(employers=employers_spec(8, grade=Grade.B))
     hidden = await _draw(world, "2026-FL-100", confidential=True, start=FUTURE)
     opened = await _draw(world, "2026-FL-101", confidential=True, start=PAST)
@@ -71,6 +71,12 @@ async def test_confidential_record_waits_for_the_field_window(client):
     assert all("candidates" not in s and "drawn" not in s for s in body["strata"])
     assert body["commitment"] == h.commitment  # the commitment shows at once
     assert h.secret not in await (await client.get(f"/public/draws/{h.id}")).text()
+    # The field window has opened, but no team has formed: still secret (R14).
+    early = await (await client.get(f"/public/draws/{o.id}.json")).json()
+    assert "secret" not in early and all("drawn" not in s for s in early["strata"])
+    assert not (await (await client.get("/public/draws.json")).json())["draws"][0]["result_public"]
+    opened.team_formed_at = clock.now()
+    await opened.save(update_fields=["team_formed_at", "updated_at"])
     reference_check(await (await client.get(f"/public/draws/{o.id}.json")).json())
 
 

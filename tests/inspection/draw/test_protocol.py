@@ -246,7 +246,7 @@ async def test_void_needs_a_reason_is_audited_published_and_final():
     assert exc.value.code == "draw_voided"
 
 
-async def test_confidential_result_opens_with_the_field_window():
+async def test_confidential_result_opens_with_the_field_window_and_the_team():  # R14
     _, campaign = await drawn_campaign(confidential=True)
     draw = await Draw.get(campaign_id=campaign.id, kind="employers")
     pub = await Publication.get(object_type="draw", object_id=draw.id)
@@ -255,6 +255,10 @@ async def test_confidential_result_opens_with_the_field_window():
     hidden = await draw_records.public_record(draw.id, now=before)
     assert "secret" not in hidden and all("candidates" not in s for s in hidden["strata"])
     assert hidden["commitment"] == draw.commitment and "visible_from" in hidden
+    no_team = await draw_records.public_record(draw.id, now=pub.visible_from)
+    assert "secret" not in no_team and all("drawn" not in s for s in no_team["strata"])
+    campaign.team_formed_at = pub.visible_from
+    await campaign.save(update_fields=["team_formed_at", "updated_at"])
     shown = await draw_records.public_record(draw.id, now=pub.visible_from)
     reference_check(shown)
     listed = await draw_records.public_list(now=before)

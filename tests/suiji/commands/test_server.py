@@ -123,3 +123,40 @@ async def test_a_dead_child_stops_the_rest_for_a_restart(is_postgres: bool,
     finally:
         await processes.stop([supervisor])
 
+
+
+async def test_a_busy_port_is_one_line_naming_port(settings: Settings) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = await processes.spawn(processes.base_env(settings), "serve", "--port", str(port),
+                                     output=True)
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and f"端口 {port} 已被占用" in lines[0] and "--port" in lines[0]
+
+
+async def test_serve_prints_where_to_go_and_the_landing_page_links_there(settings: Settings
+                                                                         ) -> None:
+    from suiji.commands.server import banner
+
+    text = banner("0.0.0.0", 8080)  # noqa: S104
+    for url in ("http://127.0.0.1:8080/public/", "http://127.0.0.1:8080/app/",
+                "http://127.0.0.1:8080/api/v1/openapi.json"):
+        assert url in text
+    env = processes.base_env(settings)
+    proc, base = await processes.serve(env)
+    try:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as http, http.get(base + "/") as resp:
+            page = await resp.text()
+        assert resp.status == 200
+        for href in ('href="/public/"', 'href="/app/"', 'href="/api/v1/openapi.json"'):
+            assert href in page
+    finally:
+        await processes.stop([proc])
