@@ -18,12 +18,14 @@ import pytest
 from inspection import clock
 from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
+from models.campaigns import Campaign
 from models.credit import GradeAssessment
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.employers import Employer
 from models.enums import AssessmentStatus, DrawKind, DrawStatus, Grade, ItemVersionStatus
 from models.items import ItemVersion
 from models.org import Staff
+from suiji.demo.draws import DONE_CODE
 from suiji.settings import Settings
 from tests.e2e.processes import ROOT, base_env, free_port, serve, spawn
 from tests.webapp.stage import ARTIFACTS, Stage, close, require_webapp, run_node
@@ -159,7 +161,34 @@ async def grade_review(stage: Stage) -> None:
     assert out["facts"] and reason in out["changed_row"]
 
 
+async def statistics(stage: Stage) -> None:
+    """Done-when: the numbers on the statistics screens equal the API's figures."""
+    year = clock.today().year
+    campaign = await Campaign.get(code=DONE_CODE)
+    out = await run_node("desk-stats.mjs", base=stage.base, plan={
+        "user": "冉光明", "year": year, "campaign_id": campaign.id})
+    assert out["problems"] == []
+    y = (await stage.call("GET", f"/statistics/{year}", "ranguangming"))["figures"]
+    assert out["year_tiles"] == {
+        "抽查任务": y["campaigns"]["count"], "计划检查单位": y["inspections"]["planned"],
+        "已完成检查": y["inspections"]["inspected"], "发现违法": y["inspections"]["with_violations"],
+        "限期改正": y["rectification"]["orders"], "行政处罚": y["penalties"]["count"],
+        "列入黑名单": y["blacklist"]["listed_in_year"]}
+    assert out["year_inspections"] == {"计划检查": y["inspections"]["planned"],
+                                       "已完成检查": y["inspections"]["inspected"],
+                                       "发现违法": y["inspections"]["with_violations"]}
+    assert out["year_grades"] == {"A级": y["grades_now"]["A"], "B级": y["grades_now"]["B"],
+                                  "C级": y["grades_now"]["C"], "未评级": y["grades_now"]["none"]}
+    c = (await stage.call("GET", f"/campaigns/{campaign.id}/statistics", "ranguangming"))["figures"]
+    assert out["campaign_tiles"] == {
+        "抽中单位": c["drawn"]["total"], "已完成检查": c["inspections"]["inspected"],
+        "发现违法": c["inspections"]["with_violations"], "限期改正": c["rectification"]["orders"],
+        "行政处罚": c["penalties"]["count"], "召集检查人员": c["callups"]["called"]}
+    assert sum(out["campaign_strata"].values()) == c["drawn"]["total"] > 0
+
+
 async def test_the_desk(desk: Stage, tmp_path: Path) -> None:
     await roster_upload(desk, tmp_path)
     await draw_ceremony(desk, tmp_path)
     await grade_review(desk)
+    await statistics(desk)

@@ -19,7 +19,7 @@ export function grouped(hex: string | null | undefined): string {
 
 /** Strata of a draw as the record keys them, in the bureau's words. */
 export const STRATUM: Record<string, string> = {
-  A: "A级", B: "B级", C: "C级", ungraded: "未评级", blacklist: "失信联合惩戒名单",
+  A: "A级", B: "B级", C: "C级", ungraded: "未评级", blacklist: "黑名单",
   inspectors: "执法检查人员",
 };
 export const stratumLabel = (key: string): string => STRATUM[key] ?? key;
