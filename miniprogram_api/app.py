@@ -9,6 +9,7 @@ from aiohttp import web
 
 from miniprogram_api import (
     answers,
+    audit,
     callup,
     campaigns,
     credit,
@@ -34,7 +35,7 @@ def all_routes() -> list[Route]:
     return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
-            + publication.routes() + major.routes())
+            + publication.routes() + major.routes() + audit.routes())
 
 
 def openapi_document() -> dict[str, Any]:

@@ -22,6 +22,7 @@ export const MENU: MenuEntry[] = [
   { path: "/desk/draws", title: "随机抽取", icon: "aim", roles: ["initiator"], group: "desk" },
   { path: "/publication", title: "公示任务", icon: "volume-o", roles: ["admin", "initiator"], group: "desk" },
   { path: "/desk/statistics", title: "统计", icon: "bar-chart-o", roles: ["admin", "initiator", "leader"], group: "desk" },
+  { path: "/desk/audit", title: "审计记录", icon: "shield-o", roles: ["admin"], group: "desk" },
   { path: "/sync", title: "待同步", icon: "exchange", group: "field" },
   { path: "/me", title: "我的", icon: "user-o", tab: true, group: "field" },
 ];
