@@ -164,6 +164,18 @@ class ConflictOut(BaseModel):
     reason: str
 
 
+class RegistryRow(ConflictOut):
+    staff_name: str
+    section: str
+    employer_uscc: str
+    declared_at: dt.datetime
+
+
+class RegistryPage(BaseModel):
+    items: list[RegistryRow]
+    total: int
+
+
 async def read_sheet_upload(request: web.Request) -> Upload:
     """A roster or item-list spreadsheet, cut off at the import size limit."""
     limit = tabular.MAX_BYTES
@@ -294,6 +306,14 @@ async def list_conflicts(call: Call[None, None]) -> ConflictList:
     return ConflictList(items=[_conflict(c) for c in rows])
 
 
+async def registry(call: Call[None, ListQuery]) -> RegistryPage:
+    q = call.query
+    rows, total = await ra.all_conflicts(staff=call.me, q=q.q, page=q.page, page_size=q.page_size)
+    return RegistryPage(items=[RegistryRow(
+        **_conflict(c).model_dump(), staff_name=c.staff.name, section=c.staff.section.name,
+        employer_uscc=c.employer.uscc, declared_at=c.created_at) for c in rows], total=total)
+
+
 async def delete_conflict(call: Call[None, None]) -> None:
     await ra.delete_conflict(staff=call.me, conflict_id=call.path["conflict_id"])
 
@@ -335,6 +355,9 @@ def routes() -> list[Route]:
         Route("POST", sid + "/conflicts", "declareConflict", "登记回避关系（不得检查该单位）",
               "rosters", ADMIN, declare_conflict, ConflictOut, status=201, body=ConflictIn,
               creates=True, errors=(403, 409)),
+        Route("GET", "/conflicts", "listAllConflicts",
+              "回避关系登记簿（全部，新的在前；可按人员或单位名称、信用代码查）", "rosters", ADMIN,
+              registry, RegistryPage, query=ListQuery, errors=(403,)),
         Route("DELETE", "/conflicts/{conflict_id}", "deleteConflict", "撤销回避关系", "rosters",
               ADMIN, delete_conflict, None, status=204, errors=(403,)),
     ]

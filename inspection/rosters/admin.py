@@ -197,6 +197,21 @@ async def list_conflicts(*, staff: Staff, staff_id: int) -> list[ConflictOfInter
                   .prefetch_related("employer"))
 
 
+async def all_conflicts(*, staff: Staff, q: str, page: int, page_size: int
+                        ) -> tuple[list[ConflictOfInterest], int]:
+    """The 回避 registry: every declared conflict, newest first; `q` matches the person's or the
+    employer's name (contains) or the employer's USCC (exact)."""
+    require_admin(staff)
+    query = ConflictOfInterest.all()
+    if q:
+        query = query.filter(Q(staff__name__icontains=q) | Q(employer__name__icontains=q)
+                             | Q(employer__uscc=q.upper()))
+    total = await query.count()
+    rows = await (query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
+                  .prefetch_related("staff__section", "employer"))
+    return rows, total
+
+
 async def delete_conflict(*, staff: Staff, conflict_id: int) -> None:
     require_admin(staff)
     row = await ConflictOfInterest.get_or_none(id=conflict_id)

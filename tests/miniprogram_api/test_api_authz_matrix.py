@@ -78,7 +78,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     **{f"preview{kind}Import": ADMIN for kind in ("Sections", "Employers", "Inspectors", "Items")},
     "listEmployers": ADMIN, "getEmployer": ADMIN, "patchEmployer": ADMIN, "listStaff": ADMIN,
     "getStaff": ADMIN, "patchStaff": ADMIN, "listConflicts": ADMIN, "declareConflict": ADMIN,
-    "deleteConflict": ADMIN,
+    "deleteConflict": ADMIN, "listAllConflicts": ADMIN,
     # The item list (R7): 政策法规科 only.
     "listItems": ADMIN, "createItem": ADMIN, "amendItem": ADMIN, "publishItemVersion": ADMIN,
     "withdrawItem": ADMIN, "patchItemVersion": ADMIN,

@@ -817,6 +817,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 回避关系登记簿（全部，新的在前；可按人员或单位名称、信用代码查）
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        get: operations["listAllConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conflicts/{conflict_id}": {
         parameters: {
             query?: never;
@@ -4312,6 +4332,37 @@ export type components = {
             conflict_id: number;
             /** Message */
             message: string;
+        };
+        /** RegistryPage */
+        RegistryPage: {
+            /** Items */
+            items: components["schemas"]["RegistryRow"][];
+            /** Total */
+            total: number;
+        };
+        /** RegistryRow */
+        RegistryRow: {
+            /**
+             * Declared At
+             * Format: date-time
+             */
+            declared_at: string;
+            /** Employer Id */
+            employer_id: number;
+            /** Employer Name */
+            employer_name: string;
+            /** Employer Uscc */
+            employer_uscc: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+            /** Section */
+            section: string;
+            /** Staff Id */
+            staff_id: number;
+            /** Staff Name */
+            staff_name: string;
         };
         /** RemovalIn */
         RemovalIn: {
@@ -8090,6 +8141,66 @@ export interface operations {
             };
             /** @description 内容类型不支持 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAllConflicts: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryPage"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

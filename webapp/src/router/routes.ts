@@ -41,6 +41,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/publication/:id(\\d+)", component: () => import("../desk/publication/PublicationView.vue"), meta: { title: "公示任务", back: true, roles: ["admin", "initiator"] } },
   { path: "/desk/statistics", component: () => import("../desk/stats/StatisticsView.vue"), meta: { title: "统计", roles: ["admin", "initiator", "leader"], wide: true } },
   { path: "/desk/audit", component: () => import("../desk/audit/AuditView.vue"), meta: { title: "审计记录", roles: ["admin"], wide: true } },
+  { path: "/desk/conflicts", component: () => import("../desk/ConflictsView.vue"), meta: { title: "回避登记", roles: ["admin"], wide: true } },
   { path: "/desk/draws", component: () => import("../desk/draw/DrawsView.vue"), meta: { title: "随机抽取", roles: ["initiator"], wide: true } },
   { path: "/campaigns/:id(\\d+)/draw", component: () => import("../desk/draw/CeremonyView.vue"), meta: { title: "抽取会", back: true, roles: MANAGERS, wide: true } },
   { path: "/campaigns/:id(\\d+)/draw/projector", component: () => import("../desk/draw/ProjectorView.vue"), meta: { title: "抽取投影", bare: true, roles: MANAGERS } },
