@@ -3,7 +3,7 @@
 // names, reveals; the projector view then shows the commitment, the entropy and the ranked
 // employers and inspectors appearing in draw order, with QR codes to the public record.
 // SUIJI_E2E_PLAN: {"initiator", "code", "source", "value", "date", "witnesses": [..]}.
-import { BASE, check, decodeQr, launch, loginVia } from "./lib.mjs";
+import { ARTIFACTS, BASE, check, decodeQr, launch, loginVia, watched } from "./lib.mjs";
 import { desk, scenario } from "./desklib.mjs";
 
 const plan = JSON.parse(process.env.SUIJI_E2E_PLAN ?? "{}");
@@ -40,24 +40,17 @@ await scenario(launch, async (browser, pages) => {
   // The projector, as opened from the ceremony's button (a second window of the same browser).
   const [projector] = await Promise.all([context.waitForEvent("page"),
     page.getByText("投影显示").click()]);
-  projector.problems = [];
-  projector.on("pageerror", (e) => projector.problems.push(`projector: ${e.message}`));
-  projector.shot = async (label) => {
-    const path = `${process.env.SUIJI_E2E_ARTIFACTS ?? ""}desk-draw-projector-${label}.png`;
-    await projector.screenshot({ path });
-    return path;
-  };
-  pages.push(projector);
+  pages.push(watched(projector, "projector", "desk-draw-projector"));
   await projector.locator("[data-test=employer], [data-test=inspector]").nth(1).waitFor();
-  await projector.shot("1-appearing");
+  await projector.shot("appearing");
   out.appearing = await projector.locator("[data-test=employer], [data-test=inspector]").count();
   await projector.locator("[data-test=done]").waitFor({ timeout: 30000 });
-  await projector.shot("2-all");
+  await projector.shot("all");
   out.projector_entropy = await projector.locator("[data-test=entropy]").innerText();
   out.projector_commitments = await projector.locator("[data-test^=commitment-]").allInnerTexts();
   out.employers = await projector.locator("[data-test=employer] .name").allInnerTexts();
   out.inspectors = await projector.locator("[data-test=inspector] .name").allInnerTexts();
-  const qr = `${process.env.SUIJI_E2E_ARTIFACTS ?? ""}desk-draw-projector-qr.png`;
+  const qr = `${ARTIFACTS}desk-draw-projector-qr.png`;
   await projector.locator("[data-test=qr-employers]").screenshot({ path: qr });
   out.qr = decodeQr(qr);
   check(out.qr && out.qr.startsWith(BASE), `the QR code names the public record: ${out.qr}`);

@@ -1,6 +1,6 @@
 // The desk's end-to-end scripts (issue 14): a desktop browser at 1280×900, the same login,
 // screenshots under test-artifacts/webapp/desk-*.png.
-import { ARTIFACTS } from "./lib.mjs";
+import { watched } from "./lib.mjs";
 
 export const DESK = { width: 1280, height: 900 };
 
@@ -8,19 +8,7 @@ export const DESK = { width: 1280, height: 900 };
 export async function desk(browser, name, options = {}) {
   const context = await browser.newContext({ viewport: DESK, deviceScaleFactor: 1, locale: "zh-CN",
     timezoneId: "Asia/Shanghai", acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  page.problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) page.problems.push(`${name}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => page.problems.push(`${name}: ${e.message}`));
-  let shots = 0;
-  page.shot = async (label, options = {}) => {
-    await page.waitForTimeout(300);
-    const path = `${ARTIFACTS}desk-${name}-${String(++shots).padStart(2, "0")}-${label}.png`;
-    await page.screenshot({ path, ...options });
-    return path;
-  };
+  const page = watched(await context.newPage(), name, `desk-${name}`);
   return { context, page };
 }
 

@@ -25,20 +25,25 @@ export async function launch() {
 export async function phone(browser, name) {
   const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true,
     hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-  const page = await context.newPage();
+  return { context, page: watched(await context.newPage(), name) };
+}
+
+/** A page whose console errors and CSP violations are collected (`page.problems`) and whose
+ * screenshots are numbered under ARTIFACTS (`page.shot(label)`: `{file}-NN-{label}.png`). */
+export function watched(page, name, file = name) {
   page.problems = [];
   page.on("console", (m) => {
     if (m.type() === "error" && !/Failed to load resource/.test(m.text())) page.problems.push(`${name}: ${m.text()}`);
   });
   page.on("pageerror", (e) => page.problems.push(`${name}: ${e.message}`));
   let shots = 0;
-  page.shot = async (label) => {
+  page.shot = async (label, options = {}) => {
     await page.waitForTimeout(300);
-    const path = `${ARTIFACTS}${name}-${String(++shots).padStart(2, "0")}-${label}.png`;
-    await page.screenshot({ path });
+    const path = `${ARTIFACTS}${file}-${String(++shots).padStart(2, "0")}-${label}.png`;
+    await page.screenshot({ path, ...options });
     return path;
   };
-  return { context, page };
+  return page;
 }
 
 /** Open a deep link without a session (a screen's path, or a whole link from a WeCom message),
