@@ -20,6 +20,8 @@ from models.outbox import OutboxMessage
 from tests import factories as f
 from tests.wecom_rows import body, cards, content, messages
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 NOW = f.NOW
 
 

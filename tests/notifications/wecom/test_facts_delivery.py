@@ -17,6 +17,8 @@ from tests import factories as f
 from tests.notifications.outbox_helpers import drain, make_worker, wecom_handlers
 from tests.wecom_standin import SEND, UPDATE
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 SECRET = "重庆保密测试有限公司"
 
 
