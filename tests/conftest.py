@@ -23,9 +23,10 @@ Backends are chosen by environment:
   SUIJI_TEST_REDIS_URL     redis://host:port/db -> Redis with a unique key prefix; unset -> in-process
 
 Parallel runs (`./test.sh` passes `-n`): each xdist worker is a process of its own with its own
-database, temporary folders (tmp_path), Redis key prefixes (a uuid per test) and free ports
-(spawned servers bind port 0 or a free port). Tests that must not overlap with others carry
-`pytest.mark.xdist_group("<name>")`; `--dist loadgroup` runs a group on one worker.
+database, temporary folders (tmp_path), Redis key prefixes (a uuid per test) and ports (servers in
+the test process bind port 0; a spawned `suiji serve` gets a port the kernel just handed out).
+Tests that must not overlap with others carry `pytest.mark.xdist_group("<name>")`;
+`--dist loadgroup` runs a group on one worker.
 """
 
 from __future__ import annotations
@@ -121,7 +122,6 @@ def is_postgres() -> bool:
 @dataclass
 class SessionDatabase:
     """The session's migrated database: its URL, its ORM context, its tables."""
-
 
     url: str
     context: TortoiseContext
