@@ -197,8 +197,8 @@ async def search_html(request: web.Request) -> web.Response:
                 continue
             total, rows = found[x.path]
             first = (n - 1) * data.PAGE_SIZE + 1
-            shown = (f"共 {total} 条，本页第 {first}–{first + len(rows) - 1} 条" if rows
-                     else f"共 {total} 条")
+            shown = (f"共 {total} 条，本页第 {first}–{first + len(rows) - 1} 条"
+                     if rows and total > len(rows) else f"共 {total} 条")
             more = more or first - 1 + len(rows) < total
             body += (f"<section><h2>{e(x.title)}</h2><p class=\"muted\">{shown}</p>"
                      f"{x.table(x.rows_for(request, rows))}</section>")
