@@ -72,8 +72,12 @@ def english_in(text: str) -> list[str]:
     return _LETTERS.findall(_ALLOWED.sub(" ", text))
 
 
+# Not public pages: the staff app (its own screens and tests), the staff API, the playground.
+STAFF_ONLY = ("/app", "/api/", "/dev")
+
+
 def _html_page(path: str) -> bool:
-    return not path.endswith((".json", ".py", "/pdf"))
+    return not path.endswith((".json", ".py", "/pdf")) and not path.startswith(STAFF_ONLY)
 
 
 @pytest.fixture
