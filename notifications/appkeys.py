@@ -41,6 +41,9 @@ class AppConfig:
     # The bureau as printed on notices, reports and the public pages (SUIJI_BUREAU_* and the
     # review body and court); its seal image, when it has one.
     issuer: particulars.Issuer
+    # Where the public reports a problem with the inspections (社会监督, SUIJI_BUREAU_COMPLAINT):
+    # the foot of every public page names it beside the bureau's contact.
+    complaint: str = ""
     seal_image: Path | None = None
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None

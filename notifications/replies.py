@@ -48,7 +48,7 @@ def reason_needed(a: calls.Answer) -> str:
     """After a 因公务无法参加 click without a chosen duty."""
     if a.state != CallUpState.CALLED:
         return f"您在 {a.code} 的召集已结束（{_LABELS[a.state]}）。"
-    return f"因公务无法参加须说明事由。请直接回复事由，例如：公务 参加区政府专题会议（{a.code}）。"
+    return f"您选择了因公务无法参加 {a.code}，请回复事由，例如：参加区政府专项检查"
 
 
 def progress(o: leader.Overview) -> str:
@@ -84,7 +84,8 @@ def assigned(t: assignment.Team) -> str:
 
 
 def proposed(_: assignment.Proposal) -> str:
-    return "已生成自动分配方案，请在卡片上确认，或用“分配 检查编号 姓名 姓名”调整。"
+    return ("已生成自动分配方案，请在卡片上确认；如需调整，回复“分配”、检查编号和两名人员的姓名，"
+            "例如：分配 JC2026-0001 张三 李四。")
 
 
 def confirmed(c: assignment.Confirmation) -> str:

@@ -142,7 +142,7 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
             'accept="image/jpeg,image/png,application/pdf" required> '
             '<button type="submit">上传</button></form>'
             '<p class="muted">支持 JPG、PNG、PDF，单个不超过 10 MB，由执法人员审核。</p></section>')
-    return page(request, "文书核验", "".join(body), status=status)
+    return page(request, "文书核验", "".join(body), status=status, updated=notice.updated_at)
 
 
 async def _looked_up(request: web.Request, action: str) -> Notice | web.Response:

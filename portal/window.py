@@ -9,6 +9,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -16,10 +17,17 @@ from inspection import clock
 from notifications.appkeys import CONFIG
 from notifications.problems import problem
 from portal import window_data as data
-from portal.html import e, over_limit, page, table, too_many
+from portal.html import download, e, over_limit, page, table, too_many
 
 WINDOW_LIMIT = (120, 60.0)  # requests per IP per minute
 MAX_QUERY = 64
+# Cells kept on one line on a desktop: codes, numbers, dates, USCCs (never split mid-token).
+NOWRAP = frozenset({"code", "uscc", "number", "version", "year", "quarter", "effective_from",
+                    "published_on", "closed_on", "decided_on", "term_start", "term_end",
+                    "cancelled_on", "items_checked", "noncompliant", "late"})
+# Columns holding the date a row became public or last changed: a listing was last updated on
+# the latest of them.
+DATED = ("published_on", "closed_on", "decided_on", "term_start", "cancelled_on")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,14 @@ class Listing:
             return rows
         bureau = request.app[CONFIG].issuer.name
         return [{**r, self.bureau_column: bureau} for r in rows]
+
+    def table(self, rows: list[dict[str, Any]]) -> str:
+        return table(self.columns, rows, classes={k: "nw" for k, _ in self.columns if k in NOWRAP})
+
+
+def _updated(rows: list[dict[str, Any]]) -> str | None:
+    """The latest date in the rows' date columns (ISO dates sort as text)."""
+    return max((str(r[k]) for r in rows for k in DATED if r.get(k)), default=None)
 
 
 LISTINGS = [
@@ -76,8 +92,16 @@ LISTINGS = [
         ("field", "原定检查时间"), ("cancelled_on", "取消日期"), ("reason", "取消原因")],
         data.cancelled),
 ]
-NAV = ("<nav>" + "".join(f'<a href="/public/{x.path}">{e(x.title)}</a>' for x in LISTINGS)
-       + '<a href="/public/draws">抽取记录</a><a href="/public/search">查询</a></nav>')
+NAV_LINKS = [("/public/", "首页"), *((f"/public/{x.path}", x.title) for x in LISTINGS),
+             ("/public/draws", "随机抽取记录"), ("/public/search", "按单位查询")]
+
+
+def nav(here: str) -> str:
+    """The window's links, the page's own marked as the current one."""
+    current = ' aria-current="page"'
+    return "<nav>" + "".join(
+        f'<a href="{href}"{current if href == here else ""}>{e(title)}</a>'
+        for href, title in NAV_LINKS) + "</nav>"
 
 
 def _page_no(request: web.Request) -> int:
@@ -116,10 +140,10 @@ def _listing_handlers(x: Listing) -> tuple[Callable[..., Awaitable[web.Response]
             pager += f'<a href="/public/{x.path}?page={n - 1}">上一页</a> '
         if len(rows) == data.PAGE_SIZE:
             pager += f'<a href="/public/{x.path}?page={n + 1}">下一页</a>'
-        body = (f"{NAV}<section><h2>{e(x.title)}</h2>{table(x.columns, rows)}"
-                f'<p class="muted">{pager} <a href="/public/{x.path}.json?page={n}">JSON</a></p>'
+        body = (f"{nav(f'/public/{x.path}')}<section><h2>{e(x.title)}</h2>{x.table(rows)}"
+                f'<p class="muted">{pager} {download(f"/public/{x.path}.json?page={n}")}</p>'
                 "</section>")
-        return page(request, x.title, body)
+        return page(request, x.title, body, updated=_updated(rows))
 
     async def as_json(request: web.Request) -> web.Response:
         n = _page_no(request)
@@ -131,10 +155,15 @@ def _listing_handlers(x: Listing) -> tuple[Callable[..., Awaitable[web.Response]
 
 
 async def index(request: web.Request) -> web.Response:
-    links = "".join(f'<li><a href="/public/{x.path}">{e(x.title)}</a>（<a href="/public/'
-                    f'{x.path}.json">JSON</a>）</li>' for x in LISTINGS)
-    body = (f"<section><h2>公示内容</h2><ul>{links}<li><a href=\"/public/draws\">抽取记录</a>"
-            "</li></ul></section>" + _search_form(""))
+    links = "".join(f'<li><a href="/public/{x.path}">{e(x.title)}</a></li>' for x in LISTINGS)
+    body = ("<section><p>本窗口公示本局“双随机、一公开”抽查的事项清单、年度计划、随机抽取过程、"
+            "抽查结果和依法应当公开的处理情况，供社会监督。</p></section>"
+            + _search_form("")
+            + f"<section><h2>公示内容</h2><ul class=list>{links}"
+            '<li><a href="/public/draws">随机抽取记录</a>（每次抽取的承诺与揭示，可自行核验）</li>'
+            '<li><a href="/public/draws/guide">随机抽取及其核验方法</a></li></ul>'
+            f'<p class="muted">各栏目均提供数据下载，供程序读取：{download("/public/index.json")}</p>'
+            "</section>")
     return page(request, "抽查公示窗口", body)
 
 
@@ -158,28 +187,46 @@ def _query(request: web.Request) -> str:
 
 
 async def search_html(request: web.Request) -> web.Response:
-    q = _query(request)
-    body = NAV + _search_form(q)
+    q, n = _query(request), _page_no(request)
+    body = nav("/public/search") + _search_form(q)
     if q:
-        found = await _search(request, q)
+        found = await data.search(q, n)
+        more = False
         for x in LISTINGS:
-            key = x.path
-            if key in found:
-                body += f"<section><h2>{e(x.title)}</h2>{table(x.columns, found[key])}</section>"
+            if x.path not in found:
+                continue
+            total, rows = found[x.path]
+            first = (n - 1) * data.PAGE_SIZE + 1
+            shown = (f"共 {total} 条，本页第 {first}–{first + len(rows) - 1} 条"
+                     if rows and total > len(rows) else f"共 {total} 条")
+            more = more or first - 1 + len(rows) < total
+            body += (f"<section><h2>{e(x.title)}</h2><p class=\"muted\">{shown}</p>"
+                     f"{x.table(x.rows_for(request, rows))}</section>")
+        pager = ""
+        if n > 1:
+            pager += f'<a href="{e(_qs(q, n - 1))}">上一页</a> '
+        if more:
+            pager += f'<a href="{e(_qs(q, n + 1))}">下一页</a> '
+        body += (f'<section><p class="muted">{pager}'
+                 f"{download(_qs(q, n, '/public/search.json'))}</p></section>")
     return page(request, "公示查询", body)
 
 
+def _qs(q: str, n: int, path: str = "/public/search") -> str:
+    """The search page `n` of `q`."""
+    return f"{path}?{urlencode({'q': q, 'page': n})}"
+
+
 async def search_json(request: web.Request) -> web.Response:
-    q = _query(request)
+    q, n = _query(request), _page_no(request)
     if not q:
         return problem(400, "query_required", "请输入单位名称或统一社会信用代码")
-    return _json("公示查询", {"q": q, **await _search(request, q)})
-
-
-async def _search(request: web.Request, q: str) -> dict[str, list[dict[str, Any]]]:
-    found = await data.search(q)
-    return {key: next((x.rows_for(request, rows) for x in LISTINGS if x.path == key), rows)
-            for key, rows in found.items()}
+    found = await data.search(q, n)
+    rows = {key: next((x.rows_for(request, r) for x in LISTINGS if x.path == key), r)
+            for key, (_total, r) in found.items()}
+    totals = {key: total for key, (total, _rows) in found.items()}
+    return _json("公示查询", {"q": q, "page": n, "page_size": data.PAGE_SIZE, "totals": totals,
+                             **rows})
 
 
 def setup(app: web.Application) -> None:

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from inspection import clock
 from inspection.credit import major
@@ -20,7 +21,7 @@ from inspection.items import catalogue
 from inspection.publication import duties
 from models.campaigns import AnnualPlan, Campaign
 from models.credit import MajorViolation
-from models.employers import BlacklistEntry, Employer
+from models.employers import BlacklistEntry
 from models.enums import (
     BlacklistStatus,
     FindingResult,
@@ -37,6 +38,8 @@ from models.publication import Publication
 
 PAGE_SIZE = 100
 Row = dict[str, Any]
+# Filter arguments naming employers through a record's `employer` relation (the search).
+Who = dict[str, str]
 
 
 def _d(value: dt.date | dt.datetime | None) -> str:
@@ -60,7 +63,8 @@ async def items(page: int = 1) -> list[Row]:
     rows = await q.order_by("item__code").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     return [{"code": v.item.code, "name": v.name, "basis": v.basis, "subject": v.subject,
              "content": v.content, "method": v.method, "version": v.version,
-             "effective_from": _d(v.effective_from)} for v in rows]
+             "effective_from": _d(v.effective_from), "published_on": _d(v.published_at)}
+            for v in rows]
 
 
 async def item_history(page: int = 1) -> list[Row]:
@@ -80,16 +84,27 @@ async def plans(page: int = 1) -> list[Row]:
              "late": "是" if p.late else "否", "published_on": _d(p.published_at)} for p in rows]
 
 
-async def results(page: int = 1, employer_ids: list[int] | None = None) -> list[Row]:
-    now = clock.now()
-    hidden = await _hidden_ids(PublicationKind.RESULT, "inspection", now)
-    q = Inspection.filter(state=InspectionState.CLOSED, closed_at__isnull=False)
-    if hidden:
-        q = q.exclude(id__in=hidden)
-    if employer_ids is not None:
-        q = q.filter(employer_id__in=employer_ids)
-    rows = await q.select_related("employer").order_by("-closed_at", "-id").offset(
-        (page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+def who_matches(q: str) -> Who:
+    """Employers by USCC (a prefix, for letters and digits only) or by name (contains)."""
+    term = q.strip()
+    if len(term) >= 2 and term.isascii() and term.isalnum():
+        return {"employer__uscc__startswith": term.upper()}
+    return {"employer__name__icontains": term}
+
+
+def _page(q: QuerySet[Any], page: int, *order: str) -> QuerySet[Any]:
+    return q.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+
+
+async def _results_query(who: Who | None) -> QuerySet[Inspection]:
+    hidden = await _hidden_ids(PublicationKind.RESULT, "inspection", clock.now())
+    q = Inspection.filter(state=InspectionState.CLOSED, closed_at__isnull=False, **(who or {}))
+    return q.exclude(id__in=hidden) if hidden else q
+
+
+async def results(page: int = 1, who: Who | None = None) -> list[Row]:
+    q = await _results_query(who)
+    rows = await _page(q.select_related("employer"), page, "-closed_at", "-id")
     findings = await Finding.filter(inspection_id__in=[r.id for r in rows]).select_related(
         "item_version")
     by_insp: dict[int, list[Finding]] = {}
@@ -108,46 +123,46 @@ async def results(page: int = 1, employer_ids: list[int] | None = None) -> list[
     return out
 
 
-async def penalties(page: int = 1, employer_ids: list[int] | None = None) -> list[Row]:
+async def _penalties_query(who: Who | None) -> QuerySet[PenaltyDecision]:
     # R17: general procedure only; party, cause, basis, result.
-    now = clock.now()
-    hidden = await _hidden_ids(PublicationKind.PENALTY, "penalty_decision", now)
-    q = PenaltyDecision.filter(procedure=PenaltyProcedure.GENERAL)
-    if hidden:
-        q = q.exclude(id__in=hidden)
-    if employer_ids is not None:
-        q = q.filter(employer_id__in=employer_ids)
-    rows = await q.select_related("employer").order_by("-decided_on", "-id").offset(
-        (page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    hidden = await _hidden_ids(PublicationKind.PENALTY, "penalty_decision", clock.now())
+    q = PenaltyDecision.filter(procedure=PenaltyProcedure.GENERAL, **(who or {}))
+    return q.exclude(id__in=hidden) if hidden else q
+
+
+async def penalties(page: int = 1, who: Who | None = None) -> list[Row]:
+    q = await _penalties_query(who)
+    rows = await _page(q.select_related("employer"), page, "-decided_on", "-id")
     return [{"number": p.number, "party": p.employer.name, "uscc": p.employer.uscc,
              "cause": p.cause, "basis": p.basis, "result": p.result,
              "decided_on": _d(p.decided_on)} for p in rows]
 
 
-async def blacklist(page: int = 1, employer_ids: list[int] | None = None) -> list[Row]:
+async def _blacklist_query(who: Who | None) -> QuerySet[BlacklistEntry]:
     today = clock.today()
     hidden = await _hidden_ids(PublicationKind.BLACKLIST, "blacklist_entry", clock.now())
-    q = BlacklistEntry.filter(status=BlacklistStatus.IN_FORCE, term_start__lte=today)
-    if hidden:
-        q = q.exclude(id__in=hidden)
-    if employer_ids is not None:
-        q = q.filter(employer_id__in=employer_ids)
-    rows = await q.select_related("employer").order_by("-term_start", "-id").offset(
-        (page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    q = BlacklistEntry.filter(Q(term_end__isnull=True) | Q(term_end__gte=today),
+                              status=BlacklistStatus.IN_FORCE, term_start__lte=today,
+                              **(who or {}))
+    return q.exclude(id__in=hidden) if hidden else q
+
+
+async def blacklist(page: int = 1, who: Who | None = None) -> list[Row]:
+    q = await _blacklist_query(who)
+    rows = await _page(q.select_related("employer"), page, "-term_start", "-id")
     # What 人社部令第45号 has published: the parties, the cause, the basis, the dates, and who
     # decided (the bureau, SUIJI_BUREAU_NAME: added by the window, `Listing.bureau_column`).
     return [{"employer": b.employer.name, "uscc": b.employer.uscc, "legal_rep": b.legal_rep,
              "cause": b.cause, "basis": b.basis, "term_start": _d(b.term_start),
-             "term_end": _d(b.term_end)} for b in rows
-            if b.term_end is None or b.term_end >= today]
+             "term_end": _d(b.term_end)} for b in rows]
 
 
 async def cancelled(page: int = 1) -> list[Row]:
     """Campaigns cancelled after their draw was announced, with the reason (R3)."""
     shown = duties.visible(Publication.filter(kind=PublicationKind.CANCELLATION,
                                               object_type="campaign"), now=clock.now())
-    ids = [int(i) for i in await shown.order_by("-published_at", "-id").offset(  # type: ignore[call-overload]
-        (page - 1) * PAGE_SIZE).limit(PAGE_SIZE).values_list("object_id", flat=True)]
+    ids = [int(i) for i in await _page(shown, page, "-published_at", "-id").values_list(  # type: ignore[call-overload]
+        "object_id", flat=True)]
     by_id = {c.id: c for c in await Campaign.filter(id__in=ids).select_related("section")}
     return [{"code": c.code, "title": c.title, "section": c.section.name,
              "field": f"{_d(c.field_start)} 至 {_d(c.field_end)}",
@@ -155,33 +170,44 @@ async def cancelled(page: int = 1) -> list[Row]:
             for c in (by_id[i] for i in ids if i in by_id)]
 
 
-async def major_violations(page: int = 1, employer_ids: list[int] | None = None) -> list[Row]:
-    """The published quarters of 重大劳动保障违法行为 (人社部令第29号), newest first."""
+async def _published_quarters() -> dict[int, dt.datetime]:
     quarters = await duties.visible(Publication.filter(
         kind=PublicationKind.MAJOR_VIOLATION, object_type=major.OBJECT_TYPE),
         now=clock.now()).values_list("object_id", "published_at")
-    if not quarters:
-        return []
-    published = {int(key): at for key, at in quarters}
+    return {int(key): at for key, at in quarters}
+
+
+def _major_query(published: dict[int, dt.datetime], who: Who | None
+                 ) -> QuerySet[MajorViolation]:
+    if not published:
+        return MajorViolation.filter(id__in=[])
     which = Q(*[Q(year=key // 10, quarter=key % 10) for key in published], join_type="OR")
-    q = MajorViolation.filter(which)
-    if employer_ids is not None:
-        q = q.filter(employer_id__in=employer_ids)
-    rows = await q.order_by("-year", "-quarter", "id").offset((page - 1) * PAGE_SIZE).limit(
-        PAGE_SIZE)
+    return MajorViolation.filter(which, **(who or {}))
+
+
+async def major_violations(page: int = 1, who: Who | None = None) -> list[Row]:
+    """The published quarters of 重大劳动保障违法行为 (人社部令第29号), newest first."""
+    published = await _published_quarters()
+    rows = await _page(_major_query(published, who), page, "-year", "-quarter", "id")
     return [major.public_row(c) | {"published_on": _d(published[major.quarter_key(
         c.year, c.quarter)])} for c in rows]
 
 
-async def search(q: str) -> dict[str, list[Row]]:
-    """Employers by name (contains) or USCC (prefix), then their public records only."""
-    term = q.strip()
-    if len(term) >= 2 and term.isascii() and term.isalnum():
-        found = Employer.filter(uscc__startswith=term.upper())
-    else:
-        found = Employer.filter(name__icontains=term)
-    ids = [int(i) for i in await found.order_by("id").limit(50).values_list("id", flat=True)]  # type: ignore[call-overload]
-    return {"results": await results(employer_ids=ids),
-            "penalties": await penalties(employer_ids=ids),
-            "blacklist": await blacklist(employer_ids=ids),
-            "major-violations": await major_violations(employer_ids=ids)}
+async def _major_count(who: Who) -> int:
+    return await _major_query(await _published_quarters(), who).count()
+
+
+async def _count(query: Any, who: Who) -> int:
+    return int(await (await query(who)).count())
+
+
+async def search(q: str, page: int = 1) -> dict[str, tuple[int, list[Row]]]:
+    """Every public record of the employers whose name contains `q` (or whose USCC starts with
+    it): per listing, how many there are and the `page`th page of them."""
+    who = who_matches(q)
+    return {
+        "results": (await _count(_results_query, who), await results(page, who)),
+        "penalties": (await _count(_penalties_query, who), await penalties(page, who)),
+        "blacklist": (await _count(_blacklist_query, who), await blacklist(page, who)),
+        "major-violations": (await _major_count(who), await major_violations(page, who)),
+    }

@@ -12,6 +12,8 @@ from miniprogram_api import app as miniprogram_app
 from notifications.appkeys import CONFIG, RUN_WORKER
 from notifications.problems import unavailable_middleware
 from portal import draws as portal_draws
+from portal import guide as portal_guide
+from portal import html as portal_html
 from portal import landing as portal_landing
 from portal import notices as portal_notices
 from portal import window as portal_window
@@ -24,7 +26,7 @@ MAX_BODY = 20 * 1024 * 1024
 # Each adapter contributes its routes through one `setup(app)`, which may read `app[CONFIG]`.
 ROUTE_SETUPS: list[Callable[[web.Application], None]] = [
     health.setup, bot_routes.setup, portal_notices.setup, portal_window.setup,
-    portal_draws.setup, portal_landing.setup, miniprogram_app.setup,
+    portal_draws.setup, portal_guide.setup, portal_landing.setup, miniprogram_app.setup,
 ]
 
 
@@ -35,7 +37,10 @@ def create_app(settings: Settings, *, manage_db: bool = True,
     `run_worker`: run one outbox worker in-process (default: when the app manages the database,
     i.e. `suiji serve`; tests opt in).
     """
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[unavailable_middleware])
+    # Outermost: an unreachable Redis is a 503; then the site's error pages (outside the API,
+    # which answers problem+json by its own middleware).
+    app = web.Application(client_max_size=MAX_BODY,
+                          middlewares=[unavailable_middleware, portal_html.error_pages])
     config = app[CONFIG] = resources.app_config(settings)
     typeset.warn_if_missing()
     run_worker = app[RUN_WORKER] = manage_db if run_worker is None else run_worker

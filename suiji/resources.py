@@ -54,7 +54,8 @@ def app_config(settings: Settings) -> AppConfig:
     return AppConfig(env=settings.env, public_base_url=settings.public_base_url,
                      secret_key=settings.secret_key, data_dir=settings.data_dir,
                      trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
-                     issuer=issuer_of(settings), seal_image=settings.seal_image,
+                     issuer=issuer_of(settings), complaint=settings.bureau_complaint,
+                     seal_image=settings.seal_image,
                      wecom=wecom, callback=callback,
                      credit_export_token=settings.credit_export_token)
 

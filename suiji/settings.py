@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     bureau_phone: str = Field(default=DEMO_PHONE, min_length=5, max_length=50)
     review_body: str = Field(default="重庆市涪陵区人民政府", min_length=2, max_length=100)
     litigation_court: str = Field(default="重庆市涪陵区人民法院", min_length=2, max_length=100)
+    # Where the public reports a problem with the bureau's inspections (社会监督): shown at the
+    # foot of every public page. The default is the nationwide government service hotline; a
+    # bureau usually names its own 监督电话 or mailbox.
+    bureau_complaint: str = Field(default="12345（政务服务便民热线）", min_length=3,
+                                  max_length=200)
     # A PNG of the bureau's seal, printed over the date; unset: the space stays blank for a
     # hand stamp.
     seal_image: Path | None = None
@@ -168,7 +173,7 @@ class Settings(BaseSettings):
         return v or None
 
     @field_validator("bureau_name", "bureau_address", "bureau_phone", "review_body",
-                     "litigation_court")
+                     "litigation_court", "bureau_complaint")
     @classmethod
     def _printed_text(cls, v: str) -> str:
         v = v.strip()

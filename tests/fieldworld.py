@@ -120,7 +120,7 @@ async def form_team(world: World, keys: list[str]) -> None:
 
 
 @pytest.fixture
-async def world() -> World:
+async def world(clean_db: Any) -> World:
     return await build_world()
 
 

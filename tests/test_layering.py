@@ -57,7 +57,7 @@ def test_import_contracts_hold_and_catch_a_domain_importing_an_adapter(tmp_path:
     errors = tmp_path / "inspection" / "errors.py"
     errors.write_text(errors.read_text() + "\nimport bot.parse  # a deliberate wrong import\n")
     broken = _lint_imports(tmp_path)
-    assert broken.returncode != 0
+    assert broken.returncode == 1
     assert "The domain imports no adapter" in broken.stdout
     assert "BROKEN" in broken.stdout
     assert "inspection.errors -> bot.parse" in broken.stdout
@@ -69,7 +69,7 @@ def test_import_contracts_catch_adapters_importing_each_other(tmp_path: Path) ->
     routes = tmp_path / "portal" / "html.py"
     routes.write_text(routes.read_text() + "\nimport miniprogram_api.problems  # wrong\n")
     broken = _lint_imports(tmp_path)
-    assert broken.returncode != 0
+    assert broken.returncode == 1
     assert "Adapters do not import each other BROKEN" in broken.stdout
 
 

@@ -163,3 +163,12 @@ def test_office_hours_are_checked_and_name_the_variable(monkeypatch, tmp_path):
     monkeypatch.setenv("SUIJI_OFFICE_HOURS", "17:30-09:00")
     with pytest.raises(SettingsError, match="SUIJI_OFFICE_HOURS"):
         load_settings(data_dir=tmp_path)
+
+
+def test_complaint_channel_defaults_to_the_government_hotline(monkeypatch, tmp_path):
+    assert load_settings(data_dir=tmp_path).bureau_complaint == "12345（政务服务便民热线）"
+    monkeypatch.setenv("SUIJI_BUREAU_COMPLAINT", " 监督电话 023-72229999 ")
+    assert load_settings(data_dir=tmp_path).bureau_complaint == "监督电话 023-72229999"
+    monkeypatch.setenv("SUIJI_BUREAU_COMPLAINT", "两行\n文字")
+    with pytest.raises(SettingsError, match="SUIJI_BUREAU_COMPLAINT"):
+        load_settings(data_dir=tmp_path)

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspection.notices import issuing
+from inspection.planning import sampling
 from inspection.typeset import cn_date, cn_number
 from models.enums import NoticeKind
 
-STRATUM_LABELS = {"A": "A级", "B": "B级", "C": "C级", "ungraded": "未评级",
-                  "blacklist": "拖欠农民工工资失信联合惩戒对象名单"}
 SECTION_TITLES = ("一、基本情况", "二、抽查结果", "三、发现的主要问题", "四、处理情况", "五、下一步工作")
 PUBLISH_PENALTY_DAYS = 20  # R17
 
@@ -29,7 +28,7 @@ def percent(part: int, whole: int) -> str:
 
 
 def stratum(key: str) -> str:
-    return STRATUM_LABELS.get(key, key)
+    return sampling.stratum_label(key)
 
 
 def _listing(parts: list[str]) -> str:

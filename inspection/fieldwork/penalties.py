@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from inspection import audit
 from inspection.access import Need, inspection_for
-from inspection.errors import Problem, ValidationFailed
+from inspection.errors import NotFound, Problem, ValidationFailed
 from inspection.publication import triggers
 from inspection.publication.duties import publication_due
 from models.employers import Employer
@@ -21,6 +21,16 @@ from models.penalties import PenaltyDecision
 from models.publication import Publication
 
 PUBLISH_WITHIN_WORKING_DAYS = 20  # R17
+
+
+async def decision_for(*, staff: Staff, decision_id: int, need: Need) -> PenaltyDecision:
+    """A penalty decision through its inspection, like every record of a visit: unrelated staff
+    are told it does not exist."""
+    decision = await PenaltyDecision.get_or_none(id=decision_id)
+    if decision is None or decision.inspection_id is None:
+        raise NotFound("处罚决定")
+    await inspection_for(staff=staff, inspection_id=decision.inspection_id, need=need)
+    return decision
 
 
 async def record_decision(*, staff: Staff, inspection_id: int, number: str,

@@ -10,7 +10,8 @@ from typing import Any
 
 from inspection import audit
 from inspection.access import Need, inspection_for
-from inspection.errors import NotFound
+from inspection.errors import NotFound, Problem, ValidationFailed
+from inspection.fieldwork import penalties, rectification
 from inspection.notices import issuing as notices
 from inspection.notices.particulars import Issuer
 from models.enums import NoticeKind
@@ -23,6 +24,21 @@ async def issue(*, staff: Staff, inspection_id: int, kind: NoticeKind, content: 
                 rectification_order_id: int | None = None,
                 penalty_decision_id: int | None = None) -> Notice:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.WORK)
+    # What a notice refers to is checked as reading it would be (its requirements or penalty are
+    # copied onto the paper), and must be of this visit.
+    linked: list[tuple[str, int | None]] = []
+    if rectification_order_id is not None:
+        order = await rectification.order_for(staff=staff, order_id=rectification_order_id,
+                                              need=Need.READ)
+        linked.append(("rectification_order_id", order.inspection_id))
+    if penalty_decision_id is not None:
+        decision = await penalties.decision_for(staff=staff, decision_id=penalty_decision_id,
+                                                need=Need.READ)
+        linked.append(("penalty_decision_id", decision.inspection_id))
+    wrong = [Problem("不属于本次检查", field=name, code="not_this_inspection")
+             for name, of in linked if of != inspection.id]
+    if wrong:
+        raise ValidationFailed(wrong)
     return await notices.issue_notice(
         kind=kind, employer_id=inspection.employer_id,
         content=content, issued_by_id=staff.id, issuer=issuer,

@@ -29,6 +29,10 @@ GRADE_STRATA = ("A", "B", "C", "ungraded")
 BLACKLIST = roster_scan.BLACKLIST
 EMPLOYER_STRATA = (*GRADE_STRATA, BLACKLIST)
 INSPECTOR_STRATUM = "inspectors"
+# What a stratum is called wherever people read it (the public draw pages, the campaign report);
+# the draw record keeps the keys, which the verifier hashes.
+STRATUM_LABELS = {"A": "A级", "B": "B级", "C": "C级", "ungraded": "未评级",
+                  BLACKLIST: "拖欠农民工工资失信联合惩戒对象名单", INSPECTOR_STRATUM: "执法检查人员"}
 # R11/R12 defaults: high-integrity employers are drawn less and less often, low-grade ones more
 # (重点检查); blacklisted employers are all drawn and exempt from the frequency limits (R12, R23).
 DEFAULT_STRATA: dict[str, dict[str, Any]] = {
@@ -49,6 +53,10 @@ REASONS = {
     "no_certificate": "无有效执法证",
     "inactive": "人员状态非在岗",
 }
+
+
+def stratum_label(key: str) -> str:
+    return STRATUM_LABELS.get(key, key)
 
 
 @dataclass

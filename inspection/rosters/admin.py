@@ -138,12 +138,20 @@ async def get_staff(*, staff: Staff, staff_id: int) -> Staff:
     return person
 
 
+SELF_LOCKED = frozenset({"roles", "section", "status"})
+
+
 async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
                      today: dt.date | None = None) -> tuple[Staff, list[Problem]]:
     """Change some fields of one member of staff (R8), validated as the import validates a row:
     certificate required of inspectors, unique certificate number, expiry warnings. Returns the
     warnings; the caller ends the sessions of someone no longer active."""
     person = await get_staff(staff=staff, staff_id=staff_id)
+    if person.id == staff.id and SELF_LOCKED & set(changes):
+        # Otherwise an admin could make themselves an initiator of any section and read its
+        # confidential campaigns (R14); another admin changes these.
+        raise Forbidden("不能修改本人的角色、科室或在岗状态，请由政策法规科其他工作人员办理",
+                        code="own_roles")
     day = today or clock.today()
     errors = RowErrors(inspectors.INSPECTOR_COLUMNS)
     sections = inspectors.section_lookup(await Section.all())

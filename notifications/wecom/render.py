@@ -18,10 +18,10 @@ from typing import Any
 from inspection import messages
 from inspection.messages import Template
 from models.campaigns import Campaign
-from notifications.wecom import cards, links
+from notifications.wecom import cards, fit, links
 from notifications.wecom.texts import TEXT_BYTES, TEXTS, clip_bytes
 
-CARDS: dict[Template, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+CARDS: dict[Template, Callable[..., dict[str, Any]]] = {
     Template.CALLUP_CARD: cards.callup_card,
     Template.ASSIGNMENT_CARD: cards.assignment_card,
 }
@@ -60,11 +60,40 @@ def _facts(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 LINK_TEXT = "在应用中查看"
+# Ever fewer entries of each list until a text fits (None: all of them).
+CAPS: tuple[int | None, ...] = (None, 30, 20, 10, 5, 3, 1, 0)
+
+
+def _fits(text: str, budget: int) -> bool:
+    return len(text.encode()) <= budget
+
+
+def fit_text(template: Template, facts: dict[str, Any], budget: int) -> str:
+    """The text of `template` within `budget` bytes: every list whole if it fits, else the first
+    entries of each and a word that the whole list is in the app. A worded reply (`text`) keeps
+    its first whole lines. Only a text that still cannot fit (one long fact) is clipped."""
+    render = TEXTS[template]
+    if template == Template.TEXT:
+        room = budget - len(fit.MORE_IN_APP.encode())
+        lines, cut = fit.fit_lines(str(facts["content"]).split("\n"),
+                                   lambda t: _fits(t, room), unit="行")
+        return lines + fit.MORE_IN_APP if cut else lines
+    whole = render(facts, None)
+    if _fits(whole, budget):
+        return whole
+    room = budget - len(fit.MORE_IN_APP.encode())
+    text = whole
+    for cap in CAPS[1:]:
+        text = render(facts, cap)
+        if _fits(text, room):
+            return text + fit.MORE_IN_APP
+    return clip_bytes(text, budget)
 
 
 def message_body(payload: dict[str, Any], *, base_url: str = "") -> dict[str, Any]:
     """The `message/send` body (without agentid) for a "wecom.message" row; `base_url` (the
-    public base URL) roots its link into the staff app."""
+    public base URL) roots its link into the staff app: a card opens its screen, a text ends
+    with the link, and a card whose list was shortened ends with it too."""
     if "template" not in payload:
         if "msgtype" in payload:
             return payload  # a row from before templates: already a WeCom body
@@ -74,13 +103,13 @@ def message_body(payload: dict[str, Any], *, base_url: str = "") -> dict[str, An
     try:
         url = links.link(template, payload, base_url)
         if template in CARDS:
-            body = CARDS[template](touser, facts)
+            body = CARDS[template](touser, facts, more=url)
             if url:
                 body["template_card"]["card_action"] = {"type": 1, "url": url}
             return body
         # WeCom's text messages take <a href> links (its "发送应用消息" example does).
         anchor = f'\n<a href="{url}">{LINK_TEXT}</a>' if url else ""
-        content = clip_bytes(TEXTS[template](facts), TEXT_BYTES - len(anchor.encode())) + anchor
+        content = fit_text(template, facts, TEXT_BYTES - len(anchor.encode())) + anchor
     except (KeyError, TypeError, ValueError) as exc:
         raise RenderError(f"{template}: facts do not fit ({type(exc).__name__}: {exc})") from None
     return {"touser": touser, "msgtype": "text", "text": {"content": content}}

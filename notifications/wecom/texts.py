@@ -2,7 +2,10 @@
 
 One function per `inspection.messages.Template` of a text message; `TEXTS` maps them. The outbox
 worker renders a row when it sends it (`notifications/wecom/render.py`), so a wording changed
-here applies to messages already queued. Answers to someone's own command are in
+here applies to messages already queued. Each takes the facts and `cap`: None for every entry of
+its lists, else at most `cap` entries of each (the renderer lowers it until the message fits
+WeCom's 2048 bytes, and links the staff app for the rest). A prompt to reply shows what to type
+with an example, never a placeholder alone. Answers to someone's own command are in
 `notifications/replies.py`; the chat's own words (help, usage) in `bot/texts.py`.
 """
 
@@ -17,9 +20,12 @@ from inspection.messages import Template
 from inspection.publication import duties
 from models.enums import PublicationKind
 from notifications.wecom.cards import team_line
+from notifications.wecom.fit import day, names
 
 TEXT_BYTES = 2048  # WeCom cuts a text message's content after this many UTF-8 bytes
-ANSWER_HOW = "回复“接受”，或“公务 事由”。"
+ANSWER_HOW = ("同意参加请回复“接受”；因公务无法参加请回复“公务”和事由，"
+              "例如：公务 参加区政府专项检查。")
+Cap = int | None
 
 
 def clip_bytes(text: str, limit: int = TEXT_BYTES) -> str:
@@ -35,87 +41,95 @@ def _when(iso: str) -> str:
 
 
 def _date(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return day(iso)
 
 
-def text(f: dict[str, Any]) -> str:
+def text(f: dict[str, Any], cap: Cap = None) -> str:
     return str(f["content"])
 
 
-def callup_reminder(f: dict[str, Any]) -> str:
+def callup_reminder(f: dict[str, Any], cap: Cap = None) -> str:
     return (f"提醒：您被抽取参加 {f['code']}（{f['title']}），请于 {_when(f['deadline'])} 前答复。"
             + ANSWER_HOW)
 
 
-def callup_escalation(f: dict[str, Any]) -> str:
+def callup_escalation(f: dict[str, Any], cap: Cap = None) -> str:
     name = f["name"]
     return (f"【{f['code']}】{name} 未在 {_when(f['deadline'])} 前答复召集。"
-            f"请回复“递补 {name}”由下一位递补，或“延期 {name} 24”延长答复期限（小时）。")
+            f"由抽取顺序中的下一位递补，请回复“递补 {name}”；"
+            f"给其更多时间，请回复“延期 {name} 24”（延长 24 小时，小时数可改）。")
 
 
-def callup_replaced(f: dict[str, Any]) -> str:
+def callup_replaced(f: dict[str, Any], cap: Cap = None) -> str:
     return f"您未在期限内答复 {f['code']} 的召集，组长已安排递补。"
 
 
-def callup_extended(f: dict[str, Any]) -> str:
+def callup_extended(f: dict[str, Any], cap: Cap = None) -> str:
     return f"组长已将 {f['code']} 的答复期限延至 {_when(f['deadline'])}。" + ANSWER_HOW
 
 
-def callup_chase(f: dict[str, Any]) -> str:
+def callup_chase(f: dict[str, Any], cap: Cap = None) -> str:
     return (f"组长催办：请尽快答复 {f['code']}（{f['title']}）的召集，期限 "
             f"{_when(f['deadline'])}。" + ANSWER_HOW)
 
 
-def callup_withdrawn(f: dict[str, Any]) -> str:
+def callup_withdrawn(f: dict[str, Any], cap: Cap = None) -> str:
     out = f"【{f['code']}】{f['name']} 已接受召集后因公务撤回：{f['reason']}。"
     if f["visits"]:
-        out += f"已从 {'、'.join(f['visits'])} 的检查组中移出。"
+        out += f"已从 {names(f['visits'], cap)} 的检查组中移出。"
     if f["called"]:
-        return out + f"已按抽取顺序召集 {'、'.join(f['called'])}。"
+        return out + f"已按抽取顺序召集 {names(f['called'], cap, unit='人')}。"
     return out + "抽取顺序已无可召集人员，请研究处理。"
 
 
-def replacement_joined(f: dict[str, Any]) -> str:
+def _assign_example(codes: list[str]) -> str:
+    return f"请回复“分配”、检查编号和两名人员的姓名补齐，例如：分配 {codes[0]} 张三 李四。"
+
+
+def replacement_joined(f: dict[str, Any], cap: Cap = None) -> str:
     out = f"【{f['code']}】递补人员 {f['name']} 已接受召集。"
     if f["short"]:
-        return out + (f"{'、'.join(f['short'])} 的检查组人数不足，"
-                      f"请回复“分配 检查编号 姓名 姓名”补齐。")
+        return out + f"{names(f['short'], cap)} 的检查组人数不足。" + _assign_example(f["short"])
     return out + "各项检查的检查组人数已满足要求，如需调整请用“分配”。"
 
 
-def recusal_applied(f: dict[str, Any]) -> str:
+def recusal_applied(f: dict[str, Any], cap: Cap = None) -> str:
     out = f"【{f['code']}】{f['name']} 新登记了回避情形。"
     if f["left"]:
-        out += f"已从 {'、'.join(f['left'])} 的检查组中移出，请用“分配”补齐人员。"
+        out += (f"已从 {names(f['left'], cap)} 的检查组中移出，需补齐人员。"
+                + _assign_example(f["left"]))
     if f["begun"]:
-        out += f"{'、'.join(f['begun'])} 已开始现场检查，请组长研究处理。"
+        out += f"{names(f['begun'], cap)} 已开始现场检查，请组长研究处理。"
     if f["ended"]:
-        called = "、".join(f["called"])
+        called = names(f["called"], cap, unit="人")
         out += ("其与本次全部被检查单位均须回避，召集已终止，"
                 + (f"已按抽取顺序召集 {called}。" if called else "抽取顺序已无可召集人员。"))
     return out
 
 
-def order_exhausted(f: dict[str, Any]) -> str:
+def order_exhausted(f: dict[str, Any], cap: Cap = None) -> str:
     return (f"【{f['code']} {f['title']}】执法检查人员抽取顺序已用尽，仍缺 {f['missing']} 人。"
             "请发起科室研究处理（如补充名录后重新组织抽取）。")
 
 
-def team_formed(f: dict[str, Any]) -> str:
+def team_formed(f: dict[str, Any], cap: Cap = None) -> str:
     employers = f["employers"]
-    out = (f"【{f['code']} {f['title']}】检查组已组成：{'、'.join(f['members'])}。"
-           f"被检查单位 {len(employers)} 家：{'、'.join(employers) or '—'}。")
+    out = (f"【{f['code']} {f['title']}】检查组已组成：{names(f['members'], cap, unit='人')}。"
+           f"被检查单位 {len(employers)} 家：{names(employers, cap, unit='家') or '—'}。")
     if f.get("for_leader"):
-        out += "请回复“自动分配”生成分工方案，或“分配 检查编号 姓名 姓名”。"
+        out += ("请回复“自动分配”生成分工方案；也可逐项指定，回复“分配”、检查编号和两名人员的"
+                "姓名，例如：分配 JC2026-0001 张三 李四。")
     return out
 
 
-def assignment_announcement(f: dict[str, Any]) -> str:
-    return f"【{f['code']}】检查分工：\n" + "\n".join(team_line(t) for t in f["teams"])
+def assignment_announcement(f: dict[str, Any], cap: Cap = None) -> str:
+    lines = [team_line(t) for t in f["teams"]]
+    if cap is not None and len(lines) > cap:
+        lines = [*lines[:cap], f"……另有 {len(lines) - cap} 项检查"]
+    return f"【{f['code']}】检查分工：\n" + "\n".join(lines)
 
 
-def report_due(f: dict[str, Any]) -> str:
+def report_due(f: dict[str, Any], cap: Cap = None) -> str:
     late = int(f["late"])
     when = "今天到期" if late <= 0 else f"已逾期 {late} 个工作日"
     return (f"【抽查工作报告催办】任务 {f['code']}「{f['title']}」的抽查工作报告"
@@ -123,7 +137,7 @@ def report_due(f: dict[str, Any]) -> str:
             f"{when}，尚未生成。请尽快生成并归档。")
 
 
-def publication_due(f: dict[str, Any]) -> str:
+def publication_due(f: dict[str, Any], cap: Cap = None) -> str:
     what = f"{duties.KIND_LABELS[PublicationKind(f['kind'])]}“{f['title']}”"
     due = _date(f["due_on"]) if f.get("due_on") else ""
     if f["stage"] == "overdue":
@@ -137,12 +151,12 @@ def publication_due(f: dict[str, Any]) -> str:
     return head + "请及时在抽查公示窗口公示，完成后在系统中标记已公示。"
 
 
-def rectification_overdue(f: dict[str, Any]) -> str:
+def rectification_overdue(f: dict[str, Any], cap: Cap = None) -> str:
     return (f"限期改正指令书逾期提醒：{f['employer']}的整改期限 {_date(f['deadline'])} "
             "已过，尚未回访确认整改。请尽快回访，或转立案处理。")
 
 
-TEXTS: dict[Template, Callable[[dict[str, Any]], str]] = {
+TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
     Template.TEXT: text,
     Template.CALLUP_REMINDER: callup_reminder,
     Template.CALLUP_ESCALATION: callup_escalation,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from bot.inbound import process
 from bot.parse import Inbound
 from inspection.callup import calls as callup
@@ -13,6 +15,8 @@ from models.fieldwork import Inspection, InspectionMember
 from models.outbox import OutboxMessage
 from tests import factories as f
 from tests.wecom_rows import body, last_text_to
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 _ids = itertools.count(1)
 

@@ -129,7 +129,7 @@ async def test_decline_click_without_reason_waits_for_text(client):
                                       response_code="RC-1", reason="other"))
     assert (await CallUp.get(id=called[0].id)).state == CallUpState.CALLED
     ask = await OutboxMessage.filter(topic="wecom.message").order_by("-id").first()
-    assert "须说明事由" in content(ask)
+    assert "请回复事由，例如：" in content(ask)
     await post(client, text_xml("insp1", "参加市局执法培训"))
     done = await CallUp.get(id=called[0].id)
     assert done.state == CallUpState.DECLINED and done.reason == "参加市局执法培训"

@@ -23,7 +23,9 @@ from tests.notifications.outbox_helpers import eventually
 from tests.wecom_callbacks import CORP_ID, card_event_xml, signed, text_xml
 from tests.wecom_standin import WeComStandIn
 
-pytestmark = pytest.mark.postgres_only
+# Several app processes each, with deadlines: on one xdist worker, one such test at a time
+# (two at once would starve each other of a 2-core machine's CPU).
+pytestmark = [pytest.mark.postgres_only, pytest.mark.xdist_group("app-processes")]
 
 
 @pytest.fixture

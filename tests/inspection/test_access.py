@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from inspection import access
 from models.enums import StaffStatus
 from models.org import Staff
 from tests import factories
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def test_staff_by_id_loads_what_the_orm_loads() -> None:

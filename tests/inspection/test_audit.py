@@ -3,12 +3,15 @@
 import ast
 from pathlib import Path
 
+import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from inspection import audit
 from models.audit import AuditEvent
 from models.org import Section
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def _three_events() -> None:

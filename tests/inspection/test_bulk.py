@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from inspection import bulk, clock
 from models.enums import SectionKind
 from models.org import Section
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def test_bulk_timestamps_compare_like_the_orms() -> None:

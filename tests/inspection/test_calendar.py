@@ -43,7 +43,7 @@ def test_year_without_data_warns_and_uses_weekdays():
     assert cal.warnings and "2027" in cal.warnings[0]
 
 
-async def test_overrides_are_loaded_from_the_database():
+async def test_overrides_are_loaded_from_the_database(clean_db):
     await CalendarOverride.create(day=D(2026, 10, 8), is_workday=False, reason="区级调整")
     due, warnings = await add_working_days(D(2026, 9, 30), 1)
     assert due == D(2026, 10, 9) and warnings == []

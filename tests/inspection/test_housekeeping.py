@@ -24,6 +24,8 @@ from tests import credit_factories as f
 from tests.inspection.items.test_catalogue import FIELDS
 from tests.notifications.outbox_helpers import make_worker
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 BJ = clock.BEIJING
 TOPIC = housekeeping.TOPIC
 

@@ -15,6 +15,8 @@ from notifications.appkeys import CONFIG, KV
 from suiji.app import create_app
 from tests.fieldworld import WECOM_TOKEN, World, login
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 async def test_login_issues_a_session_and_keeps_session_key(api: Any, world: World,
                                                             caplog: Any) -> None:

@@ -70,3 +70,28 @@ async def test_rectification_order_issues_its_notice(api: Any, world: Any) -> No
                                                                       order["deadline"])
     assert order["notice_url"].endswith(f"/n/{notice.token}")
     assert notice.content["body"] == "补签书面劳动合同"
+
+
+async def test_a_notice_cannot_carry_another_teams_order(api: Any, world: Any) -> None:
+    """Another visit of the same employer, by another team: its order answers 404 when read
+    directly, so a notice cannot copy its requirements onto paper either."""
+    import datetime as dt
+
+    from models.fieldwork import Inspection, RectificationOrder
+
+    other = await Inspection.create(code="JC2026-0099", employer=world.employer,
+                                    state=InspectionState.SUBMITTED,
+                                    window_start=world.inspection.window_start,
+                                    window_end=world.inspection.window_end)
+    secret = await RectificationOrder.create(
+        inspection=other, employer=world.employer, requirements="另一检查组的整改要求（不应外泄）",
+        issued_on=dt.date(2026, 11, 3), working_days=5, deadline=dt.date(2026, 11, 10),
+        issued_by=world.staff["outsider"])
+    member = await session_for(api, world.staff["member"])
+    assert (await api.get(f"/api/v1/rectification-orders/{secret.id}",
+                          headers=member)).status == 404
+    url = f"/api/v1/inspections/{world.inspection.id}/notices"
+    resp = await api.post(url, headers=member, json={
+        "kind": "rectification", "rectification_order_id": secret.id, "deadline": "2026-12-10"})
+    assert resp.status == 404, await resp.text()
+    assert await Notice.filter(rectification_order_id=secret.id).count() == 0

@@ -155,3 +155,20 @@ async def test_non_admin_cannot_upload(api: Any, world: Any) -> None:
     resp = await api.post("/api/v1/imports/employers", data=_form(HEADER), headers=initiator)
     assert resp.status == 403
     assert (await resp.json(content_type=PROBLEM))["code"] == "admin_only"
+
+
+async def test_an_admin_cannot_change_their_own_roles_or_section(api: Any, world: Any) -> None:
+    """Else 政策法规科 could make itself an initiator and read confidential campaigns (R14)."""
+    me = world.staff["admin"]
+    admin = await session_for(api, me)
+    for change in ({"roles": ["政策法规科", "发起科室"]}, {"section": "劳动保障监察支队"},
+                   {"status": "调离"}):
+        resp = await api.patch(f"/api/v1/staff/{me.id}", json=change, headers=admin)
+        assert resp.status == 403, await resp.text()
+        assert (await resp.json())["code"] == "own_roles"
+    after = await Staff.get(id=me.id)
+    assert (after.is_initiator, after.section_id, after.status) == (
+        me.is_initiator, me.section_id, me.status)
+    resp = await api.patch(f"/api/v1/staff/{me.id}", json={"mobile": "13800000000"},
+                           headers=admin)
+    assert resp.status == 200  # one's own contact details stay editable

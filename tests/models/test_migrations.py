@@ -3,11 +3,11 @@
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from suiji import db
 from suiji.db import tortoise_config
+from tests.conftest import SessionDatabase
 
 
-async def test_models_and_migrations_agree(database_url):
+async def test_models_and_migrations_agree(clean_db: SessionDatabase) -> None:
     config = tortoise_config("sqlite://:memory:")
     apps_dict = config["apps"]
     try:
@@ -16,8 +16,7 @@ async def test_models_and_migrations_agree(database_url):
     finally:
         # The detector binds the (process-wide) model classes to its in-memory SQLite, so later
         # tests on PostgreSQL would build SQLite-flavoured queries: bind them back.
-        await db.close_db()
-        await db.init_db(database_url)
+        await clean_db.bind()
     assert writers == [], (
         "models changed without a migration: run "
         "`tortoise -c suiji.db.TORTOISE_ORM makemigrations`"

@@ -24,6 +24,8 @@ from notifications.render.notices import notice_file
 from tests import poppler
 from tests.notices_fixtures import AUTHORITY, ISSUER, decode_qr, make_world, pdf_text
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 BASE = "https://suiji.example.gov.cn"
 ISSUED = dt.date(2026, 10, 9)
 RIGHTS = ["六十日内向重庆市涪陵区人民政府申请行政复议", "六个月内向重庆市涪陵区人民法院提起行政诉讼"]

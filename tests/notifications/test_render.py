@@ -1,6 +1,7 @@
 import datetime as dt
 import re
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from inspection import typeset
@@ -10,6 +11,8 @@ from notifications.render.layout import pdf_to_png, render_pdf
 from notifications.render.notices import notice_file, notice_url
 from notifications.render.wording import Block, NoticeView
 from tests.notices_fixtures import AUTHORITY, ISSUER, decode_qr, make_world, pdf_text
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 BASE = "https://suiji.example.gov.cn"
 

@@ -104,6 +104,8 @@ async def test_draw_pages_render_on_a_phone_in_the_same_frame(client, tmp_path, 
         "draws": ("/public/draws", "随机抽取公示"),
         "draw-record": (f"/public/draws/{draw.id}", "自己核验"),
         "draw-unknown": ("/public/draws/999999", "未找到"),
+        "draw-guide": ("/public/draws/guide", "动手核验"),
+        "not-found": ("/no-such-page", "页面不存在"),
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, (path, expected) in pages.items():

@@ -68,6 +68,7 @@ async def test_confidential_record_waits_for_the_field_window_and_the_team(clien
     o = await Draw.get(campaign_id=opened.id, kind="employers")
     body = await (await client.get(f"/public/draws/{h.id}.json")).json()
     assert body["status"] == "revealed" and "secret" not in body and "visible_from" in body
+    assert body["strata"]
     assert all("candidates" not in s and "drawn" not in s for s in body["strata"])
     assert body["commitment"] == h.commitment  # the commitment shows at once
     assert h.secret not in await (await client.get(f"/public/draws/{h.id}")).text()

@@ -1,5 +1,7 @@
 """The demo leaves one campaign at the call-up stage, cards queued, idempotently."""
 
+import pytest
+
 from inspection.draw import verifier as verify_draw
 from models.callups import CallUp
 from models.campaigns import Campaign
@@ -8,6 +10,8 @@ from models.enums import CampaignState
 from models.outbox import OutboxMessage
 from suiji.demo import callup as demo
 from tests.wecom_rows import body
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def test_demo_callup_stage_and_idempotent():

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from inspection import clock, housekeeping
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from suiji.app import create_app
 from suiji.outbox import bootstrap_timers
 from tests.suiji.cli_helpers import run_cli
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def runs() -> list[OutboxMessage]:

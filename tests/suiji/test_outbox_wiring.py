@@ -72,5 +72,9 @@ async def test_one_redis_pool_for_the_store_and_the_wake_ups(aiohttp_client, set
     kv = client.app[KV]
     assert isinstance(kv, RedisKV)
     assert kv._redis is redis and wake._bridge is not None and wake._bridge._redis is redis
+    await kv.set("probe", "1", ttl=10)  # so that the pool holds at least one open connection
+    pool = redis.connection_pool
+    opened = [*pool._available_connections, *pool._in_use_connections]
+    assert any(c.is_connected for c in opened)
     await client.close()
-    assert not any(c.is_connected for c in redis.connection_pool._available_connections)
+    assert not any(c.is_connected for c in opened)

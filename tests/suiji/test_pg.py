@@ -72,7 +72,7 @@ async def test_a_second_release_changes_nothing(is_postgres: bool, database_url:
 
 
 @pytest.mark.postgres_only
-async def test_the_app_uses_the_engine(is_postgres: bool) -> None:
+async def test_the_app_uses_the_engine(is_postgres: bool, clean_db: object) -> None:
     if not is_postgres:
         pytest.skip("the PostgreSQL pool")
     client = connections.get("default")

@@ -18,6 +18,10 @@ from suiji.settings import Settings
 from tests.e2e import processes
 from tests.notifications.outbox_helpers import enqueue, eventually, text
 
+# Several app processes each, with deadlines: on one xdist worker, one such test at a time
+# (two at once would starve each other of a 2-core machine's CPU).
+pytestmark = pytest.mark.xdist_group("app-processes")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -63,8 +63,8 @@ def test_example_record_is_reproducible_and_verifies():
 
 
 def test_worked_example_in_docs_matches_the_reference():
-    """docs/draw.md works stratum C of the example by hand; its numbers must stay true."""
-    doc = (ROOT / "docs" / "draw.md").read_text(encoding="utf-8")
+    """The public guide works stratum C of the example by hand; its numbers must stay true."""
+    doc = (ROOT / "portal" / "guides" / "draw.md").read_text(encoding="utf-8")
     c = example_record()["strata"][1]
     seed_text = f"suiji-draw-v1\n{CAMPAIGN}\nC\n{c['roster_hash']}\n{ENTROPY}\n{SECRET}"
     assert "```\n" + seed_text + "\n```" in doc  # the literal six lines

@@ -65,7 +65,7 @@ def ref_record(strata: list[tuple[str, list[str], int]], *, kind: str = "employe
 
 
 def example_record() -> dict:
-    """The documented example (tools/example_draw_record.json, docs/draw.md)."""
+    """The documented example (tools/example_draw_record.json, portal/guides/draw.md)."""
     record = ref_record([("A", CODES[:3], 1), ("C", CODES[3:6], 2)])
     record["note"] = "示例记录，仅用于说明核验方法 / example record, for documentation only"
     return record

@@ -26,6 +26,10 @@ from suiji.demo.draws import DONE_CODE
 from suiji.settings import Settings
 from tests.webapp.stage import Stage, close, require_webapp, run_node, start
 
+# A server, the demo data and a headless browser each, with deadlines: on one xdist worker, one such
+# test at a time (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("app-processes")
+
 
 @pytest.fixture
 async def stage(settings: Settings) -> AsyncIterator[Stage]:

@@ -17,6 +17,8 @@ from notifications.wecom import cards
 from tests import factories as f
 from tests.wecom_rows import body, content
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 NOW = f.NOW
 
 

@@ -20,6 +20,8 @@ from models.outbox import OutboxMessage
 from tests import factories as f
 from tests.wecom_rows import body, cards, content, messages
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 NOW = f.NOW
 
 
@@ -43,7 +45,7 @@ async def test_first_n_in_draw_order_get_cards():
     assert [b["text"] for b in card["button_list"]] == ["接受", "因公务无法参加"]
     assert card["task_id"] == called[0].task_id
     values = {r["keyname"]: r["value"] for r in card["horizontal_content_list"]}
-    assert values["组长"] == "刘组长" and values["检查时间"] == "2026-03-16 至 2026-03-27"
+    assert values["组长"] == "刘组长" and values["检查时间"] == "3月16日至3月27日"
     assert "工资支付情况" in card["sub_title_text"]
     assert (await Campaign.get(id=c.id)).state == CampaignState.CALLING_UP
     timers = await OutboxMessage.filter(topic__startswith="timer.callup").count()

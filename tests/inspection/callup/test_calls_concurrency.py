@@ -12,7 +12,7 @@ from models.callups import CallUp
 from models.enums import CallUpState
 from tests import factories as f
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.usefixtures("clean_db")]
 
 
 async def test_concurrent_declines_call_each_next_once(is_postgres):

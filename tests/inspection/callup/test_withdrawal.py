@@ -21,6 +21,8 @@ from notifications import replies
 from tests import factories as f
 from tests.wecom_rows import texts_to as texts
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 NOW = f.NOW  # Monday 2 March 2026, 09:00 in Beijing
 
 

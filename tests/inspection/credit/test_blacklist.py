@@ -15,6 +15,8 @@ from models.outbox import OutboxMessage
 from models.publication import Publication
 from tests import credit_factories as f
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 @pytest.mark.parametrize(("decided", "ends"), [
     (dt.date(2024, 2, 29), dt.date(2027, 2, 28)),  # leap day: no 29 Feb in 2027 -> month end

@@ -12,6 +12,8 @@ from models.credit import CreditEvent
 from models.enums import CreditEventKind, RectificationState
 from tests import credit_factories as f
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 async def _world():
     emp = await f.employer(name='=重庆"引号",逗号\n换行公司')  # a formula to a spreadsheet

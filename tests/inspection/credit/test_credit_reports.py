@@ -29,6 +29,8 @@ from tests import poppler
 from tests.notices_fixtures import AUTHORITY, pdf_text
 from tests.wecom_rows import body, content
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 BUREAU = AUTHORITY
 
 

@@ -21,6 +21,8 @@ from models.enums import (
 from models.outbox import OutboxMessage
 from tests import credit_factories as f
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 TODAY = dt.date(2027, 1, 20)
 
 

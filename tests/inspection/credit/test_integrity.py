@@ -2,12 +2,15 @@
 
 import datetime as dt
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from inspection.credit import integrity, timers
 from models.audit import AuditEvent
 from models.enums import CreditEventKind, InspectionState, RectificationState
 from tests import credit_factories as f
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def test_file_lists_each_fact_with_its_source():

@@ -18,6 +18,8 @@ from portal import window_data as window
 from tests import credit_factories as f
 from tests.clockkit import TestClock, beijing
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 WAGES = MajorViolationCategory.WAGE_ARREARS
 
 

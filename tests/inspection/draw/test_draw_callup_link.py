@@ -17,6 +17,8 @@ from models.outbox import OutboxMessage
 from models.reports import CampaignReport
 from tests.drawkit import approved_campaign, employers_spec, make_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 ENTROPY = "福彩3D 2026321期 5 8 2"
 
 

@@ -29,6 +29,8 @@ from tests.drawkit import (
     uscc,
 )
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 ENTROPY = "福彩3D 2026321期 5 8 2"
 LATER = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
@@ -253,7 +255,8 @@ async def test_confidential_result_opens_with_the_field_window_and_the_team():  
     assert pub.visible_from == draws.field_opens_at(campaign)
     before = pub.visible_from - dt.timedelta(seconds=1)
     hidden = await draw_records.public_record(draw.id, now=before)
-    assert "secret" not in hidden and all("candidates" not in s for s in hidden["strata"])
+    assert "secret" not in hidden and hidden["strata"]
+    assert all("candidates" not in s for s in hidden["strata"])
     assert hidden["commitment"] == draw.commitment and "visible_from" in hidden
     no_team = await draw_records.public_record(draw.id, now=pub.visible_from)
     assert "secret" not in no_team and all("drawn" not in s for s in no_team["strata"])
@@ -262,7 +265,7 @@ async def test_confidential_result_opens_with_the_field_window_and_the_team():  
     shown = await draw_records.public_record(draw.id, now=pub.visible_from)
     reference_check(shown)
     listed = await draw_records.public_list(now=before)
-    assert all(not row["result_public"] for row in listed)
+    assert listed and not any(row["result_public"] for row in listed)
 
 
 async def test_r20_one_visit_for_two_campaigns_with_overlapping_windows():

@@ -30,7 +30,7 @@ def test_check_content_refuses_truncated_pdf_and_bad_image() -> None:
     assert exc.value.code == "corrupt_image"
 
 
-async def test_add_evidence_stores_by_hash(tmp_path: Path) -> None:
+async def test_add_evidence_stores_by_hash(clean_db: object, tmp_path: Path) -> None:
     world: World = await build_world(InspectionState.CHECKED_IN)
     storage = ev.LocalStorage(tmp_path)
     data = jpeg()
@@ -43,7 +43,7 @@ async def test_add_evidence_stores_by_hash(tmp_path: Path) -> None:
         await storage.get("../etc/passwd")
 
 
-async def test_no_uploads_to_a_closed_inspection(tmp_path: Path) -> None:
+async def test_no_uploads_to_a_closed_inspection(clean_db: object, tmp_path: Path) -> None:
     world = await build_world(InspectionState.CLOSED)
     with pytest.raises(DomainError) as exc:
         await ev.add_evidence(staff=world.staff["member"], inspection_id=world.inspection.id,

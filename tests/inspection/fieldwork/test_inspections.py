@@ -12,6 +12,8 @@ from models.fieldwork import InspectionMember
 from models.items import Item, ItemVersion
 from tests.fieldworld import World, build_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 @pytest.fixture
 async def world() -> World:

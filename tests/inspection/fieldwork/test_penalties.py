@@ -19,6 +19,8 @@ from portal import window_data as window
 from tests.clockkit import TestClock, beijing
 from tests.fieldworld import build_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 async def _record(world, staff_key: str = "leader", number: str = "涪人社罚〔2026〕1号",
                   procedure: PenaltyProcedure = PenaltyProcedure.GENERAL,

@@ -22,6 +22,8 @@ from tests.fieldworld import World, build_world
 from tests.notices_fixtures import ISSUER
 from tests.wecom_rows import body, content
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 @pytest.fixture
 async def world() -> World:

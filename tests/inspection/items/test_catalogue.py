@@ -15,6 +15,8 @@ from models.items import Item, ItemVersion
 from models.publication import Publication
 from tests.inspection.rosters.test_employers import to_csv
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 D1, D2, D3 = dt.date(2026, 1, 5), dt.date(2026, 3, 1), dt.date(2026, 6, 1)
 FIELDS = {"name": "与劳动者订立劳动合同的情况", "basis": "《劳动保障监察条例》第十一条第（二）项",
           "subject": "涪陵区人力资源和社会保障局", "content": "检查书面劳动合同签订情况",

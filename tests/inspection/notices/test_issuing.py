@@ -1,4 +1,5 @@
 import asyncio
+import base64
 import datetime as dt
 from decimal import Decimal
 
@@ -15,6 +16,8 @@ from models.notices import Notice
 from models.org import Staff
 from models.penalties import PenaltyDecision
 from tests.notices_fixtures import AUTHORITY, ISSUER, make_world
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 CONTENT = {"body": "经查，你单位未与部分劳动者订立书面劳动合同。", "basis": "《劳动保障监察条例》第十一条"}
 
@@ -36,8 +39,11 @@ async def test_issue_numbers_token_and_audit():
     assert first.number == "涪人社监察〔2026〕第1号"
     assert second.number == "涪人社监察〔2026〕第2号"
     assert other_kind.number == "涪人社监察检〔2026〕第1号"  # its own series
-    assert len(first.token) == 22 and first.token != second.token
-    assert str(first.id) not in first.token or len(first.token) == 22
+    # The QR code's token: 128 random bits each (22 URL-safe characters), one per notice.
+    tokens = [n.token for n in (first, second, other_kind)]
+    assert [len(base64.urlsafe_b64decode(t + "==")) for t in tokens] == [16, 16, 16]
+    assert all(len(t) == 22 and t.isascii() and "=" not in t for t in tokens)
+    assert len(set(tokens)) == 3
     actions = await AuditEvent.filter(object_type="notice").values_list("action", flat=True)
     assert actions.count("notice.issued") == 3
 

@@ -17,6 +17,8 @@ from models.enums import CampaignState, ItemVersionStatus
 from models.items import ItemVersion
 from tests.drawkit import FIELD_END, FIELD_START, approved_campaign, make_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 async def _draft(world, **kw):
     args = dict(code="2026-FL-001", title="工资支付专项", section_id=world.section.id,

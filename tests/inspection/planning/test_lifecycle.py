@@ -32,6 +32,8 @@ from tests import factories as f
 from tests.clockkit import TestClock, beijing
 from tests.notices_fixtures import AUTHORITY as BUREAU
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 S = CampaignState
 
 

@@ -14,6 +14,8 @@ from models.org import Section
 from models.publication import Publication
 from tests.drawkit import make_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 BJ = dt.timezone(dt.timedelta(hours=8))
 
 

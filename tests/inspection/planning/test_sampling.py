@@ -45,7 +45,7 @@ def test_overrides_apply():
     assert rules.min_interval_days["A"] == sampling.DEFAULT_MIN_INTERVAL_DAYS["A"]
 
 
-async def test_filters_township_industry_size_and_closed_employers():
+async def test_filters_township_industry_size_and_closed_employers(clean_db):
     roster = [*employers_spec(3, start=1, grade=Grade.B, township="龙桥街道", industry="制造业",
                               headcount=50),
               *employers_spec(2, start=10, grade=Grade.B, township="敦仁街道", industry="制造业",

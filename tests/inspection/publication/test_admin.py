@@ -21,6 +21,8 @@ from portal import window_data as window
 from tests.clockkit import TestClock, beijing
 from tests.fieldworld import World, build_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 async def closed_visit(world: World) -> Publication:
     async with in_transaction():

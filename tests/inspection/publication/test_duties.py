@@ -14,6 +14,8 @@ from models.publication import Publication
 from tests.notices_fixtures import make_world
 from tests.wecom_rows import body, content
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 DECIDED = dt.date(2026, 9, 30)  # the working day before National Day 2026 (1-7 Oct off, 10 Oct worked)
 
 

@@ -14,6 +14,8 @@ from models.audit import AuditEvent
 from models.employers import Employer, GradeChange
 from models.enums import Grade
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 HEADERS = ["统一社会信用代码", "单位名称", "法定代表人", "乡镇街道", "所属行业", "职工人数", "诚信等级"]
 
 

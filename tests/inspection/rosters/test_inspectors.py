@@ -12,6 +12,8 @@ from models.enums import SectionKind, StaffStatus
 from models.org import Section, Staff
 from tests.inspection.rosters.test_employers import to_csv, to_xlsx
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 TODAY = dt.date(2026, 3, 2)
 HEADERS = ["姓名", "企业微信账号", "执法证号", "执法证有效期至", "所属科室", "角色"]
 

@@ -17,6 +17,8 @@ from tests import factories as f
 from tests.notifications.outbox_helpers import drain, make_worker, wecom_handlers
 from tests.wecom_standin import SEND, UPDATE
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 SECRET = "重庆保密测试有限公司"
 
 
@@ -41,7 +43,7 @@ async def test_facts_are_rendered_when_sent(wecom_standin, wecom_client, kv):
     assert sent.body["touser"] == "insp1|insp2" and sent.body["msgtype"] == "text"
     assert sent.body["text"]["content"] == (
         f"组长催办：请尽快答复 {c.code}（{c.title}）的召集，期限 3月3日 9:00。"
-        "回复“接受”，或“公务 事由”。")
+        "同意参加请回复“接受”；因公务无法参加请回复“公务”和事由，例如：公务 参加区政府专项检查。")
 
 
 @pytest.mark.parametrize("mark", ["name", "uscc"])

@@ -1,5 +1,6 @@
 """Demo part "credit": loads facts, grades and a listing; a second run adds nothing."""
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from inspection.credit import blacklist
@@ -8,6 +9,8 @@ from models.credit import CreditEvent, GradeAssessment
 from models.employers import BlacklistEntry, Employer
 from models.enums import Grade
 from suiji.demo import PARTS, credit
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def test_loads_once():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from inspection.draw import records as draw_records
@@ -11,6 +12,8 @@ from models.enums import CampaignState, DrawStatus, Grade
 from suiji.demo import PARTS
 from suiji.demo import draws as demo_draws
 from tests.drawkit import employers_spec, make_world, reference_check
+
+pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def test_demo_has_a_published_draw_and_one_awaiting_reveal():
