@@ -34,17 +34,18 @@ def _require_admin(staff: Staff) -> None:
         raise Forbidden("只有政策法规科可以查阅审计记录", "admin_only")
 
 
-async def trail(*, staff: Staff, object_type: str = "", object_id: str = "", actor: str = "",
+async def trail(*, staff: Staff, object_type: str = "", object_id: str = "", by: str = "",
                 action: str = "", page: int = 1, page_size: int = 50) -> TrailPage:
-    """Newest first. Filters: an object (type, and id), an actor code, an action prefix."""
+    """Newest first. Filters: an object (type, and id), who (`by`: an actor code), an action
+    prefix."""
     _require_admin(staff)
     query = AuditEvent.all()
     if object_type:
         query = query.filter(object_type=object_type)
     if object_id:
         query = query.filter(object_id=object_id)
-    if actor:
-        query = query.filter(actor=actor)
+    if by:
+        query = query.filter(actor=by)
     if action:
         query = query.filter(action__startswith=action)
     total = await query.count()

@@ -20,7 +20,7 @@ Code = Annotated[str, StringConstraints(max_length=64, strip_whitespace=True)]
 class TrailQuery(Request):
     object_type: Code = Field("", description="对象类型（表名，如 employer、campaign、draw）")
     object_id: Code = Field("", description="对象编号")
-    actor: Code = Field("", description="操作人代码，如 staff:12")
+    by: Code = Field("", description="操作人代码（审计记录中的 actor）")
     action: Code = Field("", description="操作（前缀），如 grade.")
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(50, ge=1, le=200)
@@ -56,7 +56,7 @@ class ChainOut(BaseModel):
 async def trail(call: Call[None, TrailQuery]) -> TrailOut:
     q = call.query
     page = await audit_trail.trail(staff=call.me, object_type=q.object_type, object_id=q.object_id,
-                                   actor=q.actor, action=q.action, page=q.page,
+                                   by=q.by, action=q.action, page=q.page,
                                    page_size=q.page_size)
     return TrailOut(items=[EventOut(
         seq=e.seq, at=e.at, actor=e.actor, actor_label=page.actors.get(e.actor, e.actor),

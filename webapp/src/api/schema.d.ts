@@ -4710,7 +4710,7 @@ export interface operations {
         parameters: {
             query?: {
                 action?: string;
-                actor?: string;
+                by?: string;
                 object_id?: string;
                 object_type?: string;
                 page?: number;
