@@ -47,7 +47,12 @@ export function serviceWorker(): Plugin {
     name: "suiji-service-worker",
     apply: "build",
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => f.startsWith("assets/")).sort();
+      // A chunk left empty (a style sheet shared by lazy screens, with no code of its own) is
+      // dropped by Vite after this hook and never written: listed, it would fail the whole
+      // install (cache.addAll) and the app would never work offline.
+      const files = Object.entries(bundle)
+        .filter(([name, file]) => name.startsWith("assets/") && !(file.type === "chunk" && !file.code.trim()))
+        .map(([name]) => name).sort();
       const version = createHash("sha256").update(files.join("\n")).digest("hex").slice(0, 12);
       this.emitFile({ type: "asset", fileName: "sw.js", source: serviceWorkerSource(files, version) });
     },
