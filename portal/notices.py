@@ -24,7 +24,7 @@ from models.employers import Employer
 from models.enums import NoticeStatus
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
-from notifications.appkeys import CONFIG, STORAGE, AppConfig
+from notifications.appkeys import CONFIG, KV, STORAGE, AppConfig
 from notifications.render.notices import cn_date, notice_file, view_of
 from portal.html import e, over_limit, page, too_many
 
@@ -35,6 +35,10 @@ ACK_LIMIT = (10, 3600.0)  # acknowledgment tries per IP per hour
 UPLOAD_LIMIT = (20, 3600.0)
 MAX_UPLOAD = 10 * 1024 * 1024
 COOKIE = "suiji_notice"
+# The page and its PDF name the employer and what it was ordered to do: never kept by a shared
+# computer's browser or a proxy.
+NO_STORE = {"Cache-Control": "no-store"}
+ANONYMOUS_VIEW_EVERY = 3600.0  # seconds
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
           (b"%PDF-", "application/pdf", "pdf"))
 
@@ -142,7 +146,8 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
             'accept="image/jpeg,image/png,application/pdf" required> '
             '<button type="submit">上传</button></form>'
             '<p class="muted">支持 JPG、PNG、PDF，单个不超过 10 MB，由执法人员审核。</p></section>')
-    return page(request, "文书核验", "".join(body), status=status, updated=notice.updated_at)
+    return page(request, "文书核验", "".join(body), status=status, updated=notice.updated_at,
+                headers=NO_STORE)
 
 
 async def _looked_up(request: web.Request, action: str) -> Notice | web.Response:
@@ -154,8 +159,14 @@ async def _looked_up(request: web.Request, action: str) -> Notice | web.Response
         notice = await _find(token)
         if notice is None:
             return _miss(request)
-        actor = (audit.employer_actor(notice.id) if _is_addressee(request, token) else audit.PUBLIC)
-        await domain.record_view(notice=notice, actor=actor, action=action)
+        if _is_addressee(request, token):
+            await domain.record_view(notice=notice, actor=audit.employer_actor(notice.id),
+                                     action=action)
+        elif await request.app[KV].set_if_absent(f"notice-seen:{notice.id}:{action}", "1",
+                                                 ttl=ANONYMOUS_VIEW_EVERY):
+            # Anonymous looks: one audit event per notice and hour, so a script scanning the
+            # QR cannot fill the audit trail (the per-IP limit caps the rest).
+            await domain.record_view(notice=notice, actor=audit.PUBLIC, action=action)
     return notice
 
 
@@ -205,7 +216,7 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     path = await notice_file(notice.id, base_url=config.public_base_url,
                              data_dir=config.data_dir, seal_image=config.seal_image)
     return web.FileResponse(path, headers={
-        "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
+        **NO_STORE, "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": 'inline; filename="notice.pdf"'})
 
 
