@@ -75,8 +75,17 @@ def employer_rows() -> list[list[Any]]:
         status = "注销" if rng.random() < 0.01 else "正常"
         headcount = _headcount(rng) if authority != "92" else rng.randint(2, 12)
         rows.append([code, name, legal_rep, town, industry, headcount, grade, address, phone,
-                     status])
+                     status, _categories(name)])
     return rows
+
+
+def _categories(name: str) -> str:
+    """单位类别 (R2) as the name tells it: builders, and the job and dispatch agencies."""
+    if any(word in name for word in ("建筑工程", "建设工程", "建筑劳务")):
+        return "建筑施工企业"
+    if "人力资源" in name:
+        return "人力资源服务机构、劳务派遣单位"
+    return ""
 
 
 def _blacklisted(rows: list[list[Any]]) -> list[list[Any]]:
@@ -137,11 +146,12 @@ async def _load_employers(today: dt.date) -> None:
 
 async def _load_items(today: dt.date) -> None:
     have = set(await Item.all().values_list("code", flat=True))
-    rows = [[code, name, basis, data.SUBJECT, content, method, data.ITEMS_EFFECTIVE, "首次公布"]
+    rows = [[code, name, basis, data.SUBJECT, content, method, data.ITEMS_EFFECTIVE, "首次公布",
+             data.ITEM_CATEGORIES.get(code, "")]
             for code, name, basis, content, method in data.ITEMS if code not in have]
     if rows:
         headers = ["事项编码", "事项名称", "检查依据", "检查主体", "检查内容", "检查方式", "生效日期",
-                   "调整理由"]
+                   "调整理由", "适用单位类别"]
         await item_import.import_items(data=_csv(headers, rows), filename="demo-items.csv",
                                        actor=ACTOR, publish=True, today=today)
 

@@ -145,3 +145,9 @@ ITEMS: list[tuple[str, str, str, str, str]] = [
      "《中华人民共和国劳动合同法》第五十七条、第六十六条；《劳务派遣暂行规定》第四条",
      "劳务派遣单位是否取得经营许可，用工单位派遣用工比例是否超过用工总量的百分之十", "书面审查"),
 ]
+# 适用单位类别 (R2) of the items that concern only some employers; the others concern every one.
+ITEM_CATEGORIES = {
+    "LDBZ-08": "职业介绍机构、人力资源服务机构",
+    "NMG-01": "建筑施工企业", "NMG-02": "建筑施工企业", "NMG-03": "建筑施工企业",
+    "NMG-04": "建筑施工企业",
+}
