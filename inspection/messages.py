@@ -51,6 +51,7 @@ class Template(StrEnum):
     REPORT_DUE = "report_due"  # {code, title, due_on, working_days, late}
     PUBLICATION_DUE = "publication_due"  # {kind, title, due_on, stage}
     RECTIFICATION_OVERDUE = "rectification_overdue"  # {employer, deadline}
+    CERTIFICATE_EXPIRY = "certificate_expiry"  # {section, name, cert_no, valid_until, days_left}
     # Card updates ("wecom.update_card"): the clicked card's buttons become one grey label.
     CALLUP_ANSWERED = "callup_answered"  # {state}
     ASSIGNMENT_CONFIRMED = "assignment_confirmed"  # {}

@@ -19,6 +19,7 @@ from miniprogram_api import (
     login,
     major,
     notices,
+    oversight,
     plans,
     publication,
     rectification,
@@ -34,7 +35,7 @@ def all_routes() -> list[Route]:
     return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
-            + publication.routes() + major.routes())
+            + publication.routes() + major.routes() + oversight.routes())
 
 
 def openapi_document() -> dict[str, Any]:

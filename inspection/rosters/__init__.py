@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from inspection.rosters import (
         admin,
         categories,
+        certificates,
         employers,
         importing,
         inspectors,
@@ -18,4 +19,5 @@ if TYPE_CHECKING:
         uscc,
     )
 
-__all__ = ['admin', 'categories', 'employers', 'importing', 'inspectors', 'tabular', 'uscc']
+__all__ = ['admin', 'categories', 'certificates', 'employers', 'importing', 'inspectors',
+           'tabular', 'uscc']

@@ -156,6 +156,17 @@ def rectification_overdue(f: dict[str, Any], cap: Cap = None) -> str:
             "已过，尚未回访确认整改。请尽快回访，或转立案处理。")
 
 
+def certificate_expiry(f: dict[str, Any], cap: Cap = None) -> str:
+    who = f"{f['section']}{f['name']}（执法证号 {f['cert_no']}）"
+    until = _date(f["valid_until"])
+    days_left = int(f["days_left"])
+    if days_left < 0:
+        return (f"【执法证到期提醒】{who}的行政执法证已于{until}到期，到期后不能参加抽取和检查。"
+                "请及时组织换证，并在执法检查人员名录中更新。")
+    return (f"【执法证到期提醒】{who}的行政执法证将于{until}到期，还剩 {days_left} 天。"
+            "请及时组织换证，并在执法检查人员名录中更新；到期后不能参加抽取和检查。")
+
+
 TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
     Template.TEXT: text,
     Template.CALLUP_REMINDER: callup_reminder,
@@ -172,4 +183,5 @@ TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
     Template.REPORT_DUE: report_due,
     Template.PUBLICATION_DUE: publication_due,
     Template.RECTIFICATION_OVERDUE: rectification_overdue,
+    Template.CERTIFICATE_EXPIRY: certificate_expiry,
 }

@@ -114,6 +114,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
     # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
     "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
+    # Certificates (R8): 政策法规科; the item list's coverage (R4) also the initiators.
+    "listExpiringCertificates": ADMIN, "getItemCoverage": OFFICER,
 }
 
 
