@@ -9,6 +9,7 @@ from aiohttp import web
 
 from miniprogram_api import (
     answers,
+    calendar,
     callup,
     campaigns,
     credit,
@@ -35,7 +36,7 @@ def all_routes() -> list[Route]:
     return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
-            + publication.routes() + major.routes() + oversight.routes())
+            + publication.routes() + major.routes() + calendar.routes() + oversight.routes())
 
 
 def openapi_document() -> dict[str, Any]:

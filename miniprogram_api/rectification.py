@@ -59,6 +59,7 @@ async def record_penalty(call: Call[s.PenaltyIn, None]) -> s.PenaltyCreated:
     return s.PenaltyCreated(
         **views.penalty(decision), publication_id=publication.id if publication else None,
         publication_due_on=publication.due_on if publication else None,
+        publication_due_provisional=bool(publication and publication.due_provisional),
         publication_auto_at=publication.auto_publish_at if publication else None,
         warnings=warnings)
 

@@ -169,6 +169,8 @@ class OrderOut(BaseModel):
     issued_on: dt.date
     working_days: int
     deadline: dt.date
+    deadline_provisional: bool = Field(
+        description="期限按周一至周五推算（当年节假日安排尚未录入），暂定，录入后确认")
     closed_on: dt.date | None
     finding_ids: list[int]
     follow_ups: list[FollowUpOut]
@@ -180,6 +182,7 @@ class NoticeOut(BaseModel):
     number: str
     issued_on: dt.date
     deadline: dt.date | None
+    deadline_provisional: bool = Field(description="文书所载期限为暂定")
     status: NoticeStatus
     acknowledged: bool
     url: str = Field(description="二维码指向的公开页面")
@@ -306,5 +309,7 @@ class PenaltyIn(Request):
 class PenaltyCreated(PenaltyOut):
     publication_id: int | None = Field(description="公示任务（一般程序）")
     publication_due_on: dt.date | None
+    publication_due_provisional: bool = Field(
+        False, description="公示期限按周一至周五推算，暂定，待节假日安排录入后确认")
     publication_auto_at: dt.datetime | None = Field(description="自动公示的时间")
     warnings: list[str]

@@ -17,6 +17,7 @@ from aiohttp import web
 from tortoise.transactions import in_transaction
 
 from inspection import audit, clock
+from inspection.calendar import PROVISIONAL_NOTE
 from inspection.errors import DomainError
 from inspection.fieldwork import labels
 from inspection.notices import issuing as domain
@@ -70,18 +71,30 @@ def _miss(request: web.Request) -> web.Response:
                 "可能不是本局签发，请致电发文机关核实。</p></section>", status=404)
 
 
+def _deadline_html(notice: Notice, order: RectificationOrder | None) -> str:
+    deadline, provisional, confirmed = notice.deadline, notice.deadline_provisional, ""
+    assert deadline is not None
+    if order is not None and provisional and (order.deadline != deadline
+                                              or not order.deadline_provisional):
+        # The printed date was 暂定 and has since been recounted: the order's date is in force.
+        how = "已重新推算" if order.deadline_provisional else "已按国务院公布的节假日安排确认"
+        confirmed = f"（{how}；文书所载暂定期限为{cn_date(deadline)}）"
+        deadline, provisional = order.deadline, order.deadline_provisional
+    days = (deadline - clock.today()).days
+    when = f"{cn_date(deadline)}前" + (PROVISIONAL_NOTE if provisional else "")
+    note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
+    return f"<dt>期限</dt><dd>{e(when)}{e(note)}{e(confirmed)}</dd>"
+
+
 async def _status_html(notice: Notice) -> str:
     parts: list[str] = []
-    if notice.deadline:
-        days = (notice.deadline - clock.today()).days
-        when = f"{cn_date(notice.deadline)}前"
-        note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
-        parts.append(f"<dt>期限</dt><dd>{e(when)}{e(note)}</dd>")
     order_id = notice.rectification_order_id
-    if order_id is not None:
-        order = await RectificationOrder.get(id=order_id)
+    order = await RectificationOrder.get(id=order_id) if order_id is not None else None
+    if notice.deadline:
+        parts.append(_deadline_html(notice, order))
+    if order is not None:
         parts.append(f"<dt>整改进度</dt><dd>{e(labels.ORDER_STATE_LABELS[order.state])}</dd>")
-        last = await FollowUp.filter(order_id=order_id).order_by("-visited_on", "-id").first()
+        last = await FollowUp.filter(order_id=order.id).order_by("-visited_on", "-id").first()
         if last is not None:
             parts.append(f"<dt>最近回访</dt><dd>{e(cn_date(last.visited_on))} "
                          f"{e(labels.FOLLOW_UP_LABELS[last.result])}</dd>")

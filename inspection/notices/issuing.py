@@ -185,8 +185,10 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         problems.append(Problem("请填写不超过 100 字的发文机关", field="issuer"))
     links = await _links(employer, inspection_id, rectification_order_id, penalty_decision_id,
                          problems)
+    provisional = False
     if kind == NoticeKind.RECTIFICATION and deadline is None and links.order is not None:
-        deadline = links.order.deadline
+        # The order's working-day deadline, 暂定 if it was counted without the holiday schedule.
+        deadline, provisional = links.order.deadline, links.order.deadline_provisional
     problems += check_dates(kind, issued_on, deadline)
     if deadline is not None and deadline < issued_on:
         problems.append(Problem("期限不能早于发文日期", field="deadline"))
@@ -208,7 +210,7 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         kind=kind, number=number, year=issued_on.year, sequence=seq, token=new_token(),
         employer=employer, inspection=links.inspection, rectification_order=links.order,
         issuer=issuer.name.strip(), issued_on=issued_on, deadline=deadline,
-        content={**cleaned, **facts}, issued_by=staff,
+        deadline_provisional=provisional, content={**cleaned, **facts}, issued_by=staff,
     )
     await audit.record(actor=actor or audit.staff_actor(issued_by_id), action="notice.issued",
                        obj=notice, after=audit.snapshot(notice))

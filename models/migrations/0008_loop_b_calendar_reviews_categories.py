@@ -29,6 +29,11 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='CampaignReport',
+            name='due_from',
+            field=fields.DateField(null=True),
+        ),
+        ops.AddField(
+            model_name='CampaignReport',
             name='due_provisional',
             field=fields.BooleanField(default=False),
         ),
