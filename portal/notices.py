@@ -22,7 +22,7 @@ from inspection.errors import DomainError
 from inspection.fieldwork import labels
 from inspection.notices import issuing as domain
 from models.employers import Employer
-from models.enums import NoticeStatus
+from models.enums import EvidenceReview, NoticeStatus
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
 from notifications.appkeys import CONFIG, KV, STORAGE, AppConfig
@@ -86,6 +86,20 @@ def _deadline_html(notice: Notice, order: RectificationOrder | None) -> str:
     return f"<dt>期限</dt><dd>{e(when)}{e(note)}{e(confirmed)}</dd>"
 
 
+def _uploads_html(uploads: list[Evidence]) -> str:
+    """The addressee's uploads with the inspectors' review (R22): pending, accepted, or not
+    accepted and why."""
+    rows = []
+    for ev in uploads:
+        status = labels.REVIEW_LABELS[ev.review_status or EvidenceReview.PENDING]
+        if ev.review_status == EvidenceReview.REJECTED and ev.review_reason:
+            status += f"：{ev.review_reason}"
+        at = ev.created_at.astimezone(clock.BEIJING)
+        rows.append(f"<li>{e(ev.original_name or '材料')}（{at:%Y-%m-%d %H:%M} 上传）"
+                    f"<br>{e(status)}</li>")
+    return (f"<dt>已上传整改材料</dt><dd>{len(uploads)} 份<ul>" + "".join(rows) + "</ul></dd>")
+
+
 async def _status_html(notice: Notice) -> str:
     parts: list[str] = []
     order_id = notice.rectification_order_id
@@ -103,9 +117,9 @@ async def _status_html(notice: Notice) -> str:
         parts.append(f"<dt>签收</dt><dd>已于 {at:%Y-%m-%d %H:%M} 确认收到</dd>")
     else:
         parts.append("<dt>签收</dt><dd>尚未确认收到</dd>")
-    count = await Evidence.filter(notice_id=notice.id).count()
-    if count:
-        parts.append(f"<dt>已上传整改材料</dt><dd>{count} 份（待执法人员审核）</dd>")
+    uploads = await Evidence.filter(notice_id=notice.id).order_by("id")
+    if uploads:
+        parts.append(_uploads_html(list(uploads)))
     return "<section><h2>当前状态</h2><dl>" + "".join(parts) + "</dl></section>"
 
 

@@ -18,11 +18,12 @@ from typing import Any
 
 from inspection import audit, clock
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.fieldwork import uploads
 from inspection.fieldwork.evidence import clean_filename
 from inspection.notices.numbering import next_number
 from inspection.notices.particulars import Issuer, check_dates, gather
 from models.employers import Employer
-from models.enums import NoticeKind, NoticeStatus
+from models.enums import EvidenceReview, NoticeKind, NoticeStatus
 from models.fieldwork import Evidence, Inspection, RectificationOrder
 from models.notices import Notice
 from models.org import Staff
@@ -350,8 +351,9 @@ async def add_employer_evidence(*, notice_id: int, content_type: str, size: int,
         inspection_id=notice.inspection_id,
         notice=notice, content_type=content_type, size=size, sha256=sha256,
         storage_key=storage_key, original_name=clean_filename(original_name),
-        uploaded_by=None,
+        uploaded_by=None, review_status=EvidenceReview.PENDING,
     )
     await audit.record(actor=audit.employer_actor(notice.id), action="notice.evidence_uploaded",
                        obj=evidence, after=audit.snapshot(evidence))
+    await uploads.notify_team(evidence=evidence, notice=notice, title=SHORT_TITLES[notice.kind])
     return evidence

@@ -180,6 +180,12 @@ def calendar_missing(f: dict[str, Any], cap: Cap = None) -> str:
             "的工作日期限按周一至周五推算，并标明为暂定。")
 
 
+def employer_upload(f: dict[str, Any], cap: Cap = None) -> str:
+    name = f"“{f['file']}”" if f.get("file") else ""
+    return (f"【整改材料待审核】{f['employer']}在{f['title']}（{f['number']}）页面上传了整改材料"
+            f"{name}。请在检查 {f['code']} 中查看，采纳或说明不予采纳的理由。")
+
+
 TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
     Template.TEXT: text,
     Template.CALLUP_REMINDER: callup_reminder,
@@ -198,4 +204,5 @@ TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
     Template.RECTIFICATION_OVERDUE: rectification_overdue,
     Template.CERTIFICATE_EXPIRY: certificate_expiry,
     Template.CALENDAR_MISSING: calendar_missing,
+    Template.EMPLOYER_UPLOAD: employer_upload,
 }

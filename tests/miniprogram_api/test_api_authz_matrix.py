@@ -114,6 +114,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN,
     # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
     "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
+    # Employers' uploads (R22): whoever reads the visit sees them; its team reviews them.
+    "listEmployerUploads": READ, "reviewEmployerUpload": WORK,
     # The working-day calendar and certificates: 政策法规科; coverage (R4) also the initiators.
     "getHolidaySchedule": ADMIN, "putHolidaySchedule": ADMIN,
     "listExpiringCertificates": ADMIN, "getItemCoverage": OFFICER,
@@ -211,6 +213,7 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "removeBlacklist": {"removed_on": "2026-09-01", "arrears_paid_on": "2026-02-01",
                             "pledge": "承诺守法"},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
+        "reviewEmployerUpload": {"accepted": True},
         "putHolidaySchedule": {"holidays": ["2026-10-01"], "basis": "国办发明电〔2025〕7号"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
