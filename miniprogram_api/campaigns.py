@@ -126,6 +126,9 @@ class RevealIn(Request):
     public_entropy: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="抽取会上现场取得的公开随机数")
     witnesses: Annotated[str, StringConstraints(max_length=1000)] = ""
+    entropy_source_date: dt.date | None = Field(
+        None, description="公开随机数来源的日期（如开奖日期），不得早于承诺之日；"
+                          "不填时从公开随机数中识别日期")
 
 
 class VoidIn(Request):
@@ -219,9 +222,11 @@ async def commit(call: Call[None, None]) -> DrawList:
 
 
 async def reveal(call: Call[RevealIn, None]) -> DrawList:
+    b = call.body
     rows = await ca.reveal_draws(staff=call.me, campaign_id=call.path["campaign_id"],
-                                 public_entropy=call.body.public_entropy,
-                                 witnesses=call.body.witnesses)
+                                 public_entropy=b.public_entropy, witnesses=b.witnesses,
+                                 min_delay=call.config.draw_min_reveal_delay,
+                                 entropy_source_date=b.entropy_source_date)
     return DrawList(campaign_id=call.path["campaign_id"], draws=[_draw(d) for d in rows])
 
 
@@ -263,7 +268,8 @@ def routes() -> list[Route]:
         Route("POST", cid + "/draws/commit", "commitDraws", "抽取承诺：冻结名单并公布承诺值",
               "draws", CAMPAIGN_MANAGER, commit, DrawList, status=201, creates=True,
               errors=(403, 409)),
-        Route("POST", cid + "/draws/reveal", "revealDraws", "揭示抽取：输入公开随机数和见证人",
+        Route("POST", cid + "/draws/reveal", "revealDraws",
+              "揭示抽取：输入公开随机数、其来源日期和见证人（承诺公布后须满规定时间）",
               "draws", CAMPAIGN_MANAGER, reveal, DrawList, body=RevealIn, creates=True,
               errors=(403, 409)),
         Route("POST", cid + "/draws/void", "voidDraw", "作废抽取（须说明理由，任务随之取消）",

@@ -49,8 +49,11 @@ async def load() -> None:
                            dt.timedelta(days=7), purpose="检查劳动合同签订和工资支付情况")
     if done is not None:
         await draws.commit_draws(campaign_code=done.code, actor=ACTOR)
+        # The demo stages the draw meeting in one go: no hour passes between commit and reveal
+        # (R10), and the lottery result is taken as that day's.
         await draws.reveal_draws(campaign_code=done.code, public_entropy=ENTROPY, actor=ACTOR,
-                                 witnesses=WITNESSES)
+                                 witnesses=WITNESSES, min_delay=dt.timedelta(0),
+                                 entropy_source_date=today)
     pending = await _campaign(PENDING_CODE, "2026 年第四季度农民工工资支付专项抽查", today +
                               dt.timedelta(days=30), purpose="检查农民工工资支付情况")
     if pending is not None:

@@ -37,7 +37,8 @@ async def ok(resp: Any, status: int = 200) -> Any:
     return body
 
 
-async def plan_and_draw(api: Any, world: World, initiator: dict[str, str]) -> int:
+async def plan_and_draw(api: Any, world: World, initiator: dict[str, str],
+                        test_clock: TestClock) -> int:
     await ok(await api.post("/api/v1/plans", headers=initiator,
                             json={"year": 2026, "needs": "劳动合同专项抽查 2 户"}), 201)
     await ok(await api.post("/api/v1/plans/2026/publish", headers=initiator))
@@ -50,8 +51,12 @@ async def plan_and_draw(api: Any, world: World, initiator: dict[str, str]) -> in
     cid = campaign["id"]
     await ok(await api.post(f"/api/v1/campaigns/{cid}/approve", headers=initiator))
     await ok(await api.post(f"/api/v1/campaigns/{cid}/draws/commit", headers=initiator), 201)
+    # R10: the draw meeting reveals at least an hour after the commitment, with entropy drawn
+    # that day.
+    test_clock.advance(minutes=90)
     await ok(await api.post(f"/api/v1/campaigns/{cid}/draws/reveal", headers=initiator,
-                            json={"public_entropy": "福彩3D 2026160期 3 1 4"}))
+                            json={"public_entropy": "福彩3D 2026160期 3 1 4",
+                                  "entropy_source_date": test_clock.today().isoformat()}))
     return int(cid)
 
 
@@ -90,7 +95,7 @@ async def test_one_campaign_from_plan_to_closed(api: Any, test_clock: TestClock)
                                is_initiator=True)
     initiator = await session_for(api, chief)
     test_clock.set(beijing(2026, 6, 1, 9))
-    cid = await plan_and_draw(api, world, initiator)
+    cid = await plan_and_draw(api, world, initiator, test_clock)
     team, visits = await call_up_and_assign(api, world, cid)
 
     test_clock.set(beijing(2026, 6, 16, 10))
