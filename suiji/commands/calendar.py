@@ -36,14 +36,18 @@ def _print_year(y: hs.YearSchedule) -> None:
             f"{d:%m-%d}(周{_WEEKDAYS[d.weekday()]})" for d in days))
 
 
+def _fail(what: str, exc: DomainError) -> int:
+    print(f"{what}：{exc.message}", file=sys.stderr)
+    for p in exc.problems:
+        print(format_problem(p), file=sys.stderr)
+    return 1
+
+
 def _show(settings: Settings, args: argparse.Namespace) -> int:
     try:
         year = run_with_db(settings, lambda: hs.year_schedule(year=args.year))
     except DomainError as exc:
-        print(f"失败：{exc.message}", file=sys.stderr)
-        for p in exc.problems:
-            print(format_problem(p), file=sys.stderr)
-        return 1
+        return _fail("失败", exc)
     _print_year(year)
     return 0
 
@@ -67,10 +71,7 @@ def _set(settings: Settings, args: argparse.Namespace) -> int:
     try:
         year, confirmed = run_with_db(settings, work)
     except DomainError as exc:
-        print(f"未保存：{exc.message}", file=sys.stderr)
-        for p in exc.problems:
-            print(format_problem(p), file=sys.stderr)
-        return 1
+        return _fail("未保存", exc)
     _print_year(year)
     print(f"已确认暂定期限：限期改正指令 {confirmed['rectification_orders']} 份，"
           f"公示任务 {confirmed['publication_duties']} 项，抽查工作报告 {confirmed['reports']} 份")
