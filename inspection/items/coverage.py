@@ -64,7 +64,7 @@ async def _listed(year: int) -> dict[int, ItemCoverage]:
     names: dict[int, str] = {}
     withdrawn: dict[int, dt.date] = {}
     for v in versions:
-        item_id = v.item_id  # type: ignore[attr-defined]
+        item_id = v.item_id
         if v.status == ItemVersionStatus.WITHDRAWN:
             assert v.effective_from is not None
             withdrawn[item_id] = v.effective_from

@@ -139,7 +139,7 @@ async def _duty(world: World):  # type: ignore[no-untyped-def]
     async with in_transaction():
         return await duties.create_duty(
             kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=1,
-            title="某公司行政处罚决定", section_id=world.campaigns[0].section_id,  # type: ignore[attr-defined]
+            title="某公司行政处罚决定", section_id=world.campaigns[0].section_id,
             decided_on=D(2099, 1, 1), actor="cli", working_days=3)
 
 

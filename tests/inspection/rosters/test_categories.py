@@ -63,7 +63,7 @@ async def test_items_declare_the_categories_they_concern() -> None:
         v1 = await items.create_item(actor="cli", code="NMG-01", fields=FIELDS,
                                      concerns=["建筑施工企业"])
         await items.publish_version(actor="cli", version_id=v1.id)
-        v2 = await items.amend_item(actor="cli", item_id=v1.item_id,  # type: ignore[attr-defined]
+        v2 = await items.amend_item(actor="cli", item_id=v1.item_id,
                                     changes={"categories": ["建筑施工企业", "劳务派遣单位"]},
                                     reason="适用范围调整", effective_from=dt.date(2027, 1, 1))
     assert (v1.categories, v2.categories) == ("建筑施工企业", "建筑施工企业、劳务派遣单位")
