@@ -21,7 +21,7 @@ from chinese_calendar import constants as library
 
 from inspection import audit, messages
 from inspection.calendar import WorkingCalendar, library_covers, load_calendar
-from inspection.credit import reports
+from inspection.credit import blacklist, reports
 from inspection.errors import Forbidden, Problem, ValidationFailed
 from inspection.fieldwork import rectification
 from inspection.publication import duties
@@ -160,6 +160,7 @@ async def confirm_deadlines(*, actor: str) -> dict[str, int]:
                                                                        actor=actor),
         "publication_duties": await duties.confirm_due_dates(calendar=calendar, actor=actor),
         "reports": await reports.confirm_due_dates(calendar=calendar, actor=actor),
+        "blacklist_hearings": await blacklist.confirm_hearings(calendar=calendar, actor=actor),
     }
 
 

@@ -40,6 +40,7 @@ class Confirmed(BaseModel):
     rectification_orders: int = Field(description="重新确认期限的限期改正指令")
     publication_duties: int = Field(description="重新确认期限的公示任务")
     reports: int = Field(description="重新确认期限的抽查工作报告")
+    blacklist_hearings: int = Field(description="重新确认陈述、申辩期限的黑名单事先告知")
 
 
 class CalendarYearSet(CalendarYearOut):

@@ -64,6 +64,8 @@ class BlacklistEntry(TimestampedModel):
     basis = fields.TextField(default="")
     noticed_on = fields.DateField(null=True)
     hearing_until = fields.DateField(null=True)
+    # Counted without the year's holiday schedule (inspection/calendar.py): shown as 暂定.
+    hearing_provisional = fields.BooleanField(default=False)
     decided_on = fields.DateField(null=True)
     term_start = fields.DateField(null=True)
     term_end = fields.DateField(null=True)

@@ -74,7 +74,8 @@ def _set(settings: Settings, args: argparse.Namespace) -> int:
         return _fail("未保存", exc)
     _print_year(year)
     print(f"已确认暂定期限：限期改正指令 {confirmed['rectification_orders']} 份，"
-          f"公示任务 {confirmed['publication_duties']} 项，抽查工作报告 {confirmed['reports']} 份")
+          f"公示任务 {confirmed['publication_duties']} 项，抽查工作报告 {confirmed['reports']} 份，"
+          f"黑名单陈述申辩期限 {confirmed['blacklist_hearings']} 项")
     return 0
 
 

@@ -14,7 +14,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from inspection import calendar, clock, holiday_schedule
-from inspection.credit import reports
+from inspection.credit import blacklist, reports
 from inspection.errors import Forbidden, ValidationFailed
 from inspection.fieldwork import rectification as rect
 from inspection.publication import duties
@@ -143,6 +143,15 @@ async def _duty(world: World):  # type: ignore[no-untyped-def]
             decided_on=D(2099, 1, 1), actor="cli", working_days=3)
 
 
+async def _hearing(world: World):  # type: ignore[no-untyped-def]
+    chief = await f.staff(is_initiator=True)
+    async with in_transaction():
+        return await blacklist.give_notice(
+            employer_id=world.employer.id, cause="拖欠农民工工资", basis="第五条",
+            noticed_on=D(2098, 12, 31), staff_id=chief.id, legal_rep="张某",
+            today=D(2099, 1, 1))
+
+
 async def test_provisional_deadlines_are_marked_and_confirmed_when_the_year_is_entered(
         world: World) -> None:
     order, warnings = await _order(world)
@@ -156,8 +165,11 @@ async def test_provisional_deadlines_are_marked_and_confirmed_when_the_year_is_e
     async with in_transaction():
         report = await reports.open_report(campaign_id=campaign.id, actor="cli")
     assert report.due_provisional
+    entry = await _hearing(world)  # five working days from the day after the notice
+    assert (entry.hearing_until, entry.hearing_provisional) == (D(2099, 1, 7), True)
 
-    assert await enter() == {"rectification_orders": 1, "publication_duties": 1, "reports": 1}
+    assert await enter() == {"rectification_orders": 1, "publication_duties": 1, "reports": 1,
+                             "blacklist_hearings": 1}
 
     await order.refresh_from_db()
     assert (order.deadline, order.deadline_provisional) == (D(2099, 1, 7), False)
@@ -169,23 +181,28 @@ async def test_provisional_deadlines_are_marked_and_confirmed_when_the_year_is_e
     assert clock.db_time(due_timer.due_at) == dt.datetime(2099, 1, 7, 9, 0, tzinfo=clock.BEIJING)
     await report.refresh_from_db()
     assert not report.due_provisional  # its date happened to be right: 10 days either way
+    await entry.refresh_from_db()
+    assert (entry.hearing_until, entry.hearing_provisional) == (D(2099, 1, 9), False)
     # The printed notice stays as served: its date was 暂定, the page shows the confirmed one.
     await notice.refresh_from_db()
     assert notice.deadline == D(2099, 1, 6) and notice.deadline_provisional
     actions = set(await AuditEvent.all().values_list("action", flat=True))
     assert {"rectification.deadline_confirmed", "publication.due_confirmed",
-            "report.due_confirmed"} <= actions
+            "report.due_confirmed", "blacklist.hearing_confirmed"} <= actions
 
 
 async def test_a_served_deadline_is_never_brought_forward(world: World) -> None:
     order, _ = await _order(world)
     duty = await _duty(world)
+    entry = await _hearing(world)
     # Both weekend days after 元旦 worked: the real third working day is Sunday 4 January.
     await enter(holidays=[D(2099, 2, 2)], workdays=[D(2099, 1, 3), D(2099, 1, 4)])
     await order.refresh_from_db()
     assert (order.deadline, order.deadline_provisional) == (D(2099, 1, 6), False)
     await duty.refresh_from_db()  # an internal duty takes the exact date
     assert (duty.due_on, duty.due_provisional) == (D(2099, 1, 4), False)
+    await entry.refresh_from_db()  # the window served is never shortened
+    assert (entry.hearing_until, entry.hearing_provisional) == (D(2099, 1, 7), False)
 
 
 async def test_reminders_say_provisional(world: World) -> None:

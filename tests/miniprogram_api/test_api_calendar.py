@@ -7,10 +7,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from inspection import calendar, clock
+from inspection.publication import duties
 from models.audit import AuditEvent
-from models.enums import FindingResult, InspectionState
+from models.enums import FindingResult, InspectionState, PublicationKind
 from models.fieldwork import Finding
 from models.system import HolidaySchedule
 from tests.fieldworld import session_for
@@ -30,7 +32,8 @@ async def test_enter_and_read_a_year(api: Any, world: Any) -> None:
     body = await resp.json()
     assert (body["source"], body["source_label"], body["known"]) == ("bureau", "本局录入", True)
     assert body["workdays"] == ["2099-01-10"] and body["entered_by"] == "管理员"
-    assert body["confirmed"] == {"rectification_orders": 0, "publication_duties": 0, "reports": 0}
+    assert body["confirmed"] == {"rectification_orders": 0, "publication_duties": 0, "reports": 0,
+                                 "blacklist_hearings": 0}
     read = await (await api.get("/api/v1/calendar/2099", headers=admin)).json()
     assert read["holidays"] == SCHEDULE["holidays"] and read["basis"] == SCHEDULE["basis"]
     event = await AuditEvent.get(action="calendar.schedule_set")
@@ -83,3 +86,19 @@ async def test_an_order_counted_past_the_data_says_provisional_until_confirmed(
     assert detail["notices"][0]["deadline_provisional"] is True
     page = await api.get("/n/" + order["notice_url"].rsplit("/n/", 1)[1])
     assert "（暂定，待国务院公布节假日安排后确认）" in await page.text()
+
+
+async def test_duties_counted_past_the_data_say_provisional(
+        api: Any, world: Any) -> None:
+    async with in_transaction():
+        duty = await duties.create_duty(
+            kind=PublicationKind.PENALTY, object_type="penalty_decision", object_id=1,
+            title="某公司行政处罚决定", section_id=world.campaigns[0].section_id,
+            decided_on=dt.date(2099, 1, 1), actor="cli", working_days=3)
+    admin = await session_for(api, world.staff["admin"])
+    resp = await api.get(f"/api/v1/publications/{duty.id}", headers=admin)
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["due_provisional"] is True
+    await api.put("/api/v1/calendar/2099", json=SCHEDULE, headers=admin)
+    assert (await (await api.get(f"/api/v1/publications/{duty.id}", headers=admin)).json()
+            )["due_provisional"] is False
