@@ -33,6 +33,7 @@ from models.system import HolidaySchedule
 from tests import credit_factories as f
 from tests import wecom_rows
 from tests.fieldworld import World, build_world
+from tests.notices_fixtures import ISSUER
 
 D = dt.date
 YEAR = 2099
@@ -130,7 +131,7 @@ async def _order(world: World):  # type: ignore[no-untyped-def]
     async with in_transaction():
         order, warnings = await rect.issue_order(
             staff=world.staff["member"], inspection_id=world.inspection.id,
-            finding_ids=[bad.id], requirements="补签劳动合同", working_days=3,
+            finding_ids=[bad.id], requirements="补签劳动合同", working_days=3, issuer=ISSUER,
             issued_on=D(2099, 1, 1))
     return order, warnings
 

@@ -16,6 +16,7 @@ from models.fieldwork import Evidence
 from models.outbox import OutboxMessage
 from tests import wecom_rows
 from tests.fieldworld import World, build_world, jpeg
+from tests.notices_fixtures import ISSUER
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ async def upload(world: World, name: str = "工资表.pdf") -> Evidence:
         notice = await notices.issue_notice(
             kind=NoticeKind.INSPECTION, employer_id=world.employer.id,
             content={"body": "检查通知"}, issued_by_id=world.staff["member"].id,
-            issuer=notices.ISSUER, inspection_id=world.inspection.id)
+            issuer=ISSUER, inspection_id=world.inspection.id)
         await notices.acknowledge(notice_id=notice.id, uscc_suffix=world.employer.uscc[-6:])
         return await notices.add_employer_evidence(
             notice_id=notice.id, content_type="application/pdf", size=10, sha256="a" * 64,
