@@ -53,11 +53,11 @@ def _out(y: hs.YearSchedule) -> CalendarYearOut:
                            basis=y.basis, entered_by=y.entered_by, updated_at=y.updated_at)
 
 
-async def get_year(call: Call) -> CalendarYearOut:
+async def get_year(call: Call[None, None]) -> CalendarYearOut:
     return _out(await hs.year_for(staff=call.me, year=call.path["year"]))
 
 
-async def put_year(call: Call) -> CalendarYearSet:
+async def put_year(call: Call[CalendarYearIn, None]) -> CalendarYearSet:
     b = call.body
     year, confirmed = await hs.enter_for(staff=call.me, year=call.path["year"],
                                          holidays=b.holidays, workdays=b.workdays, basis=b.basis)

@@ -54,7 +54,7 @@ class CertificateList(BaseModel):
     items: list[CertificateOut]
 
 
-async def coverage(call: Call) -> CoverageOut:
+async def coverage(call: Call[None, None]) -> CoverageOut:
     c = await cov.coverage_for(staff=call.me, year=call.path["year"])
     return CoverageOut(year=c.year, total=len(c.items), covered=c.covered, items=[
         ItemCoverageOut(item_id=i.item_id, code=i.code, name=i.name, withdrawn_on=i.withdrawn_on,
@@ -64,7 +64,7 @@ async def coverage(call: Call) -> CoverageOut:
         for i in c.items])
 
 
-async def expiring(call: Call) -> CertificateList:
+async def expiring(call: Call[None, ExpiringQuery]) -> CertificateList:
     days = call.query.within_days
     rows = await certs.expiring_for(staff=call.me, within_days=days, today=clock.today())
     return CertificateList(within_days=days, items=[

@@ -119,13 +119,13 @@ async def deadline(call: Call[None, s.DeadlineQuery]) -> s.DeadlineOut:
                          warnings=warnings)
 
 
-async def list_uploads(call: Call) -> EmployerUploadList:
+async def list_uploads(call: Call[None, None]) -> EmployerUploadList:
     rows = await uploads.list_uploads(staff=call.me, inspection_id=call.path["inspection_id"])
     return EmployerUploadList(inspection_id=call.path["inspection_id"],
                               items=[_upload(e) for e in rows])
 
 
-async def review_upload(call: Call) -> EmployerUploadOut:
+async def review_upload(call: Call[UploadReviewIn, None]) -> EmployerUploadOut:
     e = await uploads.review(staff=call.me, evidence_id=call.path["evidence_id"],
                              accepted=call.body.accepted, reason=call.body.reason)
     return _upload(e)

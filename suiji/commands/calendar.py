@@ -13,13 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from tortoise.transactions import in_transaction
-
+from inspection import audit
 from inspection import holiday_schedule as hs
-from inspection.errors import DomainError
 from inspection.rosters import tabular
-from suiji.commands import run_with_db
-from suiji.commands.rosters import format_problem
+from suiji.commands import run_unit
 from suiji.settings import Settings
 
 _WEEKDAYS = "一二三四五六日"
@@ -36,19 +33,8 @@ def _print_year(y: hs.YearSchedule) -> None:
             f"{d:%m-%d}(周{_WEEKDAYS[d.weekday()]})" for d in days))
 
 
-def _fail(what: str, exc: DomainError) -> int:
-    print(f"{what}：{exc.message}", file=sys.stderr)
-    for p in exc.problems:
-        print(format_problem(p), file=sys.stderr)
-    return 1
-
-
 def _show(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        year = run_with_db(settings, lambda: hs.year_schedule(year=args.year))
-    except DomainError as exc:
-        return _fail("失败", exc)
-    _print_year(year)
+    _print_year(run_unit(settings, lambda: hs.year_schedule(year=args.year), transaction=False))
     return 0
 
 
@@ -64,14 +50,10 @@ def _set(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> tuple[hs.YearSchedule, dict[str, int]]:
         holidays, workdays = hs.read_schedule_file(data, path.name)
-        async with in_transaction():
-            return await hs.set_schedule(year=args.year, holidays=holidays, workdays=workdays,
-                                         basis=args.basis, actor="cli")
+        return await hs.set_schedule(year=args.year, holidays=holidays, workdays=workdays,
+                                     basis=args.basis, actor=audit.CLI)
 
-    try:
-        year, confirmed = run_with_db(settings, work)
-    except DomainError as exc:
-        return _fail("未保存", exc)
+    year, confirmed = run_unit(settings, work, heading="未保存")
     _print_year(year)
     print(f"已确认暂定期限：限期改正指令 {confirmed['rectification_orders']} 份，"
           f"公示任务 {confirmed['publication_duties']} 项，抽查工作报告 {confirmed['reports']} 份，"
