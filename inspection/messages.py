@@ -53,7 +53,7 @@ class Template(StrEnum):
     RECTIFICATION_OVERDUE = "rectification_overdue"  # {employer, deadline, provisional}
     CERTIFICATE_EXPIRY = "certificate_expiry"  # {section, name, cert_no, valid_until, days_left}
     CALENDAR_MISSING = "calendar_missing"  # {year}
-    EMPLOYER_UPLOAD = "employer_upload"  # {employer, title, number, file, code}
+    EMPLOYER_UPLOAD = "employer_upload"  # {employer, title, number, file, code, inspection_id}
     # Card updates ("wecom.update_card"): the clicked card's buttons become one grey label.
     CALLUP_ANSWERED = "callup_answered"  # {state}
     ASSIGNMENT_CONFIRMED = "assignment_confirmed"  # {}

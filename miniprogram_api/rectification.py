@@ -112,11 +112,11 @@ async def deadline(call: Call[None, s.DeadlineQuery]) -> s.DeadlineOut:
     """What issuing an order today would set as its deadline (the same calendar, the same day)."""
     start = clock.today()
     try:
-        day, warnings = await calendar.add_working_days(start, call.query.working_days)
+        due = await calendar.add_working_days(start, call.query.working_days)
     except ValueError as exc:
         raise ValidationFailed([Problem("整改期限过长", field="working_days")]) from exc
-    return s.DeadlineOut(start=start, working_days=call.query.working_days, deadline=day,
-                         warnings=warnings)
+    return s.DeadlineOut(start=start, working_days=call.query.working_days, deadline=due.day,
+                         deadline_provisional=due.provisional, warnings=due.warnings)
 
 
 async def list_uploads(call: Call[None, None]) -> EmployerUploadList:

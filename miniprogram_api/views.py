@@ -53,7 +53,9 @@ def evidence(e: Evidence) -> s.EvidenceOut:
                          finding_id=e.finding_id,
                          follow_up_id=e.follow_up_id,
                          notice_id=e.notice_id,
-                         reviewed=e.reviewed, has_thumbnail=e.thumbnail_key is not None,
+                         reviewed=e.reviewed, review_status=e.review_status,
+                         review_reason=e.review_reason,
+                         has_thumbnail=e.thumbnail_key is not None,
                          created_at=e.created_at)
 
 

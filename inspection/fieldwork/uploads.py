@@ -34,7 +34,8 @@ async def notify_team(*, evidence: Evidence, notice: Notice, title: str) -> None
     await messages.send(
         template=messages.Template.EMPLOYER_UPLOAD, to=[str(u) for u in users],
         facts={"employer": employer.name, "title": title, "number": notice.number,
-               "file": evidence.original_name or "", "code": inspection.code},
+               "file": evidence.original_name or "", "code": inspection.code,
+               "inspection_id": inspection.id},
         key=f"employer-upload:{evidence.id}", campaign=campaign)
 
 

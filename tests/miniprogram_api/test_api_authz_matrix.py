@@ -60,7 +60,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getWeComOAuthUrl": {r: OK for r in ROLES},
     # Development only: the tests run with SUIJI_ENV=test, where both do not exist.
     "listDevUsers": {r: 404 for r in ROLES}, "devLogin": {r: 404 for r in ROLES},
-    "previewDeadline": ANY_STAFF, "reviewEvidence": WORK, "listCampaignCallUps": CAMPAIGN,
+    "previewDeadline": ANY_STAFF, "listCampaignCallUps": CAMPAIGN,
     "logout": ANY_STAFF, "me": ANY_STAFF, "listMyInspections": ANY_STAFF,
     "listMyCallUps": ANY_STAFF, "acceptCallUp": CALLED, "declineCallUp": CALLED,
     "withdrawCallUp": CALLED, "declareOwnRecusal": WORK,
