@@ -35,6 +35,8 @@ from tests import wecom_rows
 from tests.fieldworld import World, build_world
 from tests.notices_fixtures import ISSUER
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 D = dt.date
 YEAR = 2099
 # 元旦: Thursday to Saturday off, Saturday 10 January worked (调休上班).

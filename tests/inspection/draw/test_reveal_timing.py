@@ -16,6 +16,8 @@ from models.draws import Draw
 from models.enums import DrawStatus
 from tests.drawkit import approved_campaign, employers_spec, make_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 LATER = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
 

@@ -18,6 +18,8 @@ from tests import wecom_rows
 from tests.fieldworld import World, build_world, jpeg
 from tests.notices_fixtures import ISSUER
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 @pytest.fixture
 async def world() -> World:

@@ -18,6 +18,8 @@ from models.items import Item, ItemVersion
 from tests import credit_factories as f
 from tests.fieldworld import World, build_world
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 START = dt.date(2026, 11, 2)
 
 

@@ -13,6 +13,8 @@ from models.enums import CampaignState, ItemVersionStatus
 from models.items import Item, ItemVersion
 from tests import credit_factories as f
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 D = dt.date
 AT = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
 

@@ -22,6 +22,8 @@ from tests.drawkit import approved_campaign, employers_spec, make_world, uscc
 from tests.inspection.items.test_catalogue import FIELDS
 from tests.inspection.rosters.test_employers import HEADERS, employer_rows, to_csv
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 
 def test_no_category_name_contains_another() -> None:
     # The draw's scan matches stored names with LIKE '%name%' (inspection/planning/roster_scan).

@@ -16,6 +16,8 @@ from models.outbox import OutboxMessage
 from tests import credit_factories as f
 from tests import wecom_rows
 
+pytestmark = pytest.mark.usefixtures("clean_db")
+
 TODAY = dt.date(2026, 11, 30)
 
 
