@@ -104,6 +104,7 @@ SUBJECT = "涪陵区人力资源和社会保障局"
 ART11 = "《劳动保障监察条例》第十一条第（{n}）项"
 # code, name, basis, content, method; all effective from ITEMS_EFFECTIVE.
 ITEMS_EFFECTIVE = "2024-02-01"
+ITEMS_PUBLISHED = "2024-01-25T10:00:00+08:00"  # published on the window a week before
 ITEMS: list[tuple[str, str, str, str, str]] = [
     ("LDBZ-01", "用人单位制定内部劳动保障规章制度的情况",
      ART11.format(n="一") + "；《中华人民共和国劳动合同法》第四条",
