@@ -158,7 +158,7 @@ async def _rectify(stage: Stage, v: Visit, employer: Employer, problem: Violatio
     visited = stage.days.after(reviewed, 1)
     yield d.at(visited, "10:30")
     await rectification.record_follow_up(staff=v.team[0], order_id=order.id, visited_on=visited,
-                                         result=FollowUpResult.RECTIFIED, note=problem.review)
+                                         result=FollowUpResult.RECTIFIED, note=problem.checked)
     yield d.at(visited, "11:20")
     await notices.issue(staff=v.team[0], inspection_id=v.inspection.id, kind=NoticeKind.REVIEW,
                         content={"body": problem.review}, issuer=stage.issuer,
@@ -169,7 +169,7 @@ async def _rectify(stage: Stage, v: Visit, employer: Employer, problem: Violatio
 
 async def _decision_number(year: int) -> str:
     taken = await PenaltyDecision.filter(number__contains=f"〔{year}〕").count()
-    return f"涪人社监罚决〔{year}〕{taken + 1}号"
+    return f"涪人社监罚决〔{year}〕第{taken + 1}号"
 
 
 async def _punish(stage: Stage, v: Visit, employer: Employer, problem: Penalty) -> Script:
@@ -178,7 +178,7 @@ async def _punish(stage: Stage, v: Visit, employer: Employer, problem: Penalty) 
     R17), its 决定书, the close."""
     told_on = stage.days.after(v.day, problem.notice_after)
     yield d.at(told_on, "10:00")
-    result = f"{problem.result}，共计罚款人民币{problem.amount}元"
+    result = problem.result
     told = await notices.issue(staff=v.team[0], inspection_id=v.inspection.id,
                                kind=NoticeKind.PENALTY_NOTICE, issuer=stage.issuer,
                                content={"body": result, "basis": problem.penalty_basis})
