@@ -13,7 +13,6 @@ from inspection import clock
 from inspection.calendar import WorkingCalendar, load_calendar
 
 QUARTERS = "一二三四"
-LOTTERY_TIME = dt.time(21, 15)  # 福彩3D is drawn every evening at 21:15
 
 
 @dataclass(frozen=True)
@@ -82,12 +81,12 @@ def period(start: dt.date, end: dt.date) -> str:
 
 
 def lottery(day: dt.date) -> str:
-    """The public entropy a draw meeting takes: that day's 福彩3D numbers (made up, the same for
-    the same day), with the date written in it, so the reveal can check that the source comes
-    after the commitment (R10)."""
+    """The public entropy a draw meeting takes: the numbers of that day's 体彩排列3 (drawn every
+    evening; made up here, the same for the same day), with the date written in it, so the
+    reveal can check that the source comes after the commitment (R10)."""
     digest = hashlib.sha256(f"fc3d:{day.isoformat()}".encode()).digest()
     numbers = " ".join(str(b % 10) for b in digest[:3])
-    return f"{day.year}年{day.month}月{day.day}日福彩3D开奖号码 {numbers}"
+    return f"{day.year}年{day.month}月{day.day}日体彩排列3开奖号码 {numbers}"
 
 
 def last_office_moment(now: dt.datetime, days: Days) -> dt.datetime:

@@ -80,7 +80,7 @@ async def load(settings: Settings | None = None) -> None:
         with clock.travel(committed):
             await draws.commit_draws(campaign_code=done.code, actor=ACTOR)
         with clock.travel(revealed):
-            # The lottery is drawn at 21:15 on the day of the commitment: after it, by R10.
+            # The lottery is drawn the evening of the commitment: after it, as R10 requires.
             await draws.reveal_draws(campaign_code=done.code, actor=ACTOR, witnesses=WITNESSES,
                                      public_entropy=d.lottery(committed.date()), min_delay=delay)
     pending = await _campaign(PENDING_CODE, "农民工工资支付专项抽查", window(days, 9),
