@@ -89,7 +89,8 @@ async def _serve(stage: Stage, v: Visit, employer: Employer, codes: list[str]) -
     await issuing.acknowledge(notice_id=notice.id, uscc_suffix=employer.uscc[-6:])
 
 
-async def _inspect(v: Visit, employer: Employer, problem: Violation | Penalty | None) -> Script:
+async def _inspect(v: Visit, employer: Employer, items: list[ItemVersion],
+                   problem: Violation | Penalty | None) -> Script:
     """Check-in, a finding per item, both inspectors confirm, submission."""
     start = d.at(v.day, "09:30" if v.morning else "14:00")
     yield start
@@ -100,7 +101,6 @@ async def _inspect(v: Visit, employer: Employer, problem: Violation | Penalty | 
                                note=(f"法定代表人{employer.legal_rep}在场" if employer.legal_rep
                                      else "单位负责人在场"))
     yield start + dt.timedelta(minutes=55)
-    items = await _items(v)
     found = 0
     for item in items:
         result, text, basis = _finding(item.item.code, employer, v.day, problem)
@@ -111,8 +111,8 @@ async def _inspect(v: Visit, employer: Employer, problem: Violation | Penalty | 
     yield start + dt.timedelta(minutes=100)
     for member in (first, second):
         await inspections.confirm(staff=member, inspection_id=v.inspection.id)
-    summary = (f"检查事项 {len(items)} 项，发现问题 {found} 项" if found
-               else f"检查事项 {len(items)} 项，未发现违法行为")
+    summary = (f"检查事项{len(items)}项，发现问题{found}项" if found
+               else f"检查事项{len(items)}项，未发现违法行为")
     await inspections.submit(staff=first, inspection_id=v.inspection.id, summary=summary)
 
 
@@ -131,7 +131,7 @@ async def _close(stage: Stage, v: Visit, when: dt.datetime, *, told: bool) -> Sc
 
 
 async def _rectify(stage: Stage, v: Visit, employer: Employer, problem: Violation) -> Script:
-    """The 限期改正指令书 the afternoon of the visit; received the next morning; the employer's
+    """The 限期改正指令书 the day of the visit, after the findings; received the next morning; the employer's
     report uploaded on the notice page, reviewed and accepted; a follow-up visit finds it put
     right; the 整改复查意见书; the close."""
     ordered_at = d.at(v.day, "11:40" if v.morning else "16:10")
@@ -204,10 +204,10 @@ async def visit(stage: Stage, v: Visit, *, order: Violation | None = None,
                 penalty: Penalty | None = None) -> Script:
     """The whole story of one visit; `History.run` plays what is past."""
     employer = await Employer.get(id=v.inspection.employer_id)
-    codes = [i.item.code for i in await _items(v)]
-    async for when in _serve(stage, v, employer, codes):
+    items = await _items(v)
+    async for when in _serve(stage, v, employer, [i.item.code for i in items]):
         yield when
-    async for when in _inspect(v, employer, order or penalty):
+    async for when in _inspect(v, employer, items, order or penalty):
         yield when
     if order is not None:
         async for when in _rectify(stage, v, employer, order):
