@@ -12,6 +12,7 @@ from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from suiji.demo.history import HISTORY_NOTE, History, Script
 
+pytestmark = pytest.mark.usefixtures("clean_db")
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=clock.BEIJING)
 
 
