@@ -2,8 +2,10 @@
 housekeeping").
 
 Each run, at 02:30 Beijing time, purges idempotency records past the retry window, marks item
-versions superseded once their successor has taken effect (R7) and moves blacklist listings whose
-term has ended to expired (R23) — each job idempotent — and then enqueues the next run. The next
+versions superseded once their successor has taken effect (R7), moves blacklist listings whose
+term has ended to expired (R23), tells 政策法规科 of law-enforcement certificates expiring within
+60 days (R8) and, from 1 November, of next year's missing holiday schedule — each job idempotent,
+each message once — and then enqueues the next run. The next
 run is always the next 02:30 after *now*, keyed by its date: a run that comes late (the machine
 was down for days) schedules one run, not one per missed day, and two chains that meet on the same
 date collapse into one row.
@@ -18,9 +20,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from inspection import audit, clock, outbox
+from inspection import audit, clock, holiday_schedule, outbox
 from inspection.credit import blacklist
 from inspection.items import catalogue as items
+from inspection.rosters import certificates
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from models.system import IdempotencyRecord, InboundReceipt
@@ -87,6 +90,8 @@ async def run_daily(*, now: dt.datetime) -> dict[str, int]:
         "inbound_receipts_purged": await purge_inbound_receipts(now=now),
         "item_versions_superseded": await items.supersede_due(actor=audit.SYSTEM, today=today),
         "blacklist_expired": len(await blacklist.expire(today=today, actor=audit.SYSTEM)),
+        "certificates_warned": await certificates.warn_expiring(today=today),
+        "holiday_schedules_missing": len(await holiday_schedule.warn_missing(today=today)),
     }
 
 

@@ -48,9 +48,12 @@ class Template(StrEnum):
     TEAM_FORMED = "team_formed"  # {code, title, members, employers, for_leader}
     ASSIGNMENT_CARD = "assignment_card"  # {campaign_id, code, fingerprint, teams}
     ASSIGNMENT_ANNOUNCEMENT = "assignment_announcement"  # {code, teams}
-    REPORT_DUE = "report_due"  # {code, title, due_on, working_days, late}
-    PUBLICATION_DUE = "publication_due"  # {kind, title, due_on, stage}
-    RECTIFICATION_OVERDUE = "rectification_overdue"  # {employer, deadline}
+    REPORT_DUE = "report_due"  # {code, title, due_on, provisional, working_days, late}
+    PUBLICATION_DUE = "publication_due"  # {kind, title, due_on, provisional, stage, link}
+    RECTIFICATION_OVERDUE = "rectification_overdue"  # {employer, deadline, provisional}
+    CERTIFICATE_EXPIRY = "certificate_expiry"  # {section, name, cert_no, valid_until, days_left}
+    CALENDAR_MISSING = "calendar_missing"  # {year}
+    EMPLOYER_UPLOAD = "employer_upload"  # {employer, title, number, file, code, inspection_id}
     # Card updates ("wecom.update_card"): the clicked card's buttons become one grey label.
     CALLUP_ANSWERED = "callup_answered"  # {state}
     ASSIGNMENT_CONFIRMED = "assignment_confirmed"  # {}

@@ -32,3 +32,11 @@ async def cancel(*, key: str) -> bool:
         idempotency_key=key, status=OutboxStatus.PENDING
     ).update(status=OutboxStatus.CANCELLED)
     return updated > 0
+
+
+async def reschedule(*, key: str, due_at: dt.datetime) -> bool:
+    """Move a pending timer (e.g. a deadline confirmed later than first counted)."""
+    updated = await OutboxMessage.filter(
+        idempotency_key=key, status=OutboxStatus.PENDING
+    ).update(due_at=clock.db_time(due_at))
+    return updated > 0

@@ -10,6 +10,7 @@ from aiohttp import web
 from miniprogram_api import (
     answers,
     audit,
+    calendar,
     callup,
     campaigns,
     credit,
@@ -20,6 +21,7 @@ from miniprogram_api import (
     login,
     major,
     notices,
+    oversight,
     plans,
     publication,
     rectification,
@@ -35,7 +37,8 @@ def all_routes() -> list[Route]:
     return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
-            + publication.routes() + major.routes() + audit.routes())
+            + publication.routes() + major.routes() + calendar.routes() + oversight.routes()
+            + audit.routes())
 
 
 def openapi_document() -> dict[str, Any]:

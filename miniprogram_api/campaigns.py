@@ -14,7 +14,7 @@ from inspection.planning import admin as ca
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText
 from models.campaigns import Campaign
-from models.enums import CampaignKind, CampaignState
+from models.enums import CampaignKind, CampaignState, DrawStatus
 from notifications import replies
 
 INITIATOR = "initiating section (发起科室)"
@@ -157,12 +157,17 @@ class DrawList(BaseModel):
     voidable: bool = Field(description="尚有抽取可按规定作废")
     void_rule: str = Field(description="作废的规定")
     verifier_url: str = Field(description="核验工具（公示窗口）")
+    reveal_not_before: dt.datetime | None = Field(
+        description="待揭示时：最早可揭示的时间（承诺公布后须满规定时间）")
 
 
 class RevealIn(Request):
     public_entropy: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="抽取会上现场取得的公开随机数")
     witnesses: Annotated[str, StringConstraints(max_length=1000)] = ""
+    entropy_source_date: dt.date | None = Field(
+        None, description="公开随机数来源的日期（如开奖日期），不得早于承诺之日；"
+                          "不填时从公开随机数中识别日期")
 
 
 class VoidIn(Request):
@@ -210,12 +215,15 @@ async def _ceremony(call: Call[Any, None]) -> DrawList:
     c = await ca.draw_ceremony(staff=call.me, campaign_id=call.path["campaign_id"])
     base = call.config.public_base_url.rstrip("/")
     draws = [_draw(f, c.campaign, base) for f in c.draws]
+    waiting = [f.draw.committed_at for f in c.draws if f.draw.status == DrawStatus.COMMITTED]
     k = c.campaign
     return DrawList(campaign_id=k.id, draws=draws, code=k.code, title=k.title, state=str(k.state),
                     confidential=k.confidential, field_start=k.field_start,
                     field_end=k.field_end, employers_needed=k.employers_needed,
                     inspectors_needed=k.inspectors_needed, voidable=c.voidable,
-                    void_rule=c.void_rule, verifier_url=f"{base}/public/tools/verify_draw.py")
+                    void_rule=c.void_rule, verifier_url=f"{base}/public/tools/verify_draw.py",
+                    reveal_not_before=max(waiting) + call.config.draw_min_reveal_delay
+                    if waiting else None)
 
 
 _LINKS = ("item_version_ids", "leader_id", "inspector_section_ids")
@@ -276,8 +284,11 @@ async def commit(call: Call[None, None]) -> DrawList:
 
 
 async def reveal(call: Call[RevealIn, None]) -> DrawList:
+    b = call.body
     await ca.reveal_draws(staff=call.me, campaign_id=call.path["campaign_id"],
-                          public_entropy=call.body.public_entropy, witnesses=call.body.witnesses)
+                          public_entropy=b.public_entropy, witnesses=b.witnesses,
+                          min_delay=call.config.draw_min_reveal_delay,
+                          entropy_source_date=b.entropy_source_date)
     return await _ceremony(call)
 
 
@@ -322,7 +333,8 @@ def routes() -> list[Route]:
         Route("POST", cid + "/draws/commit", "commitDraws", "抽取承诺：冻结名单并公布承诺值",
               "draws", CAMPAIGN_MANAGER, commit, DrawList, status=201, creates=True,
               errors=(403, 409)),
-        Route("POST", cid + "/draws/reveal", "revealDraws", "揭示抽取：输入公开随机数和见证人",
+        Route("POST", cid + "/draws/reveal", "revealDraws",
+              "揭示抽取：输入公开随机数、其来源日期和见证人（承诺公布后须满规定时间）",
               "draws", CAMPAIGN_MANAGER, reveal, DrawList, body=RevealIn, creates=True,
               errors=(403, 409)),
         Route("POST", cid + "/draws/void", "voidDraw", "作废抽取（须说明理由，任务随之取消）",

@@ -171,7 +171,9 @@ class BlacklistOut(BaseModel):
     status: str
     cause: str
     noticed_on: dt.date | None
-    hearing_until: dt.date | None
+    hearing_until: dt.date | None = Field(description="陈述、申辩期限")
+    hearing_until_provisional: bool = Field(
+        description="陈述、申辩期限按周一至周五推算，暂定，待节假日安排录入后确认")
     decided_on: dt.date | None
     term_start: dt.date | None
     term_end: dt.date | None
@@ -193,7 +195,8 @@ def _assessment(a: GradeAssessment) -> AssessmentOut:
 def _entry(e: BlacklistEntry) -> BlacklistOut:
     return BlacklistOut(id=e.id, employer_id=e.employer_id,
                         status=str(e.status), cause=e.cause, noticed_on=e.noticed_on,
-                        hearing_until=e.hearing_until, decided_on=e.decided_on,
+                        hearing_until=e.hearing_until,
+                        hearing_until_provisional=e.hearing_provisional, decided_on=e.decided_on,
                         term_start=e.term_start, term_end=e.term_end, removed_on=e.removed_on,
                         arrears_paid_on=e.arrears_paid_on, pledged_on=e.pledged_on)
 

@@ -109,11 +109,6 @@ async def evidence_thumbnail(call: Call[None, None]) -> web.Response:
     return await _file(call, thumbnail=True)
 
 
-async def review_evidence(call: Call[None, None]) -> s.EvidenceOut:
-    return views.evidence(await ev.review_evidence(staff=call.me,
-                                                   evidence_id=call.path["evidence_id"]))
-
-
 async def delete_evidence(call: Call[None, None]) -> None:
     await ev.remove_evidence(staff=call.me, evidence_id=call.path["evidence_id"])
 
@@ -165,9 +160,6 @@ def routes() -> list[Route]:
         Route("GET", "/evidence/{evidence_id}/thumbnail", "getEvidenceThumbnail",
               "证据缩略图（JPEG，不含位置信息）", "fieldwork", READER, evidence_thumbnail,
               errors=(503,), binary=("image/jpeg",)),
-        Route("POST", "/evidence/{evidence_id}/review", "reviewEvidence",
-              "标记被检查单位上传的材料为已审阅", "fieldwork", MEMBER, review_evidence,
-              s.EvidenceOut, creates=True, errors=(403,)),
         Route("DELETE", "/evidence/{evidence_id}", "deleteEvidence",
               "删除误传的证据材料（提交前）", "fieldwork", MEMBER, delete_evidence, None,
               status=204, errors=(403, 409)),

@@ -14,13 +14,14 @@ from pydantic import BaseModel, Field, StringConstraints
 from inspection import audit
 from inspection.errors import Problem, ValidationFailed
 from inspection.items import catalogue as items
-from inspection.rosters import admin
+from inspection.rosters import admin, categories
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.rosters import ADMIN
 from miniprogram_api.schemas import Request, ShortText
 from models.items import Item, ItemVersion
 
 Long = Annotated[str, StringConstraints(max_length=4000)]
+Category = Annotated[str, StringConstraints(max_length=32)]
 Code = Annotated[str, StringConstraints(max_length=32, strip_whitespace=True)]
 
 
@@ -33,6 +34,7 @@ class ItemVersionOut(BaseModel):
     subject: str
     content: str
     method: str
+    categories: list[str] = Field(description="适用单位类别；空为全部用人单位")
     status: str
     effective_from: dt.date | None
     reason: str
@@ -59,6 +61,8 @@ class ItemIn(Request):
     method: ShortText
     effective_from: dt.date | None = None
     reason: ShortText = ""
+    categories: list[Category] | None = Field(
+        None, max_length=10, description="适用单位类别（如 建筑施工企业）；空为全部用人单位")
 
 
 class AmendIn(Request):
@@ -69,6 +73,8 @@ class AmendIn(Request):
     method: ShortText | None = None
     reason: ShortText = Field(description="调整理由（如：法规修订）")
     effective_from: dt.date = Field(description="生效日期")
+    categories: list[Category] | None = Field(
+        None, max_length=10, description="适用单位类别（如 建筑施工企业）；空为全部用人单位")
 
 
 class WithdrawIn(Request):
@@ -83,6 +89,8 @@ class DraftPatch(Request):
     method: ShortText | None = None
     reason: ShortText | None = Field(None, description="调整理由")
     effective_from: dt.date | None = Field(None, description="生效日期")
+    categories: list[Category] | None = Field(
+        None, max_length=10, description="适用单位类别（如 建筑施工企业）；空为全部用人单位")
 
 
 _KEYS = {label: key for key, label in items.FIELD_LABELS.items()}
@@ -102,7 +110,8 @@ def _body_fields() -> Iterator[None]:
 def _version(v: ItemVersion) -> ItemVersionOut:
     return ItemVersionOut(id=v.id, item_id=v.item_id, version=v.version,
                           name=v.name, basis=v.basis, subject=v.subject, content=v.content,
-                          method=v.method, status=str(v.status), effective_from=v.effective_from,
+                          method=v.method, categories=categories.split(v.categories),
+                          status=str(v.status), effective_from=v.effective_from,
                           reason=v.reason, published_at=v.published_at)
 
 
@@ -122,13 +131,14 @@ async def create_item(call: Call[ItemIn, None]) -> ItemVersionOut:
     with _body_fields():
         return _version(await items.create_item(actor=audit.staff_actor(call.me.id), code=b.code,
                                                 fields=fields, effective_from=b.effective_from,
-                                                reason=b.reason))
+                                                reason=b.reason, concerns=b.categories or []))
 
 
 async def amend_item(call: Call[AmendIn, None]) -> ItemVersionOut:
     admin.require_admin(call.me)
     b = call.body
-    changes = {n: getattr(b, n) for n in items.CONTENT_FIELDS if getattr(b, n) is not None}
+    changes = {n: getattr(b, n) for n in (*items.CONTENT_FIELDS, "categories")
+               if getattr(b, n) is not None}
     with _body_fields():
         return _version(await items.amend_item(actor=audit.staff_actor(call.me.id),
                                                item_id=call.path["item_id"], changes=changes,

@@ -29,6 +29,7 @@ class ReportOut(BaseModel):
     status: ReportStatus | None = Field(description="due 待生成 / generated 已生成 / archived 已归档；"
                                         "null：尚未转入汇总报告")
     due_on: dt.date | None = Field(description="报告期限（实地检查结束后 10 个工作日）")
+    due_provisional: bool = Field(description="报告期限按周一至周五推算，暂定，待节假日安排录入后确认")
     generated_at: dt.datetime | None
     approved_at: dt.datetime | None
     approval_note: str
@@ -48,6 +49,7 @@ async def _report(campaign_id: int, state: str) -> ReportOut:
     r = await CampaignReport.get_or_none(campaign_id=campaign_id)
     return ReportOut(campaign_id=campaign_id, campaign_state=state,
                      status=ReportStatus(r.status) if r else None, due_on=r.due_on if r else None,
+                     due_provisional=bool(r and r.due_provisional),
                      generated_at=r.generated_at if r else None,
                      approved_at=r.approved_at if r else None,
                      approval_note=r.approval_note if r else "", figures=r.figures if r else {})

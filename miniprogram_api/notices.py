@@ -56,6 +56,7 @@ class NoticeIssued(BaseModel):
     status: str
     issued_on: dt.date
     deadline: dt.date | None
+    deadline_provisional: bool = Field(description="期限按周一至周五推算，文书注明“暂定”")
     url: str = Field(description="二维码指向的公开页面")
 
 
@@ -65,7 +66,8 @@ def notice_url(call: Call, notice: Notice) -> str:
 
 def issued(call: Call, n: Notice) -> NoticeIssued:
     return NoticeIssued(id=n.id, kind=n.kind, number=n.number, status=str(n.status),
-                        issued_on=n.issued_on, deadline=n.deadline, url=notice_url(call, n))
+                        issued_on=n.issued_on, deadline=n.deadline,
+                        deadline_provisional=n.deadline_provisional, url=notice_url(call, n))
 
 
 def _content(b: NoticeContent) -> dict[str, object]:

@@ -39,6 +39,7 @@ class DutyOut(BaseModel):
     object_id: int
     section_id: int | None
     due_on: dt.date | None
+    due_provisional: bool = Field(description="公示期限按周一至周五推算，暂定，待节假日安排录入后确认")
     state: pa.DutyState
     state_label: str
     published_at: dt.datetime | None
@@ -66,7 +67,8 @@ def duty_out(d: Publication, today: dt.date) -> DutyOut:
     return DutyOut(id=d.id, kind=PublicationKind(d.kind), title=d.title,
                    object_type=d.object_type, object_id=d.object_id,
                    section_id=d.section_id,
-                   due_on=d.due_on, published_at=d.published_at,
+                   due_on=d.due_on, due_provisional=d.due_provisional,
+                   published_at=d.published_at,
                    auto_publish_at=d.auto_publish_at, withdrawn_at=d.withdrawn_at,
                    withdrawn_reason=d.withdrawn_reason, withdrawn_basis=d.withdrawn_basis,
                    **pa.describe(d, today))

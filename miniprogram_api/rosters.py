@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection import clock
 from inspection.rosters import admin as ra
-from inspection.rosters import importing, inspectors, preview, tabular
+from inspection.rosters import categories, importing, inspectors, preview, tabular
 from miniprogram_api import sessions
 from miniprogram_api.framework import Call, Route, Upload
 from miniprogram_api.schemas import Id, Request, ShortText
@@ -98,6 +98,7 @@ class EmployerRecord(BaseModel):
     address: str
     contact_phone: str
     status: str
+    categories: list[str] = Field(description="单位类别（如 建筑施工企业、劳务派遣单位）")
 
 
 class EmployerPage(BaseModel):
@@ -116,6 +117,8 @@ class EmployerPatch(Request):
     address: Word | None = None
     contact_phone: Word | None = None
     status: Word | None = None
+    categories: list[Annotated[str, StringConstraints(max_length=32)]] | None = Field(
+        None, max_length=10, description="单位类别，空列表为无")
 
 
 class StaffDetail(BaseModel):
@@ -236,7 +239,7 @@ def _employer(e: Employer) -> EmployerRecord:
     return EmployerRecord(id=e.id, uscc=e.uscc, name=e.name, legal_rep=e.legal_rep,
                        township=e.township, industry=e.industry, headcount=e.headcount,
                        grade=str(e.grade), address=e.address, contact_phone=e.contact_phone,
-                       status=str(e.status))
+                       status=str(e.status), categories=categories.split(e.categories))
 
 
 def _staff(s: Staff) -> StaffDetail:
@@ -258,6 +261,8 @@ async def get_employer(call: Call[None, None]) -> EmployerRecord:
 
 async def patch_employer(call: Call[EmployerPatch, None]) -> EmployerRecord:
     changes = call.body.model_dump(exclude_unset=True, exclude_none=True)
+    if "categories" in changes:  # in the sheet's words: one cell, 、-separated
+        changes["categories"] = categories.join(changes["categories"])
     return _employer(await ra.edit_employer(staff=call.me, employer_id=call.path["employer_id"],
                                             changes=changes))
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from models.enums import (
+    EvidenceReview,
     FindingResult,
     FollowUpResult,
     InspectionState,
@@ -148,7 +149,11 @@ class EvidenceOut(BaseModel):
     finding_id: int | None
     follow_up_id: int | None
     notice_id: int | None = Field(description="被检查单位从文书页面上传的材料所属文书")
-    reviewed: bool = Field(description="检查人员已审阅（被检查单位上传的材料）")
+    reviewed: bool = Field(description="检查人员已审核（被检查单位上传的材料）")
+    review_status: EvidenceReview | None = Field(
+        description="被检查单位上传的材料：pending 待审核 / accepted 已采纳 / rejected 未采纳；"
+                    "检查人员自己的证据为 null")
+    review_reason: str = Field(description="不予采纳的理由（被检查单位在文书页面可见）")
     has_thumbnail: bool
     created_at: dt.datetime
 
@@ -169,6 +174,8 @@ class OrderOut(BaseModel):
     issued_on: dt.date
     working_days: int
     deadline: dt.date
+    deadline_provisional: bool = Field(
+        description="期限按周一至周五推算（当年节假日安排尚未录入），暂定，录入后确认")
     closed_on: dt.date | None
     finding_ids: list[int]
     follow_ups: list[FollowUpOut]
@@ -180,6 +187,7 @@ class NoticeOut(BaseModel):
     number: str
     issued_on: dt.date
     deadline: dt.date | None
+    deadline_provisional: bool = Field(description="文书所载期限为暂定")
     status: NoticeStatus
     acknowledged: bool
     url: str = Field(description="二维码指向的公开页面")
@@ -276,6 +284,8 @@ class DeadlineOut(BaseModel):
     start: dt.date = Field(description="起算日（今天，北京时间）")
     working_days: int
     deadline: dt.date
+    deadline_provisional: bool = Field(
+        description="期限按周一至周五推算，暂定，待节假日安排录入后确认")
     warnings: list[str] = Field(description="例如：该年度的节假日安排尚未公布")
 
 
@@ -306,5 +316,7 @@ class PenaltyIn(Request):
 class PenaltyCreated(PenaltyOut):
     publication_id: int | None = Field(description="公示任务（一般程序）")
     publication_due_on: dt.date | None
+    publication_due_provisional: bool = Field(
+        False, description="公示期限按周一至周五推算，暂定，待节假日安排录入后确认")
     publication_auto_at: dt.datetime | None = Field(description="自动公示的时间")
     warnings: list[str]

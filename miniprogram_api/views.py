@@ -53,7 +53,9 @@ def evidence(e: Evidence) -> s.EvidenceOut:
                          finding_id=e.finding_id,
                          follow_up_id=e.follow_up_id,
                          notice_id=e.notice_id,
-                         reviewed=e.reviewed, has_thumbnail=e.thumbnail_key is not None,
+                         reviewed=e.reviewed, review_status=e.review_status,
+                         review_reason=e.review_reason,
+                         has_thumbnail=e.thumbnail_key is not None,
                          created_at=e.created_at)
 
 
@@ -66,7 +68,8 @@ def order(o: RectificationOrder, finding_ids: list[int],
           follow_ups: list[FollowUp]) -> dict[str, Any]:
     return {"id": o.id, "inspection_id": o.inspection_id,
             "state": o.state, "requirements": o.requirements, "issued_on": o.issued_on,
-            "working_days": o.working_days, "deadline": o.deadline, "closed_on": o.closed_on,
+            "working_days": o.working_days, "deadline": o.deadline,
+            "deadline_provisional": o.deadline_provisional, "closed_on": o.closed_on,
             "finding_ids": sorted(finding_ids),
             "follow_ups": [follow_up(f) for f in sorted(follow_ups, key=lambda f: f.id)]}
 
@@ -102,7 +105,8 @@ def detail(d: dict[str, Any], *, base_url: str) -> s.InspectionDetail:
         rectification_orders=[s.OrderOut(**order(o, [f.id for f in o.findings],
                                                   list(o.follow_ups))) for o in d["orders"]],
         notices=[s.NoticeOut(id=n.id, kind=n.kind, number=n.number, issued_on=n.issued_on,
-                             deadline=n.deadline, status=n.status,
+                             deadline=n.deadline,
+                             deadline_provisional=n.deadline_provisional, status=n.status,
                              acknowledged=n.acknowledged_at is not None,
                              url=notice_url(base_url, n.token)) for n in d["notices"]],
         penalties=[s.PenaltyOut(**penalty(p)) for p in d["penalties"]],

@@ -19,6 +19,8 @@ class Draw(TimestampedModel):
     secret = fields.CharField(max_length=64)
     commitment = fields.CharField(max_length=64)
     public_entropy = fields.CharField(max_length=200, null=True)
+    # The date of the entropy's source (e.g. the lottery's draw date): never before the commit.
+    entropy_source_date = fields.DateField(null=True)
     committed_at = fields.DatetimeField()
     revealed_at = fields.DatetimeField(null=True)
     voided_at = fields.DatetimeField(null=True)

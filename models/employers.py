@@ -14,6 +14,9 @@ class Employer(TimestampedModel):
     township = fields.CharField(max_length=32, default="", db_index=True)  # 乡镇街道
     industry = fields.CharField(max_length=64, default="", db_index=True)
     headcount = fields.IntField(default=0)  # 职工人数
+    # 单位类别 (R2), e.g. 建筑施工企业、劳务派遣单位: names from inspection/rosters/categories.py
+    # joined by "、", so that the draw's one-pass scan filters them with LIKE on both databases.
+    categories = fields.CharField(max_length=200, default="")
     address = fields.CharField(max_length=200, default="")
     contact_phone = fields.CharField(max_length=32, default="")
     grade = fields.CharEnumField(Grade, max_length=8, default=Grade.NONE, db_index=True)
@@ -61,6 +64,8 @@ class BlacklistEntry(TimestampedModel):
     basis = fields.TextField(default="")
     noticed_on = fields.DateField(null=True)
     hearing_until = fields.DateField(null=True)
+    # Counted without the year's holiday schedule (inspection/calendar.py): shown as 暂定.
+    hearing_provisional = fields.BooleanField(default=False)
     decided_on = fields.DateField(null=True)
     term_start = fields.DateField(null=True)
     term_end = fields.DateField(null=True)

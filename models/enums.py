@@ -108,6 +108,12 @@ class RectificationState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class EvidenceReview(StrEnum):
+    PENDING = "pending"  # 待审核
+    ACCEPTED = "accepted"  # 已采纳
+    REJECTED = "rejected"  # 未采纳, with a reason
+
+
 class FollowUpResult(StrEnum):
     RECTIFIED = "rectified"
     PARTIAL = "partial"

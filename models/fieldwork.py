@@ -3,7 +3,13 @@
 from tortoise import fields
 
 from models.base import TimestampedModel
-from models.enums import FindingResult, FollowUpResult, InspectionState, RectificationState
+from models.enums import (
+    EvidenceReview,
+    FindingResult,
+    FollowUpResult,
+    InspectionState,
+    RectificationState,
+)
 
 
 class Inspection(TimestampedModel):
@@ -77,6 +83,9 @@ class RectificationOrder(TimestampedModel):
     issued_on = fields.DateField()
     working_days = fields.IntField()
     deadline = fields.DateField()
+    # Counted past the holiday data the system had (weekdays assumed): shown as 暂定 until the
+    # year's schedule is entered and the deadline confirmed (inspection/holiday_schedule.py).
+    deadline_provisional = fields.BooleanField(default=False)
     state = fields.CharEnumField(RectificationState, max_length=16, default=RectificationState.OPEN)
     closed_on = fields.DateField(null=True)
     issued_by = fields.ForeignKeyField("models.Staff", related_name="rectification_orders")
@@ -138,6 +147,14 @@ class Evidence(TimestampedModel):
     )
     uploaded_by_id: int | None
     reviewed = fields.BooleanField(default=False)
+    # Employers' uploads (notice set) are reviewed by the team: pending, accepted or rejected
+    # with a reason the employer reads on the notice page (R22). None for the team's own files.
+    review_status = fields.CharEnumField(EvidenceReview, max_length=16, null=True)
+    review_reason = fields.TextField(default="")
+    reviewed_at = fields.DatetimeField(null=True)
+    reviewed_by = fields.ForeignKeyField(
+        "models.Staff", related_name="evidence_reviews", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "evidence"

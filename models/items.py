@@ -27,6 +27,8 @@ class ItemVersion(TimestampedModel):
     subject = fields.CharField(max_length=200)  # 检查主体
     content = fields.TextField()  # 检查内容
     method = fields.CharField(max_length=200)  # 检查方式
+    # 适用单位类别 (R2): the employer categories the item concerns, joined by "、"; empty = all.
+    categories = fields.CharField(max_length=200, default="")
     status = fields.CharEnumField(
         ItemVersionStatus, max_length=16, default=ItemVersionStatus.DRAFT
     )

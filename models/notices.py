@@ -27,6 +27,8 @@ class Notice(TimestampedModel):
     issuer = fields.CharField(max_length=100)
     issued_on = fields.DateField()
     deadline = fields.DateField(null=True)
+    # The printed deadline was counted without the year's holiday schedule (暂定).
+    deadline_provisional = fields.BooleanField(default=False)
     content = fields.JSONField(default=dict)
     status = fields.CharEnumField(NoticeStatus, max_length=16, default=NoticeStatus.ISSUED)
     status_reason = fields.TextField(default="")

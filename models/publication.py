@@ -17,6 +17,11 @@ class Publication(TimestampedModel):
     )
     section_id: int | None
     due_on = fields.DateField(null=True)
+    # What the due date was counted from, so that a date counted without the year's holiday
+    # schedule (due_provisional) can be confirmed once the schedule is entered.
+    due_from = fields.DateField(null=True)
+    due_working_days = fields.IntField(null=True)
+    due_provisional = fields.BooleanField(default=False)
     # A confidential campaign's record becomes visible only from this moment (R14).
     visible_from = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)

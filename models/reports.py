@@ -11,6 +11,8 @@ class CampaignReport(TimestampedModel):
     campaign = fields.OneToOneField("models.Campaign", related_name="report")
     campaign_id: int
     due_on = fields.DateField()
+    due_provisional = fields.BooleanField(default=False)  # counted without the holiday schedule
+    due_from = fields.DateField(null=True)  # the day field work ended, counted from
     status = fields.CharEnumField(ReportStatus, max_length=16, default=ReportStatus.DUE)
     figures = fields.JSONField(default=dict)
     pdf_key = fields.CharField(max_length=200, null=True)

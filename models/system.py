@@ -1,4 +1,5 @@
-"""Working-day overrides, idempotency records and receipts of WeCom deliveries."""
+"""Working-day overrides, the bureau's holiday schedules, idempotency records and receipts of
+WeCom deliveries."""
 
 from tortoise import fields
 
@@ -15,6 +16,24 @@ class CalendarOverride(TimestampedModel):
 
     class Meta:
         table = "calendar_override"
+
+
+class HolidaySchedule(TimestampedModel):
+    # A year's State Council holiday schedule as 政策法规科 entered it: the holidays and the
+    # adjusted working weekends (调休上班) as ISO dates. For its year it wins over chinesecalendar,
+    # whose data ends with the last year it shipped (inspection/calendar.py).
+
+    id = fields.IntField(primary_key=True)
+    year = fields.IntField(unique=True)
+    holidays = fields.JSONField(default=list)
+    workdays = fields.JSONField(default=list)
+    basis = fields.CharField(max_length=200)  # the notice it comes from (国办发明电〔…〕…号)
+    entered_by = fields.ForeignKeyField(
+        "models.Staff", related_name="holiday_schedules", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "holiday_schedule"
 
 
 class IdempotencyRecord(TimestampedModel):

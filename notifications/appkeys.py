@@ -11,6 +11,7 @@ any context runs and never changes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ class AppConfig:
     wecom: WeComConfig | None = None
     callback: CallbackConfig | None = None
     credit_export_token: str | None = None
+    # SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES, the least time between a draw's commitment and its
+    # reveal (R10).
+    draw_min_reveal_delay: dt.timedelta = dt.timedelta(minutes=60)
 
 
 TokenProvider = Callable[[], Awaitable[str]]

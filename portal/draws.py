@@ -118,7 +118,10 @@ def _facts(r: dict[str, Any], kind: str) -> list[tuple[str, str]]:
              ("检查期间", " 至 ".join(r["field_window"])),
              ("承诺值", r["commitment"]), ("承诺时间", _local(r["committed_at"]))]
     if "public_entropy" in r:
-        facts += [("公开随机数", r["public_entropy"]), ("秘密值", r["secret"]),
+        facts += [("公开随机数", r["public_entropy"])]
+        if "public_entropy_date" in r:
+            facts.append(("公开随机数来源日期", r["public_entropy_date"]))
+        facts += [("秘密值", r["secret"]),
                   ("揭示时间", _local(r["revealed_at"])), ("见证人", r.get("witnesses") or "")]
     if r["status"] == "voided":
         facts += [("作废时间", _local(r.get("voided_at"))), ("作废理由", r.get("void_reason", ""))]

@@ -17,14 +17,15 @@ from aiohttp import web
 from tortoise.transactions import in_transaction
 
 from inspection import audit, clock
+from inspection.calendar import PROVISIONAL_NOTE
 from inspection.errors import DomainError
 from inspection.fieldwork import labels
 from inspection.notices import issuing as domain
 from models.employers import Employer
-from models.enums import NoticeStatus
+from models.enums import EvidenceReview, NoticeStatus
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
-from notifications.appkeys import CONFIG, STORAGE, AppConfig
+from notifications.appkeys import CONFIG, KV, STORAGE, AppConfig
 from notifications.render.notices import cn_date, notice_file, view_of
 from portal.html import e, over_limit, page, too_many
 
@@ -35,6 +36,10 @@ ACK_LIMIT = (10, 3600.0)  # acknowledgment tries per IP per hour
 UPLOAD_LIMIT = (20, 3600.0)
 MAX_UPLOAD = 10 * 1024 * 1024
 COOKIE = "suiji_notice"
+# The page and its PDF name the employer and what it was ordered to do: never kept by a shared
+# computer's browser or a proxy.
+NO_STORE = {"Cache-Control": "no-store"}
+ANONYMOUS_VIEW_EVERY = 3600.0  # seconds
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
           (b"%PDF-", "application/pdf", "pdf"))
 
@@ -66,18 +71,44 @@ def _miss(request: web.Request) -> web.Response:
                 "可能不是本局签发，请致电发文机关核实。</p></section>", status=404)
 
 
+def _deadline_html(notice: Notice, order: RectificationOrder | None) -> str:
+    deadline, provisional, confirmed = notice.deadline, notice.deadline_provisional, ""
+    assert deadline is not None
+    if order is not None and provisional and (order.deadline != deadline
+                                              or not order.deadline_provisional):
+        # The printed date was 暂定 and has since been recounted: the order's date is in force.
+        how = "已重新推算" if order.deadline_provisional else "已按国务院公布的节假日安排确认"
+        confirmed = f"（{how}；文书所载暂定期限为{cn_date(deadline)}）"
+        deadline, provisional = order.deadline, order.deadline_provisional
+    days = (deadline - clock.today()).days
+    when = f"{cn_date(deadline)}前" + (PROVISIONAL_NOTE if provisional else "")
+    note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
+    return f"<dt>期限</dt><dd>{e(when)}{e(note)}{e(confirmed)}</dd>"
+
+
+def _uploads_html(uploads: list[Evidence]) -> str:
+    """The addressee's uploads with the inspectors' review (R22): pending, accepted, or not
+    accepted and why."""
+    rows = []
+    for ev in uploads:
+        status = labels.REVIEW_LABELS[ev.review_status or EvidenceReview.PENDING]
+        if ev.review_status == EvidenceReview.REJECTED and ev.review_reason:
+            status += f"：{ev.review_reason}"
+        at = ev.created_at.astimezone(clock.BEIJING)
+        rows.append(f"<li>{e(ev.original_name or '材料')}（{at:%Y-%m-%d %H:%M} 上传）"
+                    f"<br>{e(status)}</li>")
+    return (f"<dt>已上传整改材料</dt><dd>{len(uploads)} 份<ul>" + "".join(rows) + "</ul></dd>")
+
+
 async def _status_html(notice: Notice) -> str:
     parts: list[str] = []
-    if notice.deadline:
-        days = (notice.deadline - clock.today()).days
-        when = f"{cn_date(notice.deadline)}前"
-        note = f"（还剩 {days} 天）" if days >= 0 else f"（已逾期 {-days} 天）"
-        parts.append(f"<dt>期限</dt><dd>{e(when)}{e(note)}</dd>")
     order_id = notice.rectification_order_id
-    if order_id is not None:
-        order = await RectificationOrder.get(id=order_id)
+    order = await RectificationOrder.get(id=order_id) if order_id is not None else None
+    if notice.deadline:
+        parts.append(_deadline_html(notice, order))
+    if order is not None:
         parts.append(f"<dt>整改进度</dt><dd>{e(labels.ORDER_STATE_LABELS[order.state])}</dd>")
-        last = await FollowUp.filter(order_id=order_id).order_by("-visited_on", "-id").first()
+        last = await FollowUp.filter(order_id=order.id).order_by("-visited_on", "-id").first()
         if last is not None:
             parts.append(f"<dt>最近回访</dt><dd>{e(cn_date(last.visited_on))} "
                          f"{e(labels.FOLLOW_UP_LABELS[last.result])}</dd>")
@@ -86,9 +117,9 @@ async def _status_html(notice: Notice) -> str:
         parts.append(f"<dt>签收</dt><dd>已于 {at:%Y-%m-%d %H:%M} 确认收到</dd>")
     else:
         parts.append("<dt>签收</dt><dd>尚未确认收到</dd>")
-    count = await Evidence.filter(notice_id=notice.id).count()
-    if count:
-        parts.append(f"<dt>已上传整改材料</dt><dd>{count} 份（待执法人员审核）</dd>")
+    uploads = await Evidence.filter(notice_id=notice.id).order_by("id")
+    if uploads:
+        parts.append(_uploads_html(list(uploads)))
     return "<section><h2>当前状态</h2><dl>" + "".join(parts) + "</dl></section>"
 
 
@@ -142,7 +173,8 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
             'accept="image/jpeg,image/png,application/pdf" required> '
             '<button type="submit">上传</button></form>'
             '<p class="muted">支持 JPG、PNG、PDF，单个不超过 10 MB，由执法人员审核。</p></section>')
-    return page(request, "文书核验", "".join(body), status=status, updated=notice.updated_at)
+    return page(request, "文书核验", "".join(body), status=status, updated=notice.updated_at,
+                headers=NO_STORE)
 
 
 async def _looked_up(request: web.Request, action: str) -> Notice | web.Response:
@@ -154,8 +186,14 @@ async def _looked_up(request: web.Request, action: str) -> Notice | web.Response
         notice = await _find(token)
         if notice is None:
             return _miss(request)
-        actor = (audit.employer_actor(notice.id) if _is_addressee(request, token) else audit.PUBLIC)
-        await domain.record_view(notice=notice, actor=actor, action=action)
+        if _is_addressee(request, token):
+            await domain.record_view(notice=notice, actor=audit.employer_actor(notice.id),
+                                     action=action)
+        elif await request.app[KV].set_if_absent(f"notice-seen:{notice.id}:{action}", "1",
+                                                 ttl=ANONYMOUS_VIEW_EVERY):
+            # Anonymous looks: one audit event per notice and hour, so a script scanning the
+            # QR cannot fill the audit trail (the per-IP limit caps the rest).
+            await domain.record_view(notice=notice, actor=audit.PUBLIC, action=action)
     return notice
 
 
@@ -205,7 +243,7 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     path = await notice_file(notice.id, base_url=config.public_base_url,
                              data_dir=config.data_dir, seal_image=config.seal_image)
     return web.FileResponse(path, headers={
-        "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
+        **NO_STORE, "Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
         "Content-Disposition": 'inline; filename="notice.pdf"'})
 
 

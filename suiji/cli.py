@@ -9,7 +9,7 @@ import sys
 from suiji.settings import SettingsError, load_settings
 
 # Command modules under suiji.commands, each with register(subparsers).
-COMMANDS = ["server", "audit", "rosters", "items", "demo", "credit", "callup", "publication", "draw", "campaign", "worker", "outbox"]
+COMMANDS = ["server", "audit", "rosters", "items", "demo", "credit", "callup", "publication", "draw", "campaign", "worker", "outbox", "calendar"]
 
 
 def build_parser() -> argparse.ArgumentParser:

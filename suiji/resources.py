@@ -8,6 +8,7 @@ reverse.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -57,7 +58,9 @@ def app_config(settings: Settings) -> AppConfig:
                      issuer=issuer_of(settings), complaint=settings.bureau_complaint,
                      seal_image=settings.seal_image,
                      wecom=wecom, callback=callback,
-                     credit_export_token=settings.credit_export_token)
+                     credit_export_token=settings.credit_export_token,
+                     draw_min_reveal_delay=dt.timedelta(
+                         minutes=settings.draw_min_reveal_delay_minutes))
 
 
 def database(settings: Settings) -> Context:

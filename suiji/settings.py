@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # hand stamp.
     seal_image: Path | None = None
 
+    # R10: the least time between a draw's commitment and its reveal (0 switches it off).
+    draw_min_reveal_delay_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+
     # Secret generated on first run when none is set; see `resolve_secret_key`.
     secret_key_generated: bool = Field(default=False, exclude=True)
 

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspection import clock
 from inspection.planning import campaigns
 from models.campaigns import Campaign
 from models.employers import BlacklistEntry, Employer
@@ -20,6 +21,12 @@ from models.org import Section, Staff
 
 FIELD_START = dt.date(2026, 9, 1)
 FIELD_END = dt.date(2026, 9, 30)
+
+
+def reveal_now() -> dict[str, Any]:
+    """Reveal arguments for tests that commit and reveal in one go: no wait after the commitment
+    (R10) and entropy dated today. tests/inspection/draw/test_reveal_timing.py tests the rule."""
+    return {"min_delay": dt.timedelta(0), "entropy_source_date": clock.today()}
 
 
 def uscc(n: int) -> str:

@@ -18,8 +18,14 @@ from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import DrawEntry
 from models.employers import Employer
-from models.enums import CallUpState, InspectionState, ItemVersionStatus, SectionKind
-from models.fieldwork import Inspection, InspectionMember
+from models.enums import (
+    CallUpState,
+    FindingResult,
+    InspectionState,
+    ItemVersionStatus,
+    SectionKind,
+)
+from models.fieldwork import Finding, Inspection, InspectionMember
 from models.items import Item, ItemVersion
 from models.org import Section, Staff
 from notifications.appkeys import CONFIG, KV, LOGIN_EXCHANGE, LoginExchange
@@ -89,6 +95,17 @@ async def build_world(state: InspectionState = InspectionState.ASSIGNED) -> Worl
     for key in ("member", "member2"):
         await InspectionMember.create(inspection=inspection, staff=staff[key])
     return World(staff, employer, campaigns, other_campaign, items, inspection)
+
+
+async def answer_all(world: World) -> None:
+    """Every item of the visit has a finding (符合 where none was recorded), as a visit must
+    before it is submitted or closed."""
+    done = set(await Finding.filter(inspection_id=world.inspection.id)
+               .values_list("item_version_id", flat=True))
+    for iv in world.items:
+        if iv.id not in done:
+            await Finding.create(inspection=world.inspection, item_version=iv,
+                                 result=FindingResult.COMPLIANT, recorded_by=world.staff["member"])
 
 
 async def called_up(world: World, key: str, *, task_id: str = "") -> CallUp:

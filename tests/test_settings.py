@@ -172,3 +172,13 @@ def test_complaint_channel_defaults_to_the_government_hotline(monkeypatch, tmp_p
     monkeypatch.setenv("SUIJI_BUREAU_COMPLAINT", "两行\n文字")
     with pytest.raises(SettingsError, match="SUIJI_BUREAU_COMPLAINT"):
         load_settings(data_dir=tmp_path)
+
+
+def test_draw_reveal_delay_defaults_to_an_hour_and_names_a_bad_value(monkeypatch, tmp_path):
+    # R10: the least time between a draw's commitment and its reveal.
+    assert load_settings(data_dir=tmp_path).draw_min_reveal_delay_minutes == 60
+    monkeypatch.setenv("SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES", "0")
+    assert load_settings(data_dir=tmp_path).draw_min_reveal_delay_minutes == 0
+    monkeypatch.setenv("SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES", "-5")
+    with pytest.raises(SettingsError, match="SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES"):
+        load_settings(data_dir=tmp_path)

@@ -25,7 +25,7 @@ import calendar
 import datetime as dt
 
 from inspection import audit, clock, outbox
-from inspection.calendar import add_working_days
+from inspection.calendar import WorkingCalendar, add_working_days
 from inspection.credit import ledger
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from inspection.publication import duties
@@ -107,13 +107,37 @@ async def give_notice(*, employer_id: int, cause: str, basis: str, noticed_on: d
     if await BlacklistEntry.filter(employer_id=employer.id, status__in=[
             BlacklistStatus.NOTICED, BlacklistStatus.IN_FORCE]).exists():
         raise Conflict("blacklist_open", "该单位已有在办或生效的名单记录")
-    hearing_until, _warnings = await add_working_days(noticed_on, HEARING_WORKING_DAYS)
+    hearing = await add_working_days(noticed_on, HEARING_WORKING_DAYS)
     entry = await BlacklistEntry.create(
         employer_id=employer.id, legal_rep=rep, status=BlacklistStatus.NOTICED, cause=cause,
-        basis=basis, noticed_on=noticed_on, hearing_until=hearing_until)
+        basis=basis, noticed_on=noticed_on, hearing_until=hearing.day,
+        hearing_provisional=hearing.provisional)
     await audit.record(actor=audit.staff_actor(staff.id), action="blacklist.notice", obj=entry,
                        after=audit.snapshot(entry))
     return entry
+
+
+async def confirm_hearings(*, calendar: WorkingCalendar, actor: str) -> int:
+    """Recount the statement-and-defence windows still open that were counted without the
+    holiday schedule. The notice was served with its date, so a window is never shortened: the
+    employer keeps the later of the two. Returns how many changed."""
+    changed = 0
+    for entry in await BlacklistEntry.filter(status=BlacklistStatus.NOTICED,
+                                             hearing_provisional=True).order_by("id"):
+        if entry.noticed_on is None or entry.hearing_until is None:
+            continue
+        counted = calendar.due(entry.noticed_on, HEARING_WORKING_DAYS)
+        until = max(counted.day, entry.hearing_until)
+        if (until, counted.provisional) == (entry.hearing_until, entry.hearing_provisional):
+            continue
+        fields = ["hearing_until", "hearing_provisional"]
+        before = audit.snapshot(entry, fields)
+        entry.hearing_until, entry.hearing_provisional = until, counted.provisional
+        await entry.save(update_fields=[*fields, "updated_at"])
+        await audit.record(actor=actor, action="blacklist.hearing_confirmed", obj=entry,
+                           before=before, after=audit.snapshot(entry, fields))
+        changed += 1
+    return changed
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from inspection import audit, clock, messages, outbox, typeset
-from inspection.calendar import add_working_days, load_calendar
+from inspection.calendar import PROVISIONAL_NOTE, WorkingCalendar, add_working_days, load_calendar
 from inspection.credit import figures, render
 from inspection.errors import Conflict, NotFound
 from models.campaigns import Campaign
@@ -65,13 +65,33 @@ async def open_report(*, campaign_id: int, actor: str,
     if report is not None:
         return report
     end = min(campaign.field_end, ended_on) if ended_on else campaign.field_end
-    due_on, _warnings = await add_working_days(end, REPORT_WORKING_DAYS)
-    report = await CampaignReport.create(campaign_id=campaign.id, due_on=due_on)
+    due = await add_working_days(end, REPORT_WORKING_DAYS)
+    report = await CampaignReport.create(campaign_id=campaign.id, due_on=due.day, due_from=end,
+                                         due_provisional=due.provisional)
     await audit.record(actor=actor, action="report.open", obj=report,
                        after=audit.snapshot(report))
     await outbox.enqueue(topic=DUE_TOPIC, payload={"report_id": report.id, "chase": 0},
-                         key=f"report-due:{report.id}:0", due_at=_at(due_on))
+                         key=f"report-due:{report.id}:0", due_at=_at(due.day))
     return report
+
+
+async def confirm_due_dates(*, calendar: WorkingCalendar, actor: str) -> int:
+    """Recount the due dates of reports still to write that were provisional (counted without
+    the holiday schedule), and move the first chase. Returns how many changed."""
+    changed = 0
+    for report in await CampaignReport.filter(status=ReportStatus.DUE, due_provisional=True
+                                              ).select_related("campaign").order_by("id"):
+        due = calendar.due(report.due_from or report.campaign.field_end, REPORT_WORKING_DAYS)
+        if (due.day, due.provisional) == (report.due_on, report.due_provisional):
+            continue
+        before = audit.snapshot(report, ["due_on", "due_provisional"])
+        report.due_on, report.due_provisional = due.day, due.provisional
+        await report.save(update_fields=["due_on", "due_provisional", "updated_at"])
+        await outbox.reschedule(key=f"report-due:{report.id}:0", due_at=_at(due.day))
+        await audit.record(actor=actor, action="report.due_confirmed", obj=report, before=before,
+                           after=audit.snapshot(report, ["due_on", "due_provisional"]))
+        changed += 1
+    return changed
 
 
 def _safe(code: str) -> str:
@@ -81,8 +101,8 @@ def _safe(code: str) -> str:
 def _signed(report: CampaignReport | None, issuer: str) -> dict[str, str]:
     """Who signs the report and when, and its due date as printed (before field work ends the
     date is not known yet)."""
-    due = (typeset.cn_date(report.due_on) if report is not None
-           else f"实地检查结束后{REPORT_WORKING_DAYS}个工作日内")
+    due = (typeset.cn_date(report.due_on) + (PROVISIONAL_NOTE if report.due_provisional else "")
+           if report is not None else f"实地检查结束后{REPORT_WORKING_DAYS}个工作日内")
     return {"due": due, "issuer": issuer, "issued_on": clock.today().isoformat()}
 
 
@@ -185,8 +205,8 @@ async def on_report_due(payload: dict[str, object]) -> None:
     await messages.send(
         template=messages.Template.REPORT_DUE, to=[str(u) for u in users], campaign=campaign,
         facts={"code": campaign.code, "title": campaign.title,
-               "due_on": report.due_on.isoformat(), "working_days": REPORT_WORKING_DAYS,
-               "late": max(0, late)},
+               "due_on": report.due_on.isoformat(), "provisional": report.due_provisional,
+               "working_days": REPORT_WORKING_DAYS, "late": max(0, late)},
         key=f"report-due:{report.id}:{chase}:message")
     if chase + 1 < MAX_CHASES:
         nxt = calendar.add_working_days(max(today, report.due_on), 1)

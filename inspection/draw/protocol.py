@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -46,6 +47,11 @@ class Entry:
 KIND_LABELS = {DrawKind(kind): label for kind, label in v1.KINDS.items()}
 MAX_ENTROPY = 200
 MAX_WITNESSES = 1000
+# R10: the public entropy must be unknowable at the commitment. The reveal waits at least this
+# long after the commit (SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES), and the entropy's source (a
+# lottery drawing, dice thrown that day) must be dated on or after the commitment's day.
+DEFAULT_MIN_REVEAL_DELAY = dt.timedelta(minutes=60)
+_DATE_IN_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
 def _kind(kind: DrawKind | str) -> DrawKind:
@@ -129,6 +135,44 @@ def _check_entropy(public_entropy: str) -> str:
     return value
 
 
+def entropy_date(text: str) -> dt.date | None:
+    """The first date written in the entropy text (2026-11-30, 2026/11/30, 2026年11月30日)."""
+    for match in _DATE_IN_TEXT.finditer(text):
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            continue
+    return None
+
+
+def _check_timing(draw: Draw, *, now: dt.datetime, min_delay: dt.timedelta, entropy: str,
+                  source_date: dt.date | None) -> dt.date:
+    """R10: refuse a reveal too soon after the commitment, or with entropy that could have been
+    known when it was made. Returns the entropy's source date."""
+    opens = draw.committed_at + min_delay
+    if now < opens:
+        minutes = int(min_delay.total_seconds() // 60)
+        raise Conflict("reveal_too_early",
+                       f"承诺公布后须满 {minutes} 分钟方可揭示，请于 "
+                       f"{clock.db_time(opens):%Y-%m-%d %H:%M} 后再揭示")
+    day = source_date or entropy_date(entropy)
+    field = "entropy_source_date"
+    if day is None:
+        raise ValidationFailed([Problem(
+            "请填写公开随机数来源的日期（如开奖日期），或在公开随机数中写明，如“2026年11月30日”",
+            field=field, code="source_date_required")])
+    committed_on = clock.db_time(draw.committed_at).date()
+    if day < committed_on:
+        raise ValidationFailed([Problem(
+            f"公开随机数来源的日期 {day.isoformat()} 早于承诺公布之日 {committed_on.isoformat()}，"
+            "承诺时已可知晓，不能作为公开随机数", field=field, code="source_before_commit")])
+    if day > clock.db_time(now).date():
+        raise ValidationFailed([Problem(
+            f"公开随机数来源的日期 {day.isoformat()} 晚于今天，该随机数尚未产生", field=field,
+            code="source_in_future")])
+    return day
+
+
 async def _locked_draw(campaign: Campaign, kind: DrawKind) -> Draw:
     # The row lock makes two simultaneous reveals queue; the second then sees "revealed".
     draw = await Draw.filter(campaign_id=campaign.id, kind=kind).select_for_update().first()
@@ -155,8 +199,12 @@ def order_stratum(*, campaign_code: str, stratum: DrawStratum, public_entropy: s
     return out
 
 
+# long: steps 3–6 in the order the protocol fixes them (checks, order, record, publication,
+# visits, call-up); each is a few lines and splitting would hide that order.
 async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entropy: str,
-                      actor: str, witnesses: str = "", staff_id: int | None = None) -> Draw:
+                      actor: str, witnesses: str = "", staff_id: int | None = None,
+                      min_delay: dt.timedelta = DEFAULT_MIN_REVEAL_DELAY,
+                      entropy_source_date: dt.date | None = None) -> Draw:
     """Steps 3–6: take the public entropy, compute the order, record it, publish the secret."""
     kind = _kind(kind)
     entropy = _check_entropy(public_entropy)
@@ -170,8 +218,10 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
                        f"该{KIND_LABELS[kind]}抽取已{'揭示' if done else '作废'}，不得重新抽取")
     if campaign.state != CampaignState.APPROVED:
         raise Conflict("campaign_not_approved", "抽查任务不在可抽取状态")
-    strata = await DrawStratum.filter(draw_id=draw.id).order_by("id")
     now = clock.now()
+    source_date = _check_timing(draw, now=now, min_delay=min_delay, entropy=entropy,
+                                source_date=entropy_source_date)
+    strata = await DrawStratum.filter(draw_id=draw.id).order_by("id")
     entries: list[Entry] = []
     for s in strata:
         ordered = order_stratum(campaign_code=campaign.code, stratum=s, public_entropy=entropy,
@@ -182,6 +232,7 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
     await bulk.insert("draw_entry", ["draw_id", "stratum", "position", "key", "rank", fk],
                       [(draw.id, e.stratum, e.position, e.key, e.rank, e.ref) for e in entries])
     draw.status, draw.public_entropy, draw.revealed_at = DrawStatus.REVEALED, entropy, now
+    draw.entropy_source_date = source_date
     draw.revealed_by_id = staff_id
     draw.witnesses = witnesses.strip()
     await draw.save()
@@ -191,7 +242,8 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
     await audit.record(actor=actor, action="draw.reveal", obj=draw,
                        before={"status": DrawStatus.COMMITTED.value},
                        after={"status": draw.status.value, "public_entropy": entropy,
-                              "secret": draw.secret, "witnesses": draw.witnesses,
+                              "entropy_source_date": source_date, "secret": draw.secret,
+                              "witnesses": draw.witnesses,
                               "drawn": {s.stratum: [e.key for e in entries if e.stratum == s.stratum]
                                         for s in strata} if kind == DrawKind.EMPLOYERS
                               else len(entries)})
@@ -220,7 +272,9 @@ async def _link_entries(kind: DrawKind, entries: list[Entry]) -> None:
 
 
 async def reveal_draws(*, campaign_code: str, public_entropy: str, actor: str,
-                       witnesses: str = "", staff_id: int | None = None) -> list[Draw]:
+                       witnesses: str = "", staff_id: int | None = None,
+                       min_delay: dt.timedelta = DEFAULT_MIN_REVEAL_DELAY,
+                       entropy_source_date: dt.date | None = None) -> list[Draw]:
     """Reveal every committed draw of a campaign with the one entropy entered at the draw."""
     campaign = await get_campaign(campaign_code)
     pending = await Draw.filter(campaign_id=campaign.id, status=DrawStatus.COMMITTED) \
@@ -228,7 +282,8 @@ async def reveal_draws(*, campaign_code: str, public_entropy: str, actor: str,
     if not pending:
         raise Conflict("nothing_to_reveal", f"{campaign.code} 没有待揭示的抽取承诺")
     return [await reveal_draw(campaign_code=campaign_code, kind=d.kind, public_entropy=public_entropy,
-                              actor=actor, witnesses=witnesses, staff_id=staff_id)
+                              actor=actor, witnesses=witnesses, staff_id=staff_id,
+                              min_delay=min_delay, entropy_source_date=entropy_source_date)
             for d in pending]
 
 

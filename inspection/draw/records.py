@@ -69,6 +69,8 @@ async def record(draw: Draw, *, full: bool, show_candidates: bool = True) -> dic
     if revealed:
         out |= {"public_entropy": draw.public_entropy, "secret": draw.secret,
                 "revealed_at": _iso(draw.revealed_at), "witnesses": draw.witnesses}
+        if draw.entropy_source_date is not None:  # R10: dated after committed_at, checkable
+            out["public_entropy_date"] = draw.entropy_source_date.isoformat()
     elif full:  # voided before its reveal: the secret proves the commitment was honest
         out["secret"] = draw.secret
     if draw.status == DrawStatus.VOIDED:

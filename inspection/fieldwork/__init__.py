@@ -14,7 +14,8 @@ if TYPE_CHECKING:
         labels,
         penalties,
         rectification,
+        uploads,
         visits,
     )
 
-__all__ = ['evidence', 'inspections', 'labels', 'penalties', 'rectification', 'visits']
+__all__ = ['evidence', 'inspections', 'labels', 'penalties', 'rectification', 'uploads', 'visits']

@@ -211,17 +211,3 @@ async def evidence_for(*, staff: Staff, evidence_id: int, need: Need = Need.READ
         raise NotFound("证据材料")
     await inspection_for(staff=staff, inspection_id=evidence.inspection_id, need=need)
     return evidence
-
-
-async def review_evidence(*, staff: Staff, evidence_id: int) -> Evidence:
-    """A team member has looked at what the employer uploaded from the notice page (R22)."""
-    evidence = await evidence_for(staff=staff, evidence_id=evidence_id, need=Need.WORK)
-    if evidence.notice_id is None:
-        raise ValidationFailed([Problem("只有被检查单位上传的材料需要审阅", field="evidence_id",
-                                        code="not_employer_upload")])
-    if not evidence.reviewed:
-        evidence.reviewed = True
-        await evidence.save(update_fields=["reviewed", "updated_at"])
-        await audit.record(actor=audit.staff_actor(staff.id), action="evidence.review", obj=evidence,
-                           after={"reviewed": True})
-    return evidence

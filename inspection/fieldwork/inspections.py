@@ -249,6 +249,11 @@ async def close(*, staff: Staff, inspection_id: int) -> Inspection:
                                       need=Need.WORK, lock=True)
     if inspection.state not in (InspectionState.SUBMITTED, InspectionState.RECTIFYING):
         raise illegal(inspection.state, "不能办结（须先提交）")
+    missing = await _missing_items(inspection)
+    if missing:
+        names = "、".join(iv.name for iv in missing[:5])
+        raise Conflict("findings_incomplete",
+                       f"还有 {len(missing)} 个抽查事项没有检查结果，不能办结：{names}")
     open_orders = await RectificationOrder.filter(inspection_id=inspection.id,
                                                   state=RectificationState.OPEN).count()
     if open_orders:

@@ -12,7 +12,7 @@ from typing import Any
 
 from inspection import audit, messages, outbox
 from inspection.access import Need, inspection_for
-from inspection.calendar import add_working_days
+from inspection.calendar import WorkingCalendar, add_working_days
 from inspection.clock import BEIJING, today
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.fieldwork.inspections import illegal
@@ -56,20 +56,19 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
         raise ValidationFailed(problems)
     day = issued_on or today()
     try:
-        deadline, warnings = await add_working_days(day, working_days)
+        counted = await add_working_days(day, working_days)
     except ValueError as exc:
         raise ValidationFailed([Problem("整改期限过长", field="working_days")]) from exc
     order = await RectificationOrder.create(
         inspection_id=inspection.id, employer_id=inspection.employer_id,
-        requirements=requirements, issued_on=day, working_days=working_days, deadline=deadline,
-        issued_by_id=staff.id)
+        requirements=requirements, issued_on=day, working_days=working_days,
+        deadline=counted.day, deadline_provisional=counted.provisional, issued_by_id=staff.id)
     await order.findings.add(*findings.values())
     if inspection.state == InspectionState.SUBMITTED:
         inspection.state = InspectionState.RECTIFYING
         await inspection.save(update_fields=["state", "updated_at"])
-    due = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(CHASE_HOUR), BEIJING)
     await outbox.enqueue(topic=DUE_TOPIC, payload={"order_id": order.id},
-                         key=f"rectification-due:{order.id}", due_at=due)
+                         key=_due_key(order.id), due_at=_chase_at(order.deadline))
     await audit.record(actor=audit.staff_actor(staff.id), action="rectification.issue", obj=order,
                        after={**audit.snapshot(order), "finding_ids": sorted(findings)})
     # The order is served as a 限期改正指令书 (R22): numbered in this same transaction, so there
@@ -79,7 +78,37 @@ async def issue_order(*, staff: Staff, inspection_id: int, finding_ids: list[int
         content={"body": requirements}, issued_by_id=staff.id, issuer=issuer,
         inspection_id=inspection.id, rectification_order_id=order.id, issued_on=day,
         actor=audit.staff_actor(staff.id))
-    return order, warnings
+    return order, counted.warnings
+
+
+def _due_key(order_id: int) -> str:
+    return f"rectification-due:{order_id}"
+
+
+def _chase_at(deadline: dt.date) -> dt.datetime:
+    return dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(CHASE_HOUR), BEIJING)
+
+
+async def confirm_deadlines(*, calendar: WorkingCalendar, actor: str) -> int:
+    """Recount the open orders whose deadline was provisional, now that more of the holiday
+    schedule is known. A deadline already served is never brought forward: the employer keeps
+    the later of the printed and the recounted date. Returns how many orders changed."""
+    changed = 0
+    for order in await RectificationOrder.filter(state=RectificationState.OPEN,
+                                                 deadline_provisional=True).order_by("id"):
+        counted = calendar.due(order.issued_on, order.working_days)
+        deadline = max(counted.day, order.deadline)
+        if (deadline, counted.provisional) == (order.deadline, order.deadline_provisional):
+            continue
+        before = audit.snapshot(order, ["deadline", "deadline_provisional"])
+        order.deadline, order.deadline_provisional = deadline, counted.provisional
+        await order.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
+        await outbox.reschedule(key=_due_key(order.id), due_at=_chase_at(deadline))
+        await audit.record(actor=actor, action="rectification.deadline_confirmed", obj=order,
+                           before=before,
+                           after=audit.snapshot(order, ["deadline", "deadline_provisional"]))
+        changed += 1
+    return changed
 
 
 async def order_notice(order: RectificationOrder) -> Notice | None:
@@ -120,7 +149,7 @@ async def record_follow_up(*, staff: Staff, order_id: int, visited_on: dt.date,
         before = audit.snapshot(order, ["state", "closed_on"])
         order.state, order.closed_on = RectificationState.RECTIFIED, visited_on
         await order.save()
-        await outbox.cancel(key=f"rectification-due:{order.id}")
+        await outbox.cancel(key=_due_key(order.id))
         await audit.record(actor=audit.staff_actor(staff.id), action="rectification.rectified",
                            obj=order, before=before,
                            after=audit.snapshot(order, ["state", "closed_on"]))
@@ -134,7 +163,7 @@ async def escalate(*, staff: Staff, order_id: int, reason: str) -> Rectification
     before = audit.snapshot(order, ["state", "closed_on"])
     order.state, order.closed_on = RectificationState.ESCALATED, today()
     await order.save()
-    await outbox.cancel(key=f"rectification-due:{order.id}")
+    await outbox.cancel(key=_due_key(order.id))
     await audit.record(actor=audit.staff_actor(staff.id), action="rectification.escalate",
                        obj=order, before=before,
                        after={**audit.snapshot(order, ["state", "closed_on"]), "reason": reason})
@@ -153,6 +182,7 @@ async def on_rectification_due(payload: dict[str, Any]) -> None:
                                     leader_id__isnull=False).prefetch_related("leader")
     userids = {m.staff.wecom_userid for m in members} | {c.leader.wecom_userid for c in leaders if c.leader}
     facts = {"employer": order.employer.name, "deadline": order.deadline.isoformat(),
+             "provisional": order.deadline_provisional,
              "inspection_id": order.inspection_id, "order_id": order.id}
     campaign = await Campaign.filter(
         inspections__id=order.inspection_id).order_by("id").first()

@@ -2,7 +2,8 @@
 
 An employer drawn by two campaigns whose field windows overlap gets one inspection covering both
 campaigns' items (原则上一次性完成, no repeated inspection): the later campaign joins the open
-inspection instead of creating another. Written in bulk, because a draw may yield thousands.
+inspection instead of creating another — as long as its findings are not yet submitted; a visit
+already submitted, rectifying or closed is never reopened, and a new one is planned. Written in bulk, because a draw may yield thousands.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ async def plan_visits(*, campaign: Campaign, draw: Draw, drawn: dict[int, str],
     open_rows = await Inspection.filter(
         employer_id__in=employer_ids, window_start__lte=campaign.field_end,
         window_end__gte=campaign.field_start,
-    ).exclude(state=InspectionState.CLOSED).order_by("id").values_list("id", "employer_id", "code")
+        # Only a visit not yet submitted can take more items: a submitted or rectifying one has
+        # its findings signed off, so the new campaign gets a visit of its own.
+        state__in=[InspectionState.PLANNED, InspectionState.ASSIGNED, InspectionState.CHECKED_IN],
+    ).order_by("id").values_list("id", "employer_id", "code")
     merged: dict[int, tuple[int, str]] = {}
     for iid, eid, code in open_rows:
         merged.setdefault(eid, (iid, code))  # the oldest open visit absorbs the new campaign

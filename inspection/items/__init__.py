@@ -7,6 +7,6 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.items import catalogue, importing
+    from inspection.items import catalogue, coverage, importing
 
-__all__ = ['catalogue', 'importing']
+__all__ = ['catalogue', 'coverage', 'importing']

@@ -19,6 +19,7 @@ from typing import Any
 
 from inspection import audit, clock
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
+from inspection.rosters import categories
 from models.enums import ItemVersionStatus, PublicationKind
 from models.items import Item, ItemVersion
 from models.publication import Publication
@@ -27,7 +28,7 @@ CONTENT_FIELDS = ("name", "basis", "subject", "content", "method")
 _LIMITS = {"name": 200, "subject": 200, "method": 200, "basis": 4000, "content": 4000}
 FIELD_LABELS = {"code": "事项编码", "name": "事项名称", "basis": "检查依据", "subject": "检查主体",
                 "content": "检查内容", "method": "检查方式", "reason": "调整理由",
-                "effective_from": "生效日期"}
+                "effective_from": "生效日期", "categories": "适用单位类别"}
 STATUS_LABELS = {ItemVersionStatus.DRAFT: "草稿", ItemVersionStatus.PUBLISHED: "已公布",
                  ItemVersionStatus.SUPERSEDED: "已被新版本取代", ItemVersionStatus.WITHDRAWN: "已撤销"}
 
@@ -49,6 +50,16 @@ def check_fields(values: dict[str, Any], *, row: int | None = None) -> list[Prob
     return problems
 
 
+def check_categories(value: str | list[str], problems: list[Problem], *,
+                     row: int | None = None) -> str:
+    """The employer categories an item concerns (R2), stored joined; empty = every employer."""
+    known, unknown = categories.parse(value)
+    if unknown:
+        problems.append(Problem(categories.problem(unknown), field=FIELD_LABELS["categories"],
+                                row=row, code="bad_category"))
+    return categories.join(known)
+
+
 def _check_code(code: str) -> list[Problem]:
     if not code or len(code) > 32 or any(c.isspace() for c in code):
         return [Problem("应为不含空格、不超过32位的编码", field="事项编码", code="bad_code")]
@@ -56,19 +67,23 @@ def _check_code(code: str) -> list[Problem]:
 
 
 async def create_item(*, actor: str, code: str, fields: dict[str, str],
-                      effective_from: dt.date | None = None, reason: str = "") -> ItemVersion:
-    """A new item with its first version as a draft (published separately, R7)."""
+                      effective_from: dt.date | None = None, reason: str = "",
+                      concerns: str | list[str] = "") -> ItemVersion:
+    """A new item with its first version as a draft (published separately, R7); `concerns`:
+    the employer categories it concerns (R2), none for all."""
     problems = _check_code(code) + check_fields(fields)
+    stored = check_categories(concerns, problems)
     if problems:
         raise ValidationFailed(problems)
     if await Item.exists(code=code):
         raise Conflict("item_exists", f"事项编码「{code}」已存在")
     item = await Item.create(code=code)
     values: dict[str, Any] = {**fields, "effective_from": effective_from,
-                              "reason": reason or "新增事项"}
+                              "reason": reason or "新增事项", "categories": stored}
     version = await ItemVersion.create(item=item, version=1, **values)
     await audit.record(actor=actor, action="item.create", obj=item, after={
-        "code": code, "version": 1, **audit.snapshot(version, [*CONTENT_FIELDS, "reason"])})
+        "code": code, "version": 1,
+        **audit.snapshot(version, [*CONTENT_FIELDS, "reason", "categories"])})
     return version
 
 
@@ -85,7 +100,7 @@ async def latest_version(item: Item) -> ItemVersion:
     return version
 
 
-async def amend_item(*, actor: str, item_id: int, changes: dict[str, str], reason: str,
+async def amend_item(*, actor: str, item_id: int, changes: dict[str, Any], reason: str,
                      effective_from: dt.date) -> ItemVersion:
     """A new draft version with the changes, why, and from when (R7: adjusted when laws change)."""
     item = await Item.get_or_none(id=item_id)
@@ -100,11 +115,13 @@ async def amend_item(*, actor: str, item_id: int, changes: dict[str, str], reaso
         raise ValidationFailed([Problem("修订须说明理由", field="调整理由", code="required")])
     fields = {name: changes.get(name, getattr(latest, name)) for name in CONTENT_FIELDS}
     problems = check_fields(fields)
+    fields["categories"] = check_categories(changes.get("categories", latest.categories),
+                                            problems)
     if problems:
         raise ValidationFailed(problems)
     version = await ItemVersion.create(item=item, version=latest.version + 1, reason=reason.strip(),
                                        effective_from=effective_from, **fields)
-    changed = [n for n in CONTENT_FIELDS if fields[n] != getattr(latest, n)]
+    changed = [n for n in (*CONTENT_FIELDS, "categories") if fields[n] != getattr(latest, n)]
     await audit.record(actor=actor, action="item.amend", obj=version,
                        before={n: getattr(latest, n) for n in changed},
                        after={**{n: fields[n] for n in changed}, "version": version.version,
@@ -121,10 +138,13 @@ async def update_draft(*, actor: str, version_id: int, changes: dict[str, Any]) 
         raise NotFound("事项版本")
     if version.status != ItemVersionStatus.DRAFT:
         raise Conflict("not_draft", "只能修改未公布的草稿版本")
-    allowed = {k: v for k, v in changes.items() if k in (*CONTENT_FIELDS, "reason", "effective_from")}
+    allowed = {k: v for k, v in changes.items()
+               if k in (*CONTENT_FIELDS, "reason", "effective_from", "categories")}
     if not allowed:
         return version
     problems = check_fields({**{n: getattr(version, n) for n in CONTENT_FIELDS}, **allowed})
+    if "categories" in allowed:
+        allowed["categories"] = check_categories(allowed["categories"], problems)
     if "reason" in allowed:
         allowed["reason"] = str(allowed["reason"] or "").strip()
         if not allowed["reason"]:  # R7: every version says why
@@ -191,7 +211,7 @@ async def withdraw_item(*, actor: str, item_id: int, reason: str,
     final = await ItemVersion.create(
         item=item, version=latest.version + 1, status=ItemVersionStatus.WITHDRAWN,
         effective_from=day, reason=reason.strip(), published_at=when,
-        **{n: getattr(latest, n) for n in CONTENT_FIELDS})
+        **{n: getattr(latest, n) for n in (*CONTENT_FIELDS, "categories")})
     item.withdrawn = True
     await item.save(update_fields=["withdrawn"])
     await _publish_row(final, f"抽查事项清单：撤销「{latest.name}」", when)

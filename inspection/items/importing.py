@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from inspection import clock
+from inspection.errors import Problem
 from inspection.items import catalogue as items
 from inspection.rosters.importing import (
     ImportSummary,
@@ -34,6 +35,7 @@ ITEM_COLUMNS = [
     Column("method", "检查方式", ("抽查方式",), True),
     Column("effective_from", "生效日期", ("施行日期", "effective_date")),
     Column("reason", "调整理由", ("修订理由", "调整原因")),
+    Column("categories", "适用单位类别", ("单位类别", "适用对象")),  # R2; empty: all employers
     # Written on export for the reader; ignored on import (the system keeps them).
     Column("version", "版本", ()),
     Column("status", "状态", ()),
@@ -72,6 +74,11 @@ async def _validated_rows(sheet: Sheet) -> list[tuple[Item | None, dict[str, Any
         for p in items.check_fields(clean, row=row):
             errors.add(row, next(k for k, v in items.FIELD_LABELS.items() if v == p.field),
                        p.message, p.code or "invalid")
+        if "categories" in sheet.columns:  # absent: the items keep theirs
+            found: list[Problem] = []
+            clean["categories"] = items.check_categories(text(values, "categories"), found)
+            for p in found:
+                errors.add(row, "categories", p.message, p.code or "invalid")
         try:
             clean["effective_from"] = parse_date(values.get("effective_from"))
         except ValueError:
@@ -110,13 +117,16 @@ async def _apply(parsed: list[tuple[Item | None, dict[str, Any]]], rows: list[in
             next_number += 0 if clean["code"] else 1
             version = await items.create_item(actor=actor, code=code, fields=fields,
                                               effective_from=clean["effective_from"],
-                                              reason=clean["reason"])
+                                              reason=clean["reason"],
+                                              concerns=clean.get("categories", ""))
             summary.created += 1
             summary.outcomes.append(RowOutcome(row, code, "create"))
         else:
             code = item.code
             latest = await items.latest_version(item)
-            changed = [n for n in items.CONTENT_FIELDS if fields[n] != getattr(latest, n)]
+            if "categories" in clean:
+                fields["categories"] = clean["categories"]
+            changed = [n for n in fields if fields[n] != getattr(latest, n)]
             if latest.status == ItemVersionStatus.DRAFT and changed:
                 version = await items.update_draft(actor=actor, version_id=latest.id,
                                                    changes={n: fields[n] for n in changed})
@@ -146,5 +156,6 @@ async def export_items() -> bytes:
     for item in await Item.all().order_by("code"):
         v = await items.latest_version(item)
         rows.append([item.code, v.name, v.basis, v.subject, v.content, v.method, v.effective_from,
-                     v.reason, v.version, items.STATUS_LABELS[ItemVersionStatus(v.status)]])
+                     v.reason, v.categories, v.version,
+                     items.STATUS_LABELS[ItemVersionStatus(v.status)]])
     return write_xlsx("抽查事项清单", [c.header for c in ITEM_COLUMNS], rows)

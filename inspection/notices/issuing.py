@@ -18,11 +18,12 @@ from typing import Any
 
 from inspection import audit, clock
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.fieldwork import uploads
 from inspection.fieldwork.evidence import clean_filename
 from inspection.notices.numbering import next_number
 from inspection.notices.particulars import Issuer, check_dates, gather
 from models.employers import Employer
-from models.enums import NoticeKind, NoticeStatus
+from models.enums import EvidenceReview, NoticeKind, NoticeStatus
 from models.fieldwork import Evidence, Inspection, RectificationOrder
 from models.notices import Notice
 from models.org import Staff
@@ -185,8 +186,10 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         problems.append(Problem("请填写不超过 100 字的发文机关", field="issuer"))
     links = await _links(employer, inspection_id, rectification_order_id, penalty_decision_id,
                          problems)
+    provisional = False
     if kind == NoticeKind.RECTIFICATION and deadline is None and links.order is not None:
-        deadline = links.order.deadline
+        # The order's working-day deadline, 暂定 if it was counted without the holiday schedule.
+        deadline, provisional = links.order.deadline, links.order.deadline_provisional
     problems += check_dates(kind, issued_on, deadline)
     if deadline is not None and deadline < issued_on:
         problems.append(Problem("期限不能早于发文日期", field="deadline"))
@@ -208,7 +211,7 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         kind=kind, number=number, year=issued_on.year, sequence=seq, token=new_token(),
         employer=employer, inspection=links.inspection, rectification_order=links.order,
         issuer=issuer.name.strip(), issued_on=issued_on, deadline=deadline,
-        content={**cleaned, **facts}, issued_by=staff,
+        deadline_provisional=provisional, content={**cleaned, **facts}, issued_by=staff,
     )
     await audit.record(actor=actor or audit.staff_actor(issued_by_id), action="notice.issued",
                        obj=notice, after=audit.snapshot(notice))
@@ -348,8 +351,9 @@ async def add_employer_evidence(*, notice_id: int, content_type: str, size: int,
         inspection_id=notice.inspection_id,
         notice=notice, content_type=content_type, size=size, sha256=sha256,
         storage_key=storage_key, original_name=clean_filename(original_name),
-        uploaded_by=None,
+        uploaded_by=None, review_status=EvidenceReview.PENDING,
     )
     await audit.record(actor=audit.employer_actor(notice.id), action="notice.evidence_uploaded",
                        obj=evidence, after=audit.snapshot(evidence))
+    await uploads.notify_team(evidence=evidence, notice=notice, title=SHORT_TITLES[notice.kind])
     return evidence

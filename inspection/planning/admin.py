@@ -162,11 +162,14 @@ async def commit_draws(*, staff: Staff, campaign_id: int) -> list[Draw]:
 
 
 async def reveal_draws(*, staff: Staff, campaign_id: int, public_entropy: str,
-                       witnesses: str) -> list[Draw]:
+                       witnesses: str, min_delay: dt.timedelta,
+                       entropy_source_date: dt.date | None) -> list[Draw]:
+    """R10: not before `min_delay` after the commitment, with entropy dated on or after it."""
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
     return await draws.reveal_draws(campaign_code=campaign.code, public_entropy=public_entropy,
                                     actor=audit.staff_actor(staff.id), witnesses=witnesses,
-                                    staff_id=staff.id)
+                                    staff_id=staff.id, min_delay=min_delay,
+                                    entropy_source_date=entropy_source_date)
 
 
 async def void_draw(*, staff: Staff, campaign_id: int, kind: str, reason: str) -> Draw:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from tortoise import connections
 
+from inspection.rosters import categories
 from models.enums import BlacklistStatus, EmployerStatus
 
 BLACKLIST = "blacklist"
@@ -26,6 +27,7 @@ class Scope(Protocol):
     industries: list[str]
     headcount_min: int | None
     headcount_max: int | None
+    categories: list[str]
 
 
 class Sql:
@@ -68,6 +70,10 @@ def _classified(q: Sql, scope: Scope, on: dt.date, cutoffs: dict[str, dt.date]) 
         where.append(f"e.headcount >= {q.p(scope.headcount_min)}")
     if scope.headcount_max is not None:
         where.append(f"e.headcount <= {q.p(scope.headcount_max)}")
+    if scope.categories:
+        # R2: any of the categories. No category name contains another (rosters/categories.py).
+        where.append("(" + " OR ".join(f"e.categories LIKE {q.p(pattern)}" for pattern
+                                       in categories.like_patterns(scope.categories)) + ")")
     return (f"SELECT c.uscc, c.stratum, c.last, {cut_expr} AS cut FROM ("  # noqa: S608
             f"SELECT e.uscc AS uscc, CASE WHEN {listed} THEN '{BLACKLIST}' {grade} END AS stratum, "
             f"e.last_inspected_on AS last FROM employer e WHERE {' AND '.join(where)}) c")

@@ -4,7 +4,8 @@ A campaign's `rules` JSON (documented with its defaults in docs/sampling.md):
 
     {"strata": {"A": {"ratio": 0.03}, "B": {"count": 10}, "C": {"ratio": 0.1},
                 "ungraded": {"ratio": 0.05}, "blacklist": {"all": true}},
-     "filters": {"townships": [...], "industries": [...], "headcount_min": 0, "headcount_max": 99},
+     "filters": {"townships": [...], "industries": [...], "headcount_min": 0, "headcount_max": 99,
+                 "categories": [...] or "item_categories": true},
      "min_interval_days": {"A": 365, ...}, "max_per_year": {"A": 1, ...}}
 
 Strata and frequency limits shape eligibility, never the ranking (DESIGN.md "The draw"). The
@@ -16,13 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inspection.errors import Problem, ValidationFailed
 from inspection.planning import roster_scan
+from inspection.rosters import categories
 from models.campaigns import Campaign
 from models.enums import StaffStatus
+from models.items import ItemVersion
 from models.org import Staff
 
 GRADE_STRATA = ("A", "B", "C", "ungraded")
@@ -68,6 +71,10 @@ class Rules:
     headcount_max: int | None = None
     min_interval_days: dict[str, int] = field(default_factory=dict)
     max_per_year: dict[str, int | None] = field(default_factory=dict)
+    # R2: only employers of these categories (any of them); empty: every employer.
+    categories: list[str] = field(default_factory=list)
+    # R2: only employers of the categories the campaign's items concern (resolved at commit).
+    item_categories: bool = False
 
     def count_for(self, stratum: str, candidates: int) -> int:
         """How many to draw from a stratum of `candidates`: a ratio rounds up (R11: enough)."""
@@ -110,6 +117,36 @@ def _str_list(raw: dict[str, Any], name: str, problems: list[Problem]) -> list[s
     return list(values)
 
 
+def _category_filter(filters: dict[str, Any], problems: list[Problem]) -> tuple[list[str], bool]:
+    """R2: `categories` (a list) or `item_categories: true` (those the items concern)."""
+    by_items = filters.get("item_categories", False)
+    if not isinstance(by_items, bool):
+        problems.append(Problem("item_categories 只能为 true 或 false",
+                                field="rules.filters.item_categories"))
+        by_items = False
+    chosen = _str_list(filters, "categories", problems)
+    known, unknown = categories.parse(chosen)
+    if unknown:
+        problems.append(Problem(categories.problem(unknown), field="rules.filters.categories"))
+    if known and by_items:
+        problems.append(Problem("单位类别只能直接指定，或按抽查事项的适用单位类别确定，二者选一",
+                                field="rules.filters.categories"))
+    return known, by_items
+
+
+async def item_categories(campaign: Campaign) -> list[str]:
+    """The employer categories the campaign's items concern (R2); empty when any item concerns
+    every employer, as then no employer may be left out."""
+    stored = await ItemVersion.filter(campaign_items__campaign_id=campaign.id).values_list(
+        "categories", flat=True)
+    names: set[str] = set()
+    for value in stored:
+        if not value:
+            return []
+        names.update(categories.split(str(value)))
+    return [c for c in categories.CATEGORIES if c in names]
+
+
 def parse_rules(raw: Any) -> Rules:
     """Validate a campaign's rules and fill in the documented defaults."""
     raw = {} if raw is None else raw
@@ -150,10 +187,12 @@ def parse_rules(raw: Any) -> Rules:
                 target[stratum] = value
             else:
                 problems.append(Problem("取值无效", field=f"rules.{name}.{stratum}"))
+    chosen, by_items = _category_filter(filters, problems)
     rules = Rules(strata=strata, townships=_str_list(filters, "townships", problems),
                   industries=_str_list(filters, "industries", problems),
                   headcount_min=bounds["headcount_min"], headcount_max=bounds["headcount_max"],
-                  min_interval_days=intervals, max_per_year=yearly)
+                  min_interval_days=intervals, max_per_year=yearly, categories=chosen,
+                  item_categories=by_items)
     if problems:
         raise ValidationFailed(problems, "抽查规则有误")
     return rules
@@ -186,6 +225,8 @@ async def _inspections_in_year(year: int) -> dict[str, int]:
 async def sample_employers(campaign: Campaign, rules: Rules) -> Sample:
     """Freeze the employer strata of a campaign: R11 ratio and frequency, R12 grades, R23."""
     start = campaign.field_start
+    if rules.item_categories:
+        rules = replace(rules, categories=await item_categories(campaign))
     days = {s: rules.min_interval_days.get(s, 0) for s in rules.strata}
     # Excluded if inspected fewer than `days` before the first field day (the visit's earliest).
     cutoffs = {s: start - dt.timedelta(days=d) for s, d in days.items() if d > 0}

@@ -19,7 +19,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from inspection import audit, clock, messages, outbox
-from inspection.calendar import WorkingCalendar, add_working_days, load_calendar
+from inspection.calendar import Due, WorkingCalendar, add_working_days, load_calendar
 from inspection.credit import major_quarters
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from models.enums import PublicationKind, StaffStatus
@@ -66,12 +66,17 @@ def app_path(publication_id: int) -> str:
 
 
 async def publication_due(kind: PublicationKind, decided_on: dt.date, *,
-                          working_days: int | None = None) -> tuple[dt.date, list[str]]:
-    """Due date of a duty decided on `decided_on`, with warnings if the calendar lacks the year."""
+                          working_days: int | None = None) -> Due:
+    """Due date of a duty decided on `decided_on`, provisional (with warnings) if the calendar
+    lacks the year's holiday schedule."""
+    return await add_working_days(decided_on, _days(kind, working_days))
+
+
+def _days(kind: PublicationKind, working_days: int | None) -> int:
     days = DUE_WORKING_DAYS[PublicationKind(kind)] if working_days is None else working_days
     if not 0 < days <= 250:
         raise ValidationFailed([Problem("公示期限应为 1 至 250 个工作日", field="working_days")])
-    return await add_working_days(decided_on, days)
+    return days
 
 
 def _at_nine(day: dt.date) -> dt.datetime:
@@ -107,10 +112,12 @@ async def create_duty(*, kind: PublicationKind, object_type: str, object_id: int
         raise NotFound("责任科室")
     if await Publication.exists(kind=kind, object_type=object_type, object_id=object_id):
         raise Conflict("publication_exists", "该事项已有公示任务")
-    due_on, _warnings = await publication_due(kind, decided_on, working_days=working_days)
+    days = _days(kind, working_days)
+    due = await add_working_days(decided_on, days)
     duty = await Publication.create(kind=kind, object_type=object_type, object_id=object_id,
-                                    title=title.strip(), section_id=section_id, due_on=due_on,
-                                    visible_from=visible_from)
+                                    title=title.strip(), section_id=section_id, due_on=due.day,
+                                    due_from=decided_on, due_working_days=days,
+                                    due_provisional=due.provisional, visible_from=visible_from)
     await audit.record(actor=actor, action="publication.duty_created", obj=duty,
                        after=audit.snapshot(duty))
     await schedule_reminders(duty, today=today)
@@ -126,6 +133,29 @@ async def schedule_reminders(duty: Publication, *, today: dt.date | None = None)
         await outbox.enqueue(topic=TIMER_TOPIC, key=timer_key(duty.id, stage),
                              payload={"publication_id": duty.id, "stage": stage},
                              due_at=_at_nine(day))
+
+
+async def confirm_due_dates(*, calendar: WorkingCalendar, actor: str,
+                            today: dt.date | None = None) -> int:
+    """Recount the pending duties whose due date was provisional, now that more of the holiday
+    schedule is known, and move their reminders. Returns how many duties changed."""
+    changed = 0
+    day = today or clock.today()
+    for duty in await pending().filter(due_provisional=True, due_from__isnull=False,
+                                       due_working_days__isnull=False).order_by("id"):
+        assert duty.due_from is not None and duty.due_working_days is not None
+        due = calendar.due(duty.due_from, duty.due_working_days)
+        if (due.day, due.provisional) == (duty.due_on, duty.due_provisional):
+            continue
+        before = audit.snapshot(duty, ["due_on", "due_provisional"])
+        duty.due_on, duty.due_provisional = due.day, due.provisional
+        await duty.save(update_fields=["due_on", "due_provisional", "updated_at"])
+        for stage, when in reminder_days(calendar, due.day, day).items():
+            await outbox.reschedule(key=timer_key(duty.id, stage), due_at=_at_nine(when))
+        await audit.record(actor=actor, action="publication.due_confirmed", obj=duty,
+                           before=before, after=audit.snapshot(duty, ["due_on", "due_provisional"]))
+        changed += 1
+    return changed
 
 
 async def mark_published(*, publication_id: int, actor: str,
@@ -290,6 +320,7 @@ async def on_publication_due(payload: dict[str, Any], *, base_url: str = "") -> 
         template=messages.Template.PUBLICATION_DUE, to=[str(u) for u in users],
         facts={"kind": str(duty.kind), "title": duty.title,
                "due_on": duty.due_on.isoformat() if duty.due_on else None,
+               "provisional": duty.due_provisional,
                "stage": reminder_stage(duty, stage, clock.today()),
                "link": base_url.rstrip("/") + app_path(duty.id) if base_url else ""},
         key=f"publication:{duty.id}:remind:{stage}")

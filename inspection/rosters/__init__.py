@@ -8,6 +8,17 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.rosters import admin, employers, importing, inspectors, preview, tabular, uscc
+    from inspection.rosters import (
+        admin,
+        categories,
+        certificates,
+        employers,
+        importing,
+        inspectors,
+        preview,
+        tabular,
+        uscc,
+    )
 
-__all__ = ['admin', 'employers', 'importing', 'inspectors', 'preview', 'tabular', 'uscc']
+__all__ = ['admin', 'categories', 'certificates', 'employers', 'importing', 'inspectors',
+           'preview', 'tabular', 'uscc']

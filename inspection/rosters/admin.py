@@ -38,6 +38,13 @@ def require_admin(staff: Staff) -> None:
         raise Forbidden("只有政策法规科可以维护名录库和抽查事项清单", "admin_only")
 
 
+async def admin_userids() -> list[str]:
+    """The WeCom accounts of 政策法规科 (active admins): who is told about the rosters' and the
+    calendar's upkeep."""
+    return [str(u) for u in await Staff.filter(is_admin=True, status=StaffStatus.ACTIVE)
+            .order_by("id").values_list("wecom_userid", flat=True)]
+
+
 async def import_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
                         publish: bool = False) -> ImportSummary:
     """An upload by 政策法规科, as the CLI imports it."""

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from inspection import clock
-from inspection.rosters import uscc
+from inspection.rosters import categories, uscc
 from inspection.rosters.importing import (
     ImportSummary,
     RowErrors,
@@ -37,6 +37,7 @@ EMPLOYER_COLUMNS = [
     Column("address", "单位地址", ("地址", "住所", "经营地址")),
     Column("contact_phone", "联系电话", ("电话", "phone")),
     Column("status", "经营状态", ("状态", "登记状态")),
+    Column("categories", "单位类别", ("单位类型", "企业类别", "类别")),  # R2
 ]
 
 GRADE_LABELS = {Grade.A: "A", Grade.B: "B", Grade.C: "C", Grade.NONE: "未评级"}
@@ -102,6 +103,11 @@ def validate_row(values: dict[str, Any], row: int, columns: list[str],
             errors.add(row, "grade", f"等级「{text(values, 'grade')}」无效，应为 A、B、C 或 未评级",
                        "bad_grade")
         out["grade"] = grade
+    if "categories" in columns:
+        known, unknown = categories.parse(text(values, "categories"))
+        if unknown:
+            errors.add(row, "categories", categories.problem(unknown), "bad_category")
+        out["categories"] = categories.join(known)
     if "status" in columns:
         status = _STATUSES.get(text(values, "status").lower())
         if status is None:
@@ -117,7 +123,7 @@ async def import_employers(*, data: bytes, filename: str, actor: str,
     sheet = read_sheet(data, filename, EMPLOYER_COLUMNS)
     errors = RowErrors(EMPLOYER_COLUMNS)
     cols = ["name", *present(sheet, "legal_rep", "township", "industry", "address",
-                             "contact_phone", "headcount", "grade", "status")]
+                             "contact_phone", "headcount", "grade", "status", "categories")]
     seen = key_tracker()
     parsed: list[dict[str, Any]] = []
     for row, values in sheet.rows:
@@ -150,7 +156,7 @@ async def import_employers(*, data: bytes, filename: str, actor: str,
 def employer_row(e: Employer) -> list[Any]:
     return [e.uscc, e.name, e.legal_rep, e.township, e.industry, e.headcount,
             GRADE_LABELS[Grade(e.grade)], e.address, e.contact_phone,
-            STATUS_LABELS[EmployerStatus(e.status)]]
+            STATUS_LABELS[EmployerStatus(e.status)], e.categories]
 
 
 async def export_employers() -> bytes:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from inspection.calendar import PROVISIONAL_NOTE
 from inspection.notices import issuing
 from inspection.typeset import cn_date, cn_number
 from models.enums import NoticeKind
@@ -155,7 +156,9 @@ def _rectification(n: Notice) -> list[Block]:
     c = n.content or {}
     out = [Block(_visit(c, n.issued_on) + "经查，你单位存在下列违法行为：")]
     out += _violations(c)
-    out.append(Block(f"根据{_basis(n, ORDER_BASIS)}的规定，本局责令你单位于{cn_date(n.deadline)}"
+    # A deadline counted without the year's holiday schedule says so on the paper itself.
+    when = cn_date(n.deadline) + (PROVISIONAL_NOTE if n.deadline_provisional else "")
+    out.append(Block(f"根据{_basis(n, ORDER_BASIS)}的规定，本局责令你单位于{when}"
                      "前改正上述违法行为，具体要求如下："))
     out += [Block(sentence(c["body"])), *_items(c)]
     out.append(Block(f"请你单位于{cn_date(n.deadline)}前将改正情况书面报送本局，并附相关证明材料。"

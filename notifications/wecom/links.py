@@ -1,7 +1,8 @@
 """Where a WeCom message leads in the staff app: the screen it is about (`/app/#/…`).
 
 The call-up card opens the inspector's call-ups, the 自动分配 card the whole proposal, a
-leader's escalation the campaign's progress, an overdue order its follow-up screen. The app
+leader's escalation the campaign's progress, an overdue order its follow-up screen, an employer's
+upload the visit's list of uploads to review. The app
 keeps the screen through login (WeCom OAuth inside WeCom), so the user lands on it. Paths name
 ids only, never an employer (R14: a confidential campaign's messages name none before its team
 is formed). The routes are webapp/src/router/routes.ts's.
@@ -42,6 +43,11 @@ def _team_formed(payload: dict[str, Any]) -> str | None:
     return _campaign(payload) if payload["facts"].get("for_leader") else MY_INSPECTIONS
 
 
+def _uploads(payload: dict[str, Any]) -> str | None:
+    inspection = payload["facts"].get("inspection_id")
+    return f"/inspections/{inspection}/uploads" if isinstance(inspection, int) else MY_INSPECTIONS
+
+
 def _order(payload: dict[str, Any]) -> str | None:
     facts = payload["facts"]
     inspection, order = facts.get("inspection_id"), facts.get("order_id")
@@ -64,6 +70,7 @@ SCREENS: dict[Template, Callable[[dict[str, Any]], str | None]] = {
     Template.ASSIGNMENT_CARD: _proposal,
     Template.ASSIGNMENT_ANNOUNCEMENT: lambda _: MY_INSPECTIONS,
     Template.RECTIFICATION_OVERDUE: _order,
+    Template.EMPLOYER_UPLOAD: _uploads,
 }
 
 

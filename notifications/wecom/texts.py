@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from inspection import clock
+from inspection.calendar import PROVISIONAL_NOTE
 from inspection.messages import Template
 from inspection.publication import duties
 from models.enums import PublicationKind
@@ -42,6 +43,11 @@ def _when(iso: str) -> str:
 
 def _date(iso: str) -> str:
     return day(iso)
+
+
+def _deadline(f: dict[str, Any], key: str) -> str:
+    """A deadline as people read it: 暂定 while counted without the year's holiday schedule."""
+    return _date(f[key]) + (PROVISIONAL_NOTE if f.get("provisional") else "")
 
 
 def text(f: dict[str, Any], cap: Cap = None) -> str:
@@ -133,13 +139,13 @@ def report_due(f: dict[str, Any], cap: Cap = None) -> str:
     late = int(f["late"])
     when = "今天到期" if late <= 0 else f"已逾期 {late} 个工作日"
     return (f"【抽查工作报告催办】任务 {f['code']}「{f['title']}」的抽查工作报告"
-            f"（期限 {_date(f['due_on'])}，检查结束后 {f['working_days']} 个工作日内）"
+            f"（期限 {_deadline(f, 'due_on')}，检查结束后 {f['working_days']} 个工作日内）"
             f"{when}，尚未生成。请尽快生成并归档。")
 
 
 def publication_due(f: dict[str, Any], cap: Cap = None) -> str:
     what = f"{duties.KIND_LABELS[PublicationKind(f['kind'])]}“{f['title']}”"
-    due = _date(f["due_on"]) if f.get("due_on") else ""
+    due = _deadline(f, "due_on") if f.get("due_on") else ""
     if f["stage"] == "overdue":
         head = f"【公示已逾期】{what}应于{due}前公示，至今未公示。"
     elif f["stage"] == "due":
@@ -152,8 +158,32 @@ def publication_due(f: dict[str, Any], cap: Cap = None) -> str:
 
 
 def rectification_overdue(f: dict[str, Any], cap: Cap = None) -> str:
-    return (f"限期改正指令书逾期提醒：{f['employer']}的整改期限 {_date(f['deadline'])} "
+    return (f"限期改正指令书逾期提醒：{f['employer']}的整改期限 {_deadline(f, 'deadline')} "
             "已过，尚未回访确认整改。请尽快回访，或转立案处理。")
+
+
+def certificate_expiry(f: dict[str, Any], cap: Cap = None) -> str:
+    who = f"{f['section']}{f['name']}（执法证号 {f['cert_no']}）"
+    until = _date(f["valid_until"])
+    days_left = int(f["days_left"])
+    if days_left < 0:
+        return (f"【执法证到期提醒】{who}的行政执法证已于{until}到期，到期后不能参加抽取和检查。"
+                "请及时组织换证，并在执法检查人员名录中更新。")
+    return (f"【执法证到期提醒】{who}的行政执法证将于{until}到期，还剩 {days_left} 天。"
+            "请及时组织换证，并在执法检查人员名录中更新；到期后不能参加抽取和检查。")
+
+
+def calendar_missing(f: dict[str, Any], cap: Cap = None) -> str:
+    year = int(f["year"])
+    return (f"【节假日安排待录入】系统尚未收录{year}年法定节假日安排。国务院办公厅公布后，"
+            f"请在“节假日安排”中录入{year}年的放假日期和调休上班日期。录入前，计入{year}年"
+            "的工作日期限按周一至周五推算，并标明为暂定。")
+
+
+def employer_upload(f: dict[str, Any], cap: Cap = None) -> str:
+    name = f"“{f['file']}”" if f.get("file") else ""
+    return (f"【整改材料待审核】{f['employer']}在{f['title']}（{f['number']}）页面上传了整改材料"
+            f"{name}。请在检查 {f['code']} 中查看，采纳或说明不予采纳的理由。")
 
 
 TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
@@ -172,4 +202,7 @@ TEXTS: dict[Template, Callable[[dict[str, Any], Cap], str]] = {
     Template.REPORT_DUE: report_due,
     Template.PUBLICATION_DUE: publication_due,
     Template.RECTIFICATION_OVERDUE: rectification_overdue,
+    Template.CERTIFICATE_EXPIRY: certificate_expiry,
+    Template.CALENDAR_MISSING: calendar_missing,
+    Template.EMPLOYER_UPLOAD: employer_upload,
 }

@@ -9,18 +9,20 @@ from suiji.commands import run_unit
 from suiji.demo import PARTS
 from suiji.settings import Settings
 
-COUNTED = ["Section", "Staff", "Employer", "BlacklistEntry", "Item", "ItemVersion", "AuditEvent"]
+COUNTED = ["Section", "Staff", "Employer", "BlacklistEntry", "Item", "ItemVersion", "Campaign",
+           "Notice", "AuditEvent"]
 LABELS = {"Section": "科室", "Staff": "人员", "Employer": "用人单位", "BlacklistEntry": "黑名单",
-          "Item": "抽查事项", "ItemVersion": "事项版本", "AuditEvent": "审计事件"}
+          "Item": "抽查事项", "ItemVersion": "事项版本", "Campaign": "抽查任务", "Notice": "文书",
+          "AuditEvent": "审计事件"}
 
 
 def part_module(name: str) -> str:
     return name if "." in name else f"suiji.demo.{name}"
 
 
-async def load_demo() -> dict[str, int]:
+async def load_demo(settings: Settings) -> dict[str, int]:
     for name in PARTS:
-        await importlib.import_module(part_module(name)).load()
+        await importlib.import_module(part_module(name)).load(settings)
     from tortoise import Tortoise
 
     models = {m.__name__: m for m in Tortoise.apps["models"].values()}
@@ -28,7 +30,7 @@ async def load_demo() -> dict[str, int]:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    counts = run_unit(settings, load_demo)
+    counts = run_unit(settings, lambda: load_demo(settings))
     print("演示数据已就绪 / demo data loaded: "
           + "，".join(f"{LABELS[k]} {v}" for k, v in counts.items()))
     return 0

@@ -8,6 +8,7 @@ verifier the public window offers for download.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from inspection import audit
 from inspection.draw import protocol as draws
@@ -39,14 +40,18 @@ def _commit(settings: Settings, args: argparse.Namespace) -> int:
 
 def _reveal(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> int:
+        # R10: no earlier than the configured delay, entropy dated after the commitment.
+        min_delay = dt.timedelta(minutes=settings.draw_min_reveal_delay_minutes)
         if args.kind:
             done = [await draws.reveal_draw(
                 campaign_code=args.campaign, kind=args.kind, public_entropy=args.entropy,
-                actor=audit.CLI, witnesses="、".join(args.witness))]
+                actor=audit.CLI, witnesses="、".join(args.witness), min_delay=min_delay,
+                entropy_source_date=args.source_date)]
         else:
             done = await draws.reveal_draws(
                 campaign_code=args.campaign, public_entropy=args.entropy, actor=audit.CLI,
-                witnesses="、".join(args.witness))
+                witnesses="、".join(args.witness), min_delay=min_delay,
+                entropy_source_date=args.source_date)
         for d in done:
             record = await draw_records.record(d, full=True, show_candidates=True)
             print(f"已揭示 revealed: {args.campaign} {d.kind.value} (draw {d.id})")
@@ -87,6 +92,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("campaign")
     r.add_argument("--entropy", required=True, help="public entropy entered at the draw")
     r.add_argument("--witness", action="append", default=[], help="a witness (repeatable)")
+    r.add_argument("--source-date", type=dt.date.fromisoformat, default=None,
+                   help="date of the entropy's source, e.g. the lottery drawing (YYYY-MM-DD); "
+                        "default: a date written in the entropy")
     r.add_argument("--kind", choices=kinds, help="only one of the two draws (default: all)")
     r.set_defaults(handler=_reveal)
     v = dsub.add_parser("void", help="void a draw, with a reason (published, audited)")

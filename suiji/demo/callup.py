@@ -22,6 +22,7 @@ from models.enums import CampaignState, DrawKind, DrawStatus, ItemVersionStatus,
 from models.fieldwork import Inspection
 from models.items import Item, ItemVersion
 from models.org import Section, Staff
+from suiji.settings import Settings
 
 CODE = "2026-FL-090"
 ACTOR = audit.CLI
@@ -104,7 +105,7 @@ async def _inspector_draw(campaign: Campaign, staff: list[Staff], now: dt.dateti
                        at=now)
 
 
-async def load() -> None:
+async def load(settings: Settings | None = None) -> None:
     now = clock.now()
     campaign = await _ready_campaign()
     if campaign is None:

@@ -22,6 +22,7 @@ from models.enums import (
     SectionKind,
 )
 from models.org import Section, Staff
+from suiji.settings import Settings
 
 OWN_EMPLOYERS = [("91500102MA60CRED1A", "重庆涪陵示范劳务有限公司", "张建华"),
                  ("91500102MA60CRED2B", "涪陵区示范纺织厂", "李秀英"),
@@ -57,7 +58,7 @@ async def _employers() -> list[Employer]:
     return out
 
 
-async def load() -> None:
+async def load(settings: Settings | None = None) -> None:
     today = clock.today()
     last_year = today.year - 1
     admin, officer = await _people()

@@ -3,6 +3,10 @@
 Everything goes through the same domain imports the bureau uses (so it is validated and
 audited, R21). Only rows whose key is not in the database yet are loaded: running the demo again,
 even on another day, neither duplicates nor changes anything.
+
+The item list is published at its own date (rosters_data.ITEMS_PUBLISHED, before it takes effect);
+sections, staff, employers and the blacklist are loaded ROSTERS_AGO working days before today,
+before anything the demo stages (suiji/demo/lifecycle.py). Certificates expire counted from today.
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ from models.enums import BlacklistStatus
 from models.items import Item
 from models.org import Section, Staff
 from suiji.demo import rosters_data as data
+from suiji.demo.days import Days, at
+from suiji.settings import Settings
 
 ACTOR = audit.CLI
 EMPLOYERS = 500
+ROSTERS_AGO = 120  # working days before today: when the bureau loaded its rosters
 
 
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
@@ -75,8 +82,17 @@ def employer_rows() -> list[list[Any]]:
         status = "注销" if rng.random() < 0.01 else "正常"
         headcount = _headcount(rng) if authority != "92" else rng.randint(2, 12)
         rows.append([code, name, legal_rep, town, industry, headcount, grade, address, phone,
-                     status])
+                     status, _categories(name)])
     return rows
+
+
+def _categories(name: str) -> str:
+    """单位类别 (R2) as the name tells it: builders, and the job and dispatch agencies."""
+    if any(word in name for word in ("建筑工程", "建设工程", "建筑劳务")):
+        return "建筑施工企业"
+    if "人力资源" in name:
+        return "人力资源服务机构、劳务派遣单位"
+    return ""
 
 
 def _blacklisted(rows: list[list[Any]]) -> list[list[Any]]:
@@ -108,7 +124,7 @@ async def _load_staff(today: dt.date) -> None:
     if rows:
         headers = ["姓名", "企业微信账号", "执法证号", "执法证有效期至", "所属科室", "角色", "手机号码"]
         await inspectors.import_inspectors(data=_csv(headers, rows), filename="demo-staff.csv",
-                                           actor=ACTOR, today=today)
+                                           actor=ACTOR, today=clock.today())
 
 
 async def _load_employers(today: dt.date) -> None:
@@ -119,36 +135,41 @@ async def _load_employers(today: dt.date) -> None:
     if new:
         headers = [c.header for c in rosters.EMPLOYER_COLUMNS]
         await rosters.import_employers(data=_csv(headers, new), filename="demo-employers.csv",
-                                       actor=ACTOR, today=today)
+                                       actor=ACTOR, today=clock.today())
     for i, row in enumerate(black):
         employer = await Employer.get(uscc=row[0])
         if await BlacklistEntry.exists(employer=employer):
             continue
-        decided = today - dt.timedelta(days=120 + 90 * i)
+        decided = today - dt.timedelta(days=200 + 90 * i)  # before the rosters were loaded
         entry = await BlacklistEntry.create(
             employer=employer, legal_rep=employer.legal_rep, status=BlacklistStatus.IN_FORCE,
             cause=f"拖欠{12 + 9 * i}名农民工工资共计{31 + 17 * i}.{4 + i}万元，经责令限期支付逾期未支付",
             basis="《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条第一项",
             noticed_on=decided - dt.timedelta(days=15), hearing_until=decided - dt.timedelta(days=8),
-            decided_on=decided, term_start=decided, term_end=decided.replace(year=decided.year + 3))
+            decided_on=decided, term_start=decided,
+            term_end=decided.replace(year=decided.year + 3, day=min(decided.day, 28)))
         await audit.record(actor=ACTOR, action="blacklist.create", obj=entry,
                            after=audit.snapshot(entry))
 
 
 async def _load_items(today: dt.date) -> None:
     have = set(await Item.all().values_list("code", flat=True))
-    rows = [[code, name, basis, data.SUBJECT, content, method, data.ITEMS_EFFECTIVE, "首次公布"]
+    rows = [[code, name, basis, data.SUBJECT, content, method, data.ITEMS_EFFECTIVE, "首次公布",
+             data.ITEM_CATEGORIES.get(code, "")]
             for code, name, basis, content, method in data.ITEMS if code not in have]
     if rows:
         headers = ["事项编码", "事项名称", "检查依据", "检查主体", "检查内容", "检查方式", "生效日期",
-                   "调整理由"]
+                   "调整理由", "适用单位类别"]
         await item_import.import_items(data=_csv(headers, rows), filename="demo-items.csv",
                                        actor=ACTOR, publish=True, today=today)
 
 
-async def load() -> None:
+async def load(settings: Settings | None = None) -> None:
     today = clock.today()
-    await _load_sections()
-    await _load_staff(today)
-    await _load_employers(today)
-    await _load_items(today)
+    with clock.travel(dt.datetime.fromisoformat(data.ITEMS_PUBLISHED)):
+        await _load_items(clock.today())
+    days = await Days.load()
+    with clock.travel(at(days.ago(ROSTERS_AGO), "09:30")):
+        await _load_sections()
+        await _load_staff(today)
+        await _load_employers(today)

@@ -104,6 +104,7 @@ SUBJECT = "涪陵区人力资源和社会保障局"
 ART11 = "《劳动保障监察条例》第十一条第（{n}）项"
 # code, name, basis, content, method; all effective from ITEMS_EFFECTIVE.
 ITEMS_EFFECTIVE = "2024-02-01"
+ITEMS_PUBLISHED = "2024-01-25T10:00:00+08:00"  # published on the window a week before
 ITEMS: list[tuple[str, str, str, str, str]] = [
     ("LDBZ-01", "用人单位制定内部劳动保障规章制度的情况",
      ART11.format(n="一") + "；《中华人民共和国劳动合同法》第四条",
@@ -145,3 +146,9 @@ ITEMS: list[tuple[str, str, str, str, str]] = [
      "《中华人民共和国劳动合同法》第五十七条、第六十六条；《劳务派遣暂行规定》第四条",
      "劳务派遣单位是否取得经营许可，用工单位派遣用工比例是否超过用工总量的百分之十", "书面审查"),
 ]
+# 适用单位类别 (R2) of the items that concern only some employers; the others concern every one.
+ITEM_CATEGORIES = {
+    "LDBZ-08": "职业介绍机构、人力资源服务机构",
+    "NMG-01": "建筑施工企业", "NMG-02": "建筑施工企业", "NMG-03": "建筑施工企业",
+    "NMG-04": "建筑施工企业",
+}

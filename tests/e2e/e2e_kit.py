@@ -11,7 +11,7 @@ from models.campaigns import Campaign
 from models.draws import DrawEntry
 from models.enums import DrawKind, Grade
 from models.org import Staff
-from tests.drawkit import approved_campaign, employers_spec, make_world
+from tests.drawkit import approved_campaign, employers_spec, make_world, reveal_now
 from tests.wecom_standin import SEND, WeComStandIn
 
 ENTROPY = "福彩3D 2026321期 5 8 2"
@@ -30,7 +30,8 @@ async def drawn_campaign(*, inspectors: int = 8, needed: int = 3,
     async with in_transaction():
         await draws.commit_draws(campaign_code=code, actor="cli")
     async with in_transaction():
-        await draws.reveal_draws(campaign_code=code, public_entropy=ENTROPY, actor="cli")
+        await draws.reveal_draws(campaign_code=code,
+                                 public_entropy=ENTROPY, actor="cli", **reveal_now())
     ids = await DrawEntry.filter(draw__campaign_id=campaign.id, draw__kind=DrawKind.INSPECTORS
                                  ).order_by("position").values_list("staff_id", flat=True)
     by_id = {s.id: s for s in await Staff.filter(id__in=ids)}

@@ -60,7 +60,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getWeComOAuthUrl": {r: OK for r in ROLES},
     # Development only: the tests run with SUIJI_ENV=test, where both do not exist.
     "listDevUsers": {r: 404 for r in ROLES}, "devLogin": {r: 404 for r in ROLES},
-    "previewDeadline": ANY_STAFF, "reviewEvidence": WORK, "listCampaignCallUps": CAMPAIGN,
+    "previewDeadline": ANY_STAFF, "listCampaignCallUps": CAMPAIGN,
     "logout": ANY_STAFF, "me": ANY_STAFF, "listMyInspections": ANY_STAFF,
     "listMyCallUps": ANY_STAFF, "acceptCallUp": CALLED, "declineCallUp": CALLED,
     "withdrawCallUp": CALLED, "declareOwnRecusal": WORK,
@@ -117,6 +117,11 @@ MATRIX: dict[str, dict[str, Any]] = {
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN, "confirmGradeAssessments": ADMIN,
     # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
     "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
+    # Employers' uploads (R22): whoever reads the visit sees them; its team reviews them.
+    "listEmployerUploads": READ, "reviewEmployerUpload": WORK,
+    # The working-day calendar and certificates: 政策法规科; coverage (R4) also the initiators.
+    "getHolidaySchedule": ADMIN, "putHolidaySchedule": ADMIN,
+    "listExpiringCertificates": ADMIN, "getItemCoverage": OFFICER,
 }
 
 
@@ -213,6 +218,8 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "removeBlacklist": {"removed_on": "2026-09-01", "arrears_paid_on": "2026-02-01",
                             "pledge": "承诺守法"},
         "patchEmployer": {"township": "敦仁街道"}, "patchStaff": {"mobile": "13800000000"},
+        "reviewEmployerUpload": {"accepted": True},
+        "putHolidaySchedule": {"holidays": ["2026-10-01"], "basis": "国办发明电〔2025〕7号"},
         "declareConflict": {"employer_id": ids["employer_id"], "reason": "曾在该单位任职"},
         "recordPenaltyDecision": {"number": f"涪人社罚〔2026〕{role}号", "procedure": "simple",
                                   "cause": "未签合同", "basis": "第八十二条", "result": "罚款",

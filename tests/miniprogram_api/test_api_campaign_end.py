@@ -1,27 +1,44 @@
-"""One campaign from the annual plan to 已结束 with only API calls and the outbox timers, the
-time moved by the test clock (R13, R14, R15, R16, R17, R19, R3): plan published, draw, call-up,
-fieldwork, a penalty on the window by itself on the day it takes effect, results published in
-one call, field work ended by its window's timer, the report chased, approved and archived."""
+"""One campaign from the annual plan to 已结束 with only API calls, WeCom callbacks and the outbox
+timers, the time moved by the test clock (R13, R14, R15, R16, R17, R19, R22, R3): plan published,
+draw, call-up answered in WeCom with a withdrawal after acceptance and the next in draw order
+called, fieldwork, a rectification order whose employer upload is accepted, a penalty on the
+window by itself on the day it takes effect, results published in one call, field work ended by
+its window's timer, the report chased, approved and archived."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
+import pytest
+
 from models.callups import CallUp
-from models.enums import CallUpState, Grade, OutboxStatus
-from models.fieldwork import Inspection
+from models.employers import Employer
+from models.enums import CallUpState, FindingResult, Grade, OutboxStatus
+from models.fieldwork import Finding, Inspection
 from models.org import Staff
 from models.outbox import OutboxMessage
 from notifications.appkeys import CONFIG, KV
 from notifications.wecom.render import message_body
 from notifications.worker import OutboxWorker
+from suiji.app import create_app
 from suiji.handlers import build_handlers
 from tests.clockkit import TestClock, beijing
 from tests.drawkit import World, employers_spec, make_world
-from tests.fieldworld import session_for
+from tests.fieldworld import jpeg, session_for
 from tests.notices_fixtures import pdf_text
+from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, card_event_xml, signed, text_xml
 
 CODE = "2026-FL-101"
+
+
+@pytest.fixture
+async def api(aiohttp_client: Any, settings: Any) -> Any:
+    """The staff API with WeCom's callback configured (inspectors answer in WeCom); sending to
+    WeCom is not, so outbound messages wait in the outbox."""
+    return await aiohttp_client(create_app(settings.model_copy(update={
+        "wecom_token": TOKEN, "wecom_aes_key": AES_KEY, "wecom_corp_id": CORP_ID}),
+        manage_db=False))
 
 
 async def run_timers(api: Any) -> None:
@@ -37,7 +54,8 @@ async def ok(resp: Any, status: int = 200) -> Any:
     return body
 
 
-async def plan_and_draw(api: Any, world: World, initiator: dict[str, str]) -> int:
+async def plan_and_draw(api: Any, world: World, initiator: dict[str, str],
+                        test_clock: TestClock) -> int:
     await ok(await api.post("/api/v1/plans", headers=initiator,
                             json={"year": 2026, "needs": "劳动合同专项抽查 2 户"}), 201)
     await ok(await api.post("/api/v1/plans/2026/publish", headers=initiator))
@@ -50,18 +68,41 @@ async def plan_and_draw(api: Any, world: World, initiator: dict[str, str]) -> in
     cid = campaign["id"]
     await ok(await api.post(f"/api/v1/campaigns/{cid}/approve", headers=initiator))
     await ok(await api.post(f"/api/v1/campaigns/{cid}/draws/commit", headers=initiator), 201)
+    # R10: the draw meeting reveals at least an hour after the commitment, with entropy drawn
+    # that day.
+    test_clock.advance(minutes=90)
     await ok(await api.post(f"/api/v1/campaigns/{cid}/draws/reveal", headers=initiator,
-                            json={"public_entropy": "福彩3D 2026160期 3 1 4"}))
+                            json={"public_entropy": "福彩3D 2026160期 3 1 4",
+                                  "entropy_source_date": test_clock.today().isoformat()}))
     return int(cid)
 
 
+async def chat(api: Any, inner: str) -> None:
+    """One signed WeCom callback, as WeCom delivers it."""
+    params, body = signed(inner)
+    resp = await api.post("/wecom/callback", params=params, data=body.encode())
+    assert resp.status == 200, await resp.text()
+
+
 async def call_up_and_assign(api: Any, world: World, cid: int) -> tuple[list[Staff], list[int]]:
+    """The two called answer in WeCom (one types 接受, one clicks the card); the first then
+    withdraws for an official duty by chat (R15), the next in draw order is called and accepts
+    in the app, and the leader assigns the team."""
     called = await CallUp.filter(campaign_id=cid, state=CallUpState.CALLED).order_by("position")
-    team = [await Staff.get(id=c.staff_id) for c in called]  # type: ignore[attr-defined]
-    for member, callup in zip(team, called, strict=True):
-        await ok(await api.post(f"/api/v1/callups/{callup.id}/accept",
-                                headers=await session_for(api, member)))
-    assert await OutboxMessage.exists(topic="timer.field_window_end")
+    first, second = [await Staff.get(id=c.staff_id) for c in called]
+    await chat(api, text_xml(first.wecom_userid, "接受"))
+    await chat(api, card_event_xml(second.wecom_userid, task_id=called[1].task_id, key="accept",
+                                   response_code="RC-2"))
+    assert await OutboxMessage.exists(topic="timer.field_window_end")  # the team is formed
+    await chat(api, text_xml(first.wecom_userid, "公务 参加区政府安全生产专项检查"))
+    withdrawn = await CallUp.get(id=called[0].id)
+    assert (withdrawn.state, withdrawn.reason) == (CallUpState.WITHDRAWN, "参加区政府安全生产专项检查")
+    nxt = await CallUp.get(campaign_id=cid, state=CallUpState.CALLED)
+    assert nxt.replaces_id == withdrawn.id and nxt.position > called[1].position
+    third = await Staff.get(id=nxt.staff_id)
+    await ok(await api.post(f"/api/v1/callups/{nxt.id}/accept",
+                            headers=await session_for(api, third)))
+    team = [second, third]
     leader = await session_for(api, world.leader)
     visits = list(await Inspection.filter(campaigns=cid).order_by("id").values_list(
         "id", flat=True))
@@ -69,6 +110,33 @@ async def call_up_and_assign(api: Any, world: World, cid: int) -> tuple[list[Sta
         await ok(await api.put(f"/api/v1/inspections/{vid}/members", headers=leader,
                                json={"staff_ids": [s.id for s in team]}))
     return team, visits
+
+
+async def rectify(api: Any, world: World, team: list[Staff], vid: int) -> None:
+    """A 限期改正指令书 for the noncompliant finding; the employer proves itself on the notice
+    page, uploads its evidence, an inspector accepts it, a follow-up finds it rectified (R22)."""
+    member = await session_for(api, team[0])
+    finding = await Finding.get(inspection_id=vid, result=FindingResult.NONCOMPLIANT)
+    order = await ok(await api.post(f"/api/v1/inspections/{vid}/rectification-orders",
+                                    headers=member, json={"finding_ids": [finding.id],
+                                                          "requirements": "补签书面劳动合同",
+                                                          "working_days": 10}), 201)
+    token = order["notice_url"].rsplit("/", 1)[1]
+    employer = await Employer.get(id=(await Inspection.get(id=vid)).employer_id)
+    acked = await api.post(f"/n/{token}/ack", data={"suffix": employer.uscc[-6:]})
+    assert acked.status == 200, await acked.text()
+    form = aiohttp.FormData()
+    form.add_field("file", jpeg(), filename="合同.jpg", content_type="image/jpeg")
+    assert (await api.post(f"/n/{token}/evidence", data=form)).status == 200
+    uploads = await ok(await api.get(f"/api/v1/inspections/{vid}/employer-uploads",
+                                     headers=member))
+    [upload] = uploads["items"]
+    await ok(await api.post(f"/api/v1/evidence/{upload['id']}/review", headers=member,
+                            json={"accepted": True, "reason": ""}))
+    assert "已采纳" in await (await api.get(f"/n/{token}")).text()  # the employer sees it
+    await ok(await api.post(f"/api/v1/rectification-orders/{order['id']}/follow-ups",
+                            headers=member, json={"visited_on": "2026-06-18",
+                                                  "result": "rectified", "note": "已补签"}), 201)
 
 
 async def inspect(api: Any, world: World, team: list[Staff], vid: int, result: str) -> None:
@@ -90,12 +158,14 @@ async def test_one_campaign_from_plan_to_closed(api: Any, test_clock: TestClock)
                                is_initiator=True)
     initiator = await session_for(api, chief)
     test_clock.set(beijing(2026, 6, 1, 9))
-    cid = await plan_and_draw(api, world, initiator)
+    cid = await plan_and_draw(api, world, initiator, test_clock)
     team, visits = await call_up_and_assign(api, world, cid)
 
     test_clock.set(beijing(2026, 6, 16, 10))
     await inspect(api, world, team, visits[0], "noncompliant")
     await inspect(api, world, team, visits[1], "compliant")
+    test_clock.set(beijing(2026, 6, 18, 15))
+    await rectify(api, world, team, visits[0])
     leader = await session_for(api, world.leader)
     penalty = await ok(await api.post(f"/api/v1/inspections/{visits[0]}/penalties", json={
         "number": "涪人社监罚〔2026〕21号", "procedure": "general", "cause": "未订立书面劳动合同",

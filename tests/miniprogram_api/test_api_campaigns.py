@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from inspection import clock
 from inspection.draw import records as draw_records
 from inspection.draw import verifier as verify_draw
 from inspection.rosters.uscc import make_uscc
@@ -86,8 +87,16 @@ async def test_done_when_upload_campaign_draw_verify_progress(api: Any, world: A
     committed = (await resp.json())["draws"]
     assert {d["kind"] for d in committed} == {"employers", "inspectors"}
     assert all(d["secret"] is None for d in committed)  # hidden until the reveal (R15)
-    resp = await api.post(f"/api/v1/campaigns/{campaign_id}/draws/reveal", headers=initiator,
-                          json={"public_entropy": "上证综指收盘 3321.45", "witnesses": "纪检组 刘某"})
+    reveal, url = ({"public_entropy": "上证综指收盘 3321.45", "witnesses": "纪检组 刘某"},
+                   f"/api/v1/campaigns/{campaign_id}/draws/reveal")
+    resp = await api.post(url, headers=initiator, json=reveal)
+    assert (resp.status, (await resp.json(content_type=PROBLEM))["code"]) == (
+        409, "reveal_too_early")  # R10: not within the hour after the commitment
+    await Draw.all().update(committed_at=clock.now() - dt.timedelta(minutes=61))
+    resp = await api.post(url, headers=initiator, json=reveal)
+    assert resp.status == 422  # R10: the entropy's source carries no date
+    resp = await api.post(url, headers=initiator,
+                          json={**reveal, "entropy_source_date": clock.today().isoformat()})
     assert resp.status == 200, await resp.text()
     revealed = (await resp.json())["draws"]
     assert all(d["secret"] for d in revealed)

@@ -5,11 +5,13 @@ whether a draw may still be voided, and the rule."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from inspection import clock
 from inspection.rosters.uscc import make_uscc
 from models.campaigns import Campaign
-from models.draws import DrawEntry
+from models.draws import Draw, DrawEntry
 from models.enums import CampaignState
 from tests.fieldworld import session_for
 from tests.miniprogram_api.test_api_campaigns import _campaign_body, _certified, _published_item
@@ -34,6 +36,16 @@ async def _approved(api: Any, world: Any, **extra: Any) -> tuple[int, dict[str, 
     return campaign_id, initiator
 
 
+async def _reveal(api: Any, campaign_id: int, initiator: dict[str, str], **extra: Any) -> Any:
+    """As at a draw meeting: an hour after the commitment (R10), with today's lottery."""
+    await Draw.filter(campaign_id=campaign_id).update(
+        committed_at=clock.now() - dt.timedelta(minutes=61))
+    body = {"public_entropy": "福彩3D 2026321期 5 8 2",
+            "entropy_source_date": clock.today().isoformat(), **extra}
+    return await api.post(f"/api/v1/campaigns/{campaign_id}/draws/reveal", headers=initiator,
+                          json=body)
+
+
 async def test_commit_shows_what_it_froze_and_reveal_the_order_by_name(api: Any,
                                                                         world: Any) -> None:
     campaign_id, initiator = await _approved(api, world)
@@ -48,9 +60,11 @@ async def test_commit_shows_what_it_froze_and_reveal_the_order_by_name(api: Any,
     assert employers["record_url"].endswith(f"/public/draws/{employers['id']}")
     assert out["verifier_url"].endswith("/public/tools/verify_draw.py")
     assert out["voidable"] and employers["voidable"] and "作废" in out["void_rule"]
+    wait = dt.datetime.fromisoformat(out["reveal_not_before"]) - max(
+        dt.datetime.fromisoformat(d["committed_at"]) for d in out["draws"])
+    assert wait == dt.timedelta(minutes=60)  # R10: the default wait, said before the reveal
 
-    resp = await api.post(f"/api/v1/campaigns/{campaign_id}/draws/reveal", headers=initiator,
-                          json={"public_entropy": "福彩3D 2026321期 5 8 2", "witnesses": "刘芳"})
+    resp = await _reveal(api, campaign_id, initiator, witnesses="刘芳")
     assert resp.status == 200, await resp.text()
     employers, inspectors = (await resp.json())["draws"]
     drawn = [d for s in employers["strata"] for d in s["drawn"]]
@@ -66,8 +80,7 @@ async def test_commit_shows_what_it_froze_and_reveal_the_order_by_name(api: Any,
 async def test_confidential_employers_stay_hidden_from_the_leader(api: Any, world: Any) -> None:
     campaign_id, initiator = await _approved(api, world, confidential=True)
     await api.post(f"/api/v1/campaigns/{campaign_id}/draws/commit", headers=initiator)
-    resp = await api.post(f"/api/v1/campaigns/{campaign_id}/draws/reveal", headers=initiator,
-                          json={"public_entropy": "福彩3D 2026321期 5 8 2"})
+    resp = await _reveal(api, campaign_id, initiator)
     assert resp.status == 200, await resp.text()
     leader = await session_for(api, world.staff["leader"])
     employers, inspectors = (await (await api.get(f"/api/v1/campaigns/{campaign_id}/draws",

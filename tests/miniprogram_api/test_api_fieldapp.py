@@ -56,7 +56,7 @@ async def test_campaign_callups_list_in_draw_order(api: Any, world: World) -> No
     assert other.status == 404
 
 
-async def test_employer_uploads_are_marked_reviewed(api: Any, world: World) -> None:
+async def test_employer_uploads_show_and_take_their_review(api: Any, world: World) -> None:
     world.inspection.state = InspectionState.RECTIFYING
     await world.inspection.save()
     notice = await notices.issue_notice(
@@ -73,16 +73,21 @@ async def test_employer_uploads_are_marked_reviewed(api: Any, world: World) -> N
                                   headers=member)).json()
     row = next(e for e in detail["evidence"] if e["id"] == upload.id)
     assert row["notice_id"] == notice.id and row["reviewed"] is False
+    assert row["review_status"] == "pending"
     shown = next(n for n in detail["notices"] if n["id"] == notice.id)
     assert shown["url"] == f"{api.app[CONFIG].public_base_url}/n/{notice.token}"
-    resp = await api.post(f"/api/v1/evidence/{upload.id}/review", headers=member)
-    assert resp.status == 200 and (await resp.json())["reviewed"] is True
-    again = await api.post(f"/api/v1/evidence/{upload.id}/review", headers=member)
-    assert again.status == 200
+    leader = await session_for(api, world.staff["leader"])
+    resp = await api.post(f"/api/v1/evidence/{upload.id}/review", headers=leader,
+                          json={"accepted": True})
+    assert resp.status == 403  # the visit's team reviews, not the leader
+    resp = await api.post(f"/api/v1/evidence/{upload.id}/review", headers=member,
+                          json={"accepted": True})
+    assert resp.status == 200 and (await resp.json())["review_status"] == "accepted"
+    again = await api.post(f"/api/v1/evidence/{upload.id}/review", headers=member,
+                           json={"accepted": True})
+    assert again.status == 409  # once: a new upload is the way to answer
     assert await AuditEvent.filter(action="evidence.review", object_id=str(upload.id)).count() == 1
     assert (await Evidence.get(id=upload.id)).reviewed
-    leader = await session_for(api, world.staff["leader"])
-    assert (await api.post(f"/api/v1/evidence/{upload.id}/review", headers=leader)).status == 403
 
 
 async def test_only_employer_uploads_are_reviewed(api: Any, world: World) -> None:
@@ -91,7 +96,7 @@ async def test_only_employer_uploads_are_reviewed(api: Any, world: World) -> Non
     own = await Evidence.create(inspection=world.inspection, content_type="image/jpeg", size=1,
                                 sha256="1" * 64, storage_key="evidence/11/y",
                                 uploaded_by=world.staff["member"])
-    resp = await api.post(f"/api/v1/evidence/{own.id}/review",
+    resp = await api.post(f"/api/v1/evidence/{own.id}/review", json={"accepted": True},
                           headers=await session_for(api, world.staff["member"]))
-    assert resp.status == 422
-    assert (await resp.json())["errors"][0]["code"] == "not_employer_upload"
+    assert resp.status == 409
+    assert (await resp.json())["code"] == "not_employer_upload"

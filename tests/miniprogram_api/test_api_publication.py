@@ -10,7 +10,7 @@ from inspection.publication import duties
 from models.enums import InspectionState
 from models.outbox import OutboxMessage
 from tests.clockkit import TestClock, beijing
-from tests.fieldworld import World, login
+from tests.fieldworld import World, answer_all, login
 
 
 async def test_the_year_s_plans_are_published_together(api: Any, world: World) -> None:
@@ -73,6 +73,7 @@ async def test_penalty_published_by_itself_unless_withheld(api: Any, world: Worl
 async def test_a_result_is_published_in_one_call(api: Any, world: World) -> None:
     world.inspection.state = InspectionState.SUBMITTED
     await world.inspection.save()
+    await answer_all(world)
     member = await login(api, world.staff["member"])
     admin = await login(api, world.staff["admin"])
     resp = await api.post(f"/api/v1/inspections/{world.inspection.id}/close", headers=member)

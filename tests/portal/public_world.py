@@ -18,7 +18,7 @@ from inspection import clock
 from inspection.draw import protocol as draws
 from inspection.notices import issuing as notices
 from models.enums import Grade, NoticeKind
-from tests.drawkit import approved_campaign, employers_spec
+from tests.drawkit import approved_campaign, employers_spec, reveal_now
 from tests.drawkit import make_world as draw_world
 from tests.notices_fixtures import ISSUER
 from tests.portal.test_window import make_public_world
@@ -43,7 +43,7 @@ async def _draw(world: Any, code: str, *, confidential: bool = False, start: dt.
     elif reveal:
         async with in_transaction():
             await draws.reveal_draws(campaign_code=c.code, public_entropy="体彩 2026321期 7 3 9",
-                                     actor="cli", witnesses="张三、李四")
+                                     actor="cli", witnesses="张三、李四", **reveal_now())
 
 
 async def _draws() -> None:

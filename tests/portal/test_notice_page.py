@@ -52,8 +52,19 @@ async def test_page_says_genuine_then_revoked(client):
     html = await (await client.get(f"/n/{n.token}")).text()
     assert "已被撤销" in html and "真实有效" not in html and "文书送达对象有误" in html
     assert "确认收到</button>" not in html
+    # Anonymous looks are audited once per notice and hour, not once per request.
+    for _ in range(5):
+        await client.get(f"/n/{n.token}")
     views = await AuditEvent.filter(action="notice.viewed", object_id=str(n.id)).count()
-    assert views == 2
+    assert views == 1
+
+
+async def test_the_page_and_its_pdf_are_never_cached(client):
+    w = await make_world()
+    n = await _issue(w)
+    for path in (f"/n/{n.token}", f"/n/{n.token}/pdf"):
+        resp = await client.get(path)
+        assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store", path
 
 
 async def test_superseded_links_to_new(client):

@@ -14,7 +14,13 @@ from inspection.draw import protocol as draws
 from models.draws import Draw
 from models.enums import Grade
 from suiji.app import create_app
-from tests.drawkit import approved_campaign, employers_spec, make_world, reference_check
+from tests.drawkit import (
+    approved_campaign,
+    employers_spec,
+    make_world,
+    reference_check,
+    reveal_now,
+)
 
 PAST = clock.today() - dt.timedelta(days=3)
 FUTURE = clock.today() + dt.timedelta(days=30)
@@ -34,7 +40,7 @@ async def _draw(world, code, *, confidential, start, reveal=True):
     if reveal:
         async with in_transaction():
             await draws.reveal_draws(campaign_code=c.code, public_entropy="体彩 7 3 9",
-                                     actor="cli")
+                                     actor="cli", **reveal_now())
     return c
 
 

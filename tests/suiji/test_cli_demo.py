@@ -8,9 +8,12 @@ from inspection.clock import today
 from inspection.items import catalogue as items
 from inspection.rosters import uscc
 from models.audit import AuditEvent
+from models.campaigns import Campaign
 from models.employers import BlacklistEntry, Employer
-from models.enums import BlacklistStatus, Grade
+from models.enums import BlacklistStatus, CampaignState, Grade
+from models.notices import Notice
 from models.org import Section, Staff
+from models.outbox import OutboxMessage
 from tests.suiji.cli_helpers import run_cli
 
 
@@ -18,6 +21,8 @@ async def counts() -> dict[str, int]:
     return {"sections": await Section.all().count(), "staff": await Staff.all().count(),
             "employers": await Employer.all().count(),
             "blacklist": await BlacklistEntry.all().count(),
+            "campaigns": await Campaign.all().count(), "notices": await Notice.all().count(),
+            "outbox": await OutboxMessage.all().count(),
             "items": len(await items.current_published_versions()),
             "audit": await AuditEvent.all().count()}
 
@@ -29,6 +34,12 @@ async def test_demo_twice_same_data_and_audit_chain(settings, tmp_path):
     assert after_one["sections"] >= 6 and 35 <= after_one["staff"] <= 45
     assert 450 <= after_one["employers"] <= 550 and after_one["blacklist"] >= 2
     assert after_one["items"] >= 8
+    # One campaign in each state from planned to closed (tests/suiji/demo/test_lifecycle_demo.py).
+    states = await Campaign.all().values_list("state", flat=True)
+    assert sorted(states) == sorted([CampaignState.APPROVED, CampaignState.CALLING_UP,
+                                     CampaignState.IN_FIELD, CampaignState.REPORTING,
+                                     CampaignState.CLOSED])
+    assert after_one["notices"] >= 20
 
     second = run_cli(settings, tmp_path, "demo")
     assert second.returncode == 0, second.stderr

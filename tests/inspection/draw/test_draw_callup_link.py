@@ -15,7 +15,7 @@ from models.draws import DrawEntry
 from models.enums import CallUpState, CampaignState, DrawKind, Grade, ReportStatus
 from models.outbox import OutboxMessage
 from models.reports import CampaignReport
-from tests.drawkit import approved_campaign, employers_spec, make_world
+from tests.drawkit import approved_campaign, employers_spec, make_world, reveal_now
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -26,7 +26,8 @@ async def reveal(campaign: Campaign) -> Campaign:
     async with in_transaction():
         await draws.commit_draws(campaign_code=campaign.code, actor="cli")
     async with in_transaction():
-        await draws.reveal_draws(campaign_code=campaign.code, public_entropy=ENTROPY, actor="cli")
+        await draws.reveal_draws(campaign_code=campaign.code,
+                                 public_entropy=ENTROPY, actor="cli", **reveal_now())
     return await Campaign.get(id=campaign.id)
 
 

@@ -25,6 +25,7 @@ from tests.drawkit import (
     make_world,
     reference_check,
     reference_order,
+    reveal_now,
     suspend,
     uscc,
 )
@@ -58,7 +59,7 @@ async def drawn_campaign(*, rules=RULES, confidential=False, entropy=ENTROPY, **
         await draws.commit_draws(campaign_code=campaign.code, actor="cli")
     async with in_transaction():
         await draws.reveal_draws(campaign_code=campaign.code, public_entropy=entropy,
-                                 actor="cli", witnesses="张三（纪检）")
+                                 actor="cli", witnesses="张三（纪检）", **reveal_now())
     return world, await Campaign.get(id=campaign.id)
 
 
@@ -119,7 +120,8 @@ async def test_inspector_certificate_expiring_mid_window_is_excluded():
     async with in_transaction():
         await draws.commit_draws(campaign_code=campaign.code, actor="cli")
     async with in_transaction():
-        await draws.reveal_draws(campaign_code=campaign.code, public_entropy="3 5 6", actor="cli")
+        await draws.reveal_draws(campaign_code=campaign.code,
+                                 public_entropy="3 5 6", actor="cli", **reveal_now())
     record = await record_of(campaign, "inspectors")
     (stratum,) = record["strata"]
     assert world.inspectors[0].cert_no not in stratum["candidates"]
@@ -164,7 +166,7 @@ async def test_second_commit_and_second_reveal_are_refused():
     with pytest.raises(Conflict) as exc:
         async with in_transaction():
             await draws.reveal_draw(campaign_code=campaign.code, kind="employers",
-                                    public_entropy="1 2 3", actor="cli")
+                                    public_entropy="1 2 3", actor="cli", **reveal_now())
     assert exc.value.code == "already_revealed"
     with pytest.raises(Conflict) as exc:
         async with in_transaction():
@@ -209,7 +211,7 @@ async def test_bad_entropy_is_refused(entropy):
     with pytest.raises(ValidationFailed):
         async with in_transaction():
             await draws.reveal_draws(campaign_code=campaign.code, public_entropy=entropy,
-                                     actor="cli")
+                                     actor="cli", **reveal_now())
     assert not await DrawEntry.exists()
 
 
@@ -244,7 +246,7 @@ async def test_void_needs_a_reason_is_audited_published_and_final():
     with pytest.raises(Conflict) as exc:
         async with in_transaction():
             await draws.reveal_draw(campaign_code=campaign.code, kind="employers",
-                                    public_entropy="1", actor="cli")
+                                    public_entropy="1", actor="cli", **reveal_now())
     assert exc.value.code == "draw_voided"
 
 
@@ -279,7 +281,8 @@ async def test_r20_one_visit_for_two_campaigns_with_overlapping_windows():
         async with in_transaction():
             await draws.commit_draws(campaign_code=c.code, actor="cli")
         async with in_transaction():
-            await draws.reveal_draws(campaign_code=c.code, public_entropy="7 7 7", actor="cli")
+            await draws.reveal_draws(campaign_code=c.code,
+                                     public_entropy="7 7 7", actor="cli", **reveal_now())
     for emp in world.employers.values():
         visits = await emp.inspections.all().prefetch_related("campaigns")
         assert len(visits) == 1
@@ -293,7 +296,8 @@ async def test_yearly_limit_excludes_with_its_reason():
     async with in_transaction():
         await draws.commit_draws(campaign_code=first.code, actor="cli")
     async with in_transaction():
-        await draws.reveal_draws(campaign_code=first.code, public_entropy="1", actor="cli")
+        await draws.reveal_draws(campaign_code=first.code,
+                                 public_entropy="1", actor="cli", **reveal_now())
     second = await approved_campaign(world, code="2026-FL-021", rules=rules)
     async with in_transaction():
         draw = await draws.commit_draw(campaign_code=second.code, kind="employers", actor="cli")
@@ -315,7 +319,7 @@ async def test_two_simultaneous_reveals_exactly_one_succeeds(is_postgres):
         try:
             async with in_transaction():
                 await draws.reveal_draw(campaign_code=campaign.code, kind="employers",
-                                        public_entropy=entropy, actor="cli")
+                                        public_entropy=entropy, actor="cli", **reveal_now())
             return "ok"
         except Conflict as exc:
             return exc.code
@@ -337,11 +341,12 @@ async def test_voiding_a_revealed_employer_draw_withdraws_its_planned_visits():
         async with in_transaction():
             await draws.commit_draws(campaign_code=c.code, actor="cli")
     async with in_transaction():
-        await draws.reveal_draws(campaign_code=first.code, public_entropy="1", actor="cli")
+        await draws.reveal_draws(campaign_code=first.code,
+                                 public_entropy="1", actor="cli", **reveal_now())
     # The second campaign reveals only its employer draw, so it stays approved.
     async with in_transaction():
         await draws.reveal_draw(campaign_code=second.code, kind="employers",
-                                public_entropy="2", actor="cli")
+                                public_entropy="2", actor="cli", **reveal_now())
     emp = next(iter(world.employers.values()))
     assert len(await (await emp.inspections.all().first()).campaigns.all()) == 2
     async with in_transaction():

@@ -19,12 +19,13 @@ from models.publication import Publication
 from notifications.wecom.render import message_body
 from portal import window_data as window
 from tests.clockkit import TestClock, beijing
-from tests.fieldworld import World, build_world
+from tests.fieldworld import World, answer_all, build_world
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 
 async def closed_visit(world: World) -> Publication:
+    await answer_all(world)
     async with in_transaction():
         await inspections.close(staff=world.staff["member"], inspection_id=world.inspection.id)
     return await Publication.get(kind=PublicationKind.RESULT, object_id=world.inspection.id)

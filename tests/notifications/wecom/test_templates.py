@@ -42,10 +42,16 @@ SAMPLES: dict[Template, dict[str, Any]] = {
                                "teams": TEAMS},
     Template.ASSIGNMENT_ANNOUNCEMENT: {"code": CODE, "teams": TEAMS},
     Template.REPORT_DUE: {"code": CODE, "title": LONG, "due_on": "2026-10-15",
-                          "working_days": 10, "late": 3},
+                          "provisional": True, "working_days": 10, "late": 3},
     Template.PUBLICATION_DUE: {"kind": "penalty", "title": LONG, "due_on": "2026-11-03",
-                               "stage": "overdue"},
-    Template.RECTIFICATION_OVERDUE: {"employer": LONG, "deadline": "2026-05-06"},
+                               "provisional": True, "stage": "overdue"},
+    Template.RECTIFICATION_OVERDUE: {"employer": LONG, "deadline": "2026-05-06",
+                                     "provisional": True},
+    Template.CERTIFICATE_EXPIRY: {"section": LONG, "name": "检查员甲", "cert_no": "渝执00001",
+                                  "valid_until": "2027-01-28", "days_left": 59},
+    Template.CALENDAR_MISSING: {"year": 2027},
+    Template.EMPLOYER_UPLOAD: {"employer": LONG, "title": "限期改正指令书", "number": "涪人社监改〔2026〕1号",
+                               "file": LONG, "code": CODE},
     Template.CALLUP_ANSWERED: {"state": "declined"},
     Template.ASSIGNMENT_CONFIRMED: {},
 }
@@ -195,6 +201,7 @@ def test_cards_open_their_screen_in_the_app(template: Template, campaign_id: int
     (Template.ASSIGNMENT_ANNOUNCEMENT, {}, "/inspections"),
     (Template.RECTIFICATION_OVERDUE, {"inspection_id": 12, "order_id": 3},
      "/inspections/12/orders/3"),
+    (Template.EMPLOYER_UPLOAD, {"inspection_id": 12}, "/inspections/12/uploads"),
 ])
 def test_messages_link_to_their_screen(template: Template, facts: dict[str, Any], screen: str):
     row = {**payload(template), "campaign_id": 7}
@@ -211,3 +218,17 @@ def test_messages_about_nothing_to_open_have_no_link(template: Template):
     words = render.message_body({**payload(template), "campaign_id": 7},
                                 base_url=BASE)["text"]["content"]
     assert "<a " not in words
+
+
+def test_a_provisional_deadline_says_so_and_an_expired_certificate_is_told_as_such():
+    def text(template: Template, **facts: Any) -> str:
+        body = render.message_body(
+            {"template": str(template), "to": ["u"], "facts": {**SAMPLES[template], **facts}})
+        return str(body["text"]["content"])
+
+    for template in (Template.REPORT_DUE, Template.PUBLICATION_DUE,
+                     Template.RECTIFICATION_OVERDUE):
+        assert "（暂定，待国务院公布节假日安排后确认）" in text(template)
+        assert "暂定" not in text(template, provisional=False)
+    assert "已于2027年1月28日到期" in text(Template.CERTIFICATE_EXPIRY, days_left=-2)
+    assert "还剩 59 天" in text(Template.CERTIFICATE_EXPIRY)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from inspection import clock
 from inspection.draw import records as draw_records
 from models.campaigns import Campaign
 from models.draws import Draw
@@ -17,9 +18,10 @@ from tests.drawkit import approved_campaign, employers_spec, make_world, referen
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def suiji(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def suiji(database_url: str, tmp_path: Path, *args: str,
+          **env_vars: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, SUIJI_DATABASE_URL=database_url, SUIJI_ENV="test",
-               SUIJI_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
+               SUIJI_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT), **env_vars)
     env.pop("SUIJI_REDIS_URL", None)
     return subprocess.run([sys.executable, "-m", "suiji", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -33,8 +35,15 @@ async def test_commit_reveal_verify_before_witnesses(database_url, tmp_path):
     assert out.returncode == 0, out.stderr
     draw = await Draw.get(campaign_id=campaign.id, kind="employers")
     assert draw.commitment in out.stdout and draw.secret not in out.stdout
-    out = suiji(database_url, tmp_path, "draw", "reveal", campaign.code,
-                "--entropy", "福彩3D 2026321期 5 8 2", "--witness", "张三", "--witness", "李四")
+    reveal = ["draw", "reveal", campaign.code, "--entropy", "福彩3D 2026321期 5 8 2",
+              "--witness", "张三", "--witness", "李四"]
+    early = suiji(database_url, tmp_path, *reveal, "--source-date", clock.today().isoformat())
+    assert early.returncode == 1 and "须满 60 分钟" in early.stderr  # R10
+    # The bureau's setting: here no wait; the lottery result is dated today.
+    undated = suiji(database_url, tmp_path, *reveal, SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES="0")
+    assert undated.returncode == 1 and "来源的日期" in undated.stderr
+    out = suiji(database_url, tmp_path, *reveal, "--source-date", clock.today().isoformat(),
+                SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES="0")
     assert out.returncode == 0, out.stderr
     await draw.refresh_from_db()
     assert draw.secret in out.stdout and draw.witnesses == "张三、李四"

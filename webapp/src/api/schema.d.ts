@@ -185,6 +185,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某年的节假日安排（放假日期、调休上班日）及来源
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        get: operations["getHolidaySchedule"];
+        /**
+         * 录入或更正某年的节假日安排（国务院办公厅通知）；暂定期限随之确认
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        put: operations["putHolidaySchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/deadline": {
         parameters: {
             query?: never;
@@ -543,7 +567,7 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * 揭示抽取：输入公开随机数和见证人
+         * 揭示抽取：输入公开随机数、其来源日期和见证人（承诺公布后须满规定时间）
          * @description 可调用者：initiating section of the campaign (its leader reads only)
          */
         post: operations["revealDraws"];
@@ -817,6 +841,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 即将到期（及已过期）的行政执法证
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        get: operations["listExpiringCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conflicts": {
         parameters: {
             query?: never;
@@ -852,6 +896,26 @@ export type paths = {
          * @description 可调用者：policy-section admin (政策法规科)
          */
         delete: operations["deleteConflict"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coverage/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 抽查事项覆盖情况：当年清单上的每个事项是否被抽查、涉及多少用人单位
+         * @description 可调用者：policy-section admin (政策法规科), initiating sections (发起科室)
+         */
+        get: operations["getItemCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1048,10 +1112,10 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * 标记被检查单位上传的材料为已审阅
+         * 审核用人单位上传的整改材料：采纳，或说明不予采纳的理由
          * @description 可调用者：inspector on the team
          */
-        post: operations["reviewEvidence"];
+        post: operations["reviewEmployerUpload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1472,6 +1536,26 @@ export type paths = {
          * @description 可调用者：inspector on the team
          */
         post: operations["confirmFindings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/employer-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 用人单位在文书页面上传的整改材料及审核情况
+         * @description 可调用者：inspector on the team, leader of its campaign, initiating section
+         */
+        get: operations["listEmployerUploads"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2183,6 +2267,12 @@ export type components = {
              */
             basis: string | null;
             /**
+             * Categories
+             * @description 适用单位类别（如 建筑施工企业）；空为全部用人单位
+             * @default null
+             */
+            categories: string[] | null;
+            /**
              * Content
              * @default null
              */
@@ -2325,8 +2415,16 @@ export type components = {
             decided_on: string | null;
             /** Employer Id */
             employer_id: number;
-            /** Hearing Until */
+            /**
+             * Hearing Until
+             * @description 陈述、申辩期限
+             */
             hearing_until: string | null;
+            /**
+             * Hearing Until Provisional
+             * @description 陈述、申辩期限按周一至周五推算，暂定，待节假日安排录入后确认
+             */
+            hearing_until_provisional: boolean;
             /** Id */
             id: number;
             /** Noticed On */
@@ -2341,6 +2439,79 @@ export type components = {
             term_end: string | null;
             /** Term Start */
             term_start: string | null;
+        };
+        /** CalendarYearIn */
+        CalendarYearIn: {
+            /**
+             * Basis
+             * @description 依据：国务院办公厅通知的文号或标题
+             */
+            basis: string;
+            /**
+             * Holidays
+             * @description 放假日期（含节假日期间的周末）
+             */
+            holidays: string[];
+            /**
+             * Workdays
+             * @description 调休上班的周六、周日
+             */
+            workdays?: string[];
+        };
+        /** CalendarYearOut */
+        CalendarYearOut: {
+            /** Basis */
+            basis: string;
+            /** Entered By */
+            entered_by: string | null;
+            /** Holidays */
+            holidays: string[];
+            /**
+             * Known
+             * @description false：该年期限按周一至周五推算，标为暂定
+             */
+            known: boolean;
+            /**
+             * Source
+             * @description bureau 本局录入 / library 系统内置 / none 尚未收录
+             */
+            source: string;
+            /** Source Label */
+            source_label: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Workdays */
+            workdays: string[];
+            /** Year */
+            year: number;
+        };
+        /** CalendarYearSet */
+        CalendarYearSet: {
+            /** Basis */
+            basis: string;
+            confirmed: components["schemas"]["Confirmed"];
+            /** Entered By */
+            entered_by: string | null;
+            /** Holidays */
+            holidays: string[];
+            /**
+             * Known
+             * @description false：该年期限按周一至周五推算，标为暂定
+             */
+            known: boolean;
+            /**
+             * Source
+             * @description bureau 本局录入 / library 系统内置 / none 尚未收录
+             */
+            source: string;
+            /** Source Label */
+            source_label: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Workdays */
+            workdays: string[];
+            /** Year */
+            year: number;
         };
         /** CallUpList */
         CallUpList: {
@@ -2702,6 +2873,36 @@ export type components = {
             /** Reason */
             reason: string;
         };
+        /** CertificateList */
+        CertificateList: {
+            /** Items */
+            items: components["schemas"]["CertificateOut"][];
+            /** Within Days */
+            within_days: number;
+        };
+        /** CertificateOut */
+        CertificateOut: {
+            /** Cert No */
+            cert_no: string;
+            /**
+             * Cert Valid Until
+             * Format: date
+             */
+            cert_valid_until: string;
+            /**
+             * Days Left
+             * @description 距到期天数；负数为已过期天数
+             */
+            days_left: number;
+            /** Expired */
+            expired: boolean;
+            /** Name */
+            name: string;
+            /** Section */
+            section: string;
+            /** Staff Id */
+            staff_id: number;
+        };
         /** ChainOut */
         ChainOut: {
             /**
@@ -2792,6 +2993,29 @@ export type components = {
             /** Key */
             key: string;
         };
+        /** Confirmed */
+        Confirmed: {
+            /**
+             * Blacklist Hearings
+             * @description 重新确认陈述、申辩期限的黑名单事先告知
+             */
+            blacklist_hearings: number;
+            /**
+             * Publication Duties
+             * @description 重新确认期限的公示任务
+             */
+            publication_duties: number;
+            /**
+             * Rectification Orders
+             * @description 重新确认期限的限期改正指令
+             */
+            rectification_orders: number;
+            /**
+             * Reports
+             * @description 重新确认期限的抽查工作报告
+             */
+            reports: number;
+        };
         /** ConfirmIn */
         ConfirmIn: {
             /**
@@ -2840,6 +3064,17 @@ export type components = {
             /** Staff Id */
             staff_id: number;
         };
+        /** CoverageOut */
+        CoverageOut: {
+            /** Covered */
+            covered: number;
+            /** Items */
+            items: components["schemas"]["ItemCoverageOut"][];
+            /** Total */
+            total: number;
+            /** Year */
+            year: number;
+        };
         /**
          * CreditEventKind
          * @enum {string}
@@ -2852,6 +3087,11 @@ export type components = {
              * Format: date
              */
             deadline: string;
+            /**
+             * Deadline Provisional
+             * @description 期限按周一至周五推算，暂定，待节假日安排录入后确认
+             */
+            deadline_provisional: boolean;
             /**
              * Start
              * Format: date
@@ -2921,6 +3161,12 @@ export type components = {
              */
             basis: string | null;
             /**
+             * Categories
+             * @description 适用单位类别（如 建筑施工企业）；空为全部用人单位
+             * @default null
+             */
+            categories: string[] | null;
+            /**
              * Content
              * @default null
              */
@@ -2977,6 +3223,11 @@ export type components = {
             field_start: string;
             /** Inspectors Needed */
             inspectors_needed: number;
+            /**
+             * Reveal Not Before
+             * @description 待揭示时：最早可揭示的时间（承诺公布后须满规定时间）
+             */
+            reveal_not_before: string | null;
             /** State */
             state: string;
             /** Title */
@@ -3079,6 +3330,11 @@ export type components = {
             auto_publish_at: string | null;
             /** Due On */
             due_on: string | null;
+            /**
+             * Due Provisional
+             * @description 公示期限按周一至周五推算，暂定，待节假日安排录入后确认
+             */
+            due_provisional: boolean;
             /** Id */
             id: number;
             kind: components["schemas"]["PublicationKind"];
@@ -3175,6 +3431,12 @@ export type components = {
              */
             address: string | null;
             /**
+             * Categories
+             * @description 单位类别，空列表为无
+             * @default null
+             */
+            categories: string[] | null;
+            /**
              * Contact Phone
              * @default null
              */
@@ -3219,6 +3481,11 @@ export type components = {
         EmployerRecord: {
             /** Address */
             address: string;
+            /**
+             * Categories
+             * @description 单位类别（如 建筑施工企业、劳务派遣单位）
+             */
+            categories: string[];
             /** Contact Phone */
             contact_phone: string;
             /** Grade */
@@ -3239,6 +3506,48 @@ export type components = {
             township: string;
             /** Uscc */
             uscc: string;
+        };
+        /** EmployerUploadList */
+        EmployerUploadList: {
+            /** Inspection Id */
+            inspection_id: number;
+            /** Items */
+            items: components["schemas"]["EmployerUploadOut"][];
+        };
+        /** EmployerUploadOut */
+        EmployerUploadOut: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Id
+             * @description 证据材料编号：原件见 GET /evidence/{id}/content
+             */
+            id: number;
+            /** Notice Id */
+            notice_id: number;
+            notice_kind: components["schemas"]["NoticeKind"];
+            /** Notice Number */
+            notice_number: string;
+            /** Original Name */
+            original_name: string;
+            /**
+             * Review Reason
+             * @description 不予采纳的理由（用人单位在文书页面可见）
+             */
+            review_reason: string;
+            /** @description pending 待审核 / accepted 已采纳 / rejected 未采纳 */
+            review_status: components["schemas"]["EvidenceReview"];
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
         };
         /** EscalateIn */
         EscalateIn: {
@@ -3299,8 +3608,15 @@ export type components = {
             /** Original Name */
             original_name: string;
             /**
+             * Review Reason
+             * @description 不予采纳的理由（被检查单位在文书页面可见）
+             */
+            review_reason: string;
+            /** @description 被检查单位上传的材料：pending 待审核 / accepted 已采纳 / rejected 未采纳；检查人员自己的证据为 null */
+            review_status: components["schemas"]["EvidenceReview"] | null;
+            /**
              * Reviewed
-             * @description 检查人员已审阅（被检查单位上传的材料）
+             * @description 检查人员已审核（被检查单位上传的材料）
              */
             reviewed: boolean;
             /** Sha256 */
@@ -3308,6 +3624,11 @@ export type components = {
             /** Size */
             size: number;
         };
+        /**
+         * EvidenceReview
+         * @enum {string}
+         */
+        EvidenceReview: "pending" | "accepted" | "rejected";
         /** ExcludedOut */
         ExcludedOut: {
             /** Count */
@@ -3613,6 +3934,32 @@ export type components = {
             /** Uscc */
             uscc: string;
         };
+        /** ItemCoverageOut */
+        ItemCoverageOut: {
+            /** Campaigns */
+            campaigns: components["schemas"]["CampaignBrief"][];
+            /** Code */
+            code: string;
+            /**
+             * Covered
+             * @description 当年是否有抽查任务抽取了该事项
+             */
+            covered: boolean;
+            /**
+             * Employers
+             * @description 这些抽查任务抽中的用人单位数（同一单位只计一次）
+             */
+            employers: number;
+            /** Item Id */
+            item_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Withdrawn On
+             * @description 当年撤销的，撤销生效日期
+             */
+            withdrawn_on: string | null;
+        };
         /** ItemEntry */
         ItemEntry: {
             /** Code */
@@ -3628,6 +3975,12 @@ export type components = {
         ItemIn: {
             /** Basis */
             basis: string;
+            /**
+             * Categories
+             * @description 适用单位类别（如 建筑施工企业）；空为全部用人单位
+             * @default null
+             */
+            categories: string[] | null;
             /** Code */
             code: string;
             /** Content */
@@ -3675,6 +4028,11 @@ export type components = {
         ItemVersionOut: {
             /** Basis */
             basis: string;
+            /**
+             * Categories
+             * @description 适用单位类别；空为全部用人单位
+             */
+            categories: string[];
             /** Content */
             content: string;
             /** Effective From */
@@ -3887,6 +4245,11 @@ export type components = {
         NoticeIssued: {
             /** Deadline */
             deadline: string | null;
+            /**
+             * Deadline Provisional
+             * @description 期限按周一至周五推算，文书注明“暂定”
+             */
+            deadline_provisional: boolean;
             /** Id */
             id: number;
             /**
@@ -3916,6 +4279,11 @@ export type components = {
             acknowledged: boolean;
             /** Deadline */
             deadline: string | null;
+            /**
+             * Deadline Provisional
+             * @description 文书所载期限为暂定
+             */
+            deadline_provisional: boolean;
             /** Id */
             id: number;
             /**
@@ -3955,6 +4323,11 @@ export type components = {
              * Format: date
              */
             deadline: string;
+            /**
+             * Deadline Provisional
+             * @description 期限按周一至周五推算（当年节假日安排尚未录入），暂定，录入后确认
+             */
+            deadline_provisional: boolean;
             /** Finding Ids */
             finding_ids: number[];
             /** Follow Ups */
@@ -4009,6 +4382,11 @@ export type components = {
              * Format: date
              */
             deadline: string;
+            /**
+             * Deadline Provisional
+             * @description 期限按周一至周五推算（当年节假日安排尚未录入），暂定，录入后确认
+             */
+            deadline_provisional: boolean;
             /** Finding Ids */
             finding_ids: number[];
             /** Follow Ups */
@@ -4058,6 +4436,12 @@ export type components = {
             publication_auto_at: string | null;
             /** Publication Due On */
             publication_due_on: string | null;
+            /**
+             * Publication Due Provisional
+             * @description 公示期限按周一至周五推算，暂定，待节假日安排录入后确认
+             * @default false
+             */
+            publication_due_provisional: boolean;
             /**
              * Publication Id
              * @description 公示任务（一般程序）
@@ -4410,6 +4794,11 @@ export type components = {
              */
             due_on: string | null;
             /**
+             * Due Provisional
+             * @description 报告期限按周一至周五推算，暂定，待节假日安排录入后确认
+             */
+            due_provisional: boolean;
+            /**
              * Figures
              * @description 生成时的统计数字（未生成时为空）
              */
@@ -4428,6 +4817,12 @@ export type components = {
         ReportStatus: "due" | "generated" | "archived";
         /** RevealIn */
         RevealIn: {
+            /**
+             * Entropy Source Date
+             * @description 公开随机数来源的日期（如开奖日期），不得早于承诺之日；不填时从公开随机数中识别日期
+             * @default null
+             */
+            entropy_source_date: string | null;
             /**
              * Public Entropy
              * @description 抽取会上现场取得的公开随机数
@@ -4668,6 +5063,19 @@ export type components = {
             page_size: number;
             /** Total */
             total: number;
+        };
+        /** UploadReviewIn */
+        UploadReviewIn: {
+            /**
+             * Accepted
+             * @description true 采纳；false 不予采纳（须说明理由）
+             */
+            accepted: boolean;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
         };
         /** VoidIn */
         VoidIn: {
@@ -5429,6 +5837,171 @@ export interface operations {
             };
             /** @description 当前状态不允许（原因见 detail） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHolidaySchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putHolidaySchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarYearIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearSet"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8168,6 +8741,64 @@ export interface operations {
             };
         };
     };
+    listExpiringCertificates: {
+        parameters: {
+            query?: {
+                within_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAllConflicts: {
         parameters: {
             query?: {
@@ -8266,6 +8897,73 @@ export interface operations {
             };
             /** @description 不存在或无权查看 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getItemCoverage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9070,7 +9768,7 @@ export interface operations {
             };
         };
     };
-    reviewEvidence: {
+    reviewEmployerUpload: {
         parameters: {
             query?: never;
             header?: {
@@ -9082,7 +9780,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadReviewIn"];
+            };
+        };
         responses: {
             /** @description 成功 */
             200: {
@@ -9090,7 +9792,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceOut"];
+                    "application/json": components["schemas"]["EmployerUploadOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description 未登录或会话失效 */
@@ -9113,6 +9824,33 @@ export interface operations {
             };
             /** @description 不存在或无权查看 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10802,6 +11540,55 @@ export interface operations {
             };
             /** @description 输入有误（逐字段说明） */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEmployerUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployerUploadList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
