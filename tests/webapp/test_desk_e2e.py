@@ -173,7 +173,8 @@ async def statistics(stage: Stage) -> None:
         "抽查任务": y["campaigns"]["count"], "计划检查单位": y["inspections"]["planned"],
         "已完成检查": y["inspections"]["inspected"], "发现违法": y["inspections"]["with_violations"],
         "限期改正": y["rectification"]["orders"], "行政处罚": y["penalties"]["count"],
-        "列入黑名单": y["blacklist"]["listed_in_year"]}
+        "列入黑名单": y["blacklist"]["listed_in_year"],
+        "事项覆盖": (await stage.call("GET", f"/coverage/{year}", "ranguangming"))["covered"]}
     assert out["year_inspections"] == {"计划检查": y["inspections"]["planned"],
                                        "已完成检查": y["inspections"]["inspected"],
                                        "发现违法": y["inspections"]["with_violations"]}

@@ -19,6 +19,8 @@ export const MENU: MenuEntry[] = [
   { path: "/campaigns", title: "抽查任务", icon: "cluster-o", roles: ["leader", "initiator"], tab: true, group: "field" },
   { path: "/desk/rosters", title: "名录导入", icon: "description-o", roles: ["admin"], group: "desk" },
   { path: "/desk/conflicts", title: "回避登记", icon: "stop-circle-o", roles: ["admin"], group: "desk" },
+  { path: "/desk/certificates", title: "执法证到期", icon: "idcard", roles: ["admin"], group: "desk" },
+  { path: "/desk/calendar", title: "工作日调整", icon: "calendar-o", roles: ["admin"], group: "desk" },
   { path: "/desk/grades", title: "等级评价审核", icon: "medal-o", roles: ["admin"], group: "desk" },
   { path: "/desk/draws", title: "随机抽取", icon: "aim", roles: ["initiator"], group: "desk" },
   { path: "/publication", title: "公示任务", icon: "volume-o", roles: ["admin", "initiator"], group: "desk" },
