@@ -36,10 +36,12 @@ class CallUpList(BaseModel):
     items: list[CallUpOut]
 
 
+# A 事由, as the domain's clean_reason takes it.
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+
+
 class DeclineIn(Request):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2,
-                                             max_length=200)] = Field(
-        description="无法参加的公务事由，例如：参加区政府专题会议")
+    reason: Reason = Field(description="无法参加的公务事由，例如：参加区政府专题会议")
 
 
 class AnswerOut(BaseModel):
@@ -79,9 +81,7 @@ async def withdraw(call: Call[DeclineIn, None]) -> AnswerOut:
 
 
 class RecusalIn(Request):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2,
-                                             max_length=200)] = Field(
-        description="回避事由，例如：配偶在该单位任职")
+    reason: Reason = Field(description="回避事由，例如：配偶在该单位任职")
 
 
 class RecusalOut(BaseModel):

@@ -137,7 +137,8 @@ class NoticeStatus(StrEnum):
 
 
 class PenaltyProcedure(StrEnum):
-    GENERAL = "general"  # 一般程序: published (R17)
+    # R17: decisions under the general procedure are published on the window.
+    GENERAL = "general"  # 一般程序
     SIMPLE = "simple"  # 简易程序
 
 

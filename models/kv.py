@@ -9,6 +9,7 @@ opened and closed by whoever made it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,14 +25,20 @@ class KVUnavailable(Exception):
     comes before the request's transaction commits."""
 
 
-@contextmanager
-def _reachable() -> Iterator[None]:
+@functools.cache
+def _unreachable() -> tuple[type[BaseException], ...]:
+    # Looked up once: every request's session check passes through `_reachable`.
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
+    return (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
     try:
         yield
-    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+    except _unreachable() as exc:
         raise KVUnavailable(type(exc).__name__) from None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -268,9 +269,13 @@ async def _joined_formed_team(campaign: Campaign, callup: CallUp) -> None:
     """A replacement accepted after the team was formed: tell the leader which visits lack
     people, so they assign the newcomer; assigning is the leader's decision (R16)."""
     per = max(2, campaign.inspectors_per_employer)
-    short = [i.code for i in await Inspection.filter(
+    visits = await Inspection.filter(
         campaigns__id=campaign.id, state__in=(InspectionState.PLANNED, InspectionState.ASSIGNED)
-    ).order_by("code") if await InspectionMember.filter(inspection_id=i.id).count() < per]
+    ).order_by("code")
+    rows = await InspectionMember.filter(  # one query, not one per visit
+        inspection_id__in=[v.id for v in visits]).values_list("inspection_id", flat=True)
+    members: Counter[int] = Counter(rows)  # type: ignore[arg-type]  # flat: ints, not tuples
+    short = [v.code for v in visits if members[v.id] < per]
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
     staff = await Staff.get(id=callup.staff_id)
     await messages.send(
@@ -360,13 +365,19 @@ async def find_own(*, staff_id: int, code: str | None = None,
         if callup is None:
             raise NotFound("召集")
         return callup
-    pending = await open_callups(staff_id)
+    return only_one(await open_callups(staff_id), code, none="您目前没有待答复的召集。",
+                    many="您有多项待答复的召集（{codes}），请在命令后写明抽查编号，"
+                         "例如：接受 2026-FL-003")
+
+
+def only_one(rows: list[CallUp], code: str | None, *, none: str, many: str) -> CallUp:
+    """The call-up a chat command means: the one of campaign `code`, or the only one; `many`
+    names the candidates through {codes}. Rows come with their campaign."""
     if code:
-        pending = [c for c in pending if c.campaign.code == code]
-    if not pending:
-        raise DomainError("no_open_callup", "您目前没有待答复的召集。", [], 404)
-    if len(pending) > 1:
-        codes = "、".join(c.campaign.code for c in pending)
-        raise Conflict("ambiguous_callup", f"您有多项待答复的召集（{codes}），请在命令后写明"
-                       "抽查编号，例如：接受 2026-FL-003")
-    return pending[0]
+        rows = [c for c in rows if c.campaign.code == code]
+    if not rows:
+        raise DomainError("no_open_callup", none, [], 404)
+    if len(rows) > 1:
+        raise Conflict("ambiguous_callup", many.format(
+            codes="、".join(c.campaign.code for c in rows)))
+    return rows[0]

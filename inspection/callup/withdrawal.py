@@ -16,9 +16,10 @@ from inspection.callup.calls import (
     clean_reason,
     escalation_recipients,
     fill_places,
+    only_one,
 )
 from inspection.callup.states import STATE_LABELS
-from inspection.errors import Conflict, DomainError
+from inspection.errors import Conflict
 from models.callups import CallUp
 from models.campaigns import Campaign
 from models.enums import CallUpState, CampaignState, InspectionState
@@ -35,15 +36,9 @@ async def find_withdrawable(*, staff_id: int, code: str | None = None) -> CallUp
         staff_id=staff_id, state=CallUpState.ACCEPTED,
         campaign__state__in=WITHDRAWABLE_CAMPAIGNS).order_by("called_at").prefetch_related(
         "campaign")
-    if code:
-        rows = [c for c in rows if c.campaign.code == code]
-    if not rows:
-        raise DomainError("no_open_callup", "您目前没有待答复或可撤回的召集。", [], 404)
-    if len(rows) > 1:
-        codes = "、".join(c.campaign.code for c in rows)
-        raise Conflict("ambiguous_callup", f"您已接受多项召集（{codes}），请在命令后写明抽查编号，"
-                       "例如：公务 2026-FL-003 参加区政府专项检查")
-    return rows[0]
+    return only_one(rows, code, none="您目前没有待答复或可撤回的召集。",
+                    many="您已接受多项召集（{codes}），请在命令后写明抽查编号，"
+                         "例如：公务 2026-FL-003 参加区政府专项检查")
 
 
 async def _leave_visits(campaign: Campaign, callup: CallUp, *, now: dt.datetime,
