@@ -2,7 +2,8 @@
 
 The call-up card opens the inspector's call-ups, the 自动分配 card the whole proposal, a
 leader's escalation the campaign's progress, an overdue order its follow-up screen, an employer's
-upload the visit's list of uploads to review. The app
+upload the visit's list of uploads to review, a certificate or calendar reminder the admins' desk
+screen. The app
 keeps the screen through login (WeCom OAuth inside WeCom), so the user lands on it. Paths name
 ids only, never an employer (R14: a confidential campaign's messages name none before its team
 is formed). The routes are webapp/src/router/routes.ts's.
@@ -71,6 +72,9 @@ SCREENS: dict[Template, Callable[[dict[str, Any]], str | None]] = {
     Template.ASSIGNMENT_ANNOUNCEMENT: lambda _: MY_INSPECTIONS,
     Template.RECTIFICATION_OVERDUE: _order,
     Template.EMPLOYER_UPLOAD: _uploads,
+    # Both go to 政策法规科's admins, whose desk has the screen to act on them.
+    Template.CERTIFICATE_EXPIRY: lambda _: "/desk/certificates",
+    Template.CALENDAR_MISSING: lambda _: "/desk/calendar",
 }
 
 

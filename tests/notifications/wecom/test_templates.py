@@ -202,6 +202,8 @@ def test_cards_open_their_screen_in_the_app(template: Template, campaign_id: int
     (Template.RECTIFICATION_OVERDUE, {"inspection_id": 12, "order_id": 3},
      "/inspections/12/orders/3"),
     (Template.EMPLOYER_UPLOAD, {"inspection_id": 12}, "/inspections/12/uploads"),
+    (Template.CERTIFICATE_EXPIRY, {}, "/desk/certificates"),
+    (Template.CALENDAR_MISSING, {}, "/desk/calendar"),
 ])
 def test_messages_link_to_their_screen(template: Template, facts: dict[str, Any], screen: str):
     row = {**payload(template), "campaign_id": 7}
