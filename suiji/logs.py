@@ -54,6 +54,12 @@ def mask_secrets(path_qs: str) -> str:
 class AccessLogger(AbstractAccessLogger):
     """aiohttp's access line (client, request line, status, size, seconds) with secrets masked."""
 
+    @property
+    def enabled(self) -> bool:
+        # aiohttp skips `log` when this is false: no line built and masked per request when the
+        # level is above INFO (SUIJI_LOG_LEVEL=WARNING in production compose, the benchmarks).
+        return self.logger.isEnabledFor(logging.INFO)
+
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         line = (f"{request.remote} \"{request.method} {mask_secrets(request.path_qs)} "
                 f"HTTP/{request.version.major}.{request.version.minor}\" {response.status} "

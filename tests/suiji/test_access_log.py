@@ -35,3 +35,13 @@ async def test_served_requests_are_logged_masked(aiohttp_server: Any, aiohttp_cl
     lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
     assert any('"GET /n/tjoM… HTTP/1.1" 200' in line for line in lines), lines
     assert not any(TOKEN in line for line in lines)
+
+
+def test_no_line_is_built_above_info() -> None:
+    # aiohttp calls `log` only when `enabled`: at WARNING no line is formatted and masked.
+    logger = logging.getLogger("suiji.test.access")
+    access = AccessLogger(logger, "")
+    logger.setLevel(logging.WARNING)
+    assert not access.enabled
+    logger.setLevel(logging.INFO)
+    assert access.enabled
