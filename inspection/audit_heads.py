@@ -58,6 +58,12 @@ async def recent(*, limit: int = RECENT, offset: int = 0) -> list[Head]:
     return [_head(r) for r in rows]
 
 
+async def kept() -> list[Head]:
+    """Every head this database says it published (an attacker who cut the chain may have cut
+    these rows too: only an outside copy is proof, see `check`)."""
+    return [_head(r) for r in await AuditHead.all().order_by("day")]
+
+
 def parse(body: Any) -> list[Head]:
     """Heads from a published document: the window's JSON (`rows`), the credit export
     (`audit_heads`), or a list of heads. Raises ValueError naming what is wrong."""

@@ -1,5 +1,5 @@
-"""`suiji audit verify [--against URL-or-file]`: walk the chain and name the first broken event;
-with `--against`, also check that the chain still holds every head published there (the public
+"""`suiji audit verify [--against URL-or-file]`: walk the chain and name the first broken event,
+and check the heads this database recorded as published (`audit_head`); with `--against`, also check that the chain still holds every head published there (the public
 window's `/public/audit-heads.json` or a credit export's JSON), which shows the newest events
 deleted (inspection/audit_heads.py)."""
 
@@ -48,16 +48,21 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
             print(f"无法读取已公布的链头：{args.against}：{exc}")
             return 2
 
-    async def work() -> tuple[int, audit.ChainBreak | None, list[audit_heads.Mismatch]]:
+    async def work() -> tuple[int, audit.ChainBreak | None, list[audit_heads.Mismatch],
+                              list[audit_heads.Mismatch]]:
         count, brk = await audit.verify_chain()
-        return count, brk, await audit_heads.check(heads)
+        own = await audit_heads.check(await audit_heads.kept())
+        return count, brk, own, await audit_heads.check(heads)
 
-    count, brk, mismatches = run_with_db(settings, work)
+    count, brk, own, mismatches = run_with_db(settings, work)
     status = 0
     if brk is None:
         print(f"审计链完整：共 {count} 条事件")
     else:
         print(f"审计链断裂：第 {brk.seq} 号事件（编号 {brk.event_id}）{brk.reason}；此前 {count} 条完好")
+        status = 1
+    for m in own:
+        print(f"与本库记录的已公布链头不符：{m.reason}")
         status = 1
     if heads and not mismatches:
         newest = max(heads, key=lambda h: h.seq)

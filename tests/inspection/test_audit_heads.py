@@ -97,8 +97,14 @@ async def test_verify_against_a_published_head(client, settings, tmp_path: Path)
     platform.write_text(export.to_json(batch), encoding="utf-8")
     assert run_cli(settings, tmp_path, "audit", "verify", "--against", str(platform)).returncode == 0
 
-    # Someone deletes the newest event: the chain alone still looks sound.
+    # Someone deletes the newest event: the chain alone still looks sound, the database's own
+    # record of what it published does not…
     await AuditEvent.filter(seq=5).delete()
+    own = run_cli(settings, tmp_path, "audit", "verify")
+    assert own.returncode == 1 and "共 4 条事件" in own.stdout
+    assert "与本库记录的已公布链头不符" in own.stdout and "第 5 号事件在本地已不存在" in own.stdout
+    # …so they delete that too: now only the outside copy shows it.
+    await AuditHead.all().delete()
     alone = run_cli(settings, tmp_path, "audit", "verify")
     assert alone.returncode == 0 and "共 4 条事件" in alone.stdout
     cut = run_cli(settings, tmp_path, "audit", "verify", "--against", str(saved))
@@ -116,6 +122,7 @@ async def test_verify_against_names_a_replaced_head(client, settings, tmp_path: 
                               action=ev.action, object_type=ev.object_type,
                               object_id=ev.object_id, before=ev.before, after=ev.after)
     await AuditEvent.filter(id=ev.id).update(actor="staff:1", hash=digest)
+    await AuditHead.all().delete()
     assert run_cli(settings, tmp_path, "audit", "verify").returncode == 0
     out = run_cli(settings, tmp_path, "audit", "verify", "--against", str(saved))
     assert out.returncode == 1 and "第 3 号事件的哈希值与" in out.stdout
