@@ -4,8 +4,10 @@ housekeeping").
 Each run, at 02:30 Beijing time, purges idempotency records past the retry window, marks item
 versions superseded once their successor has taken effect (R7), moves blacklist listings whose
 term has ended to expired (R23), tells 政策法规科 of law-enforcement certificates expiring within
-60 days (R8) and, from 1 November, of next year's missing holiday schedule — each job idempotent,
-each message once — and then enqueues the next run. The next
+60 days (R8) and, from 1 November, of next year's missing holiday schedule, removes files of the
+evidence store that no row references and writes cut off midway (`fieldwork/orphans.py`),
+publishes the audit chain's head (`audit_heads.py`) — each job idempotent, each message once —
+and then enqueues the next run. The next
 run is always the next 02:30 after *now*, keyed by its date: a run that comes late (the machine
 was down for days) schedules one run, not one per missed day, and two chains that meet on the same
 date collapse into one row.
@@ -20,8 +22,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from inspection import audit, clock, holiday_schedule, outbox
+from inspection import audit, audit_heads, clock, holiday_schedule, outbox
 from inspection.credit import blacklist
+from inspection.errors import StorageUnavailable
+from inspection.fieldwork import evidence, orphans
 from inspection.items import catalogue as items
 from inspection.rosters import certificates
 from models.enums import OutboxStatus
@@ -82,10 +86,31 @@ async def purge_inbound_receipts(*, now: dt.datetime,
     return await InboundReceipt.filter(created_at__lt=clock.db_time(now - older_than)).delete()
 
 
-async def run_daily(*, now: dt.datetime) -> dict[str, int]:
-    """The day's jobs; returns how many records each touched."""
+async def sweep_store(*, storage: evidence.Storage | None, now: dt.datetime) -> dict[str, int]:
+    """The evidence store's sweep; an unreachable store skips it for today (logged), so that
+    the day's other jobs still run."""
+    if storage is None:
+        return {}
+    try:
+        swept = await orphans.sweep(storage=storage, now=now)
+    except StorageUnavailable as exc:
+        log.warning("housekeeping: evidence store unreachable, files not swept today",
+                    extra={"error": str(exc)})
+        return {}
+    return {"orphan_files_removed": swept.orphans_removed,
+            "partial_files_removed": swept.partials_removed,
+            "stored_files_kept": swept.files_kept}
+
+
+async def run_daily(*, now: dt.datetime,
+                    storage: evidence.Storage | None = None) -> dict[str, int]:
+    """The day's jobs; returns how many records each touched. Without `storage` (the tests of
+    the other jobs, `suiji demo`) the evidence store is not swept."""
     today = clock.db_time(now).date()
+    head = await audit_heads.publish(now=now)
     return {
+        **await sweep_store(storage=storage, now=now),
+        "audit_head_seq": head.seq if head else 0,
         "idempotency_records_purged": await purge_idempotency_records(now=now),
         "inbound_receipts_purged": await purge_inbound_receipts(now=now),
         "item_versions_superseded": await items.supersede_due(actor=audit.SYSTEM, today=today),
@@ -95,11 +120,13 @@ async def run_daily(*, now: dt.datetime) -> dict[str, int]:
     }
 
 
-async def on_daily_housekeeping(payload: dict[str, Any]) -> None:
+async def on_daily_housekeeping(payload: dict[str, Any], *,
+                                storage: evidence.Storage | None = None) -> None:
     """Outbox handler for "timer.daily_housekeeping" (runs in the worker's transaction: the
-    jobs and the next run's row commit together, or not at all and the row is retried)."""
+    jobs and the next run's row commit together, or not at all and the row is retried; files
+    the sweep removed stay removed — they were garbage either way)."""
     now = clock.now()
-    done = await run_daily(now=now)
+    done = await run_daily(now=now, storage=storage)
     following = await schedule_next(now=now)
     log.info("housekeeping: daily run done", extra={
         "day": payload.get("day"), **done, "next_run": following.due_at.isoformat()})

@@ -20,3 +20,17 @@ class AuditEvent(Model):
 
     class Meta:
         table = "audit_event"
+
+
+class AuditHead(Model):
+    """The chain's head as published on a day (public window, credit export): a published head
+    stays published — rows are only ever added, one per day."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)  # Beijing date of publication
+    seq = fields.BigIntField()
+    hash = fields.CharField(max_length=64)
+    published_at = fields.DatetimeField()
+
+    class Meta:
+        table = "audit_head"

@@ -12,13 +12,16 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import aiohttp
+import defusedxml.ElementTree as ET
 from yarl import URL
 
 from inspection.errors import StorageUnavailable
+from inspection.fieldwork import evidence
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +84,27 @@ class S3Storage:
     access_key: str
     secret_key: str
     http: aiohttp.ClientSession
+    list_page: int = 1000  # objects per ListObjectsV2 page (the protocol's maximum)
 
     def _request(self, method: str, key: str, payload_sha256: str,
-                 extra: dict[str, str]) -> tuple[URL, dict[str, str]]:
+                 extra: dict[str, str], params: dict[str, str] | None = None
+                 ) -> tuple[URL, dict[str, str]]:
         parts = urlsplit(self.endpoint)
         path = f"{parts.path.rstrip('/')}/{self.bucket}" + (f"/{key}" if key else "")
         now = dt.datetime.now(dt.UTC)
+        # SigV4's canonical query: names sorted, names and values percent-encoded.
+        query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}"
+                         for k, v in sorted((params or {}).items()))
         auth = authorization(method=method, host=parts.netloc, path=path, headers=extra,
                              payload_sha256=payload_sha256, at=now, region=self.region,
-                             access_key=self.access_key, secret_key=self.secret_key)
+                             access_key=self.access_key, secret_key=self.secret_key,
+                             query=query)
         headers = {**extra, "Authorization": auth, "x-amz-content-sha256": payload_sha256,
                    "x-amz-date": now.strftime("%Y%m%dT%H%M%SZ")}
         # encoded=True: the path goes on the wire exactly as signed. Left to itself yarl
         # normalises escapes such as %3D to "=", and the server then computes another signature.
-        url = URL(f"{parts.scheme}://{parts.netloc}{quote(path, safe='/-_.~')}", encoded=True)
+        url = URL(f"{parts.scheme}://{parts.netloc}{quote(path, safe='/-_.~')}"
+                  + (f"?{query}" if query else ""), encoded=True)
         return url, headers
 
     async def _refused(self, resp: aiohttp.ClientResponse, method: str, key: str,
@@ -153,3 +163,39 @@ class S3Storage:
                     raise await self._refused(resp, "HEAD", "")
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise self._unreachable("HEAD", "", exc) from exc
+
+    async def files(self) -> AsyncIterator[evidence.StoredFile]:
+        """Every object in the bucket (ListObjectsV2, page by page). A PUT is atomic, so no
+        object is ever half written: none is `partial`."""
+        token: str | None = None
+        while True:
+            params = {"list-type": "2", "max-keys": str(self.list_page)}
+            if token:
+                params["continuation-token"] = token
+            url, headers = self._request("GET", "", EMPTY_SHA256, {}, params)
+            try:
+                async with self.http.get(url, headers=headers, timeout=TIMEOUT) as resp:
+                    if resp.status != 200:
+                        raise await self._refused(resp, "LIST", "")
+                    body = await resp.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise self._unreachable("LIST", "", exc) from exc
+            root = ET.fromstring(body)
+            ns = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+            for item in root.iter(f"{ns}Contents"):
+                key, modified = item.findtext(f"{ns}Key"), item.findtext(f"{ns}LastModified")
+                if key and modified:
+                    yield evidence.StoredFile(key=key, modified=dt.datetime.fromisoformat(
+                        modified.replace("Z", "+00:00")))
+            token = root.findtext(f"{ns}NextContinuationToken")
+            if root.findtext(f"{ns}IsTruncated") != "true" or not token:
+                return
+
+    async def delete(self, key: str) -> None:
+        url, headers = self._request("DELETE", key, EMPTY_SHA256, {})
+        try:
+            async with self.http.delete(url, headers=headers, timeout=TIMEOUT) as resp:
+                if resp.status // 100 != 2:
+                    raise await self._refused(resp, "DELETE", key)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise self._unreachable("DELETE", key, exc) from exc

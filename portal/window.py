@@ -24,7 +24,7 @@ MAX_QUERY = 64
 # Cells kept on one line on a desktop: codes, numbers, dates, USCCs (never split mid-token).
 NOWRAP = frozenset({"code", "uscc", "number", "version", "year", "quarter", "effective_from",
                     "published_on", "closed_on", "decided_on", "term_start", "term_end",
-                    "cancelled_on", "items_checked", "noncompliant", "late"})
+                    "cancelled_on", "items_checked", "noncompliant", "late", "seq"})
 # Columns holding the date a row became public or last changed: a listing was last updated on
 # the latest of them.
 DATED = ("published_on", "closed_on", "decided_on", "term_start", "cancelled_on")
@@ -39,6 +39,7 @@ class Listing:
     load: Callable[[int], Awaitable[list[dict[str, Any]]]]
     # A column naming the bureau that decided: the same setting the notices print.
     bureau_column: str | None = None
+    intro: str = ""  # a paragraph above the table, saying what the listing is for
 
     def rows_for(self, request: web.Request, rows: list[dict[str, Any]]
                  ) -> list[dict[str, Any]]:
@@ -91,6 +92,13 @@ LISTINGS = [
         ("code", "任务编号"), ("title", "任务名称"), ("section", "发起科室"),
         ("field", "原定检查时间"), ("cancelled_on", "取消日期"), ("reason", "取消原因")],
         data.cancelled),
+    Listing("audit-heads", "审计记录链摘要", "R21", [
+        ("published_on", "公布日期"), ("seq", "最新事件序号"), ("hash", "链头哈希值")],
+        data.chain_heads, intro=(
+            "本系统对每一项操作都留有审计记录，每条记录都含有前一条记录的哈希值，首尾相连成链。"
+            "本局每天公布这条记录链的链头，即当天凌晨最新一条记录的序号和哈希值。"
+            "已公布的链头不再更改；此后如有记录被删除或修改，记录链就与这里公布的链头对不上，"
+            "公众和信用信息共享平台可保存本页数据，据此监督操作记录的完整。")),
 ]
 NAV_LINKS = [("/public/", "首页"), *((f"/public/{x.path}", x.title) for x in LISTINGS),
              ("/public/draws", "随机抽取记录"), ("/public/search", "按单位查询")]
@@ -140,7 +148,8 @@ def _listing_handlers(x: Listing) -> tuple[Callable[..., Awaitable[web.Response]
             pager += f'<a href="/public/{x.path}?page={n - 1}">上一页</a> '
         if len(rows) == data.PAGE_SIZE:
             pager += f'<a href="/public/{x.path}?page={n + 1}">下一页</a>'
-        body = (f"{nav(f'/public/{x.path}')}<section><h2>{e(x.title)}</h2>{x.table(rows)}"
+        intro = f"<p>{e(x.intro)}</p>" if x.intro else ""
+        body = (f"{nav(f'/public/{x.path}')}<section><h2>{e(x.title)}</h2>{intro}{x.table(rows)}"
                 f'<p class="muted">{pager} {download(f"/public/{x.path}.json?page={n}")}</p>'
                 "</section>")
         return page(request, x.title, body, updated=_updated(rows))

@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from inspection import clock
+from inspection import audit_heads, clock
 from inspection.credit import major
 from inspection.items import catalogue
 from inspection.publication import duties
@@ -211,3 +211,9 @@ async def search(q: str, page: int = 1) -> dict[str, tuple[int, list[Row]]]:
         "blacklist": (await _count(_blacklist_query, who), await blacklist(page, who)),
         "major-violations": (await _major_count(who), await major_violations(page, who)),
     }
+
+
+async def chain_heads(page: int) -> list[Row]:
+    """The audit chain's published heads (R21), newest first."""
+    return [{"published_on": h.day, "seq": h.seq, "hash": h.hash}
+            for h in await audit_heads.recent(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)]

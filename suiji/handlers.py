@@ -12,7 +12,7 @@ import functools
 from bot.handlers import callup_handlers
 from inspection import housekeeping
 from inspection.credit import timers as credit_timers
-from inspection.fieldwork import rectification
+from inspection.fieldwork import evidence, rectification
 from inspection.planning import lifecycle
 from inspection.publication import duties as publication
 from models.kv import KeyValue
@@ -23,9 +23,11 @@ from notifications.worker import Topic
 
 
 def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue,
-                   public_base_url: str = "") -> dict[str, Topic]:
+                   public_base_url: str = "",
+                   storage: evidence.Storage | None = None) -> dict[str, Topic]:
     """`wecom_client` None: WeCom is not configured and its topics wait in the outbox.
-    `public_base_url` roots the staff-app links in cards, messages and reminders."""
+    `public_base_url` roots the staff-app links in cards, messages and reminders. `storage`:
+    the evidence store the daily housekeeping sweeps (None: not swept)."""
     client, limiter = wecom_client, None
     if client is not None:
         limiter = RateLimiter(kv, corp_id=client.config.corp_id, agent_id=client.config.agent_id)
@@ -38,8 +40,10 @@ def build_handlers(*, wecom_client: WeComClient | None, kv: KeyValue,
         publication.AUTO_TOPIC: publication.on_publication_auto,  # penalties once effective
         lifecycle.FIELD_END_TOPIC: lifecycle.on_field_window_end,  # in the field → report (R19)
         "timer.rectification_due": rectification.on_rectification_due,  # R22 overdue orders
-        # Idempotency purge, item versions superseded (R7), blacklist expiry sweep (R23).
-        housekeeping.TOPIC: housekeeping.on_daily_housekeeping,
+        # Idempotency purge, item versions superseded (R7), blacklist expiry sweep (R23),
+        # orphan files of the evidence store, the audit chain's published head (R21).
+        housekeeping.TOPIC: functools.partial(housekeeping.on_daily_housekeeping,
+                                              storage=storage),
     }
     return {
         MESSAGE: WeComMessageTopic(client, limiter, public_base_url),

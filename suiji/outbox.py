@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from inspection import housekeeping
-from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, OUTBOX_WORKERS, WECOM
+from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, OUTBOX_WORKERS, STORAGE, WECOM
 from notifications.worker import OutboxWorker, WorkerOptions, default_name
 from notifications.worker_pool import WorkerPool
 from suiji.handlers import build_handlers
@@ -42,7 +42,8 @@ def build_pool(app: web.Application, count: int,
     if client is None:
         log.warning("outbox: WeCom is not configured; WeCom messages stay in the outbox")
     handlers = build_handlers(wecom_client=client, kv=app[KV],
-                              public_base_url=app[CONFIG].public_base_url)
+                              public_base_url=app[CONFIG].public_base_url,
+                              storage=app.get(STORAGE))
     wake = app[OUTBOX_WAKE].event
     return WorkerPool([OutboxWorker(handlers=handlers, name=default_name(i), options=options,
                                     wake=wake, log_held=i == 0) for i in range(count)])

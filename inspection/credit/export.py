@@ -10,10 +10,10 @@ docs/credit.md.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from inspection import audit, clock, sheets
+from inspection import audit, audit_heads, clock, sheets
 from inspection.credit import ledger
 from inspection.errors import Problem, ValidationFailed
 from models.credit import CreditEvent
@@ -46,6 +46,9 @@ class Batch:
     more: bool
     generated_at: str
     records: list[Record]
+    # The audit chain's latest published heads (R21), newest first: a copy kept by the platform
+    # lets `suiji audit verify --against` show deleted events. JSON only (CSV is the records).
+    audit_heads: list[audit_heads.Head] = field(default_factory=list)
 
 
 MAX_CURSOR = 2**63 - 1
@@ -90,7 +93,8 @@ async def fetch(*, since: int, limit: int = DEFAULT_LIMIT, actor: str) -> Batch:
         detail=_public_detail(e.detail or {}),
     ) for e in rows]
     return Batch(since=since, next_cursor=records[-1].id if records else since, more=more,
-                 generated_at=clock.now().isoformat(timespec="seconds"), records=records)
+                 generated_at=clock.now().isoformat(timespec="seconds"), records=records,
+                 audit_heads=await audit_heads.recent())
 
 
 # Internal references (staff ids) are not shared outside the bureau.

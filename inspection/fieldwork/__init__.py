@@ -12,10 +12,11 @@ if TYPE_CHECKING:
         evidence,
         inspections,
         labels,
+        orphans,
         penalties,
         rectification,
         uploads,
         visits,
     )
 
-__all__ = ['evidence', 'inspections', 'labels', 'penalties', 'rectification', 'uploads', 'visits']
+__all__ = ['evidence', 'inspections', 'labels', 'orphans', 'penalties', 'rectification', 'uploads', 'visits']

@@ -9,11 +9,14 @@ thumbnails are re-encoded without any metadata, so a shared preview never carrie
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import io
 import os
 import tempfile
 import warnings
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -42,6 +45,19 @@ ALLOWED = {"image/jpeg": IMAGE_LIMIT, "image/png": IMAGE_LIMIT, "image/webp": IM
            "application/pdf": PDF_LIMIT}
 
 
+# The prefix of a write in progress (LocalStorage); one left behind was cut off (kill -9).
+PARTIAL_PREFIX = ".part-"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One file in the store, as the daily sweep sees it (inspection/fieldwork/orphans.py)."""
+
+    key: str
+    modified: dt.datetime  # aware
+    partial: bool = False  # a temporary file of a write that never finished
+
+
 class Storage(Protocol):
     """Where evidence bytes live. Implementations raise `StorageUnavailable` when the store
     refuses or cannot be reached; `get` returns None only for a key that is not there."""
@@ -49,6 +65,8 @@ class Storage(Protocol):
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
     async def get(self, key: str) -> bytes | None: ...
     async def check(self) -> None: ...
+    def files(self) -> AsyncIterator[StoredFile]: ...
+    async def delete(self, key: str) -> None: ...
 
 
 class LocalStorage:
@@ -69,7 +87,7 @@ class LocalStorage:
             path.parent.mkdir(parents=True, exist_ok=True)
             # A name of its own: two uploads of the same file at once (one content address)
             # must not write into one temporary file.
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=PARTIAL_PREFIX)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
@@ -83,6 +101,31 @@ class LocalStorage:
     async def get(self, key: str) -> bytes | None:
         path = self._path(key)
         return await asyncio.to_thread(lambda: path.read_bytes() if path.exists() else None)
+
+    def _walk(self) -> list[StoredFile]:
+        found: list[StoredFile] = []
+        if not self.root.exists():
+            return found
+        for path in self.root.rglob("*"):
+            try:
+                if not path.is_file() or path.is_symlink():
+                    continue
+                mtime = path.stat().st_mtime
+            except OSError:  # removed meanwhile
+                continue
+            found.append(StoredFile(
+                key=path.relative_to(self.root).as_posix(),
+                modified=dt.datetime.fromtimestamp(mtime, dt.UTC),
+                partial=path.name.startswith(PARTIAL_PREFIX)))
+        return found
+
+    async def files(self) -> AsyncIterator[StoredFile]:
+        for found in await asyncio.to_thread(self._walk):
+            yield found
+
+    async def delete(self, key: str) -> None:
+        path = self._path(key)
+        await asyncio.to_thread(lambda: path.unlink(missing_ok=True))
 
     async def check(self) -> None:
         def writable() -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from inspection import clock
+from inspection import audit_heads, clock
 from inspection.draw import protocol as draws
 from inspection.notices import issuing as notices
 from models.enums import Grade, NoticeKind
@@ -84,7 +84,9 @@ async def _notices(w: dict[str, Any]) -> dict[str, str]:
 async def build() -> dict[str, Any]:
     w = await make_public_world()
     await _draws()
-    return {**w, "tokens": await _notices(w)}
+    tokens = await _notices(w)
+    await audit_heads.publish(now=clock.now())  # the audit chain's head (R21)
+    return {**w, "tokens": tokens}
 
 
 if __name__ == "__main__":  # pragma: no cover - a helper for screenshots

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tortoise.transactions import in_transaction
 
+from inspection import audit_heads, clock
 from inspection.notices import issuing as notices
 from models.draws import Draw
 from models.enums import Grade, NoticeKind
@@ -75,6 +76,7 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
             kind=NoticeKind.RESULT, employer_id=w["employer"].id, issued_by_id=w["staff"].id,
             inspection_id=w["inspection"].id, issuer=ISSUER, content={"body": "检查结果如下。"}, issued_on=dt.date(2026, 11, 20))
         await notices.revoke_notice(notice_id=gone.id, reason="送达对象有误", actor="staff:1")
+        await audit_heads.publish(now=clock.now())
     base = str(client.make_url("/")).rstrip("/")
     pages = {
         "notice": (f"/n/{live.token}", "真实有效"),
@@ -88,6 +90,7 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
         "public-search": ("/public/search?q=涪江", "涪人社监罚"),
         "public-major-violations": ("/public/major-violations", "拖欠 20 名农民工工资"),
         "public-cancelled": ("/public/cancelled", "上级部署调整"),
+        "public-audit-heads": ("/public/audit-heads", "链头哈希值"),
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, (path, expected) in pages.items():
