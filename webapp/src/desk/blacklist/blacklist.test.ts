@@ -27,7 +27,7 @@ describe("the steps of a case", () => {
     const e = entry({});
     const open = steps(e, "2026-11-05");
     expect(open.map((s) => s.state)).toEqual(["done", "current", "waiting", "waiting"]);
-    expect(open[1].said).toBe("陈述、申辩期内，还有 5 天（含今天）");
+    expect(open[1].said).toBe("期内，还有 5 天（含今天）");
     expect(open[1].deadline).toBe("期限至 2026年11月9日");
     expect(open[2].deadline).toBe("2026年11月10日起方可作出决定");
     expect(steps(e, "2026-11-10").map((s) => s.state)).toEqual(["done", "done", "current", "waiting"]);

@@ -63,7 +63,7 @@ export function steps(e: Entry | null, today: string): Step[] {
   const hearingOver = !!e.hearing_until && today > e.hearing_until;
   const left = e.hearing_until ? daysBetween(today, e.hearing_until) : 0;
   const hearing: Step = { key: "hearing", title: "陈述、申辩", state: open && !hearingOver ? "current" : "done",
-    said: open && !hearingOver ? `陈述、申辩期内，还有 ${left + 1} 天（含今天）` : "陈述、申辩期已届满",
+    said: open && !hearingOver ? `期内，还有 ${left + 1} 天（含今天）` : "期限已届满",
     deadline: `期限至 ${cn(e.hearing_until)}${e.hearing_until_provisional ? "（按周一至周五推算，暂定）" : ""}` };
   const decision: Step = { key: "decision", title: "列入决定", state: open ? (hearingOver ? "current" : "waiting") : "done",
     said: e.status === "withdrawn" ? `${cn(e.decided_on)} 决定不予列入` : e.decided_on ? `${cn(e.decided_on)} 决定列入` : "陈述、申辩期届满后作出",
