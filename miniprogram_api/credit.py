@@ -4,16 +4,17 @@ employer's integrity file. Thin: over inspection/credit_access.py."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from inspection.credit import access as cr
+from inspection.credit import blacklist as blacklist_rules
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText, Text
 from models.credit import GradeAssessment
 from models.employers import BlacklistEntry
-from models.enums import AssessmentStatus, CreditEventKind, Grade
+from models.enums import AssessmentStatus, BlacklistStatus, CreditEventKind, Grade
 
 CREDIT_READER = "leaders, initiating section, policy-section admin"
 CAMPAIGN_READER = "leader of the campaign, initiating section"
@@ -168,18 +169,48 @@ class RemovalIn(Request):
 class BlacklistOut(BaseModel):
     id: int
     employer_id: int
-    status: str
+    employer_name: str
+    employer_uscc: str
+    legal_rep: str = Field(description="法定代表人（与单位一并列入）")
+    status: BlacklistStatus = Field(description="noticed 已告知（陈述、申辩中）/ in_force 已列入 / "
+                                    "removed 已提前移出 / expired 期满移出 / withdrawn 不予列入")
     cause: str
+    basis: str
     noticed_on: dt.date | None
     hearing_until: dt.date | None = Field(description="陈述、申辩期限")
     hearing_until_provisional: bool = Field(
         description="陈述、申辩期限按周一至周五推算，暂定，待节假日安排录入后确认")
+    decide_from: dt.date | None = Field(description="最早可作出决定的日期（陈述、申辩期届满的次日）")
     decided_on: dt.date | None
     term_start: dt.date | None
-    term_end: dt.date | None
+    term_end: dt.date | None = Field(description="列入期限的最后一日（自决定之日起 3 年）")
+    earliest_removal: dt.date | None = Field(
+        description="最早可提前移出的日期（拖欠工资在列入前已付清时；付清在列入之后的，"
+                    "自付清之日起满 6 个月）")
     removed_on: dt.date | None
+    removal_reason: str = Field(description="不予列入或提前移出的理由")
     arrears_paid_on: dt.date | None
     pledged_on: dt.date | None
+
+
+class BlacklistList(BaseModel):
+    items: list[BlacklistOut]
+
+
+class BlacklistQuery(Request):
+    status: BlacklistStatus | None = None
+
+
+class PartyQuery(Request):
+    uscc: Annotated[str, StringConstraints(max_length=40)] = Field("", description="统一社会信用代码")
+
+
+class PartyOut(BaseModel):
+    employer_id: int
+    name: str
+    uscc: str
+    legal_rep: str
+    open_entry: BlacklistOut | None = Field(description="在办（已告知）或生效的名单记录")
 
 
 def _assessment(a: GradeAssessment) -> AssessmentOut:
@@ -192,12 +223,20 @@ def _assessment(a: GradeAssessment) -> AssessmentOut:
                          clauses=[ClauseOut.model_validate(c) for c in a.clauses])
 
 
-def _entry(e: BlacklistEntry) -> BlacklistOut:
-    return BlacklistOut(id=e.id, employer_id=e.employer_id,
-                        status=str(e.status), cause=e.cause, noticed_on=e.noticed_on,
-                        hearing_until=e.hearing_until,
-                        hearing_until_provisional=e.hearing_provisional, decided_on=e.decided_on,
-                        term_start=e.term_start, term_end=e.term_end, removed_on=e.removed_on,
+async def _entry(e: BlacklistEntry) -> BlacklistOut:
+    employer = await e.employer  # prefetched by the lists; fetched once after a change
+    return BlacklistOut(id=e.id, employer_id=e.employer_id, employer_name=employer.name,
+                        employer_uscc=employer.uscc, legal_rep=e.legal_rep,
+                        status=BlacklistStatus(e.status), cause=e.cause, basis=e.basis,
+                        noticed_on=e.noticed_on, hearing_until=e.hearing_until,
+                        hearing_until_provisional=e.hearing_provisional,
+                        decide_from=(e.hearing_until + dt.timedelta(days=1)
+                                     if e.hearing_until else None),
+                        decided_on=e.decided_on, term_start=e.term_start, term_end=e.term_end,
+                        earliest_removal=(blacklist_rules.earliest_removal(e.decided_on,
+                                                                           e.decided_on)
+                                          if e.decided_on and e.term_end else None),
+                        removed_on=e.removed_on, removal_reason=e.removal_reason,
                         arrears_paid_on=e.arrears_paid_on, pledged_on=e.pledged_on)
 
 
@@ -225,28 +264,41 @@ async def review(call: Call[ReviewIn, None]) -> AssessmentOut:
 
 async def blacklist_notice(call: Call[BlacklistNoticeIn, None]) -> BlacklistOut:
     b = call.body
-    return _entry(await cr.blacklist_notice(staff=call.me, employer_id=call.path["employer_id"],
+    return await _entry(await cr.blacklist_notice(staff=call.me, employer_id=call.path["employer_id"],
                                             cause=b.cause, basis=b.basis,
                                             noticed_on=b.noticed_on, legal_rep=b.legal_rep))
 
 
 async def blacklist_decide(call: Call[DecisionIn, None]) -> BlacklistOut:
     b = call.body
-    return _entry(await cr.blacklist_decide(staff=call.me, entry_id=call.path["entry_id"],
+    return await _entry(await cr.blacklist_decide(staff=call.me, entry_id=call.path["entry_id"],
                                             listed=b.listed, decided_on=b.decided_on,
                                             reason=b.reason))
 
 
 async def blacklist_remove(call: Call[RemovalIn, None]) -> BlacklistOut:
     b = call.body
-    return _entry(await cr.blacklist_remove(staff=call.me, entry_id=call.path["entry_id"],
+    return await _entry(await cr.blacklist_remove(staff=call.me, entry_id=call.path["entry_id"],
                                             removed_on=b.removed_on,
                                             arrears_paid_on=b.arrears_paid_on, pledge=b.pledge,
                                             pledged_on=b.pledged_on, note=b.note))
 
 
+async def list_blacklist(call: Call[None, BlacklistQuery]) -> BlacklistList:
+    rows = await cr.blacklist_entries(staff=call.me, status=call.query.status)
+    return BlacklistList(items=[await _entry(e) for e in rows])
+
+
+async def blacklist_party(call: Call[None, PartyQuery]) -> PartyOut:
+    employer, entry = await cr.blacklist_party(staff=call.me, uscc=call.query.uscc)
+    return PartyOut(employer_id=employer.id, name=employer.name, uscc=employer.uscc,
+                    legal_rep=employer.legal_rep,
+                    open_entry=await _entry(entry) if entry else None)
+
+
 # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section.
 OFFICER = "initiating section (劳动保障监察)"
+BLACKLIST_READER = "initiating section, policy-section admin (reads)"
 
 
 def routes() -> list[Route]:
@@ -273,6 +325,14 @@ def routes() -> list[Route]:
         Route("POST", "/grade-assessments/{assessment_id}/review", "reviewGradeAssessment",
               "审核拟评等级（确认、改变或不予确认）", "credit", "policy-section admin (政策法规科)",
               review, AssessmentOut, body=ReviewIn, creates=True, errors=(403, 409)),
+        Route("GET", "/blacklist", "listBlacklist",
+              "失信联合惩戒名单的办理记录（告知、决定、移出）及各步的期限", "credit",
+              BLACKLIST_READER, list_blacklist, BlacklistList, query=BlacklistQuery,
+              errors=(403,)),
+        Route("GET", "/blacklist/party", "findBlacklistParty",
+              "按统一社会信用代码查找拟告知的用人单位（及其在办或生效的名单记录）", "credit",
+              BLACKLIST_READER, blacklist_party, PartyOut, query=PartyQuery,
+              errors=(403, 404, 422)),
         Route("POST", "/employers/{employer_id}/blacklist", "noticeBlacklist",
               "列入失信联合惩戒名单事先告知", "credit", OFFICER, blacklist_notice, BlacklistOut,
               status=201, body=BlacklistNoticeIn, creates=True, errors=(403, 409)),

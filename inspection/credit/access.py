@@ -9,10 +9,11 @@ from typing import Any
 
 from inspection.access import campaign_for
 from inspection.credit import blacklist, grading, integrity, statistics
-from inspection.errors import DomainError, Forbidden, Problem, ValidationFailed
+from inspection.errors import DomainError, Forbidden, NotFound, Problem, ValidationFailed
+from inspection.rosters import uscc as uscc_rules
 from models.credit import CreditEvent, GradeAssessment
-from models.employers import BlacklistEntry
-from models.enums import AssessmentStatus, CreditEventKind, Grade, StaffStatus
+from models.employers import BlacklistEntry, Employer
+from models.enums import AssessmentStatus, BlacklistStatus, CreditEventKind, Grade, StaffStatus
 from models.org import Staff
 
 
@@ -130,3 +131,38 @@ async def blacklist_remove(*, staff: Staff, entry_id: int, removed_on: dt.date,
     return await blacklist.remove_early(entry_id=entry_id, staff_id=staff.id,
                                         removed_on=removed_on, arrears_paid_on=arrears_paid_on,
                                         pledge=pledge, pledged_on=pledged_on, note=note)
+
+
+def require_blacklist_reader(staff: Staff) -> None:
+    """The enforcing section (which gives notice, decides and removes) and 政策法规科 (which
+    reads) see the blacklist's cases, including those not public (notices, withdrawals)."""
+    if staff.status != StaffStatus.ACTIVE or not (staff.is_initiator or staff.is_admin):
+        raise Forbidden("失信联合惩戒名单的办理记录只有执法科室和政策法规科可以查看",
+                        "blacklist_readers_only")
+
+
+BLACKLIST_PAGE = 500
+
+
+async def blacklist_entries(*, staff: Staff,
+                            status: BlacklistStatus | None = None) -> list[BlacklistEntry]:
+    """The blacklist's cases, the newest first (employer prefetched), at most BLACKLIST_PAGE."""
+    require_blacklist_reader(staff)
+    query = BlacklistEntry.all() if status is None else BlacklistEntry.filter(status=status)
+    return list(await query.select_related("employer").order_by("-id").limit(BLACKLIST_PAGE))
+
+
+async def blacklist_party(*, staff: Staff, uscc: str) -> tuple[Employer, BlacklistEntry | None]:
+    """The employer a notice would concern, found by its exact 统一社会信用代码 (no search: the
+    officer has the code from the case file), with its open or in-force case if any."""
+    require_blacklist_reader(staff)
+    code = uscc_rules.normalise(uscc)
+    employer = await Employer.get_or_none(uscc=code) if code else None
+    if employer is None:
+        wrong = uscc_rules.problems(code) if code else ["必须填写"]
+        if wrong:  # a typing error is said as such, not as "no such employer"
+            raise ValidationFailed([Problem(f"统一社会信用代码{wrong[0]}", field="uscc")])
+        raise NotFound("该统一社会信用代码的用人单位")
+    open_entry = await BlacklistEntry.filter(employer_id=employer.id, status__in=[
+        BlacklistStatus.NOTICED, BlacklistStatus.IN_FORCE]).first()
+    return employer, open_entry

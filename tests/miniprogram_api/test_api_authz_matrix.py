@@ -117,6 +117,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN, "confirmGradeAssessments": ADMIN,
     # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
     "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,
+    "listBlacklist": OFFICER, "findBlacklistParty": OFFICER,
     # Employers' uploads (R22): whoever reads the visit sees them; its team reviews them.
     "listEmployerUploads": READ, "reviewEmployerUpload": WORK,
     # The working-day calendar and certificates: 政策法规科; coverage (R4) also the initiators.

@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 from inspection import clock
+from inspection.calendar import add_working_days
+from inspection.credit import blacklist
 from models.audit import AuditEvent
 from models.credit import GradeAssessment
 from models.enums import FindingResult, Grade, InspectionState
@@ -105,3 +107,51 @@ async def test_grade_review_by_the_policy_section(api: Any, world: Any) -> None:
     assert (await resp.json())["status"] == "confirmed"
     leader = await session_for(api, world.staff["leader"])
     assert (await api.get("/api/v1/grade-assessments", headers=leader)).status == 403
+
+
+async def test_blacklist_cases_with_their_deadlines(api: Any, world: Any) -> None:
+    """The desk's guided sequence reads the cases and each step's legal deadline from the server
+    (人社部令第45号): the statement window, the first day a decision may be made, the term and the
+    earliest early removal; the party is found by its exact USCC. The enforcing section and
+    政策法规科 read; a leader or an inspector is refused."""
+    initiator = await session_for(api, world.staff["initiator"])
+    found = await api.get("/api/v1/blacklist/party", params={"uscc": world.employer.uscc.lower()},
+                          headers=initiator)
+    assert found.status == 200, await found.text()
+    party = await found.json()
+    assert party["employer_id"] == world.employer.id and party["open_entry"] is None
+    noticed = clock.today() - dt.timedelta(days=30)
+    resp = await api.post(f"/api/v1/employers/{world.employer.id}/blacklist", headers=initiator,
+                          json={"cause": "拖欠农民工工资", "basis": "第五条",
+                                "noticed_on": noticed.isoformat(), "legal_rep": "张某"})
+    assert resp.status == 201, await resp.text()
+    entry = await resp.json()
+    assert entry["employer_name"] == world.employer.name and entry["legal_rep"] == "张某"
+    hearing = dt.date.fromisoformat(entry["hearing_until"])
+    assert hearing == (await add_working_days(noticed, 5)).day  # five working days
+    assert entry["decide_from"] == (hearing + dt.timedelta(days=1)).isoformat()
+    assert entry["term_end"] is None and entry["earliest_removal"] is None
+    again = await (await api.get("/api/v1/blacklist/party", params={"uscc": world.employer.uscc},
+                                 headers=initiator)).json()
+    assert again["open_entry"]["id"] == entry["id"]
+    decided = clock.today()
+    resp = await api.post(f"/api/v1/blacklist/{entry['id']}/decision", headers=initiator,
+                          json={"listed": True, "decided_on": decided.isoformat()})
+    listed = await resp.json()
+    assert listed["term_end"] == blacklist.term_end(decided).isoformat()
+    assert listed["earliest_removal"] == blacklist.add_months(decided, 6).isoformat()
+    admin = await session_for(api, world.staff["admin"])
+    rows = (await (await api.get("/api/v1/blacklist?status=in_force", headers=admin)).json())["items"]
+    assert [r["id"] for r in rows] == [entry["id"]] and rows[0]["status"] == "in_force"
+    assert (await (await api.get("/api/v1/blacklist?status=noticed", headers=admin)).json()
+            )["items"] == []
+    bad = await api.get("/api/v1/blacklist/party", params={"uscc": "91500102MA7D10000X"},
+                        headers=initiator)
+    problem = await bad.json()
+    assert bad.status == 422 and problem["errors"][0]["field"] == "uscc"
+    assert "统一社会信用代码" in problem["errors"][0]["message"]
+    for role in ("leader", "member"):
+        refused = await api.get("/api/v1/blacklist", headers=await session_for(
+            api, world.staff[role]))
+        assert refused.status == 403 and refused.content_type == PROBLEM
+        assert (await refused.json())["code"] == "blacklist_readers_only"

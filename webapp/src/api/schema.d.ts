@@ -145,6 +145,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/blacklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 失信联合惩戒名单的办理记录（告知、决定、移出）及各步的期限
+         * @description 可调用者：initiating section, policy-section admin (reads)
+         */
+        get: operations["listBlacklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/blacklist/{entry_id}/decision": {
         parameters: {
             query?: never;
@@ -179,6 +199,26 @@ export type paths = {
          * @description 可调用者：initiating section (劳动保障监察)
          */
         post: operations["removeBlacklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/blacklist/party": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 按统一社会信用代码查找拟告知的用人单位（及其在办或生效的名单记录）
+         * @description 可调用者：initiating section, policy-section admin (reads)
+         */
+        get: operations["findBlacklistParty"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2388,6 +2428,11 @@ export type components = {
              */
             url: string;
         };
+        /** BlacklistList */
+        BlacklistList: {
+            /** Items */
+            items: components["schemas"]["BlacklistOut"][];
+        };
         /** BlacklistNoticeIn */
         BlacklistNoticeIn: {
             /** Basis */
@@ -2409,12 +2454,28 @@ export type components = {
         BlacklistOut: {
             /** Arrears Paid On */
             arrears_paid_on: string | null;
+            /** Basis */
+            basis: string;
             /** Cause */
             cause: string;
+            /**
+             * Decide From
+             * @description 最早可作出决定的日期（陈述、申辩期届满的次日）
+             */
+            decide_from: string | null;
             /** Decided On */
             decided_on: string | null;
+            /**
+             * Earliest Removal
+             * @description 最早可提前移出的日期（拖欠工资在列入前已付清时；付清在列入之后的，自付清之日起满 6 个月）
+             */
+            earliest_removal: string | null;
             /** Employer Id */
             employer_id: number;
+            /** Employer Name */
+            employer_name: string;
+            /** Employer Uscc */
+            employer_uscc: string;
             /**
              * Hearing Until
              * @description 陈述、申辩期限
@@ -2427,19 +2488,37 @@ export type components = {
             hearing_until_provisional: boolean;
             /** Id */
             id: number;
+            /**
+             * Legal Rep
+             * @description 法定代表人（与单位一并列入）
+             */
+            legal_rep: string;
             /** Noticed On */
             noticed_on: string | null;
             /** Pledged On */
             pledged_on: string | null;
+            /**
+             * Removal Reason
+             * @description 不予列入或提前移出的理由
+             */
+            removal_reason: string;
             /** Removed On */
             removed_on: string | null;
-            /** Status */
-            status: string;
-            /** Term End */
+            /** @description noticed 已告知（陈述、申辩中）/ in_force 已列入 / removed 已提前移出 / expired 期满移出 / withdrawn 不予列入 */
+            status: components["schemas"]["BlacklistStatus"];
+            /**
+             * Term End
+             * @description 列入期限的最后一日（自决定之日起 3 年）
+             */
             term_end: string | null;
             /** Term Start */
             term_start: string | null;
         };
+        /**
+         * BlacklistStatus
+         * @enum {string}
+         */
+        BlacklistStatus: "noticed" | "in_force" | "removed" | "expired" | "withdrawn";
         /** CalendarYearIn */
         CalendarYearIn: {
             /**
@@ -4406,6 +4485,19 @@ export type components = {
             /** Working Days */
             working_days: number;
         };
+        /** PartyOut */
+        PartyOut: {
+            /** Employer Id */
+            employer_id: number;
+            /** Legal Rep */
+            legal_rep: string;
+            /** Name */
+            name: string;
+            /** @description 在办（已告知）或生效的名单记录 */
+            open_entry: components["schemas"]["BlacklistOut"] | null;
+            /** Uscc */
+            uscc: string;
+        };
         /** PenaltyCreated */
         PenaltyCreated: {
             /** Amount Yuan */
@@ -5662,6 +5754,64 @@ export interface operations {
             };
         };
     };
+    listBlacklist: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BlacklistStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlacklistList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     decideBlacklist: {
         parameters: {
             query?: never;
@@ -5855,6 +6005,73 @@ export interface operations {
             };
             /** @description 内容类型不支持 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    findBlacklistParty: {
+        parameters: {
+            query?: {
+                uscc?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
