@@ -150,6 +150,8 @@ class StrataPreviewOut(BaseModel):
     candidates_total: int
     draw_total: int
     plan_exclusions: list[PlanExclusionOut]
+    working_days: int = Field(description="检查期间的工作日数（含首尾两日）")
+    calendar_warnings: list[str] = Field(description="节假日安排尚未收录的年度（按周一至周五推算）")
 
 
 class ItemOptionOut(BaseModel):
@@ -388,6 +390,7 @@ async def preview_strata(call: Call[PreviewIn, None]) -> StrataPreviewOut:
         item_version_ids=b.item_version_ids, inspector_section_ids=b.inspector_section_ids,
         inspectors_needed=b.inspectors_needed)
     return StrataPreviewOut(
+        working_days=p.working_days, calendar_warnings=p.calendar_warnings,
         employers=[_count(s) for s in p.employers], inspectors=_count(p.inspectors),
         candidates_total=sum(s.candidates for s in p.employers),
         draw_total=sum(min(s.count, s.candidates) for s in p.employers),

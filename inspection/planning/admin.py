@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.expressions import Q, RawSQL
 
 from inspection import access, audit, clock
+from inspection import calendar as working_calendar
 from inspection.callup import assignment
 from inspection.callup import leader as callup_leader
 from inspection.draw import ceremony
@@ -157,6 +158,9 @@ async def cancel_campaign(*, staff: Staff, campaign_id: int, reason: str) -> Cam
                                            reason=reason)
 
 
+MAX_WINDOW_DAYS = 366
+
+
 @dataclass
 class StratumPreview:
     stratum: str
@@ -177,6 +181,8 @@ class StrataPreview:
     employers: list[StratumPreview]
     inspectors: StratumPreview
     plan_exclusions: list[PlanExclusion]
+    working_days: int  # in the field window, both ends included
+    calendar_warnings: list[str]  # years counted as plain weekdays (no holiday schedule known)
 
 
 def _by_stratum(sample: sampling.Sample, stratum: str) -> StratumPreview:
@@ -197,6 +203,8 @@ async def preview_strata(*, staff: Staff, field_start: dt.date, field_end: dt.da
     require_initiator(staff)
     if field_end < field_start:
         raise ValidationFailed([Problem("检查结束日期不能早于开始日期", field="field_end")])
+    if (field_end - field_start).days > MAX_WINDOW_DAYS:
+        raise ValidationFailed([Problem("检查期间不能超过一年", field="field_end")])
     parsed = sampling.parse_rules(rules)
     employers = await sampling.employer_candidates(field_start=field_start, rules=parsed,
                                                    item_version_ids=item_version_ids)
@@ -206,7 +214,10 @@ async def preview_strata(*, staff: Staff, field_start: dt.date, field_end: dt.da
              if x["reason"] == sampling.PLAN_EXCLUSION}
     names = dict(await Employer.filter(uscc__in=list(parsed.exclusions)).values_list(
         "uscc", "name"))
+    cal = await working_calendar.load_calendar(start=field_start, end=field_end)
+    days = cal.working_days_between(field_start - dt.timedelta(days=1), field_end)
     return StrataPreview(
+        working_days=days, calendar_warnings=cal.warnings,
         employers=[_by_stratum(employers, s) for s in employers.candidates],
         inspectors=_by_stratum(inspectors, sampling.INSPECTOR_STRATUM),
         plan_exclusions=[PlanExclusion(u, names.get(u), where.get(u)) for u in parsed.exclusions])

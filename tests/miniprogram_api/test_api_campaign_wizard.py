@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from inspection.calendar import load_calendar
 from inspection.rosters.uscc import make_uscc
 from models.campaigns import Campaign
 from models.draws import Draw, DrawStratum
@@ -66,6 +67,10 @@ async def test_preview_is_what_the_commit_freezes(api: Any, world: Any) -> None:
     assert wide["candidates_total"] == 12 and wide["draw_total"] == 8
     assert [s["label"] for s in wide["employers"]] == ["B级", "C级"]
     assert wide["inspectors"]["candidates"] >= 2 and wide["inspectors"]["label"] == "执法检查人员"
+    start, end = (dt.date.fromisoformat(body[k]) for k in ("field_start", "field_end"))
+    cal = await load_calendar()
+    assert wide["working_days"] == sum(cal.is_workday(start + dt.timedelta(days=n))
+                                       for n in range((end - start).days + 1)) > 15
 
     # A rule change changes the count: one township, and one employer left out with its reason.
     reason = "已列入区欠薪专项整治，另行检查"
