@@ -18,6 +18,7 @@ import pytest
 from tortoise.functions import Count
 
 from inspection import clock
+from inspection.planning import campaigns as campaign_rules
 from inspection.planning import sampling
 from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
@@ -26,7 +27,6 @@ from models.credit import GradeAssessment
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.employers import Employer
 from models.enums import AssessmentStatus, DrawKind, DrawStatus, EmployerStatus, Grade
-from models.items import ItemVersion
 from suiji.demo.draws import DONE_CODE
 from suiji.settings import Settings
 from tests.e2e.processes import ROOT, base_env, free_port, serve, spawn
@@ -160,6 +160,10 @@ async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
     assert out["inspectors"] == await _names_in_order(draws[DrawKind.INSPECTORS])
     assert out["appearing"] < len(out["employers"]) + len(out["inspectors"])  # one by one
     assert out["qr"] == f"{stage.base}/public/draws/{draws[DrawKind.EMPLOYERS].id}"
+    await campaign.refresh_from_db()
+    assert out["field_state"] == campaign_rules.LABELS[campaign.state] == "召集中"
+    labels = set(campaign_rules.LABELS.values())
+    assert out["field_states"] and set(out["field_states"]) <= labels, out["field_states"]
     for d in draws.values():  # anyone can recompute the published record
         async with stage.http.get(f"{stage.base}/public/draws/{d.id}.json") as resp:
             assert resp.status == 200

@@ -154,5 +154,11 @@ await scenario(launch, async (browser, pages) => {
   await projector.locator("[data-test=qr-employers]").screenshot({ path: qr });
   out.qr = decodeQr(qr);
   check(out.qr && out.qr.startsWith(BASE), `the QR code names the public record: ${out.qr}`);
+  // The campaigns list of the field app names every state in words (it once showed in_field).
+  await page.goto(`${BASE}/app/#/campaigns`);
+  const cell = page.locator(".van-cell", { hasText: plan.code });
+  out.field_state = await cell.locator(".van-tag").innerText();
+  out.field_states = await page.locator(".van-cell .van-tag").allInnerTexts();
+  await page.shot("field-campaigns");
   return out;
 });
