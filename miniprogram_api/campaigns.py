@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection.draw import ceremony
 from inspection.planning import admin as ca
+from inspection.planning import campaigns as campaign_rules
+from inspection.planning import sampling
+from inspection.rosters import categories
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText
 from models.campaigns import Campaign
@@ -39,6 +42,7 @@ class CampaignSummary(BaseModel):
     title: str
     kind: CampaignKind
     state: CampaignState
+    state_label: str = Field(description="状态（中文）")
     field_start: dt.date
     field_end: dt.date
     section_id: int
@@ -93,15 +97,105 @@ class CampaignOut(BaseModel):
     code: str
     title: str
     state: str
+    state_label: str = Field(description="状态（中文）")
+    section_id: int
     field_start: dt.date
     field_end: dt.date
     leader_id: int | None
     purpose: str
     method: str
     employers_needed: int
+    inspectors_per_employer: int
     inspectors_needed: int
+    confidential: bool
+    confidentiality_note: str
     use_of_results: str
+    reply_hours: int
+    rules: dict[str, Any] = Field(description="抽取规则（分层、比例、筛选、频次、不列入的单位）")
     cancel_reason: str = Field(description="取消原因（已取消时）")
+
+
+class CampaignPlanOut(CampaignOut):
+    item_version_ids: list[int] = Field(description="抽查事项（版本）")
+    inspector_section_ids: list[int] = Field(description="执法检查人员所在科室（空：全部）")
+
+
+class PreviewIn(Request):
+    field_start: dt.date
+    field_end: dt.date
+    rules: dict[str, Any] | None = Field(None, description="抽取规则草稿（与实施方案相同）")
+    item_version_ids: list[Id] = Field([], max_length=200)
+    inspector_section_ids: list[Id] = Field([], max_length=100)
+    inspectors_needed: int = Field(0, ge=0, le=10_000)
+
+
+class StratumCountOut(BaseModel):
+    stratum: str
+    label: str
+    candidates: int = Field(description="此刻承诺将冻结的候选数")
+    count: int = Field(description="将抽取数（人员：所需人数）")
+    excluded: list[ExcludedOut] = Field(description="未列入候选的，按原因计数")
+
+
+class PlanExclusionOut(BaseModel):
+    uscc: str
+    name: str | None = Field(description="单位名称（名录中没有该单位时为空）")
+    stratum: str | None = Field(description="所在分层（不在本次抽查范围内时为空）")
+    stratum_label: str | None
+
+
+class StrataPreviewOut(BaseModel):
+    employers: list[StratumCountOut]
+    inspectors: StratumCountOut
+    candidates_total: int
+    draw_total: int
+    plan_exclusions: list[PlanExclusionOut]
+    working_days: int = Field(description="检查期间的工作日数（含首尾两日）")
+    calendar_warnings: list[str] = Field(description="节假日安排尚未收录的年度（按周一至周五推算）")
+
+
+class ItemOptionOut(BaseModel):
+    id: int = Field(description="事项版本")
+    code: str
+    name: str
+    version: int
+    categories: list[str] = Field(description="适用单位类别（空：全部单位）")
+
+
+class StaffOptionOut(BaseModel):
+    id: int
+    name: str
+    section: str
+
+
+class SectionOptionOut(BaseModel):
+    id: int
+    name: str
+
+
+class FormOptionsOut(BaseModel):
+    items: list[ItemOptionOut] = Field(description="现行有效的抽查事项")
+    leaders: list[StaffOptionOut] = Field(description="可任组长的分管领导")
+    sections: list[SectionOptionOut]
+    categories: list[str] = Field(description="单位类别")
+    strata: dict[str, str] = Field(description="分层名称")
+    states: dict[str, str] = Field(description="任务状态名称")
+
+
+class EmployerQuery(Request):
+    q: Annotated[str, StringConstraints(max_length=64, strip_whitespace=True)] = Field(
+        "", description="单位名称（包含）或统一社会信用代码（开头），至少 2 个字")
+
+
+class EmployerOptionOut(BaseModel):
+    uscc: str
+    name: str
+    township: str
+    grade: str
+
+
+class EmployerListOut(BaseModel):
+    items: list[EmployerOptionOut] = Field(description="至多 20 家")
 
 
 class DrawnOut(BaseModel):
@@ -149,6 +243,7 @@ class DrawList(BaseModel):
     code: str
     title: str
     state: str
+    state_label: str = Field(description="任务状态（中文）")
     confidential: bool
     field_start: dt.date
     field_end: dt.date
@@ -185,13 +280,24 @@ class RosterOut(BaseModel):
     text: str = Field(description="与企业微信“名单”命令相同的内容（检查组组成后含分工）")
 
 
+def _fields(c: Campaign) -> dict[str, Any]:
+    return dict(id=c.id, code=c.code, title=c.title, state=str(c.state),
+                state_label=campaign_rules.LABELS[c.state], section_id=c.section_id,
+                field_start=c.field_start, field_end=c.field_end, leader_id=c.leader_id,
+                purpose=c.purpose, method=c.method, employers_needed=c.employers_needed,
+                inspectors_per_employer=c.inspectors_per_employer,
+                inspectors_needed=c.inspectors_needed, confidential=c.confidential,
+                confidentiality_note=c.confidentiality_note, use_of_results=c.use_of_results,
+                reply_hours=c.reply_hours, rules=c.rules or {}, cancel_reason=c.cancel_reason)
+
+
 def campaign_out(c: Campaign) -> CampaignOut:
-    return CampaignOut(id=c.id, code=c.code, title=c.title, state=str(c.state),
-                       field_start=c.field_start, field_end=c.field_end,
-                       leader_id=c.leader_id,
-                       purpose=c.purpose, method=c.method, employers_needed=c.employers_needed,
-                       inspectors_needed=c.inspectors_needed, use_of_results=c.use_of_results,
-                       cancel_reason=c.cancel_reason)
+    return CampaignOut(**_fields(c))
+
+
+async def _plan_out(call: Call[Any, Any], campaign_id: int) -> CampaignPlanOut:
+    c, items, sections = await ca.campaign_plan(staff=call.me, campaign_id=campaign_id)
+    return CampaignPlanOut(**_fields(c), item_version_ids=items, inspector_section_ids=sections)
 
 
 def _draw(f: ceremony.DrawFacts, campaign: Campaign, base: str) -> DrawOut:
@@ -218,6 +324,7 @@ async def _ceremony(call: Call[Any, None]) -> DrawList:
     waiting = [f.draw.committed_at for f in c.draws if f.draw.status == DrawStatus.COMMITTED]
     k = c.campaign
     return DrawList(campaign_id=k.id, draws=draws, code=k.code, title=k.title, state=str(k.state),
+                    state_label=campaign_rules.LABELS[k.state],
                     confidential=k.confidential, field_start=k.field_start,
                     field_end=k.field_end, employers_needed=k.employers_needed,
                     inspectors_needed=k.inspectors_needed, voidable=c.voidable,
@@ -236,32 +343,80 @@ async def list_campaigns(call: Call[None, CampaignQuery]) -> CampaignPage:
                                    page_size=q.page_size)
     return CampaignPage(items=[CampaignSummary(
         id=r["id"], code=r["code"], title=r["title"], kind=r["kind"], state=r["state"],
+        state_label=campaign_rules.LABELS[CampaignState(r["state"])],
         field_start=r["field_start"], field_end=r["field_end"], section_id=r["section_id"],
         section=r["section__name"], leader_id=r["leader_id"], leader=r["leader__name"])
         for r in page.items], total=page.total, page=page.page, page_size=page.page_size)
 
 
-async def create_campaign(call: Call[CampaignIn, None]) -> CampaignOut:
+async def create_campaign(call: Call[CampaignIn, None]) -> CampaignPlanOut:
     b = call.body
     details = b.model_dump(exclude_none=True,
                            exclude={"code", "title", "field_start", "field_end", *_LINKS})
-    return campaign_out(await ca.create_campaign(
+    created = await ca.create_campaign(
         staff=call.me, code=b.code, title=b.title, field_start=b.field_start,
         field_end=b.field_end, item_version_ids=b.item_version_ids or [], leader_id=b.leader_id,
-        inspector_section_ids=b.inspector_section_ids, details=details))
+        inspector_section_ids=b.inspector_section_ids, details=details)
+    return await _plan_out(call, created.id)
 
 
-async def get_campaign(call: Call[None, None]) -> CampaignOut:
-    return campaign_out(await ca.readable_campaign(staff=call.me,
-                                                   campaign_id=call.path["campaign_id"]))
+async def get_campaign(call: Call[None, None]) -> CampaignPlanOut:
+    return await _plan_out(call, call.path["campaign_id"])
 
 
-async def edit_campaign(call: Call[CampaignPatch, None]) -> CampaignOut:
+async def edit_campaign(call: Call[CampaignPatch, None]) -> CampaignPlanOut:
     b = call.body
     changes = b.model_dump(exclude_none=True, exclude=set(_LINKS))
-    return campaign_out(await ca.edit_campaign(
+    await ca.edit_campaign(
         staff=call.me, campaign_id=call.path["campaign_id"], item_version_ids=b.item_version_ids,
-        leader_id=b.leader_id, inspector_section_ids=b.inspector_section_ids, changes=changes))
+        leader_id=b.leader_id, inspector_section_ids=b.inspector_section_ids, changes=changes)
+    return await _plan_out(call, call.path["campaign_id"])
+
+
+def _excluded(counts: dict[str, int]) -> list[ExcludedOut]:
+    return [ExcludedOut(reason=r, label=sampling.REASONS.get(r, r), count=n)
+            for r, n in sorted(counts.items())]
+
+
+def _count(s: ca.StratumPreview) -> StratumCountOut:
+    return StratumCountOut(stratum=s.stratum, label=sampling.stratum_label(s.stratum),
+                           candidates=s.candidates, count=s.count, excluded=_excluded(s.excluded))
+
+
+async def preview_strata(call: Call[PreviewIn, None]) -> StrataPreviewOut:
+    b = call.body
+    p = await ca.preview_strata(
+        staff=call.me, field_start=b.field_start, field_end=b.field_end, rules=b.rules,
+        item_version_ids=b.item_version_ids, inspector_section_ids=b.inspector_section_ids,
+        inspectors_needed=b.inspectors_needed)
+    return StrataPreviewOut(
+        working_days=p.working_days, calendar_warnings=p.calendar_warnings,
+        employers=[_count(s) for s in p.employers], inspectors=_count(p.inspectors),
+        candidates_total=sum(s.candidates for s in p.employers),
+        draw_total=sum(min(s.count, s.candidates) for s in p.employers),
+        plan_exclusions=[PlanExclusionOut(
+            uscc=x.uscc, name=x.name, stratum=x.stratum,
+            stratum_label=sampling.stratum_label(x.stratum) if x.stratum else None)
+            for x in p.plan_exclusions])
+
+
+async def form_options(call: Call[None, None]) -> FormOptionsOut:
+    o = await ca.form_options(staff=call.me)
+    return FormOptionsOut(
+        items=[ItemOptionOut(id=v.id, code=v.item.code, name=v.name, version=v.version,
+                             categories=categories.split(v.categories)) for v in o.items],
+        leaders=[StaffOptionOut(id=s.id, name=s.name, section=s.section.name)
+                 for s in o.leaders],
+        sections=[SectionOptionOut(id=s.id, name=s.name) for s in o.sections],
+        categories=list(categories.CATEGORIES),
+        strata={k: sampling.stratum_label(k) for k in sampling.EMPLOYER_STRATA},
+        states={str(k): v for k, v in campaign_rules.LABELS.items()})
+
+
+async def find_employers(call: Call[None, EmployerQuery]) -> EmployerListOut:
+    return EmployerListOut(items=[
+        EmployerOptionOut(uscc=e.uscc, name=e.name, township=e.township, grade=str(e.grade))
+        for e in await ca.find_employers(staff=call.me, q=call.query.q)])
 
 
 async def approve(call: Call[None, None]) -> CampaignOut:
@@ -314,15 +469,24 @@ def routes() -> list[Route]:
     cid = "/campaigns/{campaign_id}"
     return [
         Route("POST", "/campaigns", "createCampaign", "新建抽查任务（实施方案草稿，事项须现行有效）",
-              "campaigns", INITIATOR, create_campaign, CampaignOut, status=201, body=CampaignIn,
-              creates=True, errors=(403, 409)),
+              "campaigns", INITIATOR, create_campaign, CampaignPlanOut, status=201,
+              body=CampaignIn, creates=True, errors=(403, 409)),
+        Route("POST", "/campaigns/preview-strata", "previewCampaignStrata",
+              "按抽取规则草稿计算各分层此刻的候选数（与承诺时冻结的相同；不保存）", "campaigns",
+              INITIATOR, preview_strata, StrataPreviewOut, body=PreviewIn, errors=(403,)),
+        Route("GET", "/campaigns/form-options", "getCampaignFormOptions",
+              "新建抽查任务可选的事项、组长、科室", "campaigns", INITIATOR, form_options,
+              FormOptionsOut, errors=(403,)),
+        Route("GET", "/campaigns/employer-search", "searchCampaignEmployers",
+              "按名称或信用代码查找用人单位（实施方案中列明不列入的单位）", "campaigns", INITIATOR,
+              find_employers, EmployerListOut, query=EmployerQuery, errors=(403,)),
         Route("GET", "/campaigns", "listCampaigns",
               "抽查任务列表（分页；可按状态、年度、编号或名称筛选；只列出本人可查看的）",
               "campaigns", CAMPAIGN_READER, list_campaigns, CampaignPage, query=CampaignQuery),
         Route("GET", cid, "getCampaign", "抽查任务及实施方案", "campaigns", CAMPAIGN_READER,
-              get_campaign, CampaignOut),
+              get_campaign, CampaignPlanOut),
         Route("PATCH", cid, "editCampaign", "修改实施方案（仅草稿）", "campaigns", CAMPAIGN_MANAGER,
-              edit_campaign, CampaignOut, body=CampaignPatch, errors=(403, 409)),
+              edit_campaign, CampaignPlanOut, body=CampaignPatch, errors=(403, 409)),
         Route("POST", cid + "/approve", "approveCampaign", "批准实施方案", "campaigns",
               CAMPAIGN_MANAGER, approve, CampaignOut, creates=True, errors=(403, 409)),
         Route("POST", cid + "/cancel", "cancelCampaign", "取消抽查任务（须说明理由）", "campaigns",

@@ -16,17 +16,21 @@ from typing import Any
 from tortoise.expressions import Q, RawSQL
 
 from inspection import access, audit, clock
+from inspection import calendar as working_calendar
 from inspection.callup import assignment
 from inspection.callup import leader as callup_leader
 from inspection.draw import ceremony
 from inspection.draw import protocol as draws
 from inspection.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
-from inspection.planning import campaigns, plans
+from inspection.items import catalogue as item_list
+from inspection.planning import campaigns, plans, sampling
 from models.callups import CallUp
-from models.campaigns import AnnualPlan, Campaign
+from models.campaigns import AnnualPlan, Campaign, CampaignItem
 from models.draws import Draw
+from models.employers import Employer
 from models.enums import CampaignState, DrawKind, StaffStatus
-from models.org import Staff
+from models.items import ItemVersion
+from models.org import Section, Staff
 
 _LIST_FIELDS = ("id", "code", "title", "kind", "state", "field_start", "field_end", "section_id",
                 "section__name", "leader_id", "leader__name")
@@ -152,6 +156,107 @@ async def cancel_campaign(*, staff: Staff, campaign_id: int, reason: str) -> Cam
     campaign = await managed_campaign(staff=staff, campaign_id=campaign_id)
     return await campaigns.cancel_campaign(code=campaign.code, actor=audit.staff_actor(staff.id),
                                            reason=reason)
+
+
+MAX_WINDOW_DAYS = 366
+
+
+@dataclass
+class StratumPreview:
+    stratum: str
+    candidates: int  # who the commit would freeze now
+    count: int  # how many it would draw (inspectors: how many are needed)
+    excluded: dict[str, int]  # reason -> how many left out of this stratum
+
+
+@dataclass
+class PlanExclusion:
+    uscc: str
+    name: str | None  # None: not on the employer roster
+    stratum: str | None  # None: outside the campaign's scope (filters, strata, closed)
+
+
+@dataclass
+class StrataPreview:
+    employers: list[StratumPreview]
+    inspectors: StratumPreview
+    plan_exclusions: list[PlanExclusion]
+    working_days: int  # in the field window, both ends included
+    calendar_warnings: list[str]  # years counted as plain weekdays (no holiday schedule known)
+
+
+def _by_stratum(sample: sampling.Sample, stratum: str) -> StratumPreview:
+    excluded: dict[str, int] = {}
+    for x in sample.exclusions:
+        if x["stratum"] == stratum:
+            excluded[x["reason"]] = excluded.get(x["reason"], 0) + 1
+    return StratumPreview(stratum, len(sample.candidates[stratum]), sample.counts[stratum],
+                          excluded)
+
+
+async def preview_strata(*, staff: Staff, field_start: dt.date, field_end: dt.date,
+                         rules: Any, item_version_ids: list[int],
+                         inspector_section_ids: list[int], inspectors_needed: int
+                         ) -> StrataPreview:
+    """The candidates each stratum would freeze if the draw were committed now under these
+    draft rules: the very functions the commit calls (R11, R12, R14, R15), nothing saved."""
+    require_initiator(staff)
+    if field_end < field_start:
+        raise ValidationFailed([Problem("检查结束日期不能早于开始日期", field="field_end")])
+    if (field_end - field_start).days > MAX_WINDOW_DAYS:
+        raise ValidationFailed([Problem("检查期间不能超过一年", field="field_end")])
+    parsed = sampling.parse_rules(rules)
+    employers = await sampling.employer_candidates(field_start=field_start, rules=parsed,
+                                                   item_version_ids=item_version_ids)
+    inspectors = await sampling.inspector_candidates(
+        section_ids=inspector_section_ids, field_end=field_end, needed=inspectors_needed)
+    where = {x["key"]: x["stratum"] for x in employers.exclusions
+             if x["reason"] == sampling.PLAN_EXCLUSION}
+    names = dict(await Employer.filter(uscc__in=list(parsed.exclusions)).values_list(
+        "uscc", "name"))
+    cal = await working_calendar.load_calendar(start=field_start, end=field_end)
+    days = cal.working_days_between(field_start - dt.timedelta(days=1), field_end)
+    return StrataPreview(
+        working_days=days, calendar_warnings=cal.warnings,
+        employers=[_by_stratum(employers, s) for s in employers.candidates],
+        inspectors=_by_stratum(inspectors, sampling.INSPECTOR_STRATUM),
+        plan_exclusions=[PlanExclusion(u, names.get(u), where.get(u)) for u in parsed.exclusions])
+
+
+@dataclass
+class FormOptions:
+    items: list[ItemVersion]  # the item list in force (R1)
+    leaders: list[Staff]  # active 分管领导 (R16)
+    sections: list[Section]
+
+
+async def form_options(*, staff: Staff) -> FormOptions:
+    """What the campaign form offers to choose from."""
+    require_initiator(staff)
+    return FormOptions(
+        items=await item_list.current_published_versions(),
+        leaders=await Staff.filter(is_leader=True, status=StaffStatus.ACTIVE)
+        .order_by("name").prefetch_related("section"),
+        sections=await Section.all().order_by("id"))
+
+
+async def find_employers(*, staff: Staff, q: str, limit: int = 20) -> list[Employer]:
+    """Employers by name or the start of the USCC, for the plan's exclusions (R14)."""
+    require_initiator(staff)
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    return await Employer.filter(Q(name__icontains=q) | Q(uscc__istartswith=q.upper())) \
+        .order_by("name", "id").limit(limit)
+
+
+async def campaign_plan(*, staff: Staff, campaign_id: int) -> tuple[Campaign, list[int], list[int]]:
+    """The campaign with its items and inspector sections, for the form."""
+    campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
+    items = await CampaignItem.filter(campaign_id=campaign.id).order_by("id").values_list(
+        "item_version_id", flat=True)
+    sections = sorted(s.id for s in await campaign.inspector_sections.all())
+    return campaign, [int(i) for i in items], sections  # type: ignore[call-overload]
 
 
 async def commit_draws(*, staff: Staff, campaign_id: int) -> list[Draw]:

@@ -6,7 +6,8 @@ A campaign's `rules` JSON (documented with its defaults in docs/sampling.md):
                 "ungraded": {"ratio": 0.05}, "blacklist": {"all": true}},
      "filters": {"townships": [...], "industries": [...], "headcount_min": 0, "headcount_max": 99,
                  "categories": [...] or "item_categories": true},
-     "min_interval_days": {"A": 365, ...}, "max_per_year": {"A": 1, ...}}
+     "min_interval_days": {"A": 365, ...}, "max_per_year": {"A": 1, ...},
+     "exclusions": [{"uscc": "9150...", "reason": "已列入专项整治，另行检查"}]}
 
 Strata and frequency limits shape eligibility, never the ranking (DESIGN.md "The draw"). The
 eligibility scan reads three columns of the employer roster in one query, so that a roster of a
@@ -23,6 +24,7 @@ from typing import Any
 from inspection.errors import Problem, ValidationFailed
 from inspection.planning import roster_scan
 from inspection.rosters import categories
+from inspection.rosters import uscc as uscc_code
 from models.campaigns import Campaign
 from models.enums import StaffStatus
 from models.items import ItemVersion
@@ -47,9 +49,13 @@ DEFAULT_MIN_INTERVAL_DAYS: dict[str, int] = {"A": 365, "B": 180, "C": 90, "ungra
 DEFAULT_MAX_PER_YEAR: dict[str, int | None] = {"A": 1, "B": 2, "C": 4, "ungraded": 2,
                                                BLACKLIST: None}
 MAX_FILTER_VALUES = 200
+MAX_EXCLUSIONS = 500
+MAX_EXCLUSION_REASON = 200
+PLAN_EXCLUSION = "plan_exclusion"
 
 # Reason codes of exclusions, recorded with the draw, and their Chinese labels for the public page.
 REASONS = {
+    PLAN_EXCLUSION: "实施方案确定不列入",
     "recent_inspection": "距上次检查未满最短间隔",
     "yearly_limit": "本年度检查次数已达上限",
     "certificate_expires": "执法证在检查期间到期",
@@ -75,6 +81,8 @@ class Rules:
     categories: list[str] = field(default_factory=list)
     # R2: only employers of the categories the campaign's items concern (resolved at commit).
     item_categories: bool = False
+    # Employers the implementation plan (R14) leaves out, each with its reason: USCC -> reason.
+    exclusions: dict[str, str] = field(default_factory=dict)
 
     def count_for(self, stratum: str, candidates: int) -> int:
         """How many to draw from a stratum of `candidates`: a ratio rounds up (R11: enough)."""
@@ -134,10 +142,42 @@ def _category_filter(filters: dict[str, Any], problems: list[Problem]) -> tuple[
     return known, by_items
 
 
-async def item_categories(campaign: Campaign) -> list[str]:
-    """The employer categories the campaign's items concern (R2); empty when any item concerns
-    every employer, as then no employer may be left out."""
-    stored = await ItemVersion.filter(campaign_items__campaign_id=campaign.id).values_list(
+def _exclusions(raw: Any, problems: list[Problem]) -> dict[str, str]:
+    """R14: employers the plan leaves out, each with a reason that is recorded and published
+    with the draw like every other exclusion."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list) or len(raw) > MAX_EXCLUSIONS:
+        problems.append(Problem(f"不列入的单位须为不超过 {MAX_EXCLUSIONS} 项的列表",
+                                field="rules.exclusions"))
+        return {}
+    out: dict[str, str] = {}
+    for i, entry in enumerate(raw):
+        where = f"rules.exclusions.{i}"
+        if not isinstance(entry, dict) or set(entry) - {"uscc", "reason"}:
+            problems.append(Problem("每项须写明统一社会信用代码和理由", field=where))
+            continue
+        code, reason = entry.get("uscc"), entry.get("reason")
+        if not isinstance(code, str) or not uscc_code.is_valid(code.strip().upper()):
+            problems.append(Problem("统一社会信用代码无效", field=f"{where}.uscc"))
+            continue
+        code = code.strip().upper()
+        if not isinstance(reason, str) or not reason.strip():
+            problems.append(Problem("请写明不列入的理由", field=f"{where}.reason"))
+        elif len(reason.strip()) > MAX_EXCLUSION_REASON:
+            problems.append(Problem(f"理由不能超过 {MAX_EXCLUSION_REASON} 字",
+                                    field=f"{where}.reason"))
+        elif code in out:
+            problems.append(Problem("该单位已列出", field=f"{where}.uscc"))
+        else:
+            out[code] = reason.strip()
+    return out
+
+
+async def categories_of(*, item_version_ids: list[int]) -> list[str]:
+    """The employer categories these item versions concern (R2); empty when any of them
+    concerns every employer, as then no employer may be left out."""
+    stored = await ItemVersion.filter(id__in=item_version_ids).values_list(
         "categories", flat=True)
     names: set[str] = set()
     for value in stored:
@@ -153,7 +193,7 @@ def parse_rules(raw: Any) -> Rules:
     if not isinstance(raw, dict):
         raise ValidationFailed([Problem("抽查规则须为对象", field="rules")])
     problems: list[Problem] = []
-    unknown = set(raw) - {"strata", "filters", "min_interval_days", "max_per_year"}
+    unknown = set(raw) - {"strata", "filters", "min_interval_days", "max_per_year", "exclusions"}
     if unknown:
         problems.append(Problem(f"未知的规则项：{', '.join(sorted(unknown))}", field="rules"))
     strata = raw.get("strata", DEFAULT_STRATA)
@@ -192,7 +232,8 @@ def parse_rules(raw: Any) -> Rules:
                   industries=_str_list(filters, "industries", problems),
                   headcount_min=bounds["headcount_min"], headcount_max=bounds["headcount_max"],
                   min_interval_days=intervals, max_per_year=yearly, categories=chosen,
-                  item_categories=by_items)
+                  item_categories=by_items,
+                  exclusions=_exclusions(raw.get("exclusions"), problems))
     if problems:
         raise ValidationFailed(problems, "抽查规则有误")
     return rules
@@ -224,9 +265,20 @@ async def _inspections_in_year(year: int) -> dict[str, int]:
 
 async def sample_employers(campaign: Campaign, rules: Rules) -> Sample:
     """Freeze the employer strata of a campaign: R11 ratio and frequency, R12 grades, R23."""
-    start = campaign.field_start
+    ids = await ItemVersion.filter(campaign_items__campaign_id=campaign.id).values_list(
+        "id", flat=True)
+    return await employer_candidates(field_start=campaign.field_start, rules=rules,
+                                     item_version_ids=[int(i) for i in ids])  # type: ignore[call-overload]
+
+
+async def employer_candidates(*, field_start: dt.date, rules: Rules,
+                              item_version_ids: list[int]) -> Sample:
+    """Who each stratum's candidates are under `rules` for a field window opening on
+    `field_start`. The commit freezes exactly this (through `sample_employers`); the campaign
+    form previews it for rules not yet saved, so the count it shows is the count frozen."""
+    start = field_start
     if rules.item_categories:
-        rules = replace(rules, categories=await item_categories(campaign))
+        rules = replace(rules, categories=await categories_of(item_version_ids=item_version_ids))
     days = {s: rules.min_interval_days.get(s, 0) for s in rules.strata}
     # Excluded if inspected fewer than `days` before the first field day (the visit's earliest).
     cutoffs = {s: start - dt.timedelta(days=d) for s, d in days.items() if d > 0}
@@ -246,6 +298,10 @@ async def sample_employers(campaign: Campaign, rules: Rules) -> Sample:
                             "detail": f"{start.year} 年已检查 {at_limit[u]} 次，上限 {limit} 次"}
                            for u in keys if u in at_limit]
             keys = [u for u in keys if u not in at_limit]
+        if rules.exclusions:  # R14: left out by the plan, with its reason
+            exclusions += [{"key": u, "stratum": stratum, "reason": PLAN_EXCLUSION,
+                            "detail": rules.exclusions[u]} for u in keys if u in rules.exclusions]
+            keys = [u for u in keys if u not in rules.exclusions]
         candidates[stratum] = sort_keys(keys)
     counts = {s: rules.count_for(s, len(keys)) for s, keys in candidates.items()}
     exclusions.sort(key=lambda e: (e["stratum"], e["key"]))
@@ -256,6 +312,13 @@ async def sample_inspectors(campaign: Campaign) -> Sample:
     """Eligible: active, certificate valid through the whole field window, in the campaign's
     sections (all sections when the campaign names none). R8, R10, R15."""
     section_ids = [s.id for s in await campaign.inspector_sections.all()]
+    return await inspector_candidates(section_ids=section_ids, field_end=campaign.field_end,
+                                      needed=campaign.inspectors_needed)
+
+
+async def inspector_candidates(*, section_ids: list[int], field_end: dt.date,
+                               needed: int) -> Sample:
+    """The inspectors' stratum as the commit freezes it (and the campaign form previews it)."""
     query = Staff.filter(is_inspector=True)
     if section_ids:
         query = query.filter(section_id__in=section_ids)
@@ -267,14 +330,14 @@ async def sample_inspectors(campaign: Campaign) -> Sample:
             reason, detail = "inactive", f"状态：{staff.status.value}"
         elif not staff.cert_no or staff.cert_valid_until is None:
             reason, detail = "no_certificate", "未登记执法证"
-        elif staff.cert_valid_until < campaign.field_end:
+        elif staff.cert_valid_until < field_end:
             reason, detail = "certificate_expires", (
                 f"执法证有效期至 {staff.cert_valid_until.isoformat()}，"
-                f"检查期至 {campaign.field_end.isoformat()}")
+                f"检查期至 {field_end.isoformat()}")
         else:
             keys.append(staff.cert_no)
             continue
         exclusions.append({"key": label, "stratum": INSPECTOR_STRATUM, "reason": reason,
                            "detail": detail})
     candidates = {INSPECTOR_STRATUM: sort_keys(keys)}
-    return Sample(candidates, {INSPECTOR_STRATUM: campaign.inspectors_needed}, exclusions)
+    return Sample(candidates, {INSPECTOR_STRATUM: needed}, exclusions)

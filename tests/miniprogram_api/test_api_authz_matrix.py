@@ -84,6 +84,8 @@ MATRIX: dict[str, dict[str, Any]] = {
     "withdrawItem": ADMIN, "patchItemVersion": ADMIN,
     # Plans, campaigns, draws (R13, R14, R15) and the call-up (R16).
     "submitAnnualPlan": INITIATE, "listAnnualPlans": INITIATE, "createCampaign": INITIATE,
+    "previewCampaignStrata": INITIATE, "getCampaignFormOptions": INITIATE,
+    "searchCampaignEmployers": INITIATE,
     # The list shows each caller the campaigns GET /campaigns/{id} would show them: an empty
     # page for staff with none, not 403 (test_api_campaign_lists.py checks who sees what).
     "listCampaigns": ANY_STAFF,
@@ -189,6 +191,7 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "submitAnnualPlan": {"year": 2027, "needs": "劳动合同专项"},
         "createCampaign": {"code": f"2026-T-{role}".replace("_", "-"), "title": "任务",
                            "field_start": "2026-12-01", "field_end": "2026-12-31"},
+        "previewCampaignStrata": {"field_start": "2026-12-01", "field_end": "2026-12-31"},
         "editCampaign": {"title": "新标题"}, "cancelCampaign": {"reason": "上级通知暂停"},
         "revealDraws": {"public_entropy": "3321.45"},
         "voidDraw": {"kind": "employers", "reason": "程序有误"},

@@ -48,7 +48,8 @@ async def test_summary_fields(api: Any, world: World) -> None:
     [row] = (await resp.json())["items"]
     c = world.campaigns[0]
     assert row == {"id": c.id, "code": "2026-FL-001", "title": "抽查任务1", "kind": "planned",
-                   "state": "draft", "field_start": "2026-11-02", "field_end": "2026-12-02",
+                   "state": "draft", "state_label": "草稿", "field_start": "2026-11-02",
+                   "field_end": "2026-12-02",
                    "section_id": c.section_id, "section": "劳动保障监察支队",
                    "leader_id": world.staff["leader"].id, "leader": "王组长"}
 

@@ -11,20 +11,22 @@ import json
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from tortoise.functions import Count
 
 from inspection import clock
+from inspection.planning import campaigns as campaign_rules
+from inspection.planning import sampling
 from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
 from models.campaigns import Campaign
 from models.credit import GradeAssessment
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.employers import Employer
-from models.enums import AssessmentStatus, DrawKind, DrawStatus, Grade, ItemVersionStatus
-from models.items import ItemVersion
-from models.org import Staff
+from models.enums import AssessmentStatus, DrawKind, DrawStatus, EmployerStatus, Grade
 from suiji.demo.draws import DONE_CODE
 from suiji.settings import Settings
 from tests.e2e.processes import ROOT, base_env, free_port, serve, spawn
@@ -79,19 +81,26 @@ async def roster_upload(stage: Stage, tmp_path: Path) -> None:
     assert await AuditEvent.filter(action="employer.create").count() >= 2
 
 
-async def _approved_campaign(stage: Stage, code: str) -> int:
-    versions = await ItemVersion.filter(status=ItemVersionStatus.PUBLISHED).order_by("id").limit(2)
-    leader = await Staff.get(wecom_userid="ranguangming")
-    start = clock.today() + dt.timedelta(days=14)
-    campaign = await stage.call("POST", "/campaigns", INITIATOR, json={
-        "code": code, "title": "2026 年冬季劳动用工专项抽查", "field_start": start.isoformat(),
-        "field_end": (start + dt.timedelta(days=30)).isoformat(),
-        "item_version_ids": [v.id for v in versions], "leader_id": leader.id,
-        "purpose": "检查劳动合同签订和工资支付", "method": "现场检查",
-        "use_of_results": "记入用人单位劳动保障守法诚信档案", "employers_needed": 6,
-        "inspectors_needed": 4})
-    await stage.call("POST", f"/campaigns/{campaign['id']}/approve", INITIATOR)
-    return int(campaign["id"])
+async def _wizard_plan(stage: Stage, code: str) -> dict[str, Any]:
+    """What the initiator types into the wizard: two items in force, a township that narrows the
+    candidates, and a candidate of that township to leave out (found by the commit's own scan)."""
+    options = await stage.call("GET", "/campaigns/form-options", INITIATOR)
+    leader = next(x for x in options["leaders"] if x["name"] == "冉光明")
+    start = clock.today() + dt.timedelta(days=14)  # the wizard's default window
+    townships = await Employer.filter(status=EmployerStatus.ACTIVE).exclude(township="") \
+        .group_by("township").annotate(n=Count("id")).order_by("-n").values_list("township", "n")
+    township = str(townships[0][0])
+    sample = await sampling.employer_candidates(
+        field_start=start, rules=sampling.parse_rules({"filters": {"townships": [township]}}),
+        item_version_ids=[])
+    stratum = next(s for s in ("B", "C", "A", "ungraded") if sample.candidates.get(s))
+    left_out = await Employer.get(uscc=sample.candidates[stratum][0])
+    return {"initiator": "秦志刚", "code": code, "title": "2026年冬季劳动用工专项抽查",
+            "purpose": "检查劳动合同签订和工资支付情况", "use_of_results": "记入用人单位劳动保障守法诚信档案",
+            "items": [i["name"] for i in options["items"][:2]], "township": township,
+            "exclude": {"query": left_out.name, "name": left_out.name, "uscc": left_out.uscc,
+                        "stratum": stratum, "reason": "已列入区欠薪专项整治，另行检查"},
+            "leader_label": f"{leader['name']}（{leader['section']}）", "leader_id": leader["id"]}
 
 
 async def _names_in_order(draw: Draw) -> list[str]:
@@ -107,17 +116,43 @@ async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
     """R10, R15: commit, entropy with source and date, reveal before named witnesses, the
     projector; the published records then recompute with tools/verify_draw.py."""
     code = "2026-FL-301"
-    campaign_id = await _approved_campaign(stage, code)
     witnesses = ["区纪委监委派驻纪检监察组 刘芳", "企业代表 陈建国"]
     day = clock.today()
+    plan = await _wizard_plan(stage, code)
     out = await run_node("desk-draw.mjs", base=stage.base, plan={
-        "initiator": "秦志刚", "code": code, "source": "福彩3D 2026322期", "value": "3 1 7",
-        "date": day.isoformat(), "witnesses": witnesses})
+        **plan, "source": "福彩3D 2026322期", "value": "3 1 7", "date": day.isoformat(),
+        "witnesses": witnesses})
     assert out["problems"] == []
+    # The wizard: the plan as typed, the live count moved by the rule change and the exclusion,
+    # the missing reason refused against its row, the approval by the initiating section.
+    campaign = await Campaign.get(code=code)
+    campaign_id = campaign.id
+    assert out["campaign_id"] == campaign_id and campaign.leader_id == plan["leader_id"]
+    assert campaign.rules["filters"] == {"townships": [plan["township"]]}
+    left = plan["exclude"]
+    assert campaign.rules["exclusions"] == [{"uscc": left["uscc"], "reason": left["reason"]}]
+    assert out["exclude_error"] == "请写明不列入的理由" and out["rules_step_marked"]
+    assert out["counts_township"]["total"] < out["counts_before"]["total"]
+    assert out["counts_after"][left["stratum"]] == out["counts_township"][left["stratum"]] - 1
+    assert left["name"] in out["exclusion_row"]
+    assert out["listed_state"] == "已批准"
+    assert "个工作日" in out["working_days"]
+    # The live count is the API's count for the saved plan (asked before the commit) …
+    api_count = out["api_preview"]
+    shown = {k: v for k, v in out["counts_after"].items() if k != "total"}
+    assert shown == {s["stratum"]: s["candidates"] for s in api_count["employers"]}
+    assert out["counts_after"]["total"] == api_count["candidates_total"]
+    assert int(out["summary_draw"]) == api_count["draw_total"] == campaign.employers_needed
     entropy = f"福彩3D 2026322期 3 1 7（{day.year}年{day.month}月{day.day}日）"
     assert out["entropy_text"] == out["projector_entropy"] == entropy
     draws = {d.kind: d for d in await Draw.filter(campaign_id=campaign_id)}
     assert {d.status for d in draws.values()} == {DrawStatus.REVEALED}
+    # … and what the commit froze.
+    frozen = {s.stratum: s.candidate_count
+              for s in await DrawStratum.filter(draw_id=draws[DrawKind.EMPLOYERS].id)}
+    assert frozen == shown
+    assert {"key": left["uscc"], "stratum": left["stratum"], "reason": "plan_exclusion",
+            "detail": left["reason"]} in draws[DrawKind.EMPLOYERS].exclusions
     for d in draws.values():
         assert d.public_entropy == entropy and d.witnesses == "、".join(witnesses)
         assert any(d.commitment[:8] in c for c in out["commitments"])
@@ -125,6 +160,10 @@ async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
     assert out["inspectors"] == await _names_in_order(draws[DrawKind.INSPECTORS])
     assert out["appearing"] < len(out["employers"]) + len(out["inspectors"])  # one by one
     assert out["qr"] == f"{stage.base}/public/draws/{draws[DrawKind.EMPLOYERS].id}"
+    await campaign.refresh_from_db()
+    assert out["field_state"] == campaign_rules.LABELS[campaign.state] == "召集中"
+    labels = set(campaign_rules.LABELS.values())
+    assert out["field_states"] and set(out["field_states"]) <= labels, out["field_states"]
     for d in draws.values():  # anyone can recompute the published record
         async with stage.http.get(f"{stage.base}/public/draws/{d.id}.json") as resp:
             assert resp.status == 200

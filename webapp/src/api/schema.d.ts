@@ -881,6 +881,66 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/employer-search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 按名称或信用代码查找用人单位（实施方案中列明不列入的单位）
+         * @description 可调用者：initiating section (发起科室)
+         */
+        get: operations["searchCampaignEmployers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/form-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 新建抽查任务可选的事项、组长、科室
+         * @description 可调用者：initiating section (发起科室)
+         */
+        get: operations["getCampaignFormOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/preview-strata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 按抽取规则草稿计算各分层此刻的候选数（与承诺时冻结的相同；不保存）
+         * @description 可调用者：initiating section (发起科室)
+         */
+        post: operations["previewCampaignStrata"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates/expiring": {
         parameters: {
             query?: never;
@@ -2781,6 +2841,10 @@ export type components = {
             cancel_reason: string;
             /** Code */
             code: string;
+            /** Confidential */
+            confidential: boolean;
+            /** Confidentiality Note */
+            confidentiality_note: string;
             /** Employers Needed */
             employers_needed: number;
             /**
@@ -2797,14 +2861,32 @@ export type components = {
             id: number;
             /** Inspectors Needed */
             inspectors_needed: number;
+            /** Inspectors Per Employer */
+            inspectors_per_employer: number;
             /** Leader Id */
             leader_id: number | null;
             /** Method */
             method: string;
             /** Purpose */
             purpose: string;
+            /** Reply Hours */
+            reply_hours: number;
+            /**
+             * Rules
+             * @description 抽取规则（分层、比例、筛选、频次、不列入的单位）
+             */
+            rules: {
+                [key: string]: unknown;
+            };
+            /** Section Id */
+            section_id: number;
             /** State */
             state: string;
+            /**
+             * State Label
+             * @description 状态（中文）
+             */
+            state_label: string;
             /** Title */
             title: string;
             /** Use Of Results */
@@ -2907,6 +2989,76 @@ export type components = {
              */
             use_of_results: string | null;
         };
+        /** CampaignPlanOut */
+        CampaignPlanOut: {
+            /**
+             * Cancel Reason
+             * @description 取消原因（已取消时）
+             */
+            cancel_reason: string;
+            /** Code */
+            code: string;
+            /** Confidential */
+            confidential: boolean;
+            /** Confidentiality Note */
+            confidentiality_note: string;
+            /** Employers Needed */
+            employers_needed: number;
+            /**
+             * Field End
+             * Format: date
+             */
+            field_end: string;
+            /**
+             * Field Start
+             * Format: date
+             */
+            field_start: string;
+            /** Id */
+            id: number;
+            /**
+             * Inspector Section Ids
+             * @description 执法检查人员所在科室（空：全部）
+             */
+            inspector_section_ids: number[];
+            /** Inspectors Needed */
+            inspectors_needed: number;
+            /** Inspectors Per Employer */
+            inspectors_per_employer: number;
+            /**
+             * Item Version Ids
+             * @description 抽查事项（版本）
+             */
+            item_version_ids: number[];
+            /** Leader Id */
+            leader_id: number | null;
+            /** Method */
+            method: string;
+            /** Purpose */
+            purpose: string;
+            /** Reply Hours */
+            reply_hours: number;
+            /**
+             * Rules
+             * @description 抽取规则（分层、比例、筛选、频次、不列入的单位）
+             */
+            rules: {
+                [key: string]: unknown;
+            };
+            /** Section Id */
+            section_id: number;
+            /** State */
+            state: string;
+            /**
+             * State Label
+             * @description 状态（中文）
+             */
+            state_label: string;
+            /** Title */
+            title: string;
+            /** Use Of Results */
+            use_of_results: string;
+        };
         /**
          * CampaignState
          * @enum {string}
@@ -2944,6 +3096,11 @@ export type components = {
             /** Section Id */
             section_id: number;
             state: components["schemas"]["CampaignState"];
+            /**
+             * State Label
+             * @description 状态（中文）
+             */
+            state_label: string;
             /** Title */
             title: string;
         };
@@ -3309,6 +3466,11 @@ export type components = {
             reveal_not_before: string | null;
             /** State */
             state: string;
+            /**
+             * State Label
+             * @description 任务状态（中文）
+             */
+            state_label: string;
             /** Title */
             title: string;
             /**
@@ -3467,6 +3629,25 @@ export type components = {
         EmployerBrief: {
             /** Id */
             id: number;
+            /** Name */
+            name: string;
+            /** Township */
+            township: string;
+            /** Uscc */
+            uscc: string;
+        };
+        /** EmployerListOut */
+        EmployerListOut: {
+            /**
+             * Items
+             * @description 至多 20 家
+             */
+            items: components["schemas"]["EmployerOptionOut"][];
+        };
+        /** EmployerOptionOut */
+        EmployerOptionOut: {
+            /** Grade */
+            grade: string;
             /** Name */
             name: string;
             /** Township */
@@ -3860,6 +4041,40 @@ export type components = {
          * @enum {string}
          */
         FollowUpResult: "rectified" | "partial" | "not_rectified";
+        /** FormOptionsOut */
+        FormOptionsOut: {
+            /**
+             * Categories
+             * @description 单位类别
+             */
+            categories: string[];
+            /**
+             * Items
+             * @description 现行有效的抽查事项
+             */
+            items: components["schemas"]["ItemOptionOut"][];
+            /**
+             * Leaders
+             * @description 可任组长的分管领导
+             */
+            leaders: components["schemas"]["StaffOptionOut"][];
+            /** Sections */
+            sections: components["schemas"]["SectionOptionOut"][];
+            /**
+             * States
+             * @description 任务状态名称
+             */
+            states: {
+                [key: string]: string;
+            };
+            /**
+             * Strata
+             * @description 分层名称
+             */
+            strata: {
+                [key: string]: string;
+            };
+        };
         /**
          * Grade
          * @description 守法诚信等级. NONE is "not yet graded" (未评级).
@@ -4085,6 +4300,25 @@ export type components = {
         ItemList: {
             /** Items */
             items: components["schemas"]["ItemEntry"][];
+        };
+        /** ItemOptionOut */
+        ItemOptionOut: {
+            /**
+             * Categories
+             * @description 适用单位类别（空：全部单位）
+             */
+            categories: string[];
+            /** Code */
+            code: string;
+            /**
+             * Id
+             * @description 事项版本
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
         };
         /** ItemOut */
         ItemOut: {
@@ -4617,6 +4851,23 @@ export type components = {
             /** Staff Id */
             staff_id: number;
         };
+        /** PlanExclusionOut */
+        PlanExclusionOut: {
+            /**
+             * Name
+             * @description 单位名称（名录中没有该单位时为空）
+             */
+            name: string | null;
+            /**
+             * Stratum
+             * @description 所在分层（不在本次抽查范围内时为空）
+             */
+            stratum: string | null;
+            /** Stratum Label */
+            stratum_label: string | null;
+            /** Uscc */
+            uscc: string;
+        };
         /** PlanIn */
         PlanIn: {
             /**
@@ -4679,6 +4930,42 @@ export type components = {
          * @enum {string}
          */
         PlanStatus: "submitted" | "published";
+        /** PreviewIn */
+        PreviewIn: {
+            /**
+             * Field End
+             * Format: date
+             */
+            field_end: string;
+            /**
+             * Field Start
+             * Format: date
+             */
+            field_start: string;
+            /**
+             * Inspector Section Ids
+             * @default []
+             */
+            inspector_section_ids: number[];
+            /**
+             * Inspectors Needed
+             * @default 0
+             */
+            inspectors_needed: number;
+            /**
+             * Item Version Ids
+             * @default []
+             */
+            item_version_ids: number[];
+            /**
+             * Rules
+             * @description 抽取规则草稿（与实施方案相同）
+             * @default null
+             */
+            rules: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** PreviewRow */
         PreviewRow: {
             /**
@@ -4961,6 +5248,13 @@ export type components = {
              */
             text: string;
         };
+        /** SectionOptionOut */
+        SectionOptionOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
         /** StaffDetail */
         StaffDetail: {
             /** Cert No */
@@ -5004,6 +5298,15 @@ export type components = {
             warnings: components["schemas"]["ProblemOut"][];
             /** Wecom Userid */
             wecom_userid: string;
+        };
+        /** StaffOptionOut */
+        StaffOptionOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Section */
+            section: string;
         };
         /** StaffOut */
         StaffOut: {
@@ -5079,6 +5382,50 @@ export type components = {
             figures: {
                 [key: string]: unknown;
             };
+        };
+        /** StrataPreviewOut */
+        StrataPreviewOut: {
+            /**
+             * Calendar Warnings
+             * @description 节假日安排尚未收录的年度（按周一至周五推算）
+             */
+            calendar_warnings: string[];
+            /** Candidates Total */
+            candidates_total: number;
+            /** Draw Total */
+            draw_total: number;
+            /** Employers */
+            employers: components["schemas"]["StratumCountOut"][];
+            inspectors: components["schemas"]["StratumCountOut"];
+            /** Plan Exclusions */
+            plan_exclusions: components["schemas"]["PlanExclusionOut"][];
+            /**
+             * Working Days
+             * @description 检查期间的工作日数（含首尾两日）
+             */
+            working_days: number;
+        };
+        /** StratumCountOut */
+        StratumCountOut: {
+            /**
+             * Candidates
+             * @description 此刻承诺将冻结的候选数
+             */
+            candidates: number;
+            /**
+             * Count
+             * @description 将抽取数（人员：所需人数）
+             */
+            count: number;
+            /**
+             * Excluded
+             * @description 未列入候选的，按原因计数
+             */
+            excluded: components["schemas"]["ExcludedOut"][];
+            /** Label */
+            label: string;
+            /** Stratum */
+            stratum: string;
         };
         /** StratumOut */
         StratumOut: {
@@ -6698,7 +7045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignOut"];
+                    "application/json": components["schemas"]["CampaignPlanOut"];
                 };
             };
             /** @description 请求格式有误 */
@@ -6792,7 +7139,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignOut"];
+                    "application/json": components["schemas"]["CampaignPlanOut"];
                 };
             };
             /** @description 未登录或会话失效 */
@@ -6845,7 +7192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CampaignOut"];
+                    "application/json": components["schemas"]["CampaignPlanOut"];
                 };
             };
             /** @description 请求格式有误 */
@@ -8913,6 +9260,198 @@ export interface operations {
             };
             /** @description 当前状态不允许（原因见 detail） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchCampaignEmployers: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployerListOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCampaignFormOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormOptionsOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewCampaignStrata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrataPreviewOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

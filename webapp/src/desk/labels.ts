@@ -1,8 +1,5 @@
-// The desk's words for the API's codes (campaigns, draws, grades).
-export const CAMPAIGN_STATE: Record<string, string> = {
-  draft: "草稿", approved: "已批准", drawn: "已抽取", calling_up: "召集中", in_field: "检查中",
-  reporting: "报告中", closed: "已结束", cancelled: "已取消",
-};
+// The desk's words for the API's codes (draws, grades). A campaign's state comes with its label
+// from the API (`state_label`, the server's one table).
 export const DRAW_KIND: Record<string, string> = { employers: "用人单位", inspectors: "执法检查人员" };
 export const DRAW_STATUS: Record<string, string> = {
   committed: "已承诺，待揭示", revealed: "已揭示", voided: "已作废",
