@@ -113,7 +113,8 @@ export async function compressPhoto(file: Blob, target = TARGET_BYTES): Promise<
   }
   let source: Source | null = null;
   if (header) {
-    const first = fitWithin(header.width, header.height, firstAttempt(header.width, header.height).edge);
+    const first = fitWithin(header.width, header.height,
+      firstAttempt(header.width, header.height, file.size, target).edge);
     const bitmap = await decodedAt(file, first);
     const encoder = bitmap ? offscreenEncoder(bitmap) ?? canvasEncoder(bitmap) : null;
     if (bitmap && encoder) source = { size: header, encoder, close: () => bitmap.close() };
@@ -124,7 +125,7 @@ export async function compressPhoto(file: Blob, target = TARGET_BYTES): Promise<
     source.close();
     return { blob: file, width, height, tries: 0, original: file.size };
   }
-  let attempt: Attempt | null = firstAttempt(width, height);
+  let attempt: Attempt | null = firstAttempt(width, height, original ? file.size : undefined, target);
   let best: { blob: Blob; width: number; height: number } | null = null;
   let tries = 0;
   try {

@@ -33,6 +33,14 @@ describe("photo sizing", () => {
     expect(firstAttempt(1000, 700).edge).toBe(1000);
   });
 
+  it("aims a busy photo under the target from the first try, a typical one starts at 0.82", () => {
+    expect(firstAttempt(4032, 3024, 3_500_000)).toEqual({ edge: 2048, quality: 0.82 });
+    const busy = firstAttempt(4032, 3024, 7_140_757); // the benchmark's photo
+    expect(busy.quality).toBeLessThan(0.82);
+    expect(busy.edge).toBeGreaterThanOrEqual(1900);
+    expect(firstAttempt(1000, 700, 7_140_757).edge).toBeLessThanOrEqual(1000);
+  });
+
   it("stops as soon as a try fits", () => {
     expect(nextAttempt({ edge: 2048, quality: 0.82 }, TARGET_BYTES)).toBeNull();
   });
