@@ -7,8 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || $PY -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+# Installed once per checkout and pyproject.toml (the install is editable: code changes need
+# none): later runs start at once, and without a network.
+stamp=.venv/.suiji-installed
+installed="$(pwd) $(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest())')"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$installed" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e .
+  echo "$installed" > "$stamp"
+fi
 .venv/bin/suiji migrate
 .venv/bin/suiji demo
 webapp/build-if-stale.sh

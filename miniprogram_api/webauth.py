@@ -103,6 +103,12 @@ def _development_only(call: Call) -> None:
 
 async def dev_users(call: Call[None, None]) -> DevUserList:
     _development_only(call)
+    return await dev_user_list()
+
+
+async def dev_user_list() -> DevUserList:
+    """The active staff with a role, as the development login lists them (also carried in the
+    staff app's index.html in development, suiji/webapp.py)."""
     staff = await Staff.filter(status=StaffStatus.ACTIVE).prefetch_related("section").order_by(
         "-is_inspector", "-is_leader", "-is_initiator", "-is_admin", "id")
     return DevUserList(items=[DevUser(userid=p.wecom_userid, name=p.name, section=p.section.name,

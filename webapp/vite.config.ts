@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import vue from "@vitejs/plugin-vue";
 import Components from "unplugin-vue-components/vite";
 import { VantResolver } from "@vant/auto-import-resolver";
+import { bootHtml } from "./build/boot.ts";
 import { localOnly } from "./build/local-only.ts";
 import { precompress } from "./build/precompress.ts";
 import { serviceWorker } from "./build/service-worker.ts";
@@ -14,6 +15,7 @@ export default defineConfig({
     // Vant components are imported where a template uses them, with their own CSS only.
     Components({ resolvers: [VantResolver()], dts: false }),
     localOnly(),
+    bootHtml(),
     serviceWorker(),
     precompress(),
   ],

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from models.audit import AuditEvent
 from models.callups import CallUp
 from models.campaigns import Campaign
 from models.enums import CallUpState, FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Evidence, Finding, Inspection, InspectionMember, RectificationOrder
 from models.notices import Notice
-from models.org import Staff
+from models.org import Conflict, Staff
 from models.outbox import OutboxMessage
 from models.system import IdempotencyRecord
 from notifications.wecom import render
@@ -167,3 +168,34 @@ async def withdrawable(campaign: Campaign) -> Staff:
     free = [s for s in accepted if s.id not in begun]
     assert free, "the demo campaign has an inspector free to withdraw"
     return free[0]
+
+
+async def test_an_inspector_declares_a_conflict_from_the_phone(stage: Stage) -> None:
+    # 回避: the conflict registered, the inspector off the team of a visit not yet begun, the
+    # leader told; a reason too short changes nothing.
+    campaign = await Campaign.get(code=DONE_CODE).prefetch_related("leader")
+    people = await Staff.filter(callups__campaign_id=campaign.id, callups__state="accepted"
+                                ).order_by("id").limit(2)
+    inspection = await Inspection.filter(campaigns__id=campaign.id).order_by("id").offset(2).first(
+        ).prefetch_related("employer")
+    assert inspection is not None and len(people) == 2
+    await team_for(stage, inspection, people)
+    me, partner = people
+    reason = "配偶在该单位任职"
+    out = await run_node("recusal.mjs", base=stage.base, plan={
+        "inspection_id": inspection.id, "inspector": me.name,
+        "employer": inspection.employer.name, "reason": reason})
+    assert out["problems"] == [], out["problems"]
+    assert "事由" in out["refusal"], out["refusal"]  # the refusal said what was wrong
+    assert f"您已移出 {inspection.code} 的检查组" in out["message"] and "组长已收到通知" in out["message"]
+    assert not out["still_listed"]
+    assert "无权查看" in out["visit_text"]  # the visit, opened by its link, is not theirs any more
+    conflict = await Conflict.get(staff_id=me.id, employer_id=inspection.employer.id)
+    assert conflict.reason == reason
+    assert await Conflict.filter(staff_id=me.id).count() == 1  # the refused try left nothing
+    team = await InspectionMember.filter(inspection_id=inspection.id).values_list("staff_id", flat=True)
+    assert list(team) == [partner.id]
+    note = await OutboxMessage.get(
+        idempotency_key=f"recusal:{campaign.id}:{me.id}:{inspection.employer.id}")
+    assert campaign.leader is not None and campaign.leader.wecom_userid in str(note.payload)
+    assert await AuditEvent.filter(action="conflict.declare", object_id=str(conflict.id)).exists()

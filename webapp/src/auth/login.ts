@@ -2,19 +2,27 @@
 // page, WeCom returns to /app/?code=…&state=…, the server exchanges the code for the userid and
 // answers like the mini-program's login. In development only: pick a demo staff member.
 import { api, ApiError, type Schemas } from "../api";
+import { readBootData } from "../boot/data";
 import { rememberTarget, signIn, takeTarget } from "./session";
 
 export type DevUser = Schemas["DevUser"];
 type LoginOut = Schemas["LoginOut"];
 
 const STATE = "suiji.oauth-state";
+let usedCarried = false;
 
 export function inWeCom(userAgent = navigator.userAgent): boolean {
   return /wxwork/i.test(userAgent);
 }
 
-/** The demo staff members, or null where development login does not exist (404). */
+/** The demo staff members, or null where development login does not exist (404). The page
+ * carries the answer the first time (suiji/webapp.py), which saves a round trip. */
 export async function devUsers(): Promise<DevUser[] | null> {
+  const carried = readBootData();
+  if (carried && !usedCarried) {
+    usedCarried = true; // "重试" and later visits of the screen ask the server
+    return carried.dev_users as DevUser[] | null;
+  }
   try {
     return (await api.get("/auth/dev-users", {})).items;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exifSegment, segments, withExif } from "./exif";
+import { exifSegment, segments, uprightSize, withExif } from "./exif";
 
 function segment(marker: number, payload: number[]): number[] {
   const length = payload.length + 2;
@@ -46,5 +46,22 @@ describe("EXIF kept across compression", () => {
     const compressed = new Uint8Array([0xff, 0xd8, ...jfif, ...scan]);
     expect(withExif(compressed, new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).toBe(compressed);
     expect(withExif(compressed, new Uint8Array([0xff, 0xd8, ...jfif, ...scan]))).toBe(compressed);
+  });
+});
+
+describe("size read from the header", () => {
+  const frame = segment(0xc0, [8, 0x0b, 0xd0, 0x0f, 0xc0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]); // 3024 high, 4032 wide
+  it("reads the frame header, turned by the EXIF orientation", () => {
+    expect(uprightSize(new Uint8Array([0xff, 0xd8, ...jfif, ...frame, ...scan]))).toEqual({ width: 4032, height: 3024 });
+    for (const little of [true, false]) {
+      // Orientation 6: the camera was held upright, the pixels are stored sideways.
+      expect(uprightSize(new Uint8Array([0xff, 0xd8, ...exifApp1(little), ...frame, ...scan])))
+        .toEqual({ width: 3024, height: 4032 });
+    }
+  });
+
+  it("knows nothing of a file that is not a JPEG or has no frame", () => {
+    expect(uprightSize(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).toBeNull();
+    expect(uprightSize(new Uint8Array([0xff, 0xd8, ...jfif, ...scan]))).toBeNull();
   });
 });

@@ -44,6 +44,41 @@ export function exifSegment(bytes: Uint8Array): Uint8Array | null {
   return found ? bytes.slice(found.start, found.end) : null;
 }
 
+/** Orientation (1–8) in IFD0 of an APP1 Exif segment; 1 when absent. */
+export function orientationOf(app1: Uint8Array): number {
+  const tiff = 10;
+  if (app1.length < tiff + 8) return 1;
+  const little = app1[tiff] === 0x49;
+  const view = new DataView(app1.buffer, app1.byteOffset, app1.byteLength);
+  const ifd0 = tiff + view.getUint32(tiff + 4, little);
+  if (ifd0 + 2 > app1.length) return 1;
+  const count = view.getUint16(ifd0, little);
+  for (let n = 0; n < count; n++) {
+    const entry = ifd0 + 2 + n * 12;
+    if (entry + 12 > app1.length) return 1;
+    if (view.getUint16(entry, little) === ORIENTATION) {
+      const value = view.getUint16(entry + 8, little);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
+}
+
+/** A JPEG's size as shown (its frame header, with width and height swapped when the EXIF
+ * orientation turns it a quarter: 5–8), read without decoding; null when not found. */
+export function uprightSize(bytes: Uint8Array): { width: number; height: number } | null {
+  const parts = segments(bytes);
+  // Start of frame: C0–CF except C4 (Huffman tables), C8 (reserved) and CC (arithmetic coding).
+  const frame = parts?.find((p) => p.marker >= 0xc0 && p.marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(p.marker));
+  if (!frame || frame.end - frame.start < 9) return null;
+  const height = (bytes[frame.start + 5] << 8) | bytes[frame.start + 6];
+  const width = (bytes[frame.start + 7] << 8) | bytes[frame.start + 8];
+  if (!width || !height) return null;
+  const app1 = exifSegment(bytes);
+  const turned = app1 ? orientationOf(app1) >= 5 : false;
+  return turned ? { width: height, height: width } : { width, height };
+}
+
 /** Set the orientation in IFD0 of an APP1 Exif segment to 1 (upright), in place. */
 export function resetOrientation(app1: Uint8Array): void {
   const tiff = 10; // FF E1, length (2), "Exif\0\0"
