@@ -3360,7 +3360,7 @@ export type components = {
             excluded: components["schemas"]["ExcludedOut"][];
             /**
              * Hidden
-             * @description 保密任务：检查开始前不向组长显示被抽中单位
+             * @description 保密任务：检查组组成前只向发起科室显示被抽中单位
              */
             hidden: boolean;
             /** Id */
