@@ -7,7 +7,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_blacklist_hearing_provisional')]
+    dependencies = [('models', '0010_audit_head')]
 
     initial = False
 
