@@ -16,7 +16,7 @@ await scenario(launch, async (browser, pages) => {
   await row.waitFor();
   out.fact_row = await row.innerText();
   await page.shot("pending");
-  await row.getByRole("button", { name: "同意" }).click();
+  await row.getByRole("button", { name: "同意", exact: true }).click();
   await page.locator(".van-dialog").getByRole("button", { name: "同意", exact: true }).click();
   await facts.locator("tbody tr", { hasText: plan.employer }).waitFor({ state: "detached" });
 
@@ -29,7 +29,7 @@ await scenario(launch, async (browser, pages) => {
   const mine = changes.locator("tbody tr", { hasText: plan.person });
   await mine.waitFor();
   out.change_row = await mine.innerText();
-  await mine.getByRole("button", { name: "同意" }).click();
+  await mine.getByRole("button", { name: "同意", exact: true }).click();
   await page.locator(".van-dialog").getByRole("button", { name: "同意", exact: true }).click();
   const refused = page.locator(".van-dialog", { hasText: "未能完成" });
   await refused.waitFor();
@@ -42,7 +42,7 @@ await scenario(launch, async (browser, pages) => {
   await loginVia(second.page, "/desk/reviews", plan.second);
   const theirs = second.page.locator("table[data-test=role-changes] tbody tr", { hasText: plan.person });
   await theirs.waitFor();
-  await theirs.getByRole("button", { name: "同意" }).click();
+  await theirs.getByRole("button", { name: "同意", exact: true }).click();
   await second.page.locator(".van-dialog").getByRole("button", { name: "同意", exact: true }).click();
   await theirs.waitFor({ state: "detached" });
   await second.page.shot("approved");
