@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from bot import texts
 from bot.parse import Inbound
-from inspection import audit, messages
+from inspection import access, audit
 from inspection.callup import assignment, recusal, withdrawal
 from inspection.callup import calls as callup
 from inspection.callup import leader as callup_leader
@@ -51,8 +51,8 @@ async def _tasks(staff: Staff) -> str:
                           c.reply_deadline) for c in rows],
         [texts.VisitTask(m.inspection.code, m.inspection.employer.name,
                          m.inspection.window_start, m.inspection.window_end) for m in members
-         # R14: an assignment exists only after the team is formed, but check anyway.
-         if all(messages.reveal_employers(c) for c in m.inspection.campaigns)])
+         # R14 (one rule): a visit shows when the reader may know one of its campaigns.
+         if any(access.sees_employers(c, staff=staff) for c in m.inspection.campaigns)])
 
 
 async def _decline_text(staff: Staff, args: list[str], now: dt.datetime, actor: str) -> str:

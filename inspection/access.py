@@ -1,7 +1,16 @@
-"""Who may see and change an inspection: role and ownership, checked on every access.
+"""Who may see and change an inspection: role, ownership and confidentiality, checked on every
+access.
 
 A member of staff who has nothing to do with an inspection gets "not found" (its existence is not
 revealed); one who may see it but not do the thing asked gets "forbidden".
+
+R14, the one rule for a confidential campaign's employers (`sees_employers`): its initiating
+section knows them from the draw; everyone else — its leader, the inspectors, other campaigns'
+teams on a shared visit (R20), the chat, WeCom messages and the papers handed to employers —
+only once its team is formed. Every route that lists or shows which employers a campaign inspects
+(an inspection and its items, the campaign's inspections, the draw's roster, "my inspections", the
+chat's 任务 and 名单, the call-up card, a notice's list of checks) asks this function. The public
+window waits longer still: for the team and the field window (`inspection.draw.records.is_open`).
 """
 
 from __future__ import annotations
@@ -36,19 +45,43 @@ async def staff_by_id(*, staff_id: int) -> Staff | None:
     return Staff._init_from_db(**rows[0]) if rows else None
 
 
+def initiates(staff: Staff, campaign: Campaign) -> bool:
+    """Is `staff` an active member of the campaign's initiating section?"""
+    return (staff.status == StaffStatus.ACTIVE and staff.is_initiator
+            and staff.section_id == campaign.section_id)
+
+
+def sees_employers(campaign: Campaign, *, staff: Staff | None) -> bool:
+    """R14: may `staff` learn, now, which employers `campaign` inspects (and its items at them)?
+    `staff=None` asks for anyone but its initiating section: the chat, WeCom messages, a paper.
+    Not confidential: yes. Confidential: its initiating section always, others once its team is
+    formed (DESIGN.md: confidential campaigns name no employer before the team is formed)."""
+    if not campaign.confidential or campaign.team_formed_at is not None:
+        return True
+    return staff is not None and initiates(staff, campaign)
+
+
+async def visible_campaigns(*, staff: Staff | None, inspection: Inspection) -> list[Campaign]:
+    """The campaigns a visit serves (R20) that `staff` may know it serves, by id."""
+    campaigns = await Campaign.filter(inspections__id=inspection.id).order_by("id")
+    return [c for c in campaigns if sees_employers(c, staff=staff)]
+
+
 async def relations(*, staff: Staff, inspection: Inspection) -> set[str]:
-    """How `staff` relates to `inspection`: member, leader, initiator (any of them)."""
+    """How `staff` relates to `inspection`: member, leader, initiator (any of them). A relation
+    through a campaign the reader may not yet know serves this visit (R14) does not count, and a
+    visit none of whose campaigns the reader may know is unrelated."""
     out: set[str] = set()
     if staff.status != StaffStatus.ACTIVE:
         return out
+    campaigns = await visible_campaigns(staff=staff, inspection=inspection)
+    if not campaigns:
+        return out
     if await InspectionMember.exists(inspection_id=inspection.id, staff_id=staff.id):
         out.add("member")
-    campaigns = await Campaign.filter(inspections__id=inspection.id).values_list(
-        "leader_id", "section_id")
-    if any(leader == staff.id for leader, _ in campaigns):
+    if any(c.leader_id == staff.id for c in campaigns):
         out.add("leader")
-    if staff.is_initiator and any(section == staff.section_id
-                                   for _, section in campaigns):
+    if any(initiates(staff, c) for c in campaigns):
         out.add("initiator")
     return out
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from inspection import outbox
+from inspection.access import sees_employers
 from inspection.errors import DomainError
 from models.campaigns import Campaign
 from models.draws import DrawEntry
@@ -69,8 +70,9 @@ class ConfidentialityBreach(DomainError):
 
 
 def reveal_employers(campaign: Campaign) -> bool:
-    """May messages about this campaign name its employers? (R14)"""
-    return not campaign.confidential or campaign.team_formed_at is not None
+    """May messages about this campaign name its employers? (R14, the one rule of
+    `inspection.access.sees_employers`, for readers other than its initiating section)"""
+    return sees_employers(campaign, staff=None)
 
 
 async def campaign_employers(campaign_id: int) -> list[Employer]:

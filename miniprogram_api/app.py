@@ -25,6 +25,7 @@ from miniprogram_api import (
     plans,
     publication,
     rectification,
+    reviews,
     rosters,
     webauth,
 )
@@ -38,7 +39,7 @@ def all_routes() -> list[Route]:
             + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
             + publication.routes() + major.routes() + calendar.routes() + oversight.routes()
-            + audit.routes())
+            + audit.routes() + reviews.routes())
 
 
 def openapi_document() -> dict[str, Any]:

@@ -232,7 +232,7 @@ class DrawOut(BaseModel):
     secret: str | None = Field(description="揭示后公开，供任何人复算（tools/verify_draw.py）")
     strata: list[StratumOut]
     excluded: list[ExcludedOut] = Field(description="未列入候选的，按原因计数")
-    hidden: bool = Field(description="保密任务：检查开始前不向组长显示被抽中单位")
+    hidden: bool = Field(description="保密任务：检查组组成前只向发起科室显示被抽中单位")
     voidable: bool = Field(description="按规定仍可作废")
     record_url: str = Field(description="公示窗口中的抽取记录（含核验方法）")
 

@@ -12,7 +12,7 @@ from inspection.credit import access as cr
 from inspection.credit import blacklist as blacklist_rules
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Id, Request, ShortText, Text
-from models.credit import GradeAssessment
+from models.credit import CreditFactReview, GradeAssessment
 from models.employers import BlacklistEntry
 from models.enums import AssessmentStatus, BlacklistStatus, CreditEventKind, Grade
 
@@ -76,20 +76,25 @@ class FactIn(Request):
 
 
 class FactRecorded(BaseModel):
-    id: int
+    id: int | None = Field(description="记入诚信档案的事实编号；待复核时为空")
     employer_id: int
     kind: str
     occurred_on: dt.date
+    pending_review: bool = Field(
+        description="被追究刑事责任等须复核的事实：由政策法规科另一名工作人员复核同意后才记入档案和报送")
+    review_id: int | None = None
 
 
 async def record_fact(call: Call[FactIn, None]) -> FactRecorded:
     b = call.body
-    event = await cr.record_fact(staff=call.me, employer_id=call.path["employer_id"],
-                                 kind=b.kind, occurred_on=b.occurred_on,
-                                 description=b.description, evidence=b.evidence, basis=b.basis,
-                                 refused=b.refused)
-    return FactRecorded(id=event.id, employer_id=call.path["employer_id"], kind=str(event.kind),
-                        occurred_on=event.occurred_on)
+    fact = await cr.record_fact(staff=call.me, employer_id=call.path["employer_id"],
+                                kind=b.kind, occurred_on=b.occurred_on,
+                                description=b.description, evidence=b.evidence, basis=b.basis,
+                                refused=b.refused)
+    pending = isinstance(fact, CreditFactReview)
+    return FactRecorded(id=None if pending else fact.id, employer_id=call.path["employer_id"],
+                        kind=str(fact.kind), occurred_on=fact.occurred_on,
+                        pending_review=pending, review_id=fact.id if pending else None)
 
 
 class AssessmentQuery(Request):

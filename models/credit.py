@@ -3,7 +3,13 @@
 from tortoise import fields
 
 from models.base import TimestampedModel
-from models.enums import AssessmentStatus, CreditEventKind, Grade, MajorViolationCategory
+from models.enums import (
+    AssessmentStatus,
+    CreditEventKind,
+    Grade,
+    MajorViolationCategory,
+    ReviewState,
+)
 
 
 class CreditEvent(TimestampedModel):
@@ -79,3 +85,32 @@ class MajorViolation(TimestampedModel):
 
     class Meta:
         table = "major_violation"
+
+
+class CreditFactReview(TimestampedModel):
+    # A weighty fact recorded by hand (one that alone puts an employer at grade C, e.g. criminal
+    # liability) waiting for a second person's review. It enters the integrity file and the
+    # credit-platform export only when approved: then a CreditEvent is written (`event`), with a
+    # fresh id, so the export's cursor never skips it.
+
+    id = fields.IntField(primary_key=True)
+    employer = fields.ForeignKeyField("models.Employer", related_name="fact_reviews")
+    employer_id: int
+    kind = fields.CharEnumField(CreditEventKind, max_length=32)
+    occurred_on = fields.DateField()
+    detail = fields.JSONField(default=dict)  # description, evidence, basis, refused
+    recorded_by = fields.ForeignKeyField("models.Staff", related_name="facts_recorded",
+                                         on_delete=fields.RESTRICT)
+    recorded_by_id: int
+    state = fields.CharEnumField(ReviewState, max_length=16, default=ReviewState.PENDING)
+    reviewed_by = fields.ForeignKeyField("models.Staff", related_name="facts_reviewed",
+                                         null=True, on_delete=fields.RESTRICT)
+    reviewed_by_id: int | None
+    reviewed_at = fields.DatetimeField(null=True)
+    review_note = fields.TextField(default="")
+    event = fields.ForeignKeyField("models.CreditEvent", related_name="review", null=True,
+                                   on_delete=fields.SET_NULL)
+    event_id: int | None
+
+    class Meta:
+        table = "credit_fact_review"

@@ -184,6 +184,13 @@ class MajorViolationCategory(StrEnum):
     OTHER = "other"  # 其他重大劳动保障违法行为
 
 
+class ReviewState(StrEnum):
+    # A change one person proposes and a second person decides (four-eyes).
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class AssessmentStatus(StrEnum):
     PROPOSED = "proposed"
     CONFIRMED = "confirmed"

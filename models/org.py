@@ -3,7 +3,7 @@
 from tortoise import fields
 
 from models.base import TimestampedModel
-from models.enums import SectionKind, StaffStatus
+from models.enums import ReviewState, SectionKind, StaffStatus
 
 
 class Section(TimestampedModel):
@@ -59,3 +59,27 @@ class Conflict(TimestampedModel):
     class Meta:
         table = "conflict"
         unique_together = (("staff", "employer"),)
+
+
+class RoleChange(TimestampedModel):
+    # A change of someone's roles or section (R8, R14: roles open confidential campaigns), proposed
+    # by one 政策法规科 admin and taking effect only when a different admin approves it.
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="role_changes", on_delete=fields.CASCADE)
+    staff_id: int
+    changes = fields.JSONField(default=dict)  # {"roles": [...], "section": "..."} as the API says
+    proposed_by: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="role_changes_proposed", on_delete=fields.RESTRICT)
+    proposed_by_id: int
+    state = fields.CharEnumField(ReviewState, max_length=16, default=ReviewState.PENDING)
+    decided_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="role_changes_decided", null=True,
+        on_delete=fields.RESTRICT)
+    decided_by_id: int | None
+    decided_at = fields.DatetimeField(null=True)
+    note = fields.TextField(default="")
+
+    class Meta:
+        table = "role_change"

@@ -117,6 +117,8 @@ def _facts(r: dict[str, Any], kind: str) -> list[tuple[str, str]]:
              ("状态", draw_records.STATUS_LABELS[DrawStatus(r["status"])]),
              ("检查期间", " 至 ".join(r["field_window"])),
              ("承诺值", r["commitment"]), ("承诺时间", _local(r["committed_at"]))]
+    if "strata_seal" in r:  # a confidential campaign (R14): its strata sealed until published
+        facts.append(("分层封存值", r["strata_seal"]))
     if "public_entropy" in r:
         facts += [("公开随机数", r["public_entropy"])]
         if "public_entropy_date" in r:
@@ -151,7 +153,7 @@ async def record_html(request: web.Request) -> web.Response:
         return page(request, "未找到", f"<section><p>{e(exc.message)}</p>"
                     '<p><a href="/public/draws">返回抽取记录</a></p></section>', status=404)
     kind = protocol.KIND_LABELS[DrawKind(r["kind"])]
-    dl = "".join(f"<dt>{e(k)}</dt><dd{' class=h' if k in ('承诺值', '秘密值') else ''}>"
+    dl = "".join(f"<dt>{e(k)}</dt><dd{' class=h' if k in ('承诺值', '秘密值', '分层封存值') else ''}>"
                  f"{e(str(v))}</dd>" for k, v in _facts(r, kind))
     excluded = ""
     if r.get("exclusions"):
@@ -161,8 +163,11 @@ async def record_html(request: web.Request) -> web.Response:
         excluded = "<section><h2>未列入候选</h2><ul>" + "".join(
             f"<li>{e(k)}：{v}</li>" for k, v in sorted(counts.items())) + "</ul></section>"
     record = f"/public/draws/{r['draw_id']}.json"
+    strata = (f"{_strata_table(r['strata'])}{await _drawn(r)}" if r["strata"] else
+              "<p>保密抽查：分层、各层候选数、抽取数和名单哈希值在抽取结果公示时一并公布，此前只公布"
+              "“分层封存值”，公布后可用核验工具核对两者一致。</p>")
     body = (f"<section><dl>{dl}</dl></section><section>{EXPLAIN}</section>"
-            f"<section><h2>分层</h2>{_strata_table(r['strata'])}{await _drawn(r)}</section>"
+            f"<section><h2>分层</h2>{strata}</section>"
             f"{excluded}<section><h2>自己核验</h2><p>下载本次<a href=\"{record}\">抽取记录"
             f"（数据下载，JSON）</a>（含候选名单全文）和<a href=\"/public/tools/verify_draw.py\">"
             f"核验工具</a>，按<a href=\"{GUIDE_PATH}\">《随机抽取及其核验方法》</a>第三部分的步骤"

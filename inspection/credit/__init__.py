@@ -12,6 +12,7 @@ narrative  — the report's five sections written from its figures
 render     — the report as PDF and XLSX
 statistics — numbers for leaders per campaign and per year
 access     — who may read statistics and integrity files over the staff API
+fact_reviews — a second person's review of weighty facts recorded by hand, before export
 
 Adapters import from here only: the modules in `__all__` are this part's public surface.
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         access,
         blacklist,
         export,
+        fact_reviews,
         figures,
         grading,
         integrity,
@@ -36,4 +38,4 @@ if TYPE_CHECKING:
         timers,
     )
 
-__all__ = ['access', 'blacklist', 'export', 'figures', 'grading', 'integrity', 'ledger', 'major', 'major_quarters', 'narrative', 'render', 'reports', 'statistics', 'timers']
+__all__ = ['access', 'blacklist', 'export', 'fact_reviews', 'figures', 'grading', 'integrity', 'ledger', 'major', 'major_quarters', 'narrative', 'render', 'reports', 'statistics', 'timers']

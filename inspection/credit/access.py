@@ -11,7 +11,7 @@ from inspection.access import campaign_for
 from inspection.credit import blacklist, grading, integrity, statistics
 from inspection.errors import DomainError, Forbidden, NotFound, Problem, ValidationFailed
 from inspection.rosters import uscc as uscc_rules
-from models.credit import CreditEvent, GradeAssessment
+from models.credit import CreditEvent, CreditFactReview, GradeAssessment
 from models.employers import BlacklistEntry, Employer
 from models.enums import AssessmentStatus, BlacklistStatus, CreditEventKind, Grade, StaffStatus
 from models.org import Staff
@@ -43,7 +43,7 @@ async def integrity_file(*, staff: Staff, employer_id: int, start: dt.date | Non
 
 async def record_fact(*, staff: Staff, employer_id: int, kind: CreditEventKind,
                       occurred_on: dt.date, description: str, evidence: str, basis: str,
-                      refused: str | None) -> CreditEvent:
+                      refused: str | None) -> CreditEvent | CreditFactReview:
     """A fact with no other record (R18); the integrity module checks who may record it."""
     return await integrity.record_fact(employer_id=employer_id, kind=kind,
                                        occurred_on=occurred_on, description=description,

@@ -98,7 +98,7 @@ async def fetch(*, since: int, limit: int = DEFAULT_LIMIT, actor: str) -> Batch:
 
 
 # Internal references (staff ids) are not shared outside the bureau.
-_PRIVATE_KEYS = frozenset({"recorded_by"})
+_PRIVATE_KEYS = frozenset({"recorded_by", "reviewed_by"})
 
 
 def _public_detail(detail: dict[str, Any]) -> dict[str, Any]:

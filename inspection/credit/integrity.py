@@ -5,7 +5,8 @@ Record-backed facts are read from their own rows: a noncompliant Finding is a vi
 PenaltyDecision a penalty, a RectificationOrder closed as rectified or escalated (转立案: not put
 right by the deadline) an outcome. Facts that have no other record — obstruction, wage arrears,
 child or forced labour, a mass incident, criminal liability, false materials, a refusal to carry
-out a decision — are recorded with `record_fact` (who, evidence, basis) as CreditEvent rows.
+out a decision — are recorded with `record_fact` (who, evidence, basis) as CreditEvent rows;
+those that alone make grade C wait for a second person's review first (`fact_reviews`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspection import audit, clock
-from inspection.credit import ledger
+from inspection.credit import fact_reviews, ledger
 from inspection.errors import Forbidden, NotFound, Problem, ValidationFailed
-from models.credit import CreditEvent
+from models.credit import CreditEvent, CreditFactReview
 from models.employers import Employer
 from models.enums import CreditEventKind, FindingResult, RectificationState, StaffStatus
 from models.fieldwork import Finding, RectificationOrder
@@ -78,10 +79,13 @@ def _clean(text: str, name: str, problems: list[Problem], *, required: bool = Tr
 
 async def record_fact(*, employer_id: int, kind: CreditEventKind, occurred_on: dt.date,
                       description: str, evidence: str, basis: str, staff_id: int,
-                      refused: str | None = None, today: dt.date | None = None) -> CreditEvent:
+                      refused: str | None = None, today: dt.date | None = None
+                      ) -> CreditEvent | CreditFactReview:
     """Record a fact that has no other record, by an active staff member, audited (R18, R21).
 
     `evidence` names what proves it (e.g. 询问笔录编号, 法院判决书文号); `basis` the provision.
+    A fact of grade-C weight is filed for a second person's review instead (`fact_reviews`):
+    it is in neither the integrity file nor the export until approved.
     """
     staff = await Staff.get_or_none(id=staff_id)
     if staff is None or staff.status != StaffStatus.ACTIVE or not (
@@ -109,6 +113,14 @@ async def record_fact(*, employer_id: int, kind: CreditEventKind, occurred_on: d
               "recorded_by": staff.id}
     if kind == CreditEventKind.REFUSED_RECTIFICATION:
         detail["refused"] = refused
+    if kind in fact_reviews.REVIEWED_KINDS:
+        detail.pop("recorded_by")
+        review = await CreditFactReview.create(employer_id=employer.id, kind=kind,
+                                               occurred_on=occurred_on, detail=detail,
+                                               recorded_by_id=staff.id)
+        await audit.record(actor=audit.staff_actor(staff.id), action="credit.fact.propose",
+                           obj=review, after=audit.snapshot(review))
+        return review
     event = await ledger.append(employer_id=employer.id, kind=kind, occurred_on=occurred_on,
                                 source_type="credit_event", source_id=None, detail=detail)
     await audit.record(actor=audit.staff_actor(staff.id), action="credit.fact.record", obj=event,

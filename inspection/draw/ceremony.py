@@ -4,20 +4,21 @@ witnesses, and the ranked employers and inspectors in draw order with their name
 and the projector in the room. The published record (records.py) stays the reference; this is the
 same data with names, for those allowed to see them.
 
-A confidential campaign's employers (R14) are shown to its initiating section only, and to its
-leader from the opening of the field window, as the public record opens then.
+A confidential campaign's employers (R14) are shown by the one rule of `inspection.access`
+(`sees_employers`): to its initiating section, and to everyone else once its team is formed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
+from inspection.access import sees_employers
 from inspection.draw.protocol import VOIDABLE_STATES
 from inspection.planning import sampling
 from models.campaigns import Campaign
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.enums import DrawKind, DrawStatus
+from models.org import Staff
 
 VOID_RULE = ("抽取可在检查开始前作废，须说明理由；作废后不得重新抽取，本任务随之取消，"
              "须另建抽查任务")
@@ -67,11 +68,10 @@ def may_void(campaign: Campaign, draw: Draw) -> bool:
     return draw.status != DrawStatus.VOIDED and campaign.state in VOIDABLE_STATES
 
 
-async def of_campaign(campaign: Campaign, *, manager: bool, today: dt.date) -> Ceremony:
-    """Both draws of a campaign (employers first), with names; `manager`: the reader is its
-    initiating section."""
+async def of_campaign(campaign: Campaign, *, staff: Staff) -> Ceremony:
+    """Both draws of a campaign (employers first), with names, as `staff` may see them (R14)."""
     rows = await Draw.filter(campaign_id=campaign.id).order_by("kind")
-    hide = campaign.confidential and not manager and today < campaign.field_start
+    hide = not sees_employers(campaign, staff=staff)
     facts = [await _facts(d, hide=hide and d.kind == DrawKind.EMPLOYERS) for d in rows]
     return Ceremony(campaign, facts, any(may_void(campaign, d) for d in rows), VOID_RULE)
 

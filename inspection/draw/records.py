@@ -4,6 +4,13 @@ Employers are keyed by USCC, inspectors by certificate number. Before the reveal
 the commitment, the strata, their sizes, counts and roster hashes; a confidential campaign (R14)
 shows its candidates and result only from the opening of its field window (`visible_from`) and
 once its team is formed, whichever is later.
+
+A confidential campaign's record shows, until then, not even its strata: their names, sizes,
+counts and roster hashes say who may be drawn (with every candidate drawn, the blacklist stratum's
+roster hash is the hash of the public blacklist, and its size the blacklist's). It publishes
+instead one `strata_seal` (`verifier.strata_seal`: salted with the draw's secret, so it reveals
+nothing, and binding the strata); with the result the strata and the secret are published and the
+verifier checks the seal (docs/draw.md).
 """
 
 from __future__ import annotations
@@ -76,6 +83,12 @@ async def record(draw: Draw, *, full: bool, show_candidates: bool = True) -> dic
     if draw.status == DrawStatus.VOIDED:
         out |= {"voided_at": _iso(draw.voided_at), "void_reason": draw.void_reason}
     items = []
+    if campaign.confidential:  # R14
+        out["strata_seal"] = verify_draw.strata_seal(
+            draw.secret, [(s.stratum, s.candidate_count, s.count, s.roster_hash) for s in strata])
+        if not full:
+            out["strata"] = []
+            return out
     for s in strata:
         item: dict[str, Any] = {"stratum": s.stratum, "roster_hash": s.roster_hash,
                                 "commitment": draw.commitment, "count": s.count,
@@ -126,6 +139,7 @@ async def public_list(*, now: dt.datetime, limit: int = 50, offset: int = 0
         if draw is None:
             continue
         full = is_open(draw, pub, draw.campaign, now)
+        sealed = draw.campaign.confidential and not full  # R14: not even the strata's sizes
         rows.append({
             "draw_id": draw.id, "title": pub.title, "campaign_code": draw.campaign.code,
             "kind": draw.kind.value, "status": draw.status.value,
@@ -134,6 +148,6 @@ async def public_list(*, now: dt.datetime, limit: int = 50, offset: int = 0
             "commitment": draw.commitment, "committed_at": _iso(draw.committed_at),
             "revealed_at": _iso(draw.revealed_at) if full else None,
             "visible_from": _iso(pub.visible_from),
-            "strata": sizes.get(draw.id, []),
+            "strata": [] if sealed else sizes.get(draw.id, []),
         })
     return rows

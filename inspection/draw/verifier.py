@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 ALGORITHM = "suiji-draw-v1"
+SEAL = "suiji-seal-v1"  # a confidential draw's sealed strata (see strata_seal)
 KINDS = {"employers": "用人单位", "inspectors": "执法检查人员"}
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _MAX_BYTES = 64 * 1024 * 1024  # far above any real roster; stops a wrong URL filling memory
@@ -68,6 +69,17 @@ def roster_hash(candidates: Sequence[str]) -> str:
 def commitment(secret_hex: str) -> str:
     # The commitment hashes the 32 secret bytes, not their hex text.
     return hashlib.sha256(bytes.fromhex(secret_hex)).hexdigest()
+
+
+def strata_seal(secret_hex: str, strata: Sequence[tuple[str, int, int, str]]) -> str:
+    """A confidential draw publishes this instead of its strata until its result is public:
+    sha256 of the lines "suiji-seal-v1", the secret's hex, then "stratum TAB candidates TAB count
+    TAB roster_hash" per stratum sorted by UTF-8 bytes.  Salted with the secret, it reveals
+    nothing (not even a roster hash equal to a public list's); it binds the strata."""
+    lines = [f"{n}\t{size}\t{count}\t{h.lower()}" for n, size, count, h in
+             sorted(strata, key=lambda t: _utf8(t[0]))]
+    text = "\n".join([SEAL, bytes.fromhex(secret_hex).hex(), *lines])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compute_seed(campaign_code: str, stratum: str, roster_hash_hex: str,
@@ -129,6 +141,8 @@ def check_header(record: Any) -> None:
     if _need(record, "kind", str, "") not in KINDS:
         raise MalformedRecord("kind 只能是 must be one of: " + ", ".join(KINDS))
     _need_hex64(record, "secret", "")
+    if record.get("strata_seal") is not None:
+        _need_hex64(record, "strata_seal", "")
     for i, s in enumerate(_need(record, "strata", list, "")):
         where = f"strata[{i}]."
         if not isinstance(s, dict):
@@ -183,6 +197,12 @@ def verify_record(record: Any) -> list[Problem]:
             problems.append(Problem(s["stratum"], "stratum", "each stratum once", "repeated"))
         seen.add(s["stratum"])
         problems.extend(verify_stratum(record, s))
+    if record.get("strata_seal") is not None:  # a confidential draw: the strata it sealed
+        expected, found = strata_seal(record["secret"], [
+            (s["stratum"], len(s["candidates"]), s.get("count", 0), roster_hash(s["candidates"]))
+            for s in record["strata"]]), record["strata_seal"].lower()
+        if found != expected:
+            problems.append(Problem("*", "strata_seal", expected, found, _first_diff(expected, found)))
     return problems
 
 
@@ -236,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
               + ("FAILED" if bad else "OK"))
         print(f"  stratum {s['stratum']}: {n} candidates, {d} drawn, seed {seed.hex()}: "
               + ("mismatch in " + ", ".join(sorted(bad)) if bad else "all checks match"))
+    if record.get("strata_seal") is not None:
+        ok = not any(p.field == "strata_seal" for p in problems)
+        print(f"分层封存值{'一致' if ok else '不一致'} / strata seal: {'OK' if ok else 'FAILED'}")
     if not problems:
         print("结论：全部一致，抽取结果可由公开数据重新算出 / RESULT: OK, the draw recomputes")
         return 0

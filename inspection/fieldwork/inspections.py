@@ -17,7 +17,7 @@ from tortoise import connections
 from tortoise.expressions import Q
 
 from inspection import audit
-from inspection.access import Need, inspection_for
+from inspection.access import Need, inspection_for, sees_employers, visible_campaigns
 from inspection.clock import now
 from inspection.errors import Conflict, Problem, ValidationFailed
 from inspection.publication import triggers
@@ -84,7 +84,17 @@ async def list_inspections(*, staff: Staff, scope_campaign_id: int | None = None
     if scope_campaign_id is None:
         scope = "SELECT inspection_id FROM inspection_member WHERE staff_id = "
         where = [f"i.id IN ({scope}{param(staff.id)})"]
+        # R14 (`access.sees_employers`, in SQL): a visit shows only if the reader may know one of
+        # the campaigns it serves.
+        seen = "NOT c.confidential OR c.team_formed_at IS NOT NULL"
+        if staff.is_initiator:
+            seen += f" OR c.section_id = {param(staff.section_id)}"
+        where.append("EXISTS (SELECT 1 FROM inspection_campaign ic JOIN campaign c ON "  # noqa: S608
+                     f"c.id = ic.campaign_id WHERE ic.inspection_id = i.id AND ({seen}))")
     else:
+        campaign = await Campaign.get(id=scope_campaign_id)
+        if not sees_employers(campaign, staff=staff):  # R14: not yet, for this reader
+            return Page([], 0, page, page_size)
         scope = "SELECT inspection_id FROM inspection_campaign WHERE campaign_id = "
         where = [f"i.id IN ({scope}{param(scope_campaign_id)})"]
     if state is not None:
@@ -109,10 +119,14 @@ async def list_inspections(*, staff: Staff, scope_campaign_id: int | None = None
     return Page(rows, total, page, page_size)
 
 
-async def items_of(inspection: Inspection) -> list[Any]:
-    """All item versions of all the inspection's campaigns, each once (R20 one visit)."""
-    links = await CampaignItem.filter(campaign__inspections__id=inspection.id).prefetch_related(
-        "item_version__item").order_by("item_version_id")
+async def items_of(inspection: Inspection, *, campaigns: list[Campaign] | None = None
+                   ) -> list[Any]:
+    """All item versions of all the inspection's campaigns (or of `campaigns` among them: those
+    a reader may know of, R14), each once (R20 one visit)."""
+    query = CampaignItem.filter(campaign__inspections__id=inspection.id)
+    if campaigns is not None:
+        query = query.filter(campaign_id__in=[c.id for c in campaigns])
+    links = await query.prefetch_related("item_version__item").order_by("item_version_id")
     seen: dict[int, Any] = {}
     for link in links:
         seen.setdefault(link.item_version_id, link.item_version)
@@ -122,11 +136,17 @@ async def items_of(inspection: Inspection) -> list[Any]:
 async def detail(*, staff: Staff, inspection_id: int) -> dict[str, Any]:
     inspection = await inspection_for(staff=staff, inspection_id=inspection_id, need=Need.READ)
     employer = await Employer.get(id=inspection.employer_id)
-    campaigns = await Campaign.filter(inspections__id=inspection.id).order_by("id")
+    # R14: a campaign sharing this visit (R20) shows, with its items, only to those entitled.
+    campaigns = await visible_campaigns(staff=staff, inspection=inspection)
+    items = await items_of(inspection, campaigns=campaigns)
+    shown = {iv.id for iv in items}
     members = await InspectionMember.filter(inspection_id=inspection.id).prefetch_related(
         "staff").order_by("id")
-    findings = await Finding.filter(inspection_id=inspection.id).order_by("id")
-    evidence = await Evidence.filter(inspection_id=inspection.id).order_by("id")
+    findings = [f for f in await Finding.filter(inspection_id=inspection.id).order_by("id")
+                if f.item_version_id in shown]
+    kept = {f.id for f in findings}
+    evidence = [e for e in await Evidence.filter(inspection_id=inspection.id).order_by("id")
+                if e.finding_id is None or e.finding_id in kept]
     orders = await RectificationOrder.filter(inspection_id=inspection.id).prefetch_related(
         "findings", "follow_ups").order_by("id")
     notices = await Notice.filter(Q(inspection_id=inspection.id) | Q(
@@ -134,7 +154,7 @@ async def detail(*, staff: Staff, inspection_id: int) -> dict[str, Any]:
     penalties = await PenaltyDecision.filter(inspection_id=inspection.id).order_by("id")
     return {
         "inspection": inspection, "employer": employer, "campaigns": campaigns,
-        "items": await items_of(inspection), "members": members, "findings": findings,
+        "items": items, "members": members, "findings": findings,
         "evidence": evidence, "orders": orders, "notices": notices, "penalties": penalties,
     }
 
@@ -172,8 +192,10 @@ async def record_finding(*, staff: Staff, inspection_id: int, item_version_id: i
                                       need=Need.WORK, lock=True)
     if inspection.state != InspectionState.CHECKED_IN:
         raise illegal(inspection.state, "不能记录检查结果（须先签到，提交后不能修改）")
-    if item_version_id not in {iv.id for iv in await items_of(inspection)}:
-        # R1: only items on the published list that this inspection's campaigns check.
+    mine = await visible_campaigns(staff=staff, inspection=inspection)
+    if item_version_id not in {iv.id for iv in await items_of(inspection, campaigns=mine)}:
+        # R1: only items on the published list that this inspection's campaigns check; R14:
+        # and of a campaign the inspector may know serves this visit.
         raise ValidationFailed([Problem("该抽查事项不属于本次检查", field="item_version_id",
                                         code="item_not_in_inspection")])
     if result == FindingResult.NONCOMPLIANT and not description.strip():
@@ -196,10 +218,21 @@ async def record_finding(*, staff: Staff, inspection_id: int, item_version_id: i
     return finding
 
 
-async def _missing_items(inspection: Inspection) -> list[Any]:
+async def _missing_items(inspection: Inspection, staff: Staff) -> list[Any]:
+    """Items without a finding. R14: only those of campaigns `staff` may know are named; items of
+    a confidential campaign sharing the visit (R20) whose team is not formed yet keep the visit
+    open without being named."""
     done = set(await Finding.filter(inspection_id=inspection.id).values_list(
         "item_version_id", flat=True))
-    return [iv for iv in await items_of(inspection) if iv.id not in done]
+    missing = [iv for iv in await items_of(inspection) if iv.id not in done]
+    if not missing:
+        return []
+    mine = {iv.id for iv in await items_of(
+        inspection, campaigns=await visible_campaigns(staff=staff, inspection=inspection))}
+    named = [iv for iv in missing if iv.id in mine]
+    if not named:
+        raise Conflict("findings_waiting", "本次检查尚有事项待其他检查组组成后办理，暂不能确认、提交或办结")
+    return named
 
 
 async def confirm(*, staff: Staff, inspection_id: int) -> InspectionMember:
@@ -207,7 +240,7 @@ async def confirm(*, staff: Staff, inspection_id: int) -> InspectionMember:
                                       need=Need.WORK, lock=True)
     if inspection.state != InspectionState.CHECKED_IN:
         raise illegal(inspection.state, "不能确认检查结果")
-    missing = await _missing_items(inspection)
+    missing = await _missing_items(inspection, staff)
     if missing:
         names = "、".join(iv.name for iv in missing[:5])
         raise Conflict("findings_incomplete", f"还有 {len(missing)} 个抽查事项未记录检查结果：{names}")
@@ -225,7 +258,7 @@ async def submit(*, staff: Staff, inspection_id: int, summary: str = "") -> Insp
                                       need=Need.WORK, lock=True)
     if inspection.state != InspectionState.CHECKED_IN:
         raise illegal(inspection.state, "不能提交")
-    missing = await _missing_items(inspection)
+    missing = await _missing_items(inspection, staff)
     if missing:
         raise Conflict("findings_incomplete", f"还有 {len(missing)} 个抽查事项未记录检查结果")
     confirmed = await InspectionMember.filter(inspection_id=inspection.id,
@@ -249,7 +282,7 @@ async def close(*, staff: Staff, inspection_id: int) -> Inspection:
                                       need=Need.WORK, lock=True)
     if inspection.state not in (InspectionState.SUBMITTED, InspectionState.RECTIFYING):
         raise illegal(inspection.state, "不能办结（须先提交）")
-    missing = await _missing_items(inspection)
+    missing = await _missing_items(inspection, staff)
     if missing:
         names = "、".join(iv.name for iv in missing[:5])
         raise Conflict("findings_incomplete",

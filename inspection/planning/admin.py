@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.expressions import Q, RawSQL
 
-from inspection import access, audit, clock
+from inspection import access, audit
 from inspection import calendar as working_calendar
 from inspection.callup import assignment
 from inspection.callup import leader as callup_leader
@@ -289,8 +289,7 @@ async def void_draw(*, staff: Staff, campaign_id: int, kind: str, reason: str) -
 async def draw_ceremony(*, staff: Staff, campaign_id: int) -> ceremony.Ceremony:
     """The draws with what they froze and, once revealed, who was drawn in order, by name."""
     campaign = await readable_campaign(staff=staff, campaign_id=campaign_id)
-    manager = staff.is_initiator and campaign.section_id == staff.section_id
-    return await ceremony.of_campaign(campaign, manager=manager, today=clock.today())
+    return await ceremony.of_campaign(campaign, staff=staff)
 
 
 async def progress(*, staff: Staff, campaign_id: int) -> callup_leader.Overview:

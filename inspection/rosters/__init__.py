@@ -16,9 +16,10 @@ if TYPE_CHECKING:
         importing,
         inspectors,
         preview,
+        role_changes,
         tabular,
         uscc,
     )
 
 __all__ = ['admin', 'categories', 'certificates', 'employers', 'importing', 'inspectors',
-           'preview', 'tabular', 'uscc']
+           'preview', 'role_changes', 'tabular', 'uscc']

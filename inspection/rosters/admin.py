@@ -50,17 +50,19 @@ async def import_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
     """An upload by 政策法规科, as the CLI imports it."""
     require_admin(staff)
     return await import_kind(kind=kind, data=data, filename=filename,
-                             actor=audit.staff_actor(staff.id), publish=publish)
+                             actor=audit.staff_actor(staff.id), publish=publish, grants=False)
 
 
 async def import_kind(*, kind: str, data: bytes, filename: str, actor: str,
-                      publish: bool = False) -> ImportSummary:
+                      publish: bool = False, grants: bool = True) -> ImportSummary:
     """One spreadsheet of one kind, all-or-nothing (ValidationFailed lists every bad row); the
     caller has authorised it (the API above, or the operator at the CLI)."""
     if kind == "employers":
         return await rosters.import_employers(data=data, filename=filename, actor=actor)
     if kind == "inspectors":
-        return await inspectors.import_inspectors(data=data, filename=filename, actor=actor)
+        # Over the staff API no row changes an existing person's roles or section (issue 16).
+        return await inspectors.import_inspectors(data=data, filename=filename, actor=actor,
+                                                  grants=grants)
     if kind == "sections":
         return await inspectors.import_sections(data=data, filename=filename, actor=actor)
     if kind == "items":
@@ -148,20 +150,12 @@ async def get_staff(*, staff: Staff, staff_id: int) -> Staff:
 SELF_LOCKED = frozenset({"roles", "section", "status"})
 
 
-async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
-                     today: dt.date | None = None) -> tuple[Staff, list[Problem]]:
-    """Change some fields of one member of staff (R8), validated as the import validates a row:
-    certificate required of inspectors, unique certificate number, expiry warnings. Returns the
-    warnings; the caller ends the sessions of someone no longer active."""
-    person = await get_staff(staff=staff, staff_id=staff_id)
-    if person.id == staff.id and SELF_LOCKED & set(changes):
-        # Otherwise an admin could make themselves an initiator of any section and read its
-        # confidential campaigns (R14); another admin changes these.
-        raise Forbidden("不能修改本人的角色、科室或在岗状态，请由政策法规科其他工作人员办理",
-                        code="own_roles")
-    day = today or clock.today()
+def validate_staff_changes(person: Staff, changes: dict[str, Any], day: dt.date, *,
+                           all_sections: list[Section], taken: bool = False) -> tuple[dict[str, Any], RowErrors, list[Problem]]:
+    """Check `changes` to `person` as the import checks a row (R8): certificate required of
+    inspectors, expiry warnings. Raises on errors unless `taken` (the caller adds its own first)."""
     errors = RowErrors(inspectors.INSPECTOR_COLUMNS)
-    sections = inspectors.section_lookup(await Section.all())
+    sections = inspectors.section_lookup(all_sections)
     warnings: list[Problem] = []
     values = {"name": person.name, "wecom_userid": person.wecom_userid,
               "section": person.section.code, **changes}
@@ -169,13 +163,37 @@ async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
     inspector = clean.get("is_inspector", person.is_inspector)
     cert = clean.get("cert_no", person.cert_no)
     until = clean.get("cert_valid_until", person.cert_valid_until)
-    if cert and await Staff.filter(cert_no=cert).exclude(id=person.id).exists():
-        errors.add(0, "cert_no", f"执法证号「{cert}」已登记在他人名下", "cert_taken")
     # Only when the edit touches them: suspending someone must never wait on their paperwork.
     touches_cert = bool({"cert_no", "cert_valid_until", "roles"} & set(changes))
     if (touches_cert and inspector and (not cert or until is None)
             and until is not inspectors.BAD_DATE):
         errors.add(0, "cert_no", "执法检查人员须填写执法证号和执法证有效期至", "cert_required")
+    if not taken:
+        _single_record(errors, inspectors.INSPECTOR_COLUMNS)
+    return clean, errors, warnings
+
+
+async def edit_staff(*, staff: Staff, staff_id: int, changes: dict[str, Any],
+                     today: dt.date | None = None, granted: bool = False
+                     ) -> tuple[Staff, list[Problem]]:
+    """Change some fields of one member of staff (R8), validated as the import validates a row:
+    certificate required of inspectors, unique certificate number, expiry warnings. Returns the
+    warnings; the caller ends the sessions of someone no longer active. Roles and section change
+    only through a second admin's approval (`role_changes.decide`, which passes `granted`)."""
+    person = await get_staff(staff=staff, staff_id=staff_id)
+    if person.id == staff.id and SELF_LOCKED & set(changes):
+        # Otherwise an admin could make themselves an initiator of any section and read its
+        # confidential campaigns (R14); another admin changes these.
+        raise Forbidden("不能修改本人的角色、科室或在岗状态，请由政策法规科其他工作人员办理",
+                        code="own_roles")
+    if not granted and {"roles", "section"} & set(changes):
+        raise Conflict("second_admin_required",
+                       "角色和科室的调整须由政策法规科另一名工作人员审批：请提出调整申请")
+    clean, errors, warnings = validate_staff_changes(person, changes, today or clock.today(),
+                                                     all_sections=await Section.all(), taken=True)
+    cert = clean.get("cert_no", person.cert_no)
+    if cert and await Staff.filter(cert_no=cert).exclude(id=person.id).exists():
+        errors.add(0, "cert_no", f"执法证号「{cert}」已登记在他人名下", "cert_taken")
     _single_record(errors, inspectors.INSPECTOR_COLUMNS)
     clean.pop("wecom_userid")
     await apply(model=Staff, existing=person, values=clean, actor=audit.staff_actor(staff.id),

@@ -167,8 +167,10 @@ def validate_row(values: dict[str, Any], row: int, sheet_cols: list[str], errors
 
 
 async def import_inspectors(*, data: bytes, filename: str, actor: str,
-                            today: dt.date | None = None) -> ImportSummary:
-    """Validate every row, then create or update staff by WeCom userid (R8)."""
+                            today: dt.date | None = None, grants: bool = True) -> ImportSummary:
+    """Validate every row, then create or update staff by WeCom userid (R8). `grants=False` (an
+    upload over the staff API): a row may not change an existing person's roles or section —
+    that needs a second admin (`role_changes`, issue 16)."""
     sheet = read_sheet(data, filename, INSPECTOR_COLUMNS)
     errors = RowErrors(INSPECTOR_COLUMNS)
     day = today or clock.today()
@@ -202,6 +204,10 @@ async def import_inspectors(*, data: bytes, filename: str, actor: str,
         if inspector and (not cert or until is None) and until is not BAD_DATE:
             errors.add(row, "cert_no", "执法检查人员须填写执法证号和执法证有效期至",
                        "cert_required")
+        if not grants and old is not None:
+            for field in _granted_changes(old, clean):
+                errors.add(row, field, "与名录不同：角色和科室的调整须提出申请，由政策法规科另一名"
+                           "工作人员审批", "second_admin_required")
     errors.raise_if_any()
 
     summary = ImportSummary(kind="inspectors", warnings=warnings)
@@ -211,6 +217,16 @@ async def import_inspectors(*, data: bytes, filename: str, actor: str,
         await apply(model=Staff, existing=old, values=values, actor=actor, action="staff",
                     key=clean["wecom_userid"], summary=summary, row=row)
     return summary
+
+
+def _granted_changes(old: Staff, clean: dict[str, Any]) -> list[str]:
+    """Which of roles and section a row would change for an existing person."""
+    out = []
+    if any(flag in clean and clean[flag] != getattr(old, flag) for flag in ROLE_LABELS):
+        out.append("roles")
+    if "section_id" in clean and clean["section_id"] != old.section_id:
+        out.append("section")
+    return out
 
 
 def roles_text(s: Staff) -> str:

@@ -78,7 +78,8 @@ async def preview_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
     try:
         async with in_transaction():
             summary = await admin.import_kind(kind=kind, data=data, filename=filename,
-                                              actor=audit.staff_actor(staff.id), publish=publish)
+                                              actor=audit.staff_actor(staff.id), publish=publish,
+                                              grants=False)  # as the upload will (issue 16)
             raise _DryRun
     except _DryRun:
         pass

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from inspection import audit, clock
-from inspection.credit import blacklist, grading, integrity
-from models.credit import CreditEvent, GradeAssessment
+from inspection.credit import blacklist, fact_reviews, grading, integrity
+from models.credit import CreditEvent, CreditFactReview, GradeAssessment
 from models.employers import BlacklistEntry, Employer
 from models.enums import (
     AssessmentStatus,
@@ -70,11 +70,13 @@ async def load(settings: Settings | None = None) -> None:
             evidence="投诉受理登记表、工资台账复印件", basis="《保障农民工工资支付条例》第十五条",
             staff_id=officer.id, today=today)
     if not await CreditEvent.exists(employer_id=obstructs.id, kind=CreditEventKind.OBSTRUCTION):
-        await integrity.record_fact(
+        filed = await integrity.record_fact(
             employer_id=obstructs.id, kind=CreditEventKind.OBSTRUCTION,
             occurred_on=dt.date(last_year, 9, 8), description="拒绝检查人员进入生产车间并拒绝提供考勤记录",
             evidence="现场检查笔录、执法记录仪视频", basis="《劳动保障监察条例》第三十条",
             staff_id=officer.id, today=today)
+        if isinstance(filed, CreditFactReview):  # a second person confirms it (issue 16)
+            await fact_reviews.decide(staff=admin, review_id=filed.id, approve=True, note="")
     await grading.propose(year=last_year, actor=audit.CLI, today=today)
     proposal = await GradeAssessment.get_or_none(employer_id=obstructs.id, year=last_year)
     if proposal is not None and proposal.status == AssessmentStatus.PROPOSED \

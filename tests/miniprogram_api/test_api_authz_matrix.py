@@ -14,12 +14,20 @@ from inspection.fieldwork import evidence as ev
 from inspection.notices import issuing as notices
 from miniprogram_api.app import all_routes
 from miniprogram_api.framework import PREFIX, Route
-from models.credit import GradeAssessment
+from models.credit import CreditFactReview, GradeAssessment
 from models.employers import BlacklistEntry
-from models.enums import FindingResult, Grade, InspectionState, NoticeKind, PublicationKind
+from models.enums import (
+    CreditEventKind,
+    FindingResult,
+    Grade,
+    InspectionState,
+    NoticeKind,
+    PublicationKind,
+)
 from models.fieldwork import Finding, RectificationOrder
 from models.items import ItemVersion
 from models.org import Conflict as OrgConflict
+from models.org import RoleChange
 from models.publication import Publication
 from tests.fieldworld import ROLES, World, build_world, called_up, jpeg, session_for
 from tests.notices_fixtures import ISSUER
@@ -77,7 +85,10 @@ MATRIX: dict[str, dict[str, Any]] = {
        for kind in ("Sections", "Employers", "Inspectors", "Items")},
     **{f"preview{kind}Import": ADMIN for kind in ("Sections", "Employers", "Inspectors", "Items")},
     "listEmployers": ADMIN, "getEmployer": ADMIN, "patchEmployer": ADMIN, "listStaff": ADMIN,
-    "getStaff": ADMIN, "patchStaff": ADMIN, "listConflicts": ADMIN, "declareConflict": ADMIN,
+    "getStaff": ADMIN, "patchStaff": ADMIN,
+    # Four-eyes (issue 16): 政策法规科 only; a second admin, never the proposer or the target.
+    "listCreditFactReviews": ADMIN, "decideCreditFactReview": ADMIN, "listRoleChanges": ADMIN,
+    "proposeRoleChange": ADMIN, "decideRoleChange": ADMIN, "listConflicts": ADMIN, "declareConflict": ADMIN,
     "deleteConflict": ADMIN, "listAllConflicts": ADMIN,
     # The item list (R7): 政策法规科 only.
     "listItems": ADMIN, "createItem": ADMIN, "amendItem": ADMIN, "publishItemVersion": ADMIN,
@@ -163,10 +174,16 @@ async def _objects(world: World, data_dir: Any) -> dict[str, int]:
     assessment = await GradeAssessment.create(employer=world.employer, year=2025,
                                               proposed=Grade.B)
     called = await called_up(world, "member")
+    review = await CreditFactReview.create(
+        employer=world.employer, kind=CreditEventKind.CRIMINAL, occurred_on=dt.date(2026, 1, 5),
+        detail={"description": "判决", "evidence": "判决书", "basis": "刑法"},
+        recorded_by=world.staff["member"])
+    change = await RoleChange.create(staff=world.staff["outsider"], changes={"mobile": "1"},
+                                     proposed_by=world.staff["initiator"])
     duty = await Publication.create(kind=PublicationKind.PENALTY, object_type="penalty_decision",
                                     object_id=1, title="处罚决定", due_on=dt.date(2030, 1, 4),
                                     section_id=world.campaigns[0].section_id)
-    return {"publication_id": duty.id, "callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,
+    return {"review_id": review.id, "change_id": change.id, "publication_id": duty.id, "callup_id": called.id, "entry_id": entry.id, "assessment_id": assessment.id, "notice_id": notice.id, "year": 2026, "conflict_id": conflict.id, "item_id": world.items[0].item_id,
             "version_id": draft.id, "staff_id": world.staff["member"].id,
             "employer_id": world.employer.id, "inspection_id": world.inspection.id, "campaign_id": world.campaigns[0].id,
             "evidence_id": evidence.id, "order_id": order.id,
@@ -214,6 +231,8 @@ def _body(route: Route, ids: dict[str, int], role: str) -> dict[str, Any] | None
         "recordCreditFact": {"kind": "obstruction", "occurred_on": "2026-01-05",
                              "description": "拒绝提供工资台账", "evidence": "询问笔录2026-01",
                              "basis": "《劳动保障监察条例》第三十条"},
+        "decideCreditFactReview": {"approve": True}, "decideRoleChange": {"approve": False},
+        "proposeRoleChange": {"roles": ["执法检查人员"]},
         "reviewGradeAssessment": {"confirm": True, "effective_from": "2026-03-01"},
         "confirmGradeAssessments": {"assessment_ids": [ids["assessment_id"]],
                                     "effective_from": "2026-03-01"},

@@ -57,7 +57,18 @@ async def test_record_a_fact(api: Any, world: Any) -> None:
     assert resp.status == 422  # penalties come from their decisions, never typed in (R18)
     resp = await api.post(url, json=fact, headers=member)
     assert resp.status == 201, await resp.text()
-    assert await AuditEvent.filter(action="credit.fact.record").exists()  # R21
+    filed = await resp.json()
+    assert filed["pending_review"] and filed["id"] is None  # grade-C weight: a second person
+    admin = await session_for(api, world.staff["admin"])
+    resp = await api.post(f"/api/v1/credit-fact-reviews/{filed['review_id']}/decision",
+                          json={"approve": True}, headers=admin)
+    assert resp.status == 200, await resp.text()
+    assert await AuditEvent.filter(action="credit.fact.propose").exists()  # R21
+    assert await AuditEvent.filter(action="credit.fact.approve").exists()
+    wage = {**fact, "kind": "wage_arrears", "description": "拖欠工资"}
+    resp = await api.post(url, json=wage, headers=member)
+    assert resp.status == 201 and not (await resp.json())["pending_review"]
+    assert await AuditEvent.filter(action="credit.fact.record").exists()
     leader = await session_for(api, world.staff["leader"])
     body = await (await api.get(f"/api/v1/employers/{world.employer.id}/integrity-file",
                                 headers=leader)).json()

@@ -1,6 +1,7 @@
 """The draw ceremony's data over the staff API (issue 14, R10, R14, R15): what the commitment
 froze, then the ranked employers and inspectors with names in the order of the published record;
-a confidential campaign's employers are not shown to its leader before the field window opens;
+a confidential campaign's employers are not shown to its leader before its team is formed (R14,
+`inspection.access.sees_employers`);
 whether a draw may still be voided, and the rule."""
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ async def test_confidential_employers_stay_hidden_from_the_leader(api: Any, worl
     mine = (await (await api.get(f"/api/v1/campaigns/{campaign_id}/draws",
                                  headers=initiator)).json())["draws"][0]
     assert not mine["hidden"] and any(s["drawn"] for s in mine["strata"])
+    # The team formed: the leader, who assigns them (R16), sees the drawn employers.
+    await Campaign.filter(id=campaign_id).update(team_formed_at=clock.now())
+    employers = (await (await api.get(f"/api/v1/campaigns/{campaign_id}/draws",
+                                      headers=leader)).json())["draws"][0]
+    assert not employers["hidden"] and any(s["drawn"] for s in employers["strata"])
 
 
 async def test_a_draw_in_use_may_no_longer_be_voided(api: Any, world: Any) -> None:

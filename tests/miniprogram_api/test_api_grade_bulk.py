@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from inspection import clock
-from inspection.credit import grading, integrity
+from inspection.credit import fact_reviews, grading, integrity
 from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
 from models.credit import GradeAssessment
@@ -22,11 +22,13 @@ PROBLEM = "application/problem+json"
 async def _proposals(world: Any) -> list[GradeAssessment]:
     others = [await Employer.create(uscc=make_uscc(f"91500102MA6U2000{n}"), name=f"涪陵{n}号公司")
               for n in range(3)]
-    await integrity.record_fact(
+    filed = await integrity.record_fact(
         employer_id=others[0].id, kind=CreditEventKind.OBSTRUCTION,
         occurred_on=dt.date(2025, 9, 8), description="拒绝检查人员进入车间", evidence="检查笔录",
         basis="《劳动保障监察条例》第三十条", staff_id=world.staff["initiator"].id,
         today=dt.date(2026, 1, 5))
+    await fact_reviews.decide(staff=world.staff["admin"], review_id=filed.id, approve=True,
+                              note="")  # a second person confirms it (issue 16)
     return await grading.propose(year=2025, actor="cli", today=dt.date(2026, 1, 5))
 
 

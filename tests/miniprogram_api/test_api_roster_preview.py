@@ -71,10 +71,14 @@ async def test_inspectors_preview_names_sections_and_roles(api: Any, world: Any)
              f"{member.name},{member.wecom_userid},劳动保障监察支队,执法检查人员、组长,"
              f"{member.cert_no},2030-01-01\n")
     out = await _preview(api, world, "inspectors", sheet)
+    # Roles and section of someone on the roster change only with a second admin (issue 16).
+    assert out["ok"] is False, out
+    assert {(p["field"], p["code"]) for p in out["problems"]} == {
+        ("角色", "second_admin_required"), ("所属科室", "second_admin_required")}
+    newcomer = sheet.replace(member.wecom_userid, "u-newcomer").replace(member.cert_no or "", "CERT-N")
+    out = await _preview(api, world, "inspectors", newcomer.replace(member.name, "孙新人"))
     assert out["ok"] is True, out
-    changes = {c["label"]: (c["before"], c["after"]) for c in out["rows"][0]["changes"]}
-    assert changes["所属科室"] == ("劳动关系科", "劳动保障监察支队")
-    assert changes["组长"] == ("否", "是")
+    assert out["rows"][0]["action"] == "create"
     await member.refresh_from_db()
     assert not member.is_leader and await Staff.filter(is_leader=True).count() == 2
 

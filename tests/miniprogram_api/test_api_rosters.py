@@ -124,12 +124,23 @@ async def test_staff_edit_keeps_the_certificate_rule(api: Any, world: Any) -> No
     resp = await api.patch(f"/api/v1/staff/{member.id}", json={"cert_no": taken, "cert_valid_until": "2027-12-31"},
                            headers=admin)
     assert [e["code"] for e in (await resp.json(content_type=PROBLEM))["errors"]] == ["cert_taken"]
-    resp = await api.patch(f"/api/v1/staff/{member.id}",
-                           json={"cert_valid_until": "2027-12-31", "roles": ["执法检查人员", "组长"],
-                                 "section": "劳动关系科"}, headers=admin)
+    resp = await api.patch(f"/api/v1/staff/{member.id}", json={"cert_valid_until": "2027-12-31"},
+                           headers=admin)
     assert resp.status == 200, await resp.text()
-    assert (await resp.json())["roles"] == ["inspector", "leader"]
-    resp = await api.patch(f"/api/v1/staff/{member.id}", json={"roles": ["厨师"]}, headers=admin)
+    # Roles and section: proposed by one admin, in force once a second approves (issue 16).
+    url = f"/api/v1/staff/{member.id}/role-changes"
+    resp = await api.post(url, json={"roles": ["执法检查人员", "组长"], "section": "劳动关系科"},
+                          headers=admin)
+    assert resp.status == 201, await resp.text()
+    second = await session_for(api, await Staff.create(
+        name="另一管理员", wecom_userid="u-admin2", section_id=world.staff["admin"].section_id,
+        is_admin=True))
+    resp = await api.post(f"/api/v1/role-changes/{(await resp.json())['id']}/decision",
+                          json={"approve": True}, headers=second)
+    assert resp.status == 200, await resp.text()
+    got = await (await api.get(f"/api/v1/staff/{member.id}", headers=admin)).json()
+    assert got["roles"] == ["inspector", "leader"]
+    resp = await api.post(url, json={"roles": ["厨师"]}, headers=admin)
     assert resp.status == 422
 
 

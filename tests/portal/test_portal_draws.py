@@ -74,8 +74,8 @@ async def test_confidential_record_waits_for_the_field_window_and_the_team(clien
     o = await Draw.get(campaign_id=opened.id, kind="employers")
     body = await (await client.get(f"/public/draws/{h.id}.json")).json()
     assert body["status"] == "revealed" and "secret" not in body and "visible_from" in body
-    assert body["strata"]
-    assert all("candidates" not in s and "drawn" not in s for s in body["strata"])
+    # R14: not even the strata before their time, only their seal (test_confidential_public_records)
+    assert body["strata"] == [] and len(body["strata_seal"]) == 64
     assert body["commitment"] == h.commitment  # the commitment shows at once
     assert h.secret not in await (await client.get(f"/public/draws/{h.id}")).text()
     # The field window has opened, but no team has formed: still secret (R14).

@@ -140,7 +140,8 @@ def test_verifier_uses_the_standard_library_only():
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
-    assert len(VERIFIER.read_text(encoding="utf-8").splitlines()) < 250
+    # Short enough to read before trusting it; the seal of confidential draws (issue 16) added 23.
+    assert len(VERIFIER.read_text(encoding="utf-8").splitlines()) < 275
 
 
 def _python38() -> str | None:

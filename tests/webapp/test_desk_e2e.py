@@ -18,15 +18,25 @@ import pytest
 from tortoise.functions import Count
 
 from inspection import clock
+from inspection.credit import integrity
 from inspection.planning import campaigns as campaign_rules
 from inspection.planning import sampling
 from inspection.rosters.uscc import make_uscc
 from models.audit import AuditEvent
 from models.campaigns import Campaign
-from models.credit import GradeAssessment
+from models.credit import CreditFactReview, GradeAssessment
 from models.draws import Draw, DrawEntry, DrawStratum
 from models.employers import Employer
-from models.enums import AssessmentStatus, DrawKind, DrawStatus, EmployerStatus, Grade
+from models.enums import (
+    AssessmentStatus,
+    CreditEventKind,
+    DrawKind,
+    DrawStatus,
+    EmployerStatus,
+    Grade,
+    ReviewState,
+)
+from models.org import Staff
 from suiji.demo.draws import DONE_CODE
 from suiji.settings import Settings
 from tests.e2e.processes import ROOT, base_env, free_port, serve, spawn
@@ -227,7 +237,32 @@ async def statistics(stage: Stage) -> None:
     assert sum(out["campaign_strata"].values()) == c["drawn"]["total"] > 0
 
 
+async def four_eyes(stage: Stage) -> None:
+    """Issue 16: a criminal fact waits for 政策法规科 and enters the file when agreed; a role change
+    proposed by one admin is refused to the proposer and takes effect when another approves."""
+    recorder = await Staff.get(wecom_userid=INITIATOR)
+    employer = await Employer.all().order_by("id").first()
+    assert employer is not None
+    filed = await integrity.record_fact(
+        employer_id=employer.id, kind=CreditEventKind.CRIMINAL, occurred_on=clock.today(),
+        description="拒不支付劳动报酬，经移送司法机关追究刑事责任", evidence="（2026）渝0102刑初18号判决书",
+        basis="《刑法》第二百七十六条之一", staff_id=recorder.id)
+    assert isinstance(filed, CreditFactReview)
+    person = await Staff.get(wecom_userid="wanglei")
+    assert not person.is_leader
+    out = await run_node("desk-reviews.mjs", base=stage.base, plan={
+        "admin": ADMIN, "second": "谭晓燕", "employer": employer.name, "person": person.name})
+    assert out["problems"] == []
+    assert "须由提出调整的人以外" in out["own_refusal"]
+    await filed.refresh_from_db()
+    assert filed.state == ReviewState.APPROVED and filed.event_id is not None
+    await person.refresh_from_db()
+    assert person.is_leader and person.is_inspector
+    assert await AuditEvent.filter(action="staff.role_change.approve").exists()
+
+
 async def test_the_desk(desk: Stage, tmp_path: Path) -> None:
+    await four_eyes(desk)
     await roster_upload(desk, tmp_path)
     await draw_ceremony(desk, tmp_path)
     await grade_review(desk)

@@ -24,10 +24,11 @@ async def _world():
     await f.order(ins, inspector, state=RectificationState.RECTIFIED, closed_on=dt.date(2026, 5, 20))
     await f.penalty(other, decided_on=dt.date(2026, 6, 2))
     async with in_transaction():
-        await integrity.record_fact(employer_id=other.id, kind=CreditEventKind.OBSTRUCTION,
-                                    occurred_on=dt.date(2026, 6, 1), description="拒绝提供工资台账",
-                                    evidence="现场检查笔录", basis="《劳动保障监察条例》第三十条",
-                                    staff_id=inspector.id, today=dt.date(2026, 6, 3))
+        await f.reviewed(await integrity.record_fact(
+            employer_id=other.id, kind=CreditEventKind.OBSTRUCTION,
+            occurred_on=dt.date(2026, 6, 1), description="拒绝提供工资台账",
+            evidence="现场检查笔录", basis="《劳动保障监察条例》第三十条",
+            staff_id=inspector.id, today=dt.date(2026, 6, 3)))
     return emp, other
 
 

@@ -40,10 +40,10 @@ def _codes(assessment):
 async def _fact(emp, kind, on=dt.date(2026, 3, 3), refused=None):
     recorder = await f.staff(is_inspector=True)
     async with in_transaction():
-        return await integrity.record_fact(
+        return await f.reviewed(await integrity.record_fact(
             employer_id=emp.id, kind=kind, occurred_on=on, description="事实经过",
             evidence="询问笔录 2026-018 号", basis="《劳动保障监察条例》第三十条",
-            staff_id=recorder.id, refused=refused, today=TODAY)
+            staff_id=recorder.id, refused=refused, today=TODAY))
 
 
 async def _violation_case(emp, on):

@@ -257,8 +257,8 @@ async def test_confidential_result_opens_with_the_field_window_and_the_team():  
     assert pub.visible_from == draws.field_opens_at(campaign)
     before = pub.visible_from - dt.timedelta(seconds=1)
     hidden = await draw_records.public_record(draw.id, now=before)
-    assert "secret" not in hidden and hidden["strata"]
-    assert all("candidates" not in s for s in hidden["strata"])
+    # R14: no strata (names, sizes, roster hashes) before their time, only their seal.
+    assert "secret" not in hidden and hidden["strata"] == [] and hidden["strata_seal"]
     assert hidden["commitment"] == draw.commitment and "visible_from" in hidden
     no_team = await draw_records.public_record(draw.id, now=pub.visible_from)
     assert "secret" not in no_team and all("drawn" not in s for s in no_team["strata"])

@@ -134,6 +134,7 @@ async def test_total_counts_every_page(world: World) -> None:
         extra = await Inspection.create(code=f"JC2026-01{n}", employer=world.employer,
                                         window_start=world.inspection.window_start,
                                         window_end=world.inspection.window_end)
+        await extra.campaigns.add(world.campaigns[0])  # every visit serves a campaign (R20)
         await InspectionMember.create(inspection=extra, staff=world.staff["member"])
     me = world.staff["member"]
     pages = [await fw.list_inspections(staff=me, page=p, page_size=2) for p in (1, 2, 3, 4)]

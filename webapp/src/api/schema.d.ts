@@ -1021,6 +1021,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credit-fact-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待复核的诚信档案事实（被追究刑事责任等，复核同意后才记入档案和报送）
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        get: operations["listCreditFactReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-fact-reviews/{review_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 复核诚信档案事实（须由记录人以外的政策法规科工作人员）
+         * @description 可调用者：policy-section admin (政策法规科), not the one who proposed
+         */
+        post: operations["decideCreditFactReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credit/export": {
         parameters: {
             query?: never;
@@ -2267,6 +2307,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/role-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 角色和科室调整申请
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        get: operations["listRoleChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/role-changes/{change_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审批角色或科室调整（须由提出人和本人以外的政策法规科工作人员）
+         * @description 可调用者：policy-section admin (政策法规科), not the one who proposed
+         */
+        post: operations["decideRoleChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff": {
         parameters: {
             query?: never;
@@ -2329,6 +2409,26 @@ export type paths = {
          * @description 可调用者：policy-section admin (政策法规科)
          */
         post: operations["declareConflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/{staff_id}/role-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提出调整他人的角色或科室（须另一名政策法规科工作人员审批后生效）
+         * @description 可调用者：policy-section admin (政策法规科), not for oneself
+         */
+        post: operations["proposeRoleChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3522,7 +3622,7 @@ export type components = {
             excluded: components["schemas"]["ExcludedOut"][];
             /**
              * Hidden
-             * @description 保密任务：检查开始前不向组长显示被抽中单位
+             * @description 保密任务：检查组组成前只向发起科室显示被抽中单位
              */
             hidden: boolean;
             /** Id */
@@ -3957,8 +4057,11 @@ export type components = {
         FactRecorded: {
             /** Employer Id */
             employer_id: number;
-            /** Id */
-            id: number;
+            /**
+             * Id
+             * @description 记入诚信档案的事实编号；待复核时为空
+             */
+            id: number | null;
             /** Kind */
             kind: string;
             /**
@@ -3966,6 +4069,70 @@ export type components = {
              * Format: date
              */
             occurred_on: string;
+            /**
+             * Pending Review
+             * @description 被追究刑事责任等须复核的事实：由政策法规科另一名工作人员复核同意后才记入档案和报送
+             */
+            pending_review: boolean;
+            /**
+             * Review Id
+             * @default null
+             */
+            review_id: number | null;
+        };
+        /** FactReviewList */
+        FactReviewList: {
+            /** Items */
+            items: components["schemas"]["FactReviewOut"][];
+        };
+        /** FactReviewOut */
+        FactReviewOut: {
+            /** Basis */
+            basis: string;
+            /**
+             * Credit Event Id
+             * @description 同意后写入诚信档案的事实编号
+             */
+            credit_event_id: number | null;
+            /** Description */
+            description: string;
+            /** Employer Id */
+            employer_id: number;
+            /** Employer Name */
+            employer_name: string;
+            /** Evidence */
+            evidence: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Recorded By */
+            recorded_by: string;
+            /** Refused */
+            refused: string | null;
+            /** Review Note */
+            review_note: string;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Reviewed By */
+            reviewed_by: string | null;
+            state: components["schemas"]["ReviewState"];
+            /** State Label */
+            state_label: string;
+            /** Uscc */
+            uscc: string;
         };
         /** FindingIn */
         FindingIn: {
@@ -5213,6 +5380,19 @@ export type components = {
              */
             witnesses: string;
         };
+        /** ReviewDecisionIn */
+        ReviewDecisionIn: {
+            /**
+             * Approve
+             * @description true 同意；false 不同意（须说明理由）
+             */
+            approve: boolean;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** ReviewIn */
         ReviewIn: {
             /** Confirm */
@@ -5233,10 +5413,73 @@ export type components = {
              */
             note: string;
         };
+        /**
+         * ReviewState
+         * @enum {string}
+         */
+        ReviewState: "pending" | "approved" | "rejected";
         /** RevokeIn */
         RevokeIn: {
             /** Reason */
             reason: string;
+        };
+        /** RoleChangeIn */
+        RoleChangeIn: {
+            /**
+             * Roles
+             * @default null
+             */
+            roles: string[] | null;
+            /**
+             * Section
+             * @default null
+             */
+            section: string | null;
+        };
+        /** RoleChangeList */
+        RoleChangeList: {
+            /** Items */
+            items: components["schemas"]["RoleChangeOut"][];
+        };
+        /** RoleChangeOut */
+        RoleChangeOut: {
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            /** Proposed By */
+            proposed_by: string;
+            /**
+             * Roles
+             * @description 调整后的角色（未调整为空）
+             */
+            roles: string[] | null;
+            /**
+             * Section
+             * @description 调整后的科室（未调整为空）
+             */
+            section: string | null;
+            /** Staff Id */
+            staff_id: number;
+            /** Staff Name */
+            staff_name: string;
+            state: components["schemas"]["ReviewState"];
+            /** State Label */
+            state_label: string;
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings: components["schemas"]["ProblemOut"][];
         };
         /** RosterOut */
         RosterOut: {
@@ -9711,6 +9954,174 @@ export interface operations {
             };
             /** @description 不存在或无权查看 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCreditFactReviews: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["ReviewState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactReviewList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideCreditFactReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                review_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactReviewOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15099,6 +15510,174 @@ export interface operations {
             };
         };
     };
+    listRoleChanges: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["ReviewState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleChangeList"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideRoleChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                change_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleChangeOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listStaff: {
         parameters: {
             query?: {
@@ -15398,6 +15977,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConflictOut"];
+                };
+            };
+            /** @description 请求格式有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 内容类型不支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    proposeRoleChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                staff_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChangeIn"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleChangeOut"];
                 };
             };
             /** @description 请求格式有误 */

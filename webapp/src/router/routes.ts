@@ -40,6 +40,7 @@ export const routes: RouteRecordRaw[] = [
   { path: "/desk/plans", component: () => import("../desk/plans/PlansView.vue"), meta: { title: "年度抽查计划", roles: ["initiator"], wide: true } },
   { path: "/desk/reports", component: () => import("../desk/reports/ReportsView.vue"), meta: { title: "抽查工作报告", roles: ["initiator"], wide: true } },
   { path: "/desk/blacklist", component: () => import("../desk/blacklist/BlacklistView.vue"), meta: { title: "失信联合惩戒名单", roles: ["initiator", "admin"], wide: true } },
+  { path: "/desk/reviews", component: () => import("../desk/ReviewsView.vue"), meta: { title: "复核与审批", roles: ["admin"], wide: true } },
   { path: "/desk/grades", component: () => import("../desk/GradesView.vue"), meta: { title: "守法诚信等级评价审核", roles: ["admin"], wide: true } },
   { path: "/publication", component: () => import("../desk/publication/PublicationsView.vue"), meta: { title: "公示任务", roles: ["admin", "initiator"], wide: true } },
   { path: "/publication/:id(\\d+)", component: () => import("../desk/publication/PublicationView.vue"), meta: { title: "公示任务", back: true, roles: ["admin", "initiator"] } },

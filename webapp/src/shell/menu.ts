@@ -22,6 +22,7 @@ export const MENU: MenuEntry[] = [
   { path: "/desk/conflicts", title: "回避登记", icon: "stop-circle-o", roles: ["admin"], group: "desk" },
   { path: "/desk/certificates", title: "执法证到期", icon: "idcard", roles: ["admin"], group: "desk" },
   { path: "/desk/calendar", title: "工作日调整", icon: "calendar-o", roles: ["admin"], group: "desk" },
+  { path: "/desk/reviews", title: "复核与审批", icon: "passed", roles: ["admin"], group: "desk" },
   { path: "/desk/grades", title: "等级评价审核", icon: "medal-o", roles: ["admin"], group: "desk" },
   { path: "/desk/plans", title: "年度抽查计划", icon: "calendar-o", roles: ["initiator"], group: "desk" },
   { path: "/desk/campaigns", title: "实施方案", icon: "records-o", roles: ["initiator"], group: "desk" },
