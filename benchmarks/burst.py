@@ -180,13 +180,24 @@ async def burst(http: aiohttp.ClientSession, urls: list[str], standin: WeComStan
     await asyncio.sleep(AFTER)
     during, after = delivered_between(standin, start, end), delivered_between(standin, end,
                                                                               end + AFTER)
-    # click → its card's update at the stand-in (the update carries the click's response code)
-    by_code = {c.staff.wecom_userid: c.id for c in called}
-    update_lag = []
+
+    async def applied_all() -> bool:
+        return not await InboundReceipt.filter(state=ReceiptState.PENDING).exists()
+
+    await until(applied_all, 900)
+    all_applied = time.time() - start
+    await asyncio.sleep(5.0)  # the last answers' WeCom calls
+    # click → its card's update at the stand-in; and from the commit that applied the click (the
+    # call-up's last change) to that update: the outbox's own share
+    by_user = {c.staff.wecom_userid: c.id for c in called}
+    applied_at = {c.id: c.updated_at.timestamp() for c in await CallUp.filter(
+        id__in=[c.id for c in called])}
+    update_lag, outbox_lag = [], []
     for call in ok_calls(standin, UPDATE):
-        cid = by_code.get(call.body["userids"][0])
+        cid = by_user.get(call.body["userids"][0])
         if cid in sent_at and call.at >= sent_at[cid]:
             update_lag.append((call.at - sent_at[cid]) * 1000)
+            outbox_lag.append((call.at - applied_at[cid]) * 1000)
     # decline click → the replacement's card at the stand-in
     next_card = []
     for r in await CallUp.filter(replaces_id__in=list(declining)).prefetch_related("staff"):
@@ -196,7 +207,8 @@ async def burst(http: aiohttp.ClientSession, urls: list[str], standin: WeComStan
             next_card.append((min(cards) - sent_at[r.replaces_id]) * 1000)
     return {"answers": len(plan), "declines": len(declining), "statuses": dict(statuses),
             "wall": end - start, "latency": latencies, "during": during, "after": after,
-            "update_lag": update_lag, "next_card": next_card, "declining": declining,
+            "update_lag": update_lag, "outbox_lag": outbox_lag, "all_applied": all_applied,
+            "next_card": next_card, "declining": declining,
             "called": [c.id for c in called]}
 
 
@@ -325,7 +337,9 @@ async def run(args: argparse.Namespace) -> None:
               f"into two processes; answers {b['statuses']}")
         print(f"  callback response time: {summary(b['latency'])}")
         print(f"  decline click -> next card at the stand-in: {summary(b['next_card'])}")
+        print(f"  every answer applied {b['all_applied']:.1f} s after the first click")
         print(f"  click -> its card updated at the stand-in: {summary(b['update_lag'])}")
+        print(f"  answer applied (committed) -> its card updated: {summary(b['outbox_lag'])}")
         print(f"  WeCom calls done during the burst: {b['during'][0]} messages, "
               f"{b['during'][1]} card updates; in the {AFTER:.0f} s after: {b['after'][0]} "
               f"messages, {b['after'][1]} card updates")

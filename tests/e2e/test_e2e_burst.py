@@ -41,6 +41,7 @@ async def campaign_called() -> list[CallUp]:
                 .prefetch_related("staff"))
 
 
+# long: one load scenario, set-up, burst and the counts that prove it, read top to bottom.
 async def test_a_burst_into_two_processes_is_applied_once_each(is_postgres, settings):
     if not is_postgres or not settings.redis_url:
         pytest.skip("two processes on one database need PostgreSQL and Redis")
