@@ -114,11 +114,13 @@ async def apply(receipt_id: int) -> bool:
             if taken is None:
                 return False
             msg, received = taken
+            # Marked first: the same commit, but out of the part that holds the audit chain's
+            # lock (taken by the command's first audit event, held until the commit).
+            await _done(receipt_id)
             # The answer counts from when WeCom delivered it, not from when it was applied.
             reply = await commands.dispatch(msg, now=received.astimezone(clock.BEIJING))
             if reply:
                 await messages.send_text(to=[msg.from_user], content=reply, key=reply_key(msg))
-            await _done(receipt_id)
         return True
     except DomainError as exc:
         log.info("inbound refused", extra={"code": exc.code, "from_user": msg.from_user})
@@ -126,9 +128,9 @@ async def apply(receipt_id: int) -> bool:
     async with in_transaction():
         if await _take(receipt_id) is None:
             return False
+        await _done(receipt_id)
         # The refusal is this delivery's answer: once.
         await messages.send_text(to=[msg.from_user], content=text, key=reply_key(msg))
-        await _done(receipt_id)
     return True
 
 
