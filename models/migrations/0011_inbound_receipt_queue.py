@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_blacklist_hearing_provisional')]
+    dependencies = [('models', '0010_audit_head')]
 
     initial = False
 
