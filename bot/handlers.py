@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.inbound import process
+from bot.inbound import process_now
 from bot.parse import Inbound
 from inspection import clock
 from inspection.callup import leader as callup_leader
@@ -17,8 +17,8 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 async def inbound(payload: dict[str, Any]) -> None:
-    """A callback the route could not finish in time: process it now (idempotent domain)."""
-    await process(Inbound.from_payload(payload))
+    """A callback an earlier version handed to the outbox: keep and apply it now, once."""
+    await process_now(Inbound.from_payload(payload))
 
 
 async def reminder(payload: dict[str, Any]) -> None:

@@ -1,23 +1,55 @@
-"""Processing one inbound message: one transaction for the change and its answer.
+"""Keeping and applying WeCom deliveries: acknowledged once stored, applied right after.
 
-Used by the callback route (within WeCom's 5 seconds) and by the worker's "wecom.inbound"
-handler (when the route had to hand the work over).
+1. `keep` (the callback route, before it answers WeCom): ONE insert of the receipt, keyed by
+   the hash of the delivery's de-duplication key, with the decrypted message, `pending`. A
+   second delivery of the same message (WeCom's retry, a replay, the same delivery reaching two
+   processes) inserts nothing and is not applied again.
+2. `apply` (the process's task queue, `notifications.taskqueue`): ONE transaction that takes the
+   receipt if it is still pending and nobody holds it (PostgreSQL: `FOR UPDATE SKIP LOCKED`;
+   SQLite serialises transactions in its one process), applies the command, writes the answer
+   to the outbox and marks the receipt done. A domain refusal rolls that back and, in a second
+   transaction, answers with its reason and marks the receipt done. Any other failure leaves it
+   pending: `failed` counts the attempt, and the sweep (`left_pending`) brings it back; after
+   `MAX_ATTEMPTS` it is `failed` and logged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import logging
+from typing import Any
 
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bot import commands
 from bot.parse import Inbound
 from inspection import clock, messages
 from inspection.errors import DomainError
+from models.enums import ReceiptState
 from models.system import InboundReceipt
 
 log = logging.getLogger(__name__)
+
+# A receipt still pending this long after it was received was left by a process that died (or
+# its attempt failed): any process's sweep may apply it. Far above the time a live process
+# takes to apply what it received, so a sweep rarely races the owner (harmless if it does).
+RECOVER_AFTER = 30.0
+MAX_ATTEMPTS = 5
+
+_KEEP_PG = """
+INSERT INTO inbound_receipt (key, state, payload, attempts, last_error, created_at, updated_at)
+VALUES ($1, 'pending', $2::jsonb, 0, '', $3, $3)
+ON CONFLICT (key) DO NOTHING
+RETURNING id
+"""
+_TAKE_PG = """
+SELECT id, payload, created_at FROM inbound_receipt
+WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED
+"""
 
 
 def reply_key(msg: Inbound) -> str:
@@ -28,13 +60,45 @@ def receipt_key(msg: Inbound) -> str:
     return hashlib.sha256(msg.dedup_key.encode()).hexdigest()
 
 
-async def _first_time(msg: Inbound) -> bool:
-    """Claim the delivery inside the caller's transaction; False if it was applied before."""
-    key = receipt_key(msg)
-    if await InboundReceipt.exists(key=key):
-        return False
-    await InboundReceipt.create(key=key)
-    return True
+def _postgres() -> bool:
+    return bool(connections.get("default").capabilities.dialect == "postgres")
+
+
+async def keep(msg: Inbound, *, received_at: dt.datetime) -> int | None:
+    """Store the delivery; its receipt's id, or None when it was stored before (a duplicate)."""
+    if _postgres():
+        conn = connections.get("default")
+        rows = await conn.execute_query_dict(_KEEP_PG, [
+            receipt_key(msg), json.dumps(msg.to_payload(), ensure_ascii=False), received_at])
+        return int(rows[0]["id"]) if rows else None
+    try:
+        row = await InboundReceipt.create(key=receipt_key(msg), payload=msg.to_payload(),
+                                          created_at=clock.db_time(received_at))
+    except IntegrityError:
+        return None
+    return row.id
+
+
+async def _take(receipt_id: int) -> tuple[Inbound, dt.datetime] | None:
+    """Inside the caller's transaction: the pending message, locked; None if done or held."""
+    payload: Any
+    if _postgres():
+        rows = await connections.get("default").execute_query_dict(_TAKE_PG, [receipt_id])
+        if not rows:
+            return None
+        payload, received = rows[0]["payload"], rows[0]["created_at"]
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+    else:
+        row = await InboundReceipt.filter(id=receipt_id, state=ReceiptState.PENDING).first()
+        if row is None:
+            return None
+        payload, received = row.payload, row.created_at
+    return Inbound.from_payload(payload or {}), received
+
+
+async def _done(receipt_id: int) -> None:
+    await InboundReceipt.filter(id=receipt_id).update(state=ReceiptState.DONE, payload=None)
 
 
 def _error_text(exc: DomainError) -> str:
@@ -42,22 +106,59 @@ def _error_text(exc: DomainError) -> str:
     return "；".join([exc.message, *details])
 
 
-async def process(msg: Inbound) -> None:
-    """Apply the message; on a domain error roll back and answer with its reason instead."""
-    now = clock.now()
+async def apply(receipt_id: int) -> bool:
+    """Apply a kept delivery once; False when it was done already or another process has it."""
     try:
         async with in_transaction():
-            # Redis de-duplicates first; this record survives a Redis that lost its keys.
-            if not await _first_time(msg):
-                log.info("inbound replayed, ignored", extra={"from_user": msg.from_user})
-                return
-            reply = await commands.dispatch(msg, now=now)
+            taken = await _take(receipt_id)
+            if taken is None:
+                return False
+            msg, received = taken
+            # Marked first: the same commit, but out of the part that holds the audit chain's
+            # lock (taken by the command's first audit event, held until the commit).
+            await _done(receipt_id)
+            # The answer counts from when WeCom delivered it, not from when it was applied.
+            reply = await commands.dispatch(msg, now=received.astimezone(clock.BEIJING))
             if reply:
                 await messages.send_text(to=[msg.from_user], content=reply, key=reply_key(msg))
-        return
+        return True
     except DomainError as exc:
         log.info("inbound refused", extra={"code": exc.code, "from_user": msg.from_user})
         text = _error_text(exc)
     async with in_transaction():
-        if await _first_time(msg):  # the refusal is this delivery's answer: once
-            await messages.send_text(to=[msg.from_user], content=text, key=reply_key(msg))
+        if await _take(receipt_id) is None:
+            return False
+        await _done(receipt_id)
+        # The refusal is this delivery's answer: once.
+        await messages.send_text(to=[msg.from_user], content=text, key=reply_key(msg))
+    return True
+
+
+async def failed(receipt_id: int, exc: BaseException) -> None:
+    """Count a failed attempt; the sweep tries again, until MAX_ATTEMPTS."""
+    row = await InboundReceipt.filter(id=receipt_id, state=ReceiptState.PENDING).first()
+    if row is None:
+        return
+    attempts = row.attempts + 1
+    state = ReceiptState.FAILED if attempts >= MAX_ATTEMPTS else ReceiptState.PENDING
+    await InboundReceipt.filter(id=receipt_id, state=ReceiptState.PENDING).update(
+        attempts=attempts, state=state, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+    if state is ReceiptState.FAILED:
+        log.error("inbound gave up", extra={"receipt": receipt_id, "attempts": attempts})
+
+
+async def left_pending(*, older_than: float = RECOVER_AFTER,
+                       limit: int = 500) -> list[tuple[int, str]]:
+    """Receipts nobody finished: (id, sender), oldest first."""
+    before = clock.db_time(clock.now() - dt.timedelta(seconds=older_than))
+    rows = await InboundReceipt.filter(state=ReceiptState.PENDING, created_at__lt=before) \
+        .order_by("id").limit(limit).values_list("id", "payload")
+    return [(int(i), str((p or {}).get("from_user", ""))) for i, p in rows]
+
+
+async def process_now(msg: Inbound) -> None:
+    """Keep and apply at once, in the caller's transaction (the worker's `wecom.inbound` rows,
+    written by versions that handed slow callbacks to the outbox)."""
+    receipt_id = await keep(msg, received_at=clock.now())
+    if receipt_id is not None:
+        await apply(receipt_id)

@@ -2,35 +2,31 @@
 
 Order of checks, each refusing before any change: configured (503), size (413, before the body
 is read whole), well-formed envelope (400), signature and corp id (403), well-formed message (400).
-Then de-duplication (WeCom retries when it gets no answer within 5 seconds), and the work itself in
-one transaction under a time budget; if that budget or the database fails, the message is kept in
-the outbox ("wecom.inbound") for the worker, and WeCom still gets its empty 200 at once.
+Then the delivery is kept: ONE insert of its receipt with the decrypted message, whose unique key
+is the de-duplication (WeCom retries when it gets no answer within 5 seconds). WeCom gets its
+empty 200 right after; the process's task queue applies the message in its own transaction
+(`bot.inbound`, `notifications.taskqueue`). If the insert fails, WeCom gets a 500 and retries.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
 import time
 
 from aiohttp import web
-from tortoise.transactions import in_transaction
 
+from bot import inbound
 from bot.crypto import CallbackCrypto, CallbackMalformed, CallbackRejected
-from bot.inbound import process
-from bot.parse import MAX_BODY, Inbound, parse_envelope, parse_message
-from inspection import outbox
-from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE
+from bot.parse import MAX_BODY, parse_envelope, parse_message
+from inspection import clock
+from notifications.appkeys import CONFIG, INBOUND
 from notifications.problems import problem
 
 log = logging.getLogger(__name__)
 
-DEDUP_TTL = 3 * 24 * 3600.0  # WeCom retries for minutes; keep keys well beyond that
 # A signed callback is accepted this long around its timestamp (the signature covers it), so a
 # captured one cannot be replayed later; WeCom's retries come within a few minutes.
 TIMESTAMP_WINDOW = 300
-BUDGET = 3.0  # seconds of WeCom's 5 for the work itself
 
 
 def wall_clock() -> float:
@@ -72,16 +68,6 @@ async def _read_limited(request: web.Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def dedup_kv_key(msg: Inbound) -> str:
-    return "wecom:dedup:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
-
-
-async def _keep_for_worker(msg: Inbound) -> None:
-    key = "inbound:" + hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:40]
-    async with in_transaction():
-        await outbox.enqueue(topic="wecom.inbound", payload=msg.to_payload(), key=key)
-
-
 async def receive(request: web.Request, crypto: CallbackCrypto | None) -> web.Response:
     if crypto is None:
         return problem(503, "callback_not_configured", "企业微信回调未配置")
@@ -111,24 +97,13 @@ async def receive(request: web.Request, crypto: CallbackCrypto | None) -> web.Re
     except CallbackRejected as exc:
         log.warning("wecom callback refused", extra={"reason": str(exc)})
         return problem(403, "bad_signature", "签名或企业校验失败")
-    kv = request.app[KV]
-    dedup = dedup_kv_key(msg)
-    if not await kv.set_if_absent(dedup, "1", ttl=DEDUP_TTL):
-        return web.Response(text="")  # a retry of a delivery we already took
     try:
-        async with asyncio.timeout(BUDGET):
-            await process(msg)
-    except Exception:  # too slow or the database hiccupped: hand it to the worker
-        log.exception("inbound processing deferred to the worker",
-                      extra={"from_user": msg.from_user})
-        try:
-            await _keep_for_worker(msg)
-        except Exception:
-            await kv.delete(dedup)  # nothing kept: let WeCom's retry bring it back
-            log.exception("inbound could not be kept; WeCom will retry")
-            return problem(500, "unavailable", "暂时无法处理，请稍后重试")
-    # The answer's cards and texts are committed: send them now, not at the next poll.
-    request.app[OUTBOX_WAKE].wake()
+        receipt = await inbound.keep(msg, received_at=clock.now())
+    except Exception:
+        log.exception("inbound could not be kept; WeCom will retry")
+        return problem(500, "unavailable", "暂时无法处理，请稍后重试")
+    if receipt is not None:  # None: a retry or replay of a delivery already kept
+        request.app[INBOUND].submit(receipt, msg.from_user)
     return web.Response(text="")
 
 

@@ -28,7 +28,7 @@ from inspection.errors import StorageUnavailable
 from inspection.fieldwork import evidence, orphans
 from inspection.items import catalogue as items
 from inspection.rosters import certificates
-from models.enums import OutboxStatus
+from models.enums import OutboxStatus, ReceiptState
 from models.outbox import OutboxMessage
 from models.system import IdempotencyRecord, InboundReceipt
 
@@ -82,8 +82,10 @@ async def purge_idempotency_records(*, now: dt.datetime,
 
 async def purge_inbound_receipts(*, now: dt.datetime,
                                  older_than: dt.timedelta = RECEIPT_RETENTION) -> int:
-    """Forget WeCom deliveries received before `now - older_than`; returns how many."""
-    return await InboundReceipt.filter(created_at__lt=clock.db_time(now - older_than)).delete()
+    """Forget WeCom deliveries received before `now - older_than`; returns how many. One still
+    pending is kept: it has not been applied yet (its message is in it)."""
+    return await InboundReceipt.filter(created_at__lt=clock.db_time(now - older_than)) \
+        .exclude(state=ReceiptState.PENDING).delete()
 
 
 async def sweep_store(*, storage: evidence.Storage | None, now: dt.datetime) -> dict[str, int]:

@@ -203,6 +203,12 @@ class ReportStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class ReceiptState(StrEnum):
+    PENDING = "pending"  # acknowledged to WeCom and kept; not applied yet
+    DONE = "done"  # applied (or refused with an answer), in one transaction
+    FAILED = "failed"  # could not be applied after every attempt; logged for operators
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

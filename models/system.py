@@ -4,6 +4,7 @@ WeCom deliveries."""
 from tortoise import fields
 
 from models.base import TimestampedModel
+from models.enums import ReceiptState
 
 
 class CalendarOverride(TimestampedModel):
@@ -55,11 +56,20 @@ class IdempotencyRecord(TimestampedModel):
 
 
 class InboundReceipt(TimestampedModel):
-    # One WeCom delivery applied (the hash of its de-duplication key), written in the transaction
-    # that applied it: a replay after Redis lost its keys (restart, eviction) still does nothing.
+    # One WeCom delivery (the hash of its de-duplication key), written by the callback before it
+    # answers WeCom, with the decrypted message, as `pending`; applied right after in one
+    # transaction that marks it `done` (docs/callup.md, "The callback"). The unique key is the
+    # de-duplication: a retry or replay of the delivery, even after Redis lost its keys, finds it.
+    # `created_at` is when it was received (the moment the answer counts from).
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=64, unique=True)
+    state = fields.CharEnumField(ReceiptState, max_length=16, default=ReceiptState.PENDING)
+    # `bot.parse.Inbound` as a dict while pending; emptied once applied.
+    payload = fields.JSONField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(default="")
 
     class Meta:
         table = "inbound_receipt"
+        indexes = (("state", "created_at"),)

@@ -24,6 +24,7 @@ from inspection.fieldwork import evidence
 from inspection.notices import particulars
 from models.kv import KeyValue
 from notifications.client_ip import TrustedProxies
+from notifications.taskqueue import TaskQueue
 from notifications.wakeup import OutboxWake
 from notifications.wecom.client import WeComClient
 from notifications.wecom.config import CallbackConfig, WeComConfig
@@ -88,3 +89,6 @@ OUTBOX_WAKE = web.AppKey("outbox_wake", OutboxWake)
 OUTBOX_WORKERS = web.AppKey("outbox_workers", WorkerPool)
 # Overrides the login code exchange; unset: the WeCom client's.
 LOGIN_EXCHANGE = web.AppKey("login_exchange", LoginExchange)
+# WeCom deliveries kept by the callback, applied right after in this process; only where the
+# callback is configured.
+INBOUND = web.AppKey("inbound_queue", TaskQueue)

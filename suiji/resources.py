@@ -15,14 +15,16 @@ from collections.abc import AsyncIterator, Callable
 import aiohttp
 from aiohttp import web
 
+from bot import inbound as bot_inbound
 from inspection import worktime
 from inspection.fieldwork import evidence
 from inspection.notices import particulars
 from inspection.worktime import OfficeHours
 from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
-from notifications.appkeys import HTTP, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
+from notifications.appkeys import HTTP, INBOUND, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
 from notifications.client_ip import TrustedProxies
 from notifications.s3 import S3Storage
+from notifications.taskqueue import TaskQueue
 from notifications.wakeup import OutboxWake
 from notifications.wecom.client import WeComClient
 from notifications.wecom.config import CallbackConfig, WeComConfig
@@ -144,8 +146,32 @@ def outbox_wake(settings: Settings, *, listen: bool) -> Context:
     return ctx
 
 
+def inbound_queue(config: AppConfig, *, lanes: int = 4, sweep_interval: float = 10.0) -> Context:
+    """Where the callback is configured: apply the deliveries it kept, right after it answered,
+    and those other processes left pending (docs/callup.md, "The callback")."""
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if config.callback is None:
+            yield
+            return
+        wake = app[OUTBOX_WAKE]
+
+        async def apply(receipt_id: int) -> None:
+            if await bot_inbound.apply(receipt_id):
+                wake.wake()  # the answer's cards and texts are committed: send them now
+
+        queue = app[INBOUND] = TaskQueue(apply=apply, left_pending=bot_inbound.left_pending,
+                                         failed=bot_inbound.failed, lanes=lanes,
+                                         sweep_interval=sweep_interval)
+        queue.start()
+        yield
+        await queue.close()
+
+    return ctx
+
+
 def contexts(settings: Settings, config: AppConfig, *, manage_db: bool,
              listen: bool) -> list[Context]:
     """`manage_db=False` when the caller (a test) already opened the database."""
     return [*([database(settings)] if manage_db else []), redis(settings), key_value(settings),
-            http, storage(settings), wecom(config), outbox_wake(settings, listen=listen)]
+            http, storage(settings), wecom(config), outbox_wake(settings, listen=listen),
+            inbound_queue(config)]

@@ -16,7 +16,7 @@ from models.audit import AuditEvent
 from models.callups import CallUp
 from models.enums import CallUpState
 from models.outbox import OutboxMessage
-from notifications.appkeys import OUTBOX_WAKE
+from notifications.appkeys import INBOUND, OUTBOX_WAKE
 from suiji.app import create_app
 from tests.e2e.e2e_kit import cards, drawn_campaign, response_code, texts_to
 from tests.notifications.outbox_helpers import eventually
@@ -44,8 +44,11 @@ async def client(aiohttp_client, settings, standin):
 
 
 async def post(client, inner: str, **kw):
+    """Deliver, then wait until the process applied what it kept (the answer comes first)."""
     params, body = signed(inner, **kw)
-    return await client.post(URL, params=params, data=body.encode())
+    resp = await client.post(URL, params=params, data=body.encode())
+    await client.app[INBOUND].drain()
+    return resp
 
 
 async def db_state() -> tuple[int, int, list[str]]:

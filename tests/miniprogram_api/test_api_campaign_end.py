@@ -18,7 +18,7 @@ from models.enums import CallUpState, FindingResult, Grade, OutboxStatus
 from models.fieldwork import Finding, Inspection
 from models.org import Staff
 from models.outbox import OutboxMessage
-from notifications.appkeys import CONFIG, KV
+from notifications.appkeys import CONFIG, INBOUND, KV
 from notifications.wecom.render import message_body
 from notifications.worker import OutboxWorker
 from suiji.app import create_app
@@ -82,6 +82,7 @@ async def chat(api: Any, inner: str) -> None:
     params, body = signed(inner)
     resp = await api.post("/wecom/callback", params=params, data=body.encode())
     assert resp.status == 200, await resp.text()
+    await api.app[INBOUND].drain()  # applied right after the answer
 
 
 async def call_up_and_assign(api: Any, world: World, cid: int) -> tuple[list[Staff], list[int]]:

@@ -1,6 +1,7 @@
-"""Redis unreachable: every entrance answers 503 problem+json with Retry-After and changes
-nothing, instead of a 500 with a traceback (sessions, login limits and callback de-duplication
-live in Redis)."""
+"""Redis unreachable: every entrance that needs it answers 503 problem+json with Retry-After and
+changes nothing, instead of a 500 with a traceback (sessions and login limits live in Redis).
+The WeCom callback does not need Redis (its de-duplication is the receipt in the database): it
+keeps taking deliveries."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 
 from models.audit import AuditEvent
 from models.outbox import OutboxMessage
+from models.system import InboundReceipt
+from notifications.appkeys import INBOUND
 from suiji.app import create_app
 from tests.e2e.processes import free_port
 from tests.fieldworld import build_world
@@ -32,11 +35,9 @@ async def counts() -> tuple[int, int]:
 async def test_every_entrance_answers_503_and_changes_nothing(down: Any, caplog: Any) -> None:
     await build_world()
     before = await counts()
-    params, body = signed(text_xml("u-member", "接受"))
     requests = [
         ("GET", "/api/v1/me", {"headers": {"Authorization": "Bearer 1." + "a" * 43}}),
         ("POST", "/api/v1/auth/login", {"json": {"code": "code-u-member"}}),
-        ("POST", "/wecom/callback", {"params": params, "data": body.encode()}),
         ("GET", "/public/", {}),
         ("GET", "/n/" + "A" * 22, {}),
         ("POST", "/n/" + "A" * 22 + "/ack", {"data": {"code": "ABC123"}}),
@@ -51,3 +52,13 @@ async def test_every_entrance_answers_503_and_changes_nothing(down: Any, caplog:
     assert await counts() == before
     logged = [r for r in caplog.records if "store unavailable" in r.getMessage()]
     assert len(logged) == len(requests) and all(r.exc_info is None for r in logged)
+
+
+async def test_the_callback_keeps_taking_deliveries(down: Any) -> None:
+    await build_world()
+    params, body = signed(text_xml("u-member", "帮助"))
+    resp = await down.post("/wecom/callback", params=params, data=body.encode())
+    assert resp.status == 200, await resp.text()
+    await down.app[INBOUND].drain()
+    assert [r.state.value for r in await InboundReceipt.all()] == ["done"]
+    assert await OutboxMessage.filter(topic="wecom.message").count() == 1  # the answer, queued
