@@ -72,7 +72,11 @@ async function online(browser, a) {
   check(out.qr && out.qr.startsWith(`${BASE}/n/`), `QR decoded from the screen: ${out.qr}`);
   const publicPage = await fetch(out.qr);
   out.qr_status = publicPage.status;
-  out.qr_page_has_number = (await publicPage.text()).includes(await a.page.locator(".number").innerText());
+  const publicHtml = await publicPage.text();
+  out.qr_page_has_number = publicHtml.includes(await a.page.locator(".number").innerText());
+  // The code the inspector tells the employer: on this screen, never on the public page.
+  out.code_shown = (await a.page.locator("[data-test=verification-code]").innerText()).replace(/\s/g, "");
+  out.code_on_public_page = publicHtml.includes(out.code_shown);
   return [b.page];
 }
 
