@@ -150,7 +150,8 @@ def _proof_or_upload(request: web.Request, notice: Notice, addressee: bool) -> s
     wants_proof = notice.acknowledged_at is None or (not addressee
                                                       and notice.inspection_id is not None)
     if wants_proof and until is not None:
-        return ('<section><h2>确认收到</h2><p class="muted">核验码输错次数过多，已暂停验证，'
+        title = "确认收到" if notice.acknowledged_at is None else "上传整改材料"
+        return (f'<section><h2>{title}</h2><p class="muted">核验码输错次数过多，已暂停验证，'
                 f"请于 {e(cn_time(until))} 后再试；如需尽快办理，请联系执法人员解除。</p></section>")
     if notice.acknowledged_at is None:
         return _code_form(token, "确认收到", "请输入纸质文书上的8位核验码", "确认收到")

@@ -122,7 +122,7 @@ def signature(p: Pages, authority: str, issued_on: str, seal: bytes | None, url:
     top = p.y
     cx = PAGE_W - RIGHT - 40 * mm
     name_y, date_y = top - 18 * mm, top - 26 * mm
-    body = p.fonts.body
+    body, bold = p.fonts.body, p.fonts.title
 
     def op(c: Canvas) -> None:
         c.setFont(body, 13)
@@ -139,7 +139,7 @@ def signature(p: Pages, authority: str, issued_on: str, seal: bytes | None, url:
             c.setFont(body, 7)
             c.drawString(LEFT, top - QR - 11 * mm, url)
         if code:
-            c.setFont(body, 11)
+            c.setFont(bold, 12)  # the 黑体: read aloud and typed, so it must be unmistakable
             c.drawString(LEFT, top - QR - 16 * mm, f"核验码：{code}")
             c.setFont(body, 7.5)
             c.drawString(LEFT + 40 * mm, top - QR - 16 * mm, "（扫码后输入，以确认收到；请妥善保管）")
