@@ -105,6 +105,9 @@ async def test_a_whole_inspection_from_the_phone(stage: Stage, tmp_path: Path,
     assert out["qr_status"] == 200 and out["qr_page_has_number"]
     assert out["code_shown"] == verification_code(token=notice.token, secret=settings.secret_key or "")
     assert not out["code_on_public_page"]
+    assert out["ack_after_unlock"] == 200  # locked by wrong codes, lifted from the app
+    await notice.refresh_from_db()
+    assert notice.acknowledged_at is not None and notice.ack_lockouts == 0
 
 
 async def test_offline_records_arrive_once(stage: Stage, tmp_path: Path) -> None:
