@@ -3,6 +3,8 @@ close."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from aiohttp import web
 
 from inspection import clock
@@ -53,7 +55,7 @@ async def campaign_inspections(call: Call[None, s.InspectionQuery]) -> s.Inspect
 
 async def get_inspection(call: Call[None, None]) -> s.InspectionDetail:
     return views.detail(await fw.detail(staff=call.me, inspection_id=call.path["inspection_id"]),
-                        base_url=call.config.public_base_url)
+                        base_url=call.config.public_base_url, secret=call.config.secret_key)
 
 
 async def set_members(call: Call[s.MembersIn, None]) -> s.TeamOut:
@@ -95,10 +97,19 @@ async def _file(call: Call, thumbnail: bool) -> web.Response:
     data = await storage(call).get(key)
     if data is None:
         raise NotFound("文件")
-    return web.Response(body=data, content_type="image/jpeg" if thumbnail else e.content_type,
+    if thumbnail:  # re-encoded by us, without metadata
+        return web.Response(body=data, content_type="image/jpeg",
+                            headers={"Cache-Control": "private, max-age=86400",
+                                     "X-Content-Type-Options": "nosniff",
+                                     "Content-Disposition": "inline"})
+    # An original may come from outside (an employer's upload on /n/{token}): only a type we
+    # accept, never sniffed, and always downloaded, never rendered on the API's origin.
+    ctype = e.content_type if e.content_type in ev.ALLOWED else "application/octet-stream"
+    name = quote(e.original_name or f"evidence-{e.id}")
+    return web.Response(body=data, content_type=ctype,
                         headers={"Cache-Control": "private, max-age=86400",
                                  "X-Content-Type-Options": "nosniff",
-                                 "Content-Disposition": "inline"})
+                                 "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
 async def evidence_content(call: Call[None, None]) -> web.Response:
@@ -154,9 +165,10 @@ def routes() -> list[Route]:
               "fieldwork", MEMBER, upload_evidence, s.EvidenceOut, status=201,
               query=s.EvidenceQuery, upload=read_upload, creates=True,
               errors=(400, 403, 409, 503)),
-        Route("GET", "/evidence/{evidence_id}/content", "getEvidenceContent", "证据原件",
+        Route("GET", "/evidence/{evidence_id}/content", "getEvidenceContent", "证据原件（以附件下载）",
               "fieldwork", READER, evidence_content, errors=(503,),
-              binary=("image/jpeg", "image/png", "image/webp", "application/pdf")),
+              binary=("image/jpeg", "image/png", "image/webp", "application/pdf",
+                      "application/octet-stream")),
         Route("GET", "/evidence/{evidence_id}/thumbnail", "getEvidenceThumbnail",
               "证据缩略图（JPEG，不含位置信息）", "fieldwork", READER, evidence_thumbnail,
               errors=(503,), binary=("image/jpeg",)),

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from inspection.access import Need
 from inspection.notices import admin as na
+from inspection.notices import issuing
+from miniprogram_api import schemas as s
 from miniprogram_api import views
 from miniprogram_api.fieldwork import MEMBER, READER
 from miniprogram_api.framework import Call, Route
@@ -97,13 +99,21 @@ async def supersede(call: Call[SupersedeIn, None]) -> NoticeIssued:
 
 async def _file(call: Call, fmt: str) -> web.Response:
     notice = await na.notice_for(staff=call.me, notice_id=call.path["notice_id"], need=Need.READ)
+    # The staff's printout is the paper handed over: it carries the verification code.
+    code = issuing.verification_code(token=notice.token, secret=call.config.secret_key)
     path = await notice_file(notice.id, base_url=call.config.public_base_url,
                              data_dir=call.config.data_dir, seal_image=call.config.seal_image,
-                             fmt=fmt)
+                             fmt=fmt, code=code)
     return web.Response(body=path.read_bytes(),
                         content_type="image/png" if fmt == "png" else "application/pdf",
-                        headers={"Cache-Control": "private, max-age=3600",
+                        headers={"Cache-Control": "private, no-store",
                                  "X-Content-Type-Options": "nosniff"})
+
+
+async def unlock(call: Call[None, None]) -> s.NoticeOut:
+    notice = await na.unlock(staff=call.me, notice_id=call.path["notice_id"])
+    return views.notice_out(notice, base_url=call.config.public_base_url,
+                            secret=call.config.secret_key)
 
 
 async def pdf(call: Call[None, None]) -> web.Response:
@@ -131,7 +141,11 @@ def routes() -> list[Route]:
         Route("POST", nid + "/supersede", "supersedeNotice", "更正文书：签发新文书替代原文书",
               "notices", MEMBER, supersede, NoticeIssued, status=201, body=SupersedeIn,
               creates=True, errors=(403, 409)),
-        Route("GET", nid + "/pdf", "getNoticePdf", "文书 PDF", "notices", READER, pdf,
+        Route("POST", nid + "/unlock", "unlockNotice",
+              "解除核验码输错造成的暂停验证（本检查组成员，核实来访者身份后）", "notices", MEMBER,
+              unlock, s.NoticeOut, creates=True, errors=(403, 409)),
+        Route("GET", nid + "/pdf", "getNoticePdf", "文书 PDF（印有核验码，供送达）", "notices",
+              READER, pdf,
               binary=("application/pdf",)),
         Route("GET", nid + "/png", "getNoticePng", "文书图片（PNG）", "notices", READER, png,
               binary=("image/png",)),

@@ -191,6 +191,11 @@ class NoticeOut(BaseModel):
     status: NoticeStatus
     acknowledged: bool
     url: str = Field(description="二维码指向的公开页面")
+    verification_code: str = Field(
+        description="核验码（8位数字）：印在送达的纸质文书上，被检查单位扫码后输入以确认收到、"
+                    "上传材料；公开页面及其 PDF 不显示")
+    locked_until: dt.datetime | None = Field(
+        description="核验码输错次数过多，暂停验证至此时（检查组成员可解除）；未暂停为空")
 
 
 class PenaltyOut(BaseModel):

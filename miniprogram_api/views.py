@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from inspection import clock
 from inspection.fieldwork import inspections
+from inspection.notices import issuing
 from miniprogram_api import schemas as s
 from models.fieldwork import (
     Evidence,
@@ -13,6 +15,7 @@ from models.fieldwork import (
     InspectionMember,
     RectificationOrder,
 )
+from models.notices import Notice
 from models.org import Staff
 from models.penalties import PenaltyDecision
 
@@ -85,7 +88,16 @@ def notice_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/n/{token}"
 
 
-def detail(d: dict[str, Any], *, base_url: str) -> s.InspectionDetail:
+def notice_out(n: Notice, *, base_url: str, secret: str) -> s.NoticeOut:
+    return s.NoticeOut(id=n.id, kind=n.kind, number=n.number, issued_on=n.issued_on,
+                       deadline=n.deadline, deadline_provisional=n.deadline_provisional,
+                       status=n.status, acknowledged=n.acknowledged_at is not None,
+                       url=notice_url(base_url, n.token),
+                       verification_code=issuing.verification_code(token=n.token, secret=secret),
+                       locked_until=issuing.locked_until(n, clock.now()))
+
+
+def detail(d: dict[str, Any], *, base_url: str, secret: str) -> s.InspectionDetail:
     i, e = d["inspection"], d["employer"]
     return s.InspectionDetail(
         id=i.id, code=i.code, state=i.state, window_start=i.window_start,
@@ -104,10 +116,6 @@ def detail(d: dict[str, Any], *, base_url: str) -> s.InspectionDetail:
         evidence=[evidence(x) for x in d["evidence"]],
         rectification_orders=[s.OrderOut(**order(o, [f.id for f in o.findings],
                                                   list(o.follow_ups))) for o in d["orders"]],
-        notices=[s.NoticeOut(id=n.id, kind=n.kind, number=n.number, issued_on=n.issued_on,
-                             deadline=n.deadline,
-                             deadline_provisional=n.deadline_provisional, status=n.status,
-                             acknowledged=n.acknowledged_at is not None,
-                             url=notice_url(base_url, n.token)) for n in d["notices"]],
+        notices=[notice_out(n, base_url=base_url, secret=secret) for n in d["notices"]],
         penalties=[s.PenaltyOut(**penalty(p)) for p in d["penalties"]],
     )

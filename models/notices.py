@@ -41,7 +41,12 @@ class Notice(TimestampedModel):
     )
     issued_by_id: int | None
     acknowledged_at = fields.DatetimeField(null=True)
+    # Wrong verification codes since the last lock, success or unlock; at 5 the notice locks
+    # until `ack_locked_until`, for 15 minutes doubling with each lock (`ack_lockouts`), at most
+    # a day; an inspector of the visit's team can lift it (docs/notices.md).
     ack_failures = fields.IntField(default=0)
+    ack_lockouts = fields.IntField(default=0)
+    ack_locked_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "notice"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -21,7 +21,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from inspection.fieldwork import evidence
-from inspection.notices import particulars
+from inspection.notices import issuing, particulars
 from models.kv import KeyValue
 from notifications.client_ip import TrustedProxies
 from notifications.taskqueue import TaskQueue
@@ -53,6 +53,9 @@ class AppConfig:
     # SUIJI_DRAW_MIN_REVEAL_DELAY_MINUTES, the least time between a draw's commitment and its
     # reveal (R10).
     draw_min_reveal_delay: dt.timedelta = dt.timedelta(minutes=60)
+    # What one notice's addressee may upload on /n/{token} in all (SUIJI_NOTICE_UPLOAD_MAX_FILES,
+    # SUIJI_NOTICE_UPLOAD_MAX_MB).
+    upload_quota: issuing.UploadQuota = field(default_factory=issuing.UploadQuota)
 
 
 TokenProvider = Callable[[], Awaitable[str]]

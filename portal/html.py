@@ -51,9 +51,10 @@ th,td{text-align:left;padding:6px;border-bottom:1px solid #e5e7eb;vertical-align
 overflow-wrap:anywhere}
 th{background:#f0f2f5}.nw{white-space:nowrap;overflow-wrap:normal}
 .scroll{overflow-x:auto}input,button{font:inherit;padding:8px 10px;
-border-radius:6px;border:1px solid #c4c9d0}input{flex:1 1 220px;min-width:0}
+border-radius:6px;border:1px solid #c4c9d0}input{flex:1 1 220px;min-width:0;max-width:100%}
 button{background:#b3261e;color:#fff;border:0}
-form.row{display:flex;gap:8px;flex-wrap:wrap}nav{margin:0 0 8px}
+form.row{display:flex;gap:8px;flex-wrap:wrap;align-items:flex-end}
+form.row label{flex:1 1 220px}form.row label input{width:100%}nav{margin:0 0 8px}
 nav a{display:inline-block;margin:0 14px 6px 0}
 nav a[aria-current]{color:#1f2328;font-weight:600;text-decoration:none}
 footer{color:#59636e;font-size:13px;padding:16px;max-width:1080px;margin:0 auto;

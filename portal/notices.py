@@ -2,16 +2,18 @@
 
 It says whether the notice is genuine (revoked or superseded ones say so plainly), shows the
 issuer, addressee, content, deadline and current status, lets the addressee confirm receipt
-(proved by the last 6 characters of its USCC, tries limited per notice and per IP) and then
-upload rectification evidence. Unknown and malformed tokens get the same page after the same
-work; every request is rate-limited per IP; every view and acknowledgment is audited (R21).
+with the verification code printed on the paper it was handed (never shown here nor on this
+page's PDF; wrong codes lock the notice for a while, with back-off, and per-IP limits apply) and
+then, from a browser that proved the code, upload rectification evidence. Unknown and malformed
+tokens get the same page after the same work; every request is rate-limited per IP; every view
+and acknowledgment is audited (R21).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
+import secrets
 
 from aiohttp import web
 from tortoise.transactions import in_transaction
@@ -20,45 +22,50 @@ from inspection import audit, clock
 from inspection.calendar import PROVISIONAL_NOTE
 from inspection.errors import DomainError
 from inspection.fieldwork import labels
+from inspection.fieldwork.evidence import MiB
 from inspection.notices import issuing as domain
 from models.employers import Employer
 from models.enums import EvidenceReview, NoticeStatus
 from models.fieldwork import Evidence, FollowUp, RectificationOrder
 from models.notices import Notice
-from notifications.appkeys import CONFIG, KV, STORAGE, AppConfig
+from notifications.appkeys import CONFIG, KV, STORAGE
 from notifications.render.notices import cn_date, notice_file, view_of
-from portal.html import e, over_limit, page, too_many
+from portal.html import cn_time, e, over_limit, page, too_many
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _DUMMY = "-" * 22  # looked up for malformed tokens, so every miss costs the same query
 VIEW_LIMIT = (60, 60.0)  # requests per IP per minute
 ACK_LIMIT = (10, 3600.0)  # acknowledgment tries per IP per hour
 UPLOAD_LIMIT = (20, 3600.0)
-MAX_UPLOAD = 10 * 1024 * 1024
-COOKIE = "suiji_notice"
+MAX_UPLOAD = 10 * MiB  # per file; the notice's quota is a setting (AppConfig.upload_quota)
+# A browser that proved the code: a random session id in an HttpOnly cookie, its hash in the
+# shared KV store naming the notice, for a week. Each browser proves the code itself.
+COOKIE = "suiji_notice_session"
+SESSION_TTL = 7 * 86400
 # The page and its PDF name the employer and what it was ordered to do: never kept by a shared
 # computer's browser or a proxy.
 NO_STORE = {"Cache-Control": "no-store"}
 ANONYMOUS_VIEW_EVERY = 3600.0  # seconds
-_MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-          (b"%PDF-", "application/pdf", "pdf"))
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, ctype, ext in _MAGIC:
-        if head.startswith(magic):
-            return ctype, ext
-    return None
+def _session_key(sid: str) -> str:
+    return "notice-proof:" + hashlib.sha256(sid.encode()).hexdigest()
 
 
-def _proof(config: AppConfig, token: str) -> str:
-    return hmac.new(config.secret_key.encode(), f"notice-ack:{token}".encode(),
-                    hashlib.sha256).hexdigest()
+async def _is_addressee(request: web.Request, notice: Notice) -> bool:
+    """Whether this browser proved the notice's code (its session names this notice)."""
+    sid = request.cookies.get(COOKIE, "")
+    if not sid or len(sid) > 64:
+        return False
+    return await request.app[KV].get(_session_key(sid)) == str(notice.id)
 
 
-def _is_addressee(request: web.Request, token: str) -> bool:
-    given = request.cookies.get(COOKIE, "")
-    return hmac.compare_digest(given, _proof(request.app[CONFIG], token))
+async def _open_session(request: web.Request, notice: Notice, resp: web.Response) -> None:
+    sid = secrets.token_urlsafe(32)
+    await request.app[KV].set(_session_key(sid), str(notice.id), ttl=SESSION_TTL)
+    resp.set_cookie(COOKIE, sid, path=f"/n/{notice.token}", httponly=True, samesite="Strict",
+                    max_age=SESSION_TTL,
+                    secure=request.app[CONFIG].public_base_url.startswith("https://"))
 
 
 async def _find(token: str) -> Notice | None:
@@ -123,6 +130,46 @@ async def _status_html(notice: Notice) -> str:
     return "<section><h2>当前状态</h2><dl>" + "".join(parts) + "</dl></section>"
 
 
+_CODE_INPUT = ('<input name="code" inputmode="numeric" autocomplete="off" maxlength="20" '
+               'placeholder="8位数字" required>')
+
+
+def _code_form(token: str, title: str, label: str, button: str) -> str:
+    return (f'<section><h2>{e(title)}</h2><form class="row" method="post" '
+            f'action="/n/{e(token)}/ack"><label>{e(label)}<br>{_CODE_INPUT}</label>'
+            f'<button type="submit">{e(button)}</button></form>'
+            '<p class="muted">核验码印在执法人员送达的纸质文书二维码下方。连续输错 5 次将暂停验证一段时间。</p>'
+            "</section>")
+
+
+def _proof_or_upload(request: web.Request, notice: Notice, addressee: bool) -> str:
+    """What the addressee can do next on a notice in force: confirm receipt with the code,
+    prove this browser to upload, or upload."""
+    token = notice.token
+    until = domain.locked_until(notice, clock.now())
+    wants_proof = notice.acknowledged_at is None or (not addressee
+                                                      and notice.inspection_id is not None)
+    if wants_proof and until is not None:
+        title = "确认收到" if notice.acknowledged_at is None else "上传整改材料"
+        return (f'<section><h2>{title}</h2><p class="muted">核验码输错次数过多，已暂停验证，'
+                f"请于 {e(cn_time(until))} 后再试；如需尽快办理，请联系执法人员解除。</p></section>")
+    if notice.acknowledged_at is None:
+        return _code_form(token, "确认收到", "请输入纸质文书上的8位核验码", "确认收到")
+    if notice.inspection_id is None:
+        return ""
+    if not addressee:
+        return _code_form(token, "上传整改材料", "上传材料前，请输入纸质文书上的8位核验码",
+                          "验证")
+    quota = request.app[CONFIG].upload_quota
+    return (f'<section><h2>上传整改材料</h2><form method="post" action="/n/{e(token)}/evidence" '
+            'enctype="multipart/form-data"><input type="file" name="file" '
+            'accept="image/jpeg,image/png,image/webp,application/pdf" required> '
+            '<button type="submit">上传</button></form>'
+            f'<p class="muted">支持 JPG、PNG、WebP 照片和 PDF 文件，单个不超过 {MAX_UPLOAD // MiB} MB；'
+            f"每份文书共可上传 {quota.files} 个文件、{quota.bytes // MiB} MB。材料由执法人员审核。"
+            "</p></section>")
+
+
 async def _render(request: web.Request, notice: Notice, message: str = "",
                   status: int = 200, *, addressee: bool | None = None) -> web.Response:
     employer = await Employer.get(id=notice.employer_id)
@@ -154,25 +201,10 @@ async def _render(request: web.Request, notice: Notice, message: str = "",
         f'<p><a href="/n/{e(token)}/pdf">下载文书（PDF）</a></p></section>')
     body.append(await _status_html(notice))
     in_force = notice.status == NoticeStatus.ISSUED
-    if in_force and notice.acknowledged_at is None:
-        if notice.ack_failures >= domain.MAX_ACK_FAILURES:
-            body.append('<section><p class="muted">验证失败次数过多，请联系执法人员确认收到。</p></section>')
-        else:
-            body.append(
-                f'<section><h2>确认收到</h2><form class="row" method="post" action="/n/{e(token)}/ack">'
-                '<label>请输入贵单位统一社会信用代码的最后6位<br>'
-                '<input name="suffix" maxlength="6" minlength="6" autocomplete="off" required></label>'
-                "<button type=\"submit\">确认收到</button></form></section>")
     if addressee is None:
-        addressee = _is_addressee(request, token)
-    if (in_force and notice.acknowledged_at is not None and addressee
-            and notice.inspection_id is not None):
-        body.append(
-            f'<section><h2>上传整改材料</h2><form method="post" action="/n/{e(token)}/evidence" '
-            'enctype="multipart/form-data"><input type="file" name="file" '
-            'accept="image/jpeg,image/png,application/pdf" required> '
-            '<button type="submit">上传</button></form>'
-            '<p class="muted">支持 JPG、PNG、PDF，单个不超过 10 MB，由执法人员审核。</p></section>')
+        addressee = await _is_addressee(request, notice)
+    if in_force:
+        body.append(_proof_or_upload(request, notice, addressee))
     return page(request, "文书核验", "".join(body), status=status, updated=notice.updated_at,
                 headers=NO_STORE)
 
@@ -186,7 +218,7 @@ async def _looked_up(request: web.Request, action: str) -> Notice | web.Response
         notice = await _find(token)
         if notice is None:
             return _miss(request)
-        if _is_addressee(request, token):
+        if await _is_addressee(request, notice):
             await domain.record_view(notice=notice, actor=audit.employer_actor(notice.id),
                                      action=action)
         elif await request.app[KV].set_if_absent(f"notice-seen:{notice.id}:{action}", "1",
@@ -203,36 +235,44 @@ async def view(request: web.Request) -> web.Response:
 
 
 async def acknowledge(request: web.Request) -> web.Response:
+    """The code from the paper: confirms receipt the first time, and proves this browser (so it
+    may upload) every time."""
     if await over_limit(request, "notice-ack", limit=ACK_LIMIT[0], window=ACK_LIMIT[1]):
         return too_many(request)
     token = request.match_info["token"]
     if request.content_length is None or request.content_length > 1024:
         return page(request, "文书核验", '<div class="banner bad">请求无效。</div>', status=413)
     form = await request.post()
-    suffix = str(form.get("suffix", ""))[:32]
+    code = str(form.get("code", ""))[:32]
+    config = request.app[CONFIG]
     async with in_transaction():
         notice = await _find(token)
         if notice is None:
             return _miss(request)
-        result = await domain.acknowledge(notice_id=notice.id, uscc_suffix=suffix)
+        result = await domain.acknowledge(notice_id=notice.id, code=code,
+                                          secret=config.secret_key)
     outcome, notice = result.outcome, result.notice
-    if outcome == domain.AckOutcome.ACKNOWLEDGED:
-        resp = await _render(request, notice, '<div class="banner ok">已确认收到，谢谢。</div>',
+    if outcome in (domain.AckOutcome.ACKNOWLEDGED, domain.AckOutcome.PROVED):
+        text = ("已确认收到，谢谢。" if outcome == domain.AckOutcome.ACKNOWLEDGED
+                else "核验通过，可以上传整改材料。")
+        resp = await _render(request, notice, f'<div class="banner ok">{e(text)}</div>',
                              addressee=True)
-        config = request.app[CONFIG]
-        resp.set_cookie(COOKIE, _proof(config, token), path=f"/n/{token}", httponly=True,
-                        samesite="Strict", max_age=180 * 86400,
-                        secure=config.public_base_url.startswith("https://"))
+        await _open_session(request, notice, resp)
+        return resp
+    if outcome == domain.AckOutcome.LOCKED:
+        assert result.locked_until is not None
+        text = (f"核验码输错次数过多，已暂停验证，请于 {cn_time(result.locked_until)} 后再试；"
+                "如需尽快办理，请联系执法人员解除。")
+        wait = max(1, int((result.locked_until - clock.now()).total_seconds()))
+        resp = await _render(request, notice, f'<div class="banner bad">{e(text)}</div>', 429)
+        resp.headers["Retry-After"] = str(wait)
         return resp
     messages = {
-        domain.AckOutcome.ALREADY: ("ok", "该文书此前已确认收到。"),
-        domain.AckOutcome.WRONG: ("bad", f"验证未通过，还可尝试 {result.tries_left} 次。"),
-        domain.AckOutcome.LOCKED: ("bad", "验证失败次数过多，请联系执法人员确认收到。"),
-        domain.AckOutcome.NOT_IN_FORCE: ("bad", "该文书已失效，无需确认。"),
+        domain.AckOutcome.WRONG: f"核验码不正确，还可尝试 {result.tries_left} 次。",
+        domain.AckOutcome.NOT_IN_FORCE: "该文书已失效，无需确认。",
     }
-    cls, text = messages[outcome]
-    status = 200 if outcome == domain.AckOutcome.ALREADY else 400
-    return await _render(request, notice, f'<div class="banner {cls}">{e(text)}</div>', status)
+    return await _render(request, notice,
+                         f'<div class="banner bad">{e(messages[outcome])}</div>', 400)
 
 
 async def pdf(request: web.Request) -> web.StreamResponse:
@@ -257,7 +297,7 @@ async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
 
 async def _read_parts(request: web.Request) -> tuple[bytes, str] | str:
     if request.content_length is not None and request.content_length > MAX_UPLOAD + 64 * 1024:
-        return "文件超过 10 MB"
+        return f"文件超过 {MAX_UPLOAD // MiB} MB"
     reader = await request.multipart()
     async for part in reader:
         if getattr(part, "name", None) != "file":
@@ -266,44 +306,50 @@ async def _read_parts(request: web.Request) -> tuple[bytes, str] | str:
         while chunk := await part.read_chunk(64 * 1024):  # type: ignore[union-attr]
             data.extend(chunk)
             if len(data) > MAX_UPLOAD:
-                return "文件超过 10 MB"
+                return f"文件超过 {MAX_UPLOAD // MiB} MB"
         return bytes(data), str(getattr(part, "filename", "") or "")
     return "请选择要上传的文件"
 
 
 async def upload(request: web.Request) -> web.Response:
+    """Evidence from a browser that proved the code. Everything is checked before anything is
+    written: the token, the proof, the notice's state, then (with the file, read into memory
+    and cut off at the size limit) its content, the state again under the row lock, and the
+    quota; only then is the file stored."""
     if await over_limit(request, "notice-upload", limit=UPLOAD_LIMIT[0], window=UPLOAD_LIMIT[1]):
         return too_many(request)
     token = request.match_info["token"]
     notice = await _find(token)
     if notice is None:
         return _miss(request)
-    if not _is_addressee(request, token):
-        return await _render(request, notice,
-                             '<div class="banner bad">请先在本页确认收到，再上传材料。</div>', 403)
+    if not await _is_addressee(request, notice):
+        return await _render(request, notice, '<div class="banner bad">请先在本页输入纸质文书上的'
+                             "核验码，再上传材料。</div>", 403, addressee=False)
+    try:
+        await domain.can_upload(notice)
+    except DomainError as exc:
+        return await _render(request, notice, f'<div class="banner bad">{e(exc.message)}</div>',
+                             exc.status, addressee=True)
     got = await _read_upload(request)
     if isinstance(got, str):
         return await _render(request, notice, f'<div class="banner bad">{e(got)}</div>', 413
-                             if "10 MB" in got else 400)
+                             if "MB" in got else 400, addressee=True)
     data, name = got
-    kind = sniff(data[:16])
-    if kind is None:
-        return await _render(request, notice,
-                             '<div class="banner bad">只支持 JPG、PNG、PDF 文件。</div>', 415)
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"evidence/{digest[:2]}/{digest}.{kind[1]}"
+    config = request.app[CONFIG]
     try:
-        # The store inspectors read evidence from (local folder or S3), content-addressed.
-        await request.app[STORAGE].put(key, data, kind[0])
         async with in_transaction():
-            await domain.add_employer_evidence(notice_id=notice.id, content_type=kind[0],
-                                               size=len(data), sha256=digest, storage_key=key,
-                                               original_name=name)
+            # The store inspectors read evidence from (local folder or S3), content-addressed.
+            await domain.add_employer_evidence(notice_id=notice.id, data=data,
+                                               original_name=name,
+                                               storage=request.app[STORAGE],
+                                               quota=config.upload_quota)
     except DomainError as exc:
+        notice = await Notice.get(id=notice.id)
         return await _render(request, notice, f'<div class="banner bad">{e(exc.message)}</div>',
-                             exc.status)
+                             exc.status, addressee=True)
     notice = await Notice.get(id=notice.id)
-    return await _render(request, notice, '<div class="banner ok">材料已上传，待执法人员审核。</div>')
+    return await _render(request, notice, '<div class="banner ok">材料已上传，待执法人员审核。</div>',
+                         addressee=True)
 
 
 def setup(app: web.Application) -> None:

@@ -18,7 +18,7 @@ from aiohttp import web
 from bot import inbound as bot_inbound
 from inspection import worktime
 from inspection.fieldwork import evidence
-from inspection.notices import particulars
+from inspection.notices import issuing, particulars
 from inspection.worktime import OfficeHours
 from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from notifications.appkeys import HTTP, INBOUND, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
@@ -62,7 +62,10 @@ def app_config(settings: Settings) -> AppConfig:
                      wecom=wecom, callback=callback,
                      credit_export_token=settings.credit_export_token,
                      draw_min_reveal_delay=dt.timedelta(
-                         minutes=settings.draw_min_reveal_delay_minutes))
+                         minutes=settings.draw_min_reveal_delay_minutes),
+                     upload_quota=issuing.UploadQuota(
+                         files=settings.notice_upload_max_files,
+                         bytes=settings.notice_upload_max_mb * 1024 * 1024))
 
 
 def database(settings: Settings) -> Context:

@@ -93,6 +93,10 @@ class Settings(BaseSettings):
 
     # R10: the least time between a draw's commitment and its reveal (0 switches it off).
     draw_min_reveal_delay_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    # What one notice's addressee may upload on its page in all (files, and megabytes): a QR
+    # code passed around must not fill the evidence store. Each file is at most 10 MB.
+    notice_upload_max_files: int = Field(default=30, ge=1, le=1000)
+    notice_upload_max_mb: int = Field(default=200, ge=10, le=10_000)
 
     # Secret generated on first run when none is set; see `resolve_secret_key`.
     secret_key_generated: bool = Field(default=False, exclude=True)

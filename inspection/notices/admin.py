@@ -69,3 +69,10 @@ async def supersede(*, staff: Staff, notice_id: int, reason: str, content: dict[
     return await notices.supersede_notice(notice_id=notice.id, reason=reason, content=content,
                                           issued_by_id=staff.id, issuer=issuer,
                                           deadline=deadline, actor=audit.staff_actor(staff.id))
+
+
+async def unlock(*, staff: Staff, notice_id: int) -> Notice:
+    """Lift the lock wrong verification codes put on a notice: an inspector of the visit's team
+    (who handed the paper over and can tell the employer from a stranger)."""
+    notice = await notice_for(staff=staff, notice_id=notice_id, need=Need.WORK)
+    return await notices.unlock(notice_id=notice.id, actor=audit.staff_actor(staff.id))

@@ -9,17 +9,20 @@ A notice's content never changes after issue: a correction is a new notice that 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
+import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from inspection import audit, clock
-from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
+from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import uploads
-from inspection.fieldwork.evidence import clean_filename
+from inspection.fieldwork.evidence import MiB, Storage, check_content, clean_filename, thumbnail
 from inspection.notices.numbering import next_number
 from inspection.notices.particulars import Issuer, check_dates, gather
 from models.employers import Employer
@@ -63,8 +66,10 @@ STATUS_LABELS: dict[NoticeStatus, str] = {
     NoticeStatus.REVOKED: "已撤销",
     NoticeStatus.SUPERSEDED: "已被新文书替代",
 }
-MAX_ACK_FAILURES = 5  # wrong USCC suffixes before the notice refuses further tries
-USCC_SUFFIX_LEN = 6
+CODE_LENGTH = 8  # digits of the verification code: 10^8 codes, typed on a phone's keypad
+LOCK_AFTER = 5  # wrong codes in a row before the notice locks
+FIRST_LOCK = dt.timedelta(minutes=15)  # the first lock; each further one twice as long
+MAX_LOCK = dt.timedelta(days=1)
 _CONTENT_KEYS = {"body", "basis", "items"}
 _MAX_BODY = 4000
 _MAX_BASIS = 1000
@@ -276,11 +281,11 @@ async def supersede_notice(*, notice_id: int, reason: str, content: dict[str, An
 
 
 class AckOutcome(enum.StrEnum):
-    ACKNOWLEDGED = "acknowledged"
-    ALREADY = "already"  # acknowledged before; nothing changed
-    WRONG = "wrong"  # suffix did not match; failure counted
-    LOCKED = "locked"  # too many wrong tries: the addressee must contact the inspectors
-    NOT_IN_FORCE = "not_in_force"  # revoked or superseded: nothing to acknowledge
+    ACKNOWLEDGED = "acknowledged"  # receipt confirmed now
+    PROVED = "proved"  # acknowledged before; the right code proves this browser again
+    WRONG = "wrong"  # the code did not match; failure counted
+    LOCKED = "locked"  # too many wrong codes: refused until `locked_until`
+    NOT_IN_FORCE = "not_in_force"  # revoked or superseded: nothing to prove
 
 
 @dataclass
@@ -288,43 +293,121 @@ class AckResult:
     outcome: AckOutcome
     notice: Notice
     tries_left: int
+    locked_until: dt.datetime | None = None
 
 
-def suffix_matches(notice_uscc: str, suffix: str) -> bool:
-    expected = notice_uscc[-USCC_SUFFIX_LEN:].upper().encode()
-    given = suffix.strip().upper().encode()
-    return len(given) == USCC_SUFFIX_LEN and hmac.compare_digest(expected, given)
+def verification_code(*, token: str, secret: str) -> str:
+    """The notice's verification code (核验码): 8 digits printed on the paper the inspectors
+    hand over, never on the public page or its PDF.
 
-
-async def acknowledge(*, notice_id: int, uscc_suffix: str,
-                      at: dt.datetime | None = None) -> AckResult:
-    """The addressee confirms receipt (确认收到), proving itself by its USCC's last 6 characters.
-
-    Wrong tries are counted on the notice and must be committed: this returns, never raises,
-    so the caller's transaction keeps the count.
+    HMAC-SHA256 of the notice's token under the server's secret (`SUIJI_SECRET_KEY`): nothing
+    public (name, USCC, number, token) yields it without the secret, nothing about it is stored,
+    and the staff can print or show it again at any time (docs/notices.md). A superseding notice
+    has a new token, so a new code.
     """
+    mac = hmac.new(secret.encode(), f"notice-verification-code:{token}".encode(),
+                   hashlib.sha256).digest()
+    return f"{int.from_bytes(mac[:8], 'big') % 10 ** CODE_LENGTH:0{CODE_LENGTH}d}"
+
+
+def grouped(code: str) -> str:
+    """The code as printed: two groups of four (1234 5678)."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def normalise_code(text: str) -> str:
+    """What the employer typed, as compared: full-width digits (a Chinese keyboard) made ASCII,
+    spaces and dashes dropped."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if c not in " -\t")
+
+
+def code_matches(*, token: str, secret: str, given: str) -> bool:
+    expected = verification_code(token=token, secret=secret).encode()
+    typed = normalise_code(given).encode("utf-8", "replace")
+    return hmac.compare_digest(expected, typed)  # constant time
+
+
+def lock_length(lockouts: int) -> dt.timedelta:
+    """The n-th lock (from 1): 15 minutes, doubling, at most a day."""
+    length: dt.timedelta = FIRST_LOCK * 2 ** min(max(0, lockouts - 1), 16)
+    return min(length, MAX_LOCK)
+
+
+def locked_until(notice: Notice, at: dt.datetime) -> dt.datetime | None:
+    until = notice.ack_locked_until
+    return until if until is not None and until > at else None
+
+
+async def acknowledge(*, notice_id: int, code: str, secret: str,
+                      at: dt.datetime | None = None) -> AckResult:
+    """The addressee proves itself with the notice's verification code and, the first time,
+    confirms receipt (确认收到).
+
+    Five wrong codes lock the notice for 15 minutes, each further lock twice as long (at most a
+    day), so that whoever holds the QR code can neither guess the code nor lock the employer
+    out for good; the visit's team can lift a lock (`unlock`). While locked even the right code
+    is refused, and tries are not counted. Wrong tries must be committed: this returns, never
+    raises, so the caller's transaction keeps the count.
+    """
+    now = at or clock.now()
     notice = await Notice.filter(id=notice_id).select_for_update().get()
-    employer = await Employer.get(id=notice.employer_id)
-    left = max(0, MAX_ACK_FAILURES - notice.ack_failures)
+    left = max(0, LOCK_AFTER - notice.ack_failures)
     if notice.status != NoticeStatus.ISSUED:
         return AckResult(AckOutcome.NOT_IN_FORCE, notice, left)
-    if notice.acknowledged_at is not None:
-        return AckResult(AckOutcome.ALREADY, notice, left)
-    if left == 0:
-        return AckResult(AckOutcome.LOCKED, notice, 0)
-    actor = audit.employer_actor(notice.id)
-    if not suffix_matches(employer.uscc, uscc_suffix):
+    until = locked_until(notice, now)
+    if until is not None:
+        return AckResult(AckOutcome.LOCKED, notice, 0, until)
+    if not code_matches(token=notice.token, secret=secret, given=code):
         notice.ack_failures += 1
-        await notice.save(update_fields=["ack_failures", "updated_at"])
+        fields = ["ack_failures", "updated_at"]
+        after: dict[str, Any] = {"ack_failures": notice.ack_failures}
+        just_locked = notice.ack_failures >= LOCK_AFTER
+        if just_locked:
+            notice.ack_lockouts += 1
+            notice.ack_failures = 0
+            notice.ack_locked_until = clock.db_time(now + lock_length(notice.ack_lockouts))
+            fields += ["ack_lockouts", "ack_locked_until"]
+            after = {"ack_lockouts": notice.ack_lockouts,
+                     "ack_locked_until": notice.ack_locked_until.isoformat()}
+        await notice.save(update_fields=fields)
         await audit.record(actor=audit.PUBLIC, action="notice.ack_failed", obj=notice,
-                           after={"ack_failures": notice.ack_failures})
-        left -= 1
-        return AckResult(AckOutcome.WRONG if left else AckOutcome.LOCKED, notice, left)
-    notice.acknowledged_at = at or clock.now()
-    await notice.save(update_fields=["acknowledged_at", "updated_at"])
-    await audit.record(actor=actor, action="notice.acknowledged", obj=notice,
-                       after=audit.snapshot(notice, ["acknowledged_at"]))
-    return AckResult(AckOutcome.ACKNOWLEDGED, notice, left)
+                           after=after)
+        if just_locked:
+            return AckResult(AckOutcome.LOCKED, notice, 0, notice.ack_locked_until)
+        return AckResult(AckOutcome.WRONG, notice, LOCK_AFTER - notice.ack_failures)
+    actor = audit.employer_actor(notice.id)
+    first = notice.acknowledged_at is None
+    fields = ["updated_at"]
+    if notice.ack_failures or notice.ack_lockouts or notice.ack_locked_until:
+        # The right code: the back-off starts afresh.
+        notice.ack_failures, notice.ack_lockouts, notice.ack_locked_until = 0, 0, None
+        fields += ["ack_failures", "ack_lockouts", "ack_locked_until"]
+    if first:
+        notice.acknowledged_at = now
+        fields.append("acknowledged_at")
+    if len(fields) > 1:
+        await notice.save(update_fields=fields)
+    if first:
+        await audit.record(actor=actor, action="notice.acknowledged", obj=notice,
+                           after=audit.snapshot(notice, ["acknowledged_at"]))
+    else:
+        await audit.record(actor=actor, action="notice.proved", obj=notice)
+    return AckResult(AckOutcome.ACKNOWLEDGED if first else AckOutcome.PROVED, notice, LOCK_AFTER)
+
+
+async def unlock(*, notice_id: int, actor: str) -> Notice:
+    """Lift a notice's lock and its back-off (an inspector of the visit's team, after making
+    sure of who is asking). The caller authorises; audited `notice.unlocked`."""
+    notice = await _issued(notice_id)
+    before = audit.snapshot(notice, ["ack_failures", "ack_lockouts", "ack_locked_until"])
+    notice.ack_failures, notice.ack_lockouts, notice.ack_locked_until = 0, 0, None
+    await notice.save(update_fields=["ack_failures", "ack_lockouts", "ack_locked_until",
+                                     "updated_at"])
+    await audit.record(actor=actor, action="notice.unlocked", obj=notice, before=before,
+                       after=audit.snapshot(notice, ["ack_failures", "ack_lockouts",
+                                                     "ack_locked_until"]))
+    return notice
 
 
 async def record_view(*, notice: Notice, actor: str, action: str = "notice.viewed") -> None:
@@ -332,25 +415,59 @@ async def record_view(*, notice: Notice, actor: str, action: str = "notice.viewe
     await audit.record(actor=actor, action=action, obj=notice)
 
 
-async def add_employer_evidence(*, notice_id: int, content_type: str, size: int, sha256: str,
-                                storage_key: str, original_name: str) -> Evidence:
-    """Rectification evidence uploaded by the addressee, for the inspectors to review (R22).
+@dataclass(frozen=True)
+class UploadQuota:
+    """What one notice's addressee may upload in all (SUIJI_NOTICE_UPLOAD_MAX_FILES,
+    SUIJI_NOTICE_UPLOAD_MAX_MB): a QR code passed around must not fill the evidence store."""
 
-    The caller has stored the bytes (content type sniffed from them) and proved the addressee.
-    """
-    notice = await Notice.get_or_none(id=notice_id)
-    if notice is None:
-        raise NotFound("文书")
+    files: int = 30
+    bytes: int = 200 * MiB
+
+
+async def can_upload(notice: Notice) -> None:
+    """Raise if the notice takes no upload now (revoked or superseded, not acknowledged, no
+    visit): checked before the body is read, and again under the row lock."""
     if notice.status != NoticeStatus.ISSUED:
         raise Conflict("notice_not_in_force", "该文书已失效，不能再上传材料")
     if notice.acknowledged_at is None:
         raise Conflict("notice_not_acknowledged", "请先确认收到文书，再上传整改材料")
     if notice.inspection_id is None:
         raise Conflict("notice_without_inspection", "该文书无需上传整改材料")
+
+
+async def add_employer_evidence(*, notice_id: int, data: bytes, original_name: str,
+                                storage: Storage, quota: UploadQuota) -> Evidence:
+    """Rectification evidence uploaded by the addressee, for the inspectors to review (R22).
+
+    The caller has proved the addressee and holds the whole file in memory (bounded). The
+    content is checked as the staff's uploads are (`evidence.check_content`: type by content,
+    images decoded); then, under the notice's row lock, its state and the quota; only then is
+    anything written to the store. Call inside a transaction.
+    """
+    content_type = await asyncio.to_thread(check_content, data)
+    notice = await Notice.filter(id=notice_id).select_for_update().first()
+    if notice is None:
+        raise NotFound("文书")
+    await can_upload(notice)
+    sizes: list[int] = list(await Evidence.filter(notice_id=notice.id)
+                            .values_list("size", flat=True))  # type: ignore[arg-type]
+    if len(sizes) + 1 > quota.files or sum(sizes) + len(data) > quota.bytes:
+        message = (f"每份文书最多上传 {quota.files} 个文件、共 {quota.bytes // MiB} MB，"
+                   "已达上限；如需补充，请联系执法人员")
+        raise DomainError("upload_quota", message,
+                          [Problem(message, field="file", code="upload_quota")], 413)
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"evidence/{digest[:2]}/{digest}"
+    await storage.put(key, data, content_type)
+    thumb_key = None
+    if content_type.startswith("image/"):
+        thumb = await asyncio.to_thread(thumbnail, data)
+        thumb_key = f"thumbnails/{digest[:2]}/{digest}.jpg"
+        await storage.put(thumb_key, thumb, "image/jpeg")
     evidence = await Evidence.create(
         inspection_id=notice.inspection_id,
-        notice=notice, content_type=content_type, size=size, sha256=sha256,
-        storage_key=storage_key, original_name=clean_filename(original_name),
+        notice=notice, content_type=content_type, size=len(data), sha256=digest,
+        storage_key=key, thumbnail_key=thumb_key, original_name=clean_filename(original_name),
         uploaded_by=None, review_status=EvidenceReview.PENDING,
     )
     await audit.record(actor=audit.employer_actor(notice.id), action="notice.evidence_uploaded",

@@ -31,7 +31,7 @@ TEXT_W = PAGE_W - LEFT - RIGHT
 SIZE, LEADING = 12.0, 20.0  # 小四, lines 1.67 apart
 SMALL = 10.5
 SEAL = 40 * mm  # a bureau's round seal is 40-42 mm across
-BAND = 40 * mm  # the signature band: QR code on the left, bureau, date and seal on the right
+BAND = 44 * mm  # the signature band: QR code on the left, bureau, date and seal on the right
 QR = 24 * mm
 
 Op = Callable[[Canvas], None]
@@ -114,13 +114,15 @@ def heading(p: Pages, authority: str, title: str, number: str) -> None:
     p.y -= 4 * mm
 
 
-def signature(p: Pages, authority: str, issued_on: str, seal: bytes | None, url: str) -> None:
-    """Bureau and date on the right, under the seal if there is one; QR code on the left."""
+def signature(p: Pages, authority: str, issued_on: str, seal: bytes | None, url: str,
+              code: str = "") -> None:
+    """Bureau and date on the right, under the seal if there is one; QR code on the left, and
+    under it the verification code when the paper carries one."""
     p.room(BAND)
     top = p.y
     cx = PAGE_W - RIGHT - 40 * mm
     name_y, date_y = top - 18 * mm, top - 26 * mm
-    body = p.fonts.body
+    body, bold = p.fonts.body, p.fonts.title
 
     def op(c: Canvas) -> None:
         c.setFont(body, 13)
@@ -136,6 +138,11 @@ def signature(p: Pages, authority: str, issued_on: str, seal: bytes | None, url:
             c.drawString(LEFT, top - QR - 7 * mm, "扫码核验：查看文书真伪、状态并确认收到")
             c.setFont(body, 7)
             c.drawString(LEFT, top - QR - 11 * mm, url)
+        if code:
+            c.setFont(bold, 12)  # the 黑体: read aloud and typed, so it must be unmistakable
+            c.drawString(LEFT, top - QR - 16 * mm, f"核验码：{code}")
+            c.setFont(body, 7.5)
+            c.drawString(LEFT + 40 * mm, top - QR - 16 * mm, "（扫码后输入，以确认收到；请妥善保管）")
     p.draw(op)
     p.y = top - BAND
 
@@ -185,7 +192,8 @@ def render_pdf(view: NoticeView, *, seal: bytes | None = None) -> bytes:
     for block in closing:
         p.block(block, size=SMALL, leading=18)
     p.y -= 2 * mm
-    signature(p, view.authority, view.issued_on, seal, view.url)
+    signature(p, view.authority, view.issued_on, seal, view.url,
+              f"{view.code[:4]} {view.code[4:]}" if view.code else "")
     if view.footnote:
         p.block(note, size=9, leading=14)
     return paint(p.pages, fonts, title=f"{view.title} {view.number}", author=view.authority,

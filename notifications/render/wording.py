@@ -57,6 +57,7 @@ class NoticeView:
     issued_on: str = ""
     url: str = ""
     footnote: str = FOOTNOTE
+    code: str = ""  # the verification code, on the staff's printout only (grouped 1234 5678)
 
 
 def rmb_upper(amount: str) -> str:

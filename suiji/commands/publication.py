@@ -86,20 +86,24 @@ def _revoke(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _file(settings: Settings, args: argparse.Namespace) -> int:
-    async def work() -> Path | None:
+    # The operator's printout is the paper handed over: it carries the verification code.
+    async def work() -> tuple[Path, str] | None:
         n = await Notice.get_or_none(number=args.number)
         if n is None:
             return None
+        assert settings.secret_key
+        code = notices.verification_code(token=n.token, secret=settings.secret_key)
         return await notice_file(n.id, base_url=settings.public_base_url,
                                  data_dir=settings.data_dir, seal_image=settings.seal_image,
-                                 fmt=args.format)
+                                 fmt=args.format, code=code), code
 
-    path = run_with_db(settings, work)
-    if path is None:
+    got = run_with_db(settings, work)
+    if got is None:
         print(f"文书 {args.number} 不存在")
         return 2
+    path, code = got
     shutil.copyfile(path, args.out)
-    print(f"已生成 {args.out}")
+    print(f"已生成 {args.out}（核验码 {notices.grouped(code)}）")
     return 0
 
 

@@ -4,7 +4,6 @@ faces of inspection.typeset), stored where the notice page stores uploads (local
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,12 +57,3 @@ async def storage(settings: Settings) -> AsyncIterator[evidence.Storage]:
         yield S3Storage(endpoint=settings.s3_endpoint, bucket=settings.s3_bucket,
                         region=settings.s3_region, access_key=settings.s3_access_key,
                         secret_key=settings.s3_secret_key, http=http)
-
-
-async def store(settings: Settings, data: bytes) -> tuple[str, str]:
-    """Store a PDF as the notice page stores an upload; its key and SHA-256."""
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"evidence/{digest[:2]}/{digest}.pdf"
-    async with storage(settings) as store_:
-        await store_.put(key, data, "application/pdf")
-    return key, digest

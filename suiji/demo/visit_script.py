@@ -26,6 +26,7 @@ from models.enums import (
 )
 from models.fieldwork import Finding, Inspection
 from models.items import ItemVersion
+from models.notices import Notice
 from models.org import Staff
 from models.penalties import PenaltyDecision
 from models.publication import Publication
@@ -73,6 +74,15 @@ def _finding(code: str, employer: Employer, day: dt.date,
     return FindingResult.COMPLIANT, FINE.get(code, "符合规定").format(month=_month(day)), ""
 
 
+async def _acknowledge(stage: Stage, notice: Notice) -> None:
+    """The employer types the code from the paper it was handed, on the notice's page."""
+    secret = stage.settings.secret_key
+    assert secret
+    code = issuing.verification_code(token=notice.token, secret=secret)
+    result = await issuing.acknowledge(notice_id=notice.id, code=code, secret=secret)
+    assert result.outcome == issuing.AckOutcome.ACKNOWLEDGED, result.outcome
+
+
 async def _items(v: Visit) -> list[ItemVersion]:
     return list(await ItemVersion.filter(campaign_items__campaign_id=v.campaign.id)
                 .prefetch_related("item").order_by("item__code"))
@@ -86,7 +96,7 @@ async def _serve(stage: Stage, v: Visit, employer: Employer, codes: list[str]) -
         content={"body": INSPECTION_BODY, "items": [MATERIALS[c] for c in codes if c in MATERIALS]},
         issuer=stage.issuer, deadline=v.day)
     yield d.at(stage.days.before(v.day, 1), "10:05")
-    await issuing.acknowledge(notice_id=notice.id, uscc_suffix=employer.uscc[-6:])
+    await _acknowledge(stage, notice)
 
 
 async def _inspect(v: Visit, employer: Employer, items: list[ItemVersion],
@@ -143,15 +153,15 @@ async def _rectify(stage: Stage, v: Visit, employer: Employer, problem: Violatio
     notice = await rectification.order_notice(order)
     assert notice is not None
     yield d.at(stage.days.after(v.day, 1), "10:20")
-    await issuing.acknowledge(notice_id=notice.id, uscc_suffix=employer.uscc[-6:])
+    await _acknowledge(stage, notice)
     uploaded = stage.days.after(v.day, problem.upload_after)
     yield d.at(uploaded, "15:40")
     data = papers.rectification_report(to=stage.issuer.name, employer=employer.name,
                                        lines=problem.report, day=uploaded)
-    key, digest = await papers.store(stage.settings, data)
-    upload = await issuing.add_employer_evidence(
-        notice_id=notice.id, content_type="application/pdf", size=len(data), sha256=digest,
-        storage_key=key, original_name=problem.upload_name)
+    async with papers.storage(stage.settings) as store:  # as the notice page stores it
+        upload = await issuing.add_employer_evidence(
+            notice_id=notice.id, data=data, original_name=problem.upload_name, storage=store,
+            quota=issuing.UploadQuota())
     reviewed = stage.days.after(uploaded, problem.review_after)
     yield d.at(reviewed, "09:50")
     await uploads.review(staff=v.team[1], evidence_id=upload.id, accepted=True, reason="")
@@ -183,7 +193,7 @@ async def _punish(stage: Stage, v: Visit, employer: Employer, problem: Penalty) 
                                kind=NoticeKind.PENALTY_NOTICE, issuer=stage.issuer,
                                content={"body": result, "basis": problem.penalty_basis})
     yield d.at(stage.days.after(told_on, 1), "09:40")
-    await issuing.acknowledge(notice_id=told.id, uscc_suffix=employer.uscc[-6:])
+    await _acknowledge(stage, told)
     decided = stage.days.after(v.day, problem.decide_after)
     served = stage.days.after(decided, problem.served_after)
     yield d.at(decided, "15:00")
@@ -197,7 +207,7 @@ async def _punish(stage: Stage, v: Visit, employer: Employer, problem: Penalty) 
                                 content={"body": ""}, penalty_decision_id=decision.id)
     stage.history.spawn(_close(stage, v, d.at(decided, "16:00"), told=False))
     yield d.at(served, "10:00")  # served: the party signs for it on the notice page
-    await issuing.acknowledge(notice_id=paper.id, uscc_suffix=employer.uscc[-6:])
+    await _acknowledge(stage, paper)
 
 
 async def visit(stage: Stage, v: Visit, *, order: Violation | None = None,

@@ -120,7 +120,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     # 重大劳动保障违法行为 (人社部令第29号): recorded by the initiating section, read by 政策法规科 too.
     "recordMajorViolation": INITIATE, "listMajorViolations": OFFICER,
     # Notices (R22): the team issues and corrects; whoever reads the inspection gets the file.
-    "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK,
+    "issueNotice": WORK, "revokeNotice": WORK, "supersedeNotice": WORK, "unlockNotice": WORK,
     "getNoticePdf": READ, "getNoticePng": READ, "getNoticeReceipt": READ,
     # Credit figures (R18, R19).
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,

@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from inspection.notices.issuing import verification_code
 from models.callups import CallUp
-from models.employers import Employer
 from models.enums import CallUpState, FindingResult, Grade, OutboxStatus
 from models.fieldwork import Finding, Inspection
 from models.org import Staff
@@ -123,8 +123,8 @@ async def rectify(api: Any, world: World, team: list[Staff], vid: int) -> None:
                                                           "requirements": "补签书面劳动合同",
                                                           "working_days": 10}), 201)
     token = order["notice_url"].rsplit("/", 1)[1]
-    employer = await Employer.get(id=(await Inspection.get(id=vid)).employer_id)
-    acked = await api.post(f"/n/{token}/ack", data={"suffix": employer.uscc[-6:]})
+    code = verification_code(token=token, secret=api.app[CONFIG].secret_key)  # from the paper
+    acked = await api.post(f"/n/{token}/ack", data={"code": code})
     assert acked.status == 200, await acked.text()
     form = aiohttp.FormData()
     form.add_field("file", jpeg(), filename="合同.jpg", content_type="image/jpeg")

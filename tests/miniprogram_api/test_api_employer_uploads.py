@@ -8,8 +8,10 @@ from typing import Any
 
 from aiohttp import FormData
 
+from inspection.notices.issuing import verification_code
 from models.enums import InspectionState
 from models.outbox import OutboxMessage
+from notifications.appkeys import CONFIG
 from tests.fieldworld import jpeg, session_for
 
 PROBLEM = "application/problem+json"
@@ -22,7 +24,8 @@ async def _issue_and_upload(api: Any, world: Any, member: dict[str, str]) -> tup
                           json={"kind": "inspection", "body": "定于近日检查，请准备工资台账"})
     assert resp.status == 201, await resp.text()
     path = "/n/" + (await resp.json())["url"].rsplit("/n/", 1)[1]
-    resp = await api.post(path + "/ack", data={"suffix": world.employer.uscc[-6:]})
+    code = verification_code(token=path.rsplit("/", 1)[1], secret=api.app[CONFIG].secret_key)
+    resp = await api.post(path + "/ack", data={"code": code})
     assert resp.status == 200
     for name in ("wages.jpg", "attendance.jpg"):
         form = FormData()
@@ -45,6 +48,9 @@ async def test_upload_told_listed_reviewed_and_seen_by_the_employer(api: Any, wo
     assert {i["review_status"] for i in items} == {"pending"}
     resp = await api.get(f"/api/v1/evidence/{items[1]['id']}/content", headers=member)
     assert resp.status == 200 and resp.content_type == "image/jpeg"
+    # Issue 16 item 8: an outsider's file is downloaded, never rendered on the API's origin.
+    assert resp.headers["Content-Disposition"] == "attachment; filename*=UTF-8''wages.jpg"
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
     resp = await api.post(f"/api/v1/evidence/{items[1]['id']}/review", headers=member,
                           json={"accepted": False})

@@ -5,23 +5,33 @@ read back by the inspectors, and a refusing store answered with a clear 503 that
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import aiohttp
 import pytest
+from PIL import Image
 from tortoise.transactions import in_transaction
 
 from inspection.notices import issuing as notices
 from models.audit import AuditEvent
 from models.enums import FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Evidence, Finding
+from notifications.appkeys import CONFIG
 from suiji.app import create_app
 from suiji.settings import Settings
 from tests.fieldworld import World, jpeg, session_for
 from tests.notices_fixtures import ISSUER
 from tests.s3_server import MotoS3
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -100,7 +110,8 @@ async def test_employer_upload_is_readable_by_the_inspectors(api: Any, world: Wo
                                                              settings: Settings,
                                                              moto_s3: MotoS3) -> None:
     notice = await _rectification_notice(world)
-    ack = await api.post(f"/n/{notice.token}/ack", data={"suffix": world.employer.uscc[-6:]})
+    ack = await api.post(f"/n/{notice.token}/ack", data={"code": notices.verification_code(
+        token=notice.token, secret=api.app[CONFIG].secret_key)})
     assert ack.status == 200
     resp = await api.post(f"/n/{notice.token}/evidence", data=photo(PNG, "整改.png"))
     assert resp.status == 200 and "材料已上传" in await resp.text()
@@ -142,7 +153,8 @@ async def test_wrong_credentials_refuse_the_upload_and_keep_nothing(
 @ON_S3
 async def test_wrong_credentials_on_the_notice_page(refusing: Any, world: World) -> None:
     notice = await _rectification_notice(world)
-    await refusing.post(f"/n/{notice.token}/ack", data={"suffix": world.employer.uscc[-6:]})
+    await refusing.post(f"/n/{notice.token}/ack", data={"code": notices.verification_code(
+        token=notice.token, secret=refusing.app[CONFIG].secret_key)})
     resp = await refusing.post(f"/n/{notice.token}/evidence", data=photo(PNG, "整改.png"))
     assert resp.status == 503 and "存储服务暂不可用" in await resp.text()
     assert not await Evidence.exists()

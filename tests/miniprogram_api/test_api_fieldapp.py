@@ -12,8 +12,8 @@ from inspection.notices import issuing as notices
 from models.audit import AuditEvent
 from models.enums import FindingResult, InspectionState, NoticeKind
 from models.fieldwork import Evidence, Finding
-from notifications.appkeys import CONFIG
-from tests.fieldworld import World, form_team, session_for
+from notifications.appkeys import CONFIG, STORAGE
+from tests.fieldworld import World, form_team, jpeg, session_for
 from tests.notices_fixtures import ISSUER
 
 
@@ -66,8 +66,8 @@ async def test_employer_uploads_show_and_take_their_review(api: Any, world: Worl
     notice.acknowledged_at = dt.datetime.now(dt.UTC)
     await notice.save()
     upload = await notices.add_employer_evidence(
-        notice_id=notice.id, content_type="image/jpeg", size=10, sha256="0" * 64,
-        storage_key="evidence/00/x", original_name="整改.jpg")
+        notice_id=notice.id, data=jpeg(), original_name="整改.jpg", storage=api.app[STORAGE],
+        quota=notices.UploadQuota())
     member = await session_for(api, world.staff["member"])
     detail = await (await api.get(f"/api/v1/inspections/{world.inspection.id}",
                                   headers=member)).json()
@@ -76,6 +76,9 @@ async def test_employer_uploads_show_and_take_their_review(api: Any, world: Worl
     assert row["review_status"] == "pending"
     shown = next(n for n in detail["notices"] if n["id"] == notice.id)
     assert shown["url"] == f"{api.app[CONFIG].public_base_url}/n/{notice.token}"
+    assert shown["verification_code"] == notices.verification_code(
+        token=notice.token, secret=api.app[CONFIG].secret_key)
+    assert shown["locked_until"] is None
     leader = await session_for(api, world.staff["leader"])
     resp = await api.post(f"/api/v1/evidence/{upload.id}/review", headers=leader,
                           json={"accepted": True})

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from inspection.notices import issuing as notices
+from models.audit import AuditEvent
 from models.enums import FindingResult, InspectionState, NoticeKind, NoticeStatus
 from models.fieldwork import Finding
 from models.notices import Notice
+from notifications.appkeys import CONFIG
 from tests.fieldworld import session_for
+from tests.notices_fixtures import pdf_text
 
 PROBLEM = "application/problem+json"
 
@@ -95,3 +99,49 @@ async def test_a_notice_cannot_carry_another_teams_order(api: Any, world: Any) -
         "kind": "rectification", "rectification_order_id": secret.id, "deadline": "2026-12-10"})
     assert resp.status == 404, await resp.text()
     assert await Notice.filter(rectification_order_id=secret.id).count() == 0
+
+
+async def _locked_notice(api: Any, world: Any, member: dict[str, str]) -> dict[str, Any]:
+    resp = await api.post(f"/api/v1/inspections/{world.inspection.id}/notices", headers=member,
+                          json={"kind": "inspection", "body": "定于近日检查，请予配合。"})
+    assert resp.status == 201, await resp.text()
+    issued = await resp.json()
+    path = "/n/" + issued["url"].rsplit("/n/", 1)[1]
+    for i in range(notices.LOCK_AFTER):
+        await api.post(path + "/ack", data={"code": "13572468"},
+                       headers={"X-Real-IP": f"198.51.100.{i}"})
+    return issued
+
+
+async def _shown(api: Any, world: Any, member: dict[str, str], notice_id: int) -> dict[str, Any]:
+    detail = await (await api.get(f"/api/v1/inspections/{world.inspection.id}",
+                                  headers=member)).json()
+    shown: dict[str, Any] = next(n for n in detail["notices"] if n["id"] == notice_id)
+    return shown
+
+
+async def test_the_team_sees_the_code_and_the_lock_and_lifts_it(api: Any, world: Any) -> None:
+    # Issue 16 items 6 and 7: the code is shown where the inspector hands the notice over; a
+    # lock by wrong codes is lifted by an inspector of the visit's team, and by nobody else.
+    member = await session_for(api, world.staff["member"])
+    issued = await _locked_notice(api, world, member)
+    notice = await Notice.get(id=issued["id"])
+    shown = await _shown(api, world, member, notice.id)
+    code = notices.verification_code(token=notice.token, secret=api.app[CONFIG].secret_key)
+    assert shown["verification_code"] == code and shown["locked_until"] is not None
+    pdf = await (await api.get(f"/api/v1/notices/{notice.id}/pdf", headers=member)).read()
+    assert f"核验码：{code}" in pdf_text(pdf)  # the paper handed over
+
+    for who, expected in (("leader", 403), ("initiator", 403), ("outsider", 404)):
+        resp = await api.post(f"/api/v1/notices/{notice.id}/unlock",
+                              headers=await session_for(api, world.staff[who]))
+        assert resp.status == expected, who
+    assert (await Notice.get(id=notice.id)).ack_locked_until is not None
+    resp = await api.post(f"/api/v1/notices/{notice.id}/unlock", headers=member)
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["locked_until"] is None
+    event = await AuditEvent.get(action="notice.unlocked", object_id=str(notice.id))
+    assert event.actor == f"staff:{world.staff['member'].id}"
+    resp = await api.post("/n/" + notice.token + "/ack", data={"code": code},
+                          headers={"X-Real-IP": "198.51.100.77"})
+    assert resp.status == 200 and "已确认收到" in await resp.text()

@@ -17,6 +17,7 @@ from inspection import audit_heads, clock
 from inspection.notices import issuing as notices
 from models.draws import Draw
 from models.enums import Grade, NoticeKind
+from notifications.appkeys import CONFIG
 from suiji.app import create_app
 from tests.drawkit import employers_spec, make_world
 from tests.notices_fixtures import ISSUER
@@ -77,9 +78,22 @@ async def test_pages_render_on_a_phone_without_external_resources(client, tmp_pa
             inspection_id=w["inspection"].id, issuer=ISSUER, content={"body": "检查结果如下。"}, issued_on=dt.date(2026, 11, 20))
         await notices.revoke_notice(notice_id=gone.id, reason="送达对象有误", actor="staff:1")
         await audit_heads.publish(now=clock.now())
+        secret = client.app[CONFIG].secret_key
+        locked, acked = [await notices.issue_notice(
+            kind=NoticeKind.INSPECTION, employer_id=w["employer"].id, issued_by_id=w["staff"].id,
+            inspection_id=w["inspection"].id, issuer=ISSUER, content={"body": "定于近日检查。"},
+            issued_on=dt.date(2026, 11, 20)) for _ in range(2)]
+    for _ in range(notices.LOCK_AFTER):
+        async with in_transaction():
+            await notices.acknowledge(notice_id=locked.id, code="00000000", secret=secret)
+    async with in_transaction():
+        await notices.acknowledge(notice_id=acked.id, secret=secret, code=notices.verification_code(
+            token=acked.token, secret=secret))
     base = str(client.make_url("/")).rstrip("/")
     pages = {
-        "notice": (f"/n/{live.token}", "真实有效"),
+        "notice": (f"/n/{live.token}", "8位核验码"),
+        "notice-locked": (f"/n/{locked.token}", "已暂停验证"),
+        "notice-acknowledged": (f"/n/{acked.token}", "上传材料前，请输入纸质文书上的8位核验码"),
         "notice-revoked": (f"/n/{gone.token}", "已被撤销"),
         "notice-unknown": ("/n/AAAAAAAAAAAAAAAAAAAAAA", "未找到该文书"),
         "public-index": ("/public/", "抽查公示窗口"),

@@ -29,5 +29,5 @@ async def test_search_with_nul_searches_without_it(client):
 async def test_acknowledgement_with_nul(client):
     w = await make_world()
     n = await _issue(w)
-    resp = await client.post(f"/n/{n.token}/ack", data={"suffix": "00\x000000"})
+    resp = await client.post(f"/n/{n.token}/ack", data={"code": "0000\x000000"})
     assert resp.status == 400 and "还可尝试 4 次" in await resp.text()

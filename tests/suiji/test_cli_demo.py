@@ -1,11 +1,13 @@
 """`suiji demo`: realistic, idempotent, audited (R21); `suiji audit verify` catches an edit."""
 
 import datetime as dt
+import re
 
 from tortoise import connections
 
 from inspection.clock import today
 from inspection.items import catalogue as items
+from inspection.notices.issuing import verification_code
 from inspection.rosters import uscc
 from models.audit import AuditEvent
 from models.campaigns import Campaign
@@ -40,6 +42,13 @@ async def test_demo_twice_same_data_and_audit_chain(settings, tmp_path):
                                      CampaignState.IN_FIELD, CampaignState.REPORTING,
                                      CampaignState.CLOSED])
     assert after_one["notices"] >= 20
+
+    # A newcomer is told where to try the notice page, and with which code (the paper's).
+    found = re.search(r"试用文书核验页：\S+/n/(\S{22})（\S+，核验码 (\d{4}) (\d{4})", first.stdout)
+    assert found, first.stdout
+    tried = await Notice.get(token=found.group(1))
+    assert found.group(2) + found.group(3) == verification_code(token=tried.token,
+                                                                secret=settings.secret_key)
 
     second = run_cli(settings, tmp_path, "demo")
     assert second.returncode == 0, second.stderr

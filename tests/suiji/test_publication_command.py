@@ -7,7 +7,7 @@ from tortoise.transactions import in_transaction
 
 from inspection.publication import duties as publication
 from models.enums import PublicationKind
-from tests.notices_fixtures import ISSUER, make_world
+from tests.notices_fixtures import ISSUER, make_world, pdf_text
 
 
 async def _suiji(settings, *args: str) -> tuple[int, str]:
@@ -53,6 +53,9 @@ async def test_notice_file_and_revoke(settings, tmp_path):
     out_file = tmp_path / "n.pdf"
     code, out = await _suiji(settings, "notice", "file", n.number, "--out", str(out_file))
     assert code == 0 and out_file.read_bytes().startswith(b"%PDF")
+    # The operator's printout is the paper handed over: the verification code is on it.
+    secret = notices.verification_code(token=n.token, secret=settings.secret_key)
+    assert notices.grouped(secret) in out and f"核验码：{secret}" in pdf_text(out_file.read_bytes())
     code, out = await _suiji(settings, "notice", "revoke", n.number, "--reason", "误发")
     assert code == 0 and n.number in out
     assert (await Notice.get(id=n.id)).status == NoticeStatus.REVOKED

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from inspection.notices.issuing import verification_code
 from models.audit import AuditEvent
 from models.callups import CallUp
 from models.campaigns import Campaign
@@ -81,7 +82,8 @@ async def field_plan(stage: Stage, tmp_path: Path, index: int) -> tuple[dict, In
     return plan, inspection
 
 
-async def test_a_whole_inspection_from_the_phone(stage: Stage, tmp_path: Path) -> None:
+async def test_a_whole_inspection_from_the_phone(stage: Stage, tmp_path: Path,
+                                                 settings: Settings) -> None:
     plan, inspection = await field_plan(stage, tmp_path, 0)
     out = await run_node("field.mjs", "online", base=stage.base, plan=plan)
     assert out["problems"] == []
@@ -101,6 +103,11 @@ async def test_a_whole_inspection_from_the_phone(stage: Stage, tmp_path: Path) -
     notice = await Notice.get(rectification_order_id=order.id, kind=NoticeKind.RECTIFICATION)
     assert out["qr"] == f"{stage.base}/n/{notice.token}"  # decoded from the screenshot
     assert out["qr_status"] == 200 and out["qr_page_has_number"]
+    assert out["code_shown"] == verification_code(token=notice.token, secret=settings.secret_key or "")
+    assert not out["code_on_public_page"]
+    assert out["ack_after_unlock"] == 200  # locked by wrong codes, lifted from the app
+    await notice.refresh_from_db()
+    assert notice.acknowledged_at is not None and notice.ack_lockouts == 0
 
 
 async def test_offline_records_arrive_once(stage: Stage, tmp_path: Path) -> None:

@@ -72,7 +72,24 @@ async function online(browser, a) {
   check(out.qr && out.qr.startsWith(`${BASE}/n/`), `QR decoded from the screen: ${out.qr}`);
   const publicPage = await fetch(out.qr);
   out.qr_status = publicPage.status;
-  out.qr_page_has_number = (await publicPage.text()).includes(await a.page.locator(".number").innerText());
+  const publicHtml = await publicPage.text();
+  out.qr_page_has_number = publicHtml.includes(await a.page.locator(".number").innerText());
+  // The code the inspector tells the employer: on this screen, never on the public page.
+  out.code_shown = (await a.page.locator("[data-test=verification-code]").innerText()).replace(/\s/g, "");
+  out.code_on_public_page = publicHtml.includes(out.code_shown);
+  // Someone holding the QR code types wrong codes: the page pauses, the inspector lifts it.
+  for (let i = 0; i < 5; i += 1) {
+    await fetch(`${out.qr}/ack`, { method: "POST", body: new URLSearchParams({ code: "00000000" }) });
+  }
+  await a.page.reload();
+  await a.page.getByText("已暂停验证至").waitFor();
+  await a.page.shot("notice-locked");
+  await a.page.getByRole("button", { name: "解除暂停" }).click();
+  await a.page.getByRole("button", { name: "解除", exact: true }).click();
+  await a.page.getByText("已暂停验证至").waitFor({ state: "detached" });
+  await a.page.shot("notice-unlocked");
+  const retry = await fetch(`${out.qr}/ack`, { method: "POST", body: new URLSearchParams({ code: out.code_shown }) });
+  out.ack_after_unlock = retry.status;
   return [b.page];
 }
 

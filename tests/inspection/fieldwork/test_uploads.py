@@ -3,6 +3,8 @@ them and are accepted, or refused with a reason the employer sees."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tortoise.transactions import in_transaction
 
@@ -15,10 +17,19 @@ from models.enums import EvidenceReview, InspectionState, NoticeKind
 from models.fieldwork import Evidence
 from models.outbox import OutboxMessage
 from tests import wecom_rows
-from tests.fieldworld import World, build_world, jpeg
+from tests.fieldworld import World, build_world, jpeg, pdf
 from tests.notices_fixtures import ISSUER
 
 pytestmark = pytest.mark.usefixtures("clean_db")
+
+SECRET = "test-secret-" + "y" * 40
+STORE: ev.Storage
+
+
+@pytest.fixture(autouse=True)
+def _store(tmp_path: Path) -> None:
+    global STORE
+    STORE = ev.LocalStorage(tmp_path / "uploads")
 
 
 @pytest.fixture
@@ -32,10 +43,11 @@ async def upload(world: World, name: str = "工资表.pdf") -> Evidence:
             kind=NoticeKind.INSPECTION, employer_id=world.employer.id,
             content={"body": "检查通知"}, issued_by_id=world.staff["member"].id,
             issuer=ISSUER, inspection_id=world.inspection.id)
-        await notices.acknowledge(notice_id=notice.id, uscc_suffix=world.employer.uscc[-6:])
+        code = notices.verification_code(token=notice.token, secret=SECRET)
+        await notices.acknowledge(notice_id=notice.id, code=code, secret=SECRET)
         return await notices.add_employer_evidence(
-            notice_id=notice.id, content_type="application/pdf", size=10, sha256="a" * 64,
-            storage_key="evidence/aa/a", original_name=name)
+            notice_id=notice.id, data=pdf(), original_name=name, storage=STORE,
+            quota=notices.UploadQuota())
 
 
 async def test_an_upload_tells_the_team_and_waits_in_their_list(world: World) -> None:

@@ -117,43 +117,113 @@ async def test_revoke_and_supersede():
     assert c.inspection_id == w["inspection"].id
 
 
-async def test_acknowledge_with_suffix_and_limited_tries():
+SECRET = "test-secret-" + "x" * 40
+
+
+def _code(n):
+    return notices.verification_code(token=n.token, secret=SECRET)
+
+
+async def _ack(n, code, at=None):
+    async with in_transaction():
+        return await notices.acknowledge(notice_id=n.id, code=code, secret=SECRET, at=at)
+
+
+def test_the_code_is_eight_digits_from_the_secret_not_from_public_data():
+    a = notices.verification_code(token="A" * 22, secret=SECRET)
+    assert len(a) == notices.CODE_LENGTH and a.isdigit()
+    assert a == notices.verification_code(token="A" * 22, secret=SECRET)  # reprintable
+    assert a != notices.verification_code(token="A" * 22, secret=SECRET + "1")
+    assert a != notices.verification_code(token="B" * 22, secret=SECRET)
+
+
+async def test_the_uscc_suffix_no_longer_proves_the_addressee():
+    # Issue 16 item 6: the USCC is public (the draw pages pair it with the name).
     w = await make_world()
     n = await _issue(w)
-    async with in_transaction():
-        r = await notices.acknowledge(notice_id=n.id, uscc_suffix="000000")
-    assert r.outcome == notices.AckOutcome.WRONG and r.tries_left == notices.MAX_ACK_FAILURES - 1
-    async with in_transaction():
-        r = await notices.acknowledge(notice_id=n.id, uscc_suffix="7abc1k")  # case-insensitive
+    r = await _ack(n, w["employer"].uscc[-6:])
+    assert r.outcome == notices.AckOutcome.WRONG
+    assert (await Notice.get(id=n.id)).acknowledged_at is None
+
+
+async def test_acknowledge_with_the_code_then_prove_again():
+    w = await make_world()
+    n = await _issue(w)
+    r = await _ack(n, "00000000")
+    assert r.outcome == notices.AckOutcome.WRONG and r.tries_left == notices.LOCK_AFTER - 1
+    code = _code(n)
+    # As typed on a Chinese keyboard: full-width digits, a space in the middle.
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in code[:4]) + " " + code[4:]
+    r = await _ack(n, typed)
     assert r.outcome == notices.AckOutcome.ACKNOWLEDGED
-    async with in_transaction():
-        r = await notices.acknowledge(notice_id=n.id, uscc_suffix="7ABC1K")
-    assert r.outcome == notices.AckOutcome.ALREADY
-    m = await _issue(w)
-    for _ in range(notices.MAX_ACK_FAILURES):
-        async with in_transaction():
-            r = await notices.acknowledge(notice_id=m.id, uscc_suffix="ZZZZZZ")
-    assert r.outcome == notices.AckOutcome.LOCKED
-    async with in_transaction():  # even the right answer is refused now
-        r = await notices.acknowledge(notice_id=m.id, uscc_suffix="7ABC1K")
-    assert r.outcome == notices.AckOutcome.LOCKED
-    assert (await Notice.get(id=m.id)).acknowledged_at is None
-    assert await AuditEvent.filter(action="notice.ack_failed").count() == 1 + notices.MAX_ACK_FAILURES
+    n = await Notice.get(id=n.id)
+    assert n.ack_failures == 0 and n.acknowledged_at is not None
+    r = await _ack(n, code)  # another browser of the addressee proves itself
+    assert r.outcome == notices.AckOutcome.PROVED
+    assert await AuditEvent.filter(action="notice.acknowledged").count() == 1
+    assert await AuditEvent.filter(action="notice.proved").count() == 1
 
 
-async def test_employer_evidence_needs_acknowledgment():
+async def test_wrong_codes_lock_with_back_off_and_the_lock_expires(test_clock):
+    # Issue 16 item 7: five wrong codes used to lock the notice for good.
     w = await make_world()
     n = await _issue(w)
-    kw = {"content_type": "image/jpeg", "size": 10, "sha256": "a" * 64,
-          "storage_key": "evidence/aa/aaaa", "original_name": "x.jpg"}
+    for _ in range(notices.LOCK_AFTER):
+        r = await _ack(n, "12345678")
+    assert r.outcome == notices.AckOutcome.LOCKED
+    assert r.locked_until == test_clock.now() + dt.timedelta(minutes=15)
+    r = await _ack(n, _code(n))  # even the right code waits, and nothing is counted
+    assert r.outcome == notices.AckOutcome.LOCKED
+    assert (await Notice.get(id=n.id)).ack_failures == 0
+    test_clock.advance(minutes=15, seconds=1)
+    for _ in range(notices.LOCK_AFTER):  # the second lock lasts twice as long
+        r = await _ack(n, "12345678")
+    assert r.locked_until == test_clock.now() + dt.timedelta(minutes=30)
+    test_clock.advance(minutes=31)
+    for _ in range(notices.LOCK_AFTER):
+        r = await _ack(n, "12345678")
+    assert r.locked_until == test_clock.now() + dt.timedelta(minutes=60)
+    assert notices.lock_length(20) == notices.MAX_LOCK == dt.timedelta(days=1)
+    test_clock.advance(minutes=61)
+    r = await _ack(n, _code(n))
+    assert r.outcome == notices.AckOutcome.ACKNOWLEDGED
+    n = await Notice.get(id=n.id)
+    assert (n.ack_failures, n.ack_lockouts, n.ack_locked_until) == (0, 0, None)
+    assert await AuditEvent.filter(action="notice.ack_failed").count() == 3 * notices.LOCK_AFTER
+
+
+async def test_unlock_lifts_the_lock_and_the_back_off(test_clock):
+    w = await make_world()
+    n = await _issue(w)
+    for _ in range(notices.LOCK_AFTER):
+        await _ack(n, "12345678")
+    async with in_transaction():
+        await notices.unlock(notice_id=n.id, actor=f"staff:{w['staff'].id}")
+    r = await _ack(n, _code(n))
+    assert r.outcome == notices.AckOutcome.ACKNOWLEDGED
+    event = await AuditEvent.get(action="notice.unlocked")
+    assert event.actor == f"staff:{w['staff'].id}" and event.before["ack_lockouts"] == 1
+
+
+async def test_employer_evidence_needs_acknowledgment(tmp_path):
+    from inspection.fieldwork.evidence import LocalStorage
+    from tests.fieldworld import jpeg
+
+    w = await make_world()
+    n = await _issue(w)
+    store = LocalStorage(tmp_path)
+    kw = {"data": jpeg(), "original_name": "x.jpg", "storage": store,
+          "quota": notices.UploadQuota()}
     with pytest.raises(Conflict):
         async with in_transaction():
             await notices.add_employer_evidence(notice_id=n.id, **kw)
+    assert not any(tmp_path.rglob("*"))  # refused: nothing written
+    await _ack(n, _code(n))
     async with in_transaction():
-        await notices.acknowledge(notice_id=n.id, uscc_suffix="7ABC1K")
         ev = await notices.add_employer_evidence(notice_id=n.id, **kw)
     ev = await Evidence.get(id=ev.id)
     assert ev.notice_id == n.id and ev.uploaded_by_id is None and not ev.reviewed
+    assert ev.content_type == "image/jpeg" and ev.thumbnail_key is not None
 
 
 @pytest.mark.postgres_only

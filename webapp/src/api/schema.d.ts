@@ -1230,7 +1230,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * 证据原件
+         * 证据原件（以附件下载）
          * @description 可调用者：inspector on the team, leader of its campaign, initiating section
          */
         get: operations["getEvidenceContent"];
@@ -2014,7 +2014,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * 文书 PDF
+         * 文书 PDF（印有核验码，供送达）
          * @description 可调用者：inspector on the team, leader of its campaign, initiating section
          */
         get: operations["getNoticePdf"];
@@ -2100,6 +2100,26 @@ export type paths = {
          * @description 可调用者：inspector on the team
          */
         post: operations["supersedeNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 解除核验码输错造成的暂停验证（本检查组成员，核实来访者身份后）
+         * @description 可调用者：inspector on the team
+         */
+        post: operations["unlockNotice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4772,6 +4792,11 @@ export type components = {
              */
             issued_on: string;
             kind: components["schemas"]["NoticeKind"];
+            /**
+             * Locked Until
+             * @description 核验码输错次数过多，暂停验证至此时（检查组成员可解除）；未暂停为空
+             */
+            locked_until: string | null;
             /** Number */
             number: string;
             status: components["schemas"]["NoticeStatus"];
@@ -4780,6 +4805,11 @@ export type components = {
              * @description 二维码指向的公开页面
              */
             url: string;
+            /**
+             * Verification Code
+             * @description 核验码（8位数字）：印在送达的纸质文书上，被检查单位扫码后输入以确认收到、上传材料；公开页面及其 PDF 不显示
+             */
+            verification_code: string;
         };
         /**
          * NoticeStatus
@@ -10891,6 +10921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/octet-stream": string;
                     "application/pdf": string;
                     "image/jpeg": string;
                     "image/png": string;
@@ -14647,6 +14678,85 @@ export interface operations {
             };
             /** @description 内容类型不支持 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入有误（逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlockNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端生成的唯一键：网络重试时同一请求只生效一次 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在或无权查看 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 当前状态不允许（原因见 detail） */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
