@@ -43,7 +43,7 @@ def issuer_of(settings: Settings) -> particulars.Issuer:
         review_body=settings.review_body, litigation_court=settings.litigation_court)
 
 
-def app_config(settings: Settings) -> AppConfig:
+def app_config(settings: Settings, *, playground: str | None = None) -> AppConfig:
     wecom = callback = None
     if settings.wecom_enabled:
         assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
@@ -65,7 +65,8 @@ def app_config(settings: Settings) -> AppConfig:
                          minutes=settings.draw_min_reveal_delay_minutes),
                      upload_quota=issuing.UploadQuota(
                          files=settings.notice_upload_max_files,
-                         bytes=settings.notice_upload_max_mb * 1024 * 1024))
+                         bytes=settings.notice_upload_max_mb * 1024 * 1024),
+                     playground=playground)
 
 
 def database(settings: Settings) -> Context:
