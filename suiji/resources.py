@@ -29,7 +29,7 @@ from notifications.wakeup import OutboxWake
 from notifications.wecom.client import WeComClient
 from notifications.wecom.config import CallbackConfig, WeComConfig
 from suiji import db
-from suiji.settings import Settings
+from suiji.settings import Settings, number_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ def issuer_of(settings: Settings) -> particulars.Issuer:
     """The bureau as its papers name it: one set of settings for every notice and report."""
     return particulars.Issuer(
         name=settings.bureau_name, address=settings.bureau_address, phone=settings.bureau_phone,
-        review_body=settings.review_body, litigation_court=settings.litigation_court)
+        review_body=settings.review_body, litigation_court=settings.litigation_court,
+        number_prefixes=number_prefixes(settings))
 
 
 def app_config(settings: Settings, *, playground: str | None = None) -> AppConfig:
