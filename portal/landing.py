@@ -17,8 +17,8 @@ def _links(request: web.Request) -> list[tuple[str, str, str]]:
     ]
     playground = request.app[CONFIG].playground
     if playground:
-        links.insert(0, (playground, "演练场", "以任何一位演示人员的身份试用：查看企业微信发给他的召集卡片和消息，"
-                         "点击卡片按钮、输入聊天命令，或以他的身份打开工作人员应用（仅开发环境）。"))
+        links.insert(0, (playground, "演练场", "以任何一位演示人员的身份试用：查看企业微信发给该人员的召集卡片和消息，"
+                         "点击卡片按钮、输入聊天命令，或以该人员的身份打开工作人员应用（仅开发环境）。"))
     return links
 
 

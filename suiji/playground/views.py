@@ -28,7 +28,8 @@ def _open_card(d: Delivery) -> bool:
 
 
 async def people(standin: WeComStandIn) -> list[dict[str, Any]]:
-    """Active staff with a role, inspectors first; whether a card waits for their answer."""
+    """Active staff with a role: those with a card waiting for their answer first, then
+    inspectors, leaders, initiators, the 政策法规科."""
     staff = await Staff.filter(status=StaffStatus.ACTIVE).prefetch_related("section").order_by(
         "-is_inspector", "-is_leader", "-is_initiator", "-is_admin", "id")
     waiting = {u for d in standin.deliveries if _open_card(d)
@@ -39,7 +40,7 @@ async def people(standin: WeComStandIn) -> list[dict[str, Any]]:
         if roles:
             out.append({"userid": p.wecom_userid, "name": p.name, "section": p.section.name,
                         "roles": roles, "waiting": p.wecom_userid in waiting})
-    return out
+    return sorted(out, key=lambda p: not p["waiting"])  # stable: the role order stays
 
 
 def _card(d: Delivery) -> dict[str, Any]:

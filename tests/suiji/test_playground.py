@@ -154,3 +154,11 @@ async def test_the_standin_keeps_cards_and_their_codes_across_a_restart(tmp_path
         assert second.delivered_to("a")[0].answered == "已接受"
     finally:
         await second.close()
+
+
+def test_the_serve_banner_names_the_playground_when_it_runs() -> None:
+    from suiji.commands.server import banner
+
+    assert "演练场 Playground:          http://127.0.0.1:8080/dev/" in banner(
+        "0.0.0.0", 8080, playground=True)  # noqa: S104
+    assert "/dev/" not in banner("127.0.0.1", 8080)
