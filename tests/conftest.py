@@ -227,7 +227,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def wecom_standin() -> AsyncIterator[WeComStandIn]:
-    """A real stand-in WeCom server (tests/wecom_standin.py) on a random local port."""
+    """A real stand-in WeCom server (suiji/playground/standin.py) on a random local port."""
     standin = await WeComStandIn().start()
     yield standin
     await standin.close()
