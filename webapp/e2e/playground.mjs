@@ -49,8 +49,9 @@ async function waitingNames(page) {
 
 /** As the first inspector with a pending card: choose 参加重要会议, click 因公务无法参加; then find the
  * newly waiting person in the list, open them, and see the card. */
-async function decline(browser, size) {
+async function decline(browser, size, opened) {
   const ctx = await context(browser, size);
+  ctx.on("page", (p) => opened.push(p));
   const page = watched(await ctx.newPage(), `decline-${size}`, `decline-${size}`);
   await page.goto(BASE + "/dev/");
   await page.locator("#people .badge").first().waitFor({ timeout: 60000 });
@@ -78,17 +79,27 @@ async function decline(browser, size) {
   await page.locator(`#people button[data-userid="${next.userid}"]`).click();
   await page.locator(".wecard button[data-key='decline']:enabled").first().waitFor({ timeout: 30000 });
   await page.shot("next-inspector");
-  // The staff app as this person: a new tab, logged in, not the login screen.
+  // The staff app as this person: a new tab, logged in (its home names them), not the login.
   const [app] = await Promise.all([ctx.waitForEvent("page"), page.locator("#open-app").click()]);
-  await app.waitForLoadState("networkidle");
-  await app.waitForTimeout(1500);
-  const appUrl = app.url();
-  const appText = await app.locator("body").innerText();
+  await app.getByText(next.name, { exact: true }).first().waitFor({ timeout: 30000 });
   await app.screenshot({ path: `${ARTIFACTS}decline-${size}-99-staff-app.png` });
-  check(appUrl.includes("/app/") && !appUrl.includes("login") && !appText.includes("选择演示用户"),
-    `the staff app opened as ${next.name}: ${appUrl}`);
+  check(app.url().includes("/app/") && !app.url().includes("login"),
+    `the staff app opened as ${next.name}: ${app.url()}`);
   await ctx.close();
   return { declined: inspector, next, problems: page.problems };
+}
+
+/** `decline`, with a screenshot of where it stopped when it fails. */
+async function declineShown(browser, size) {
+  const opened = [];
+  try {
+    return await decline(browser, size, opened);
+  } catch (error) {
+    for (const [i, page] of opened.entries()) {
+      await page.screenshot({ path: `${ARTIFACTS}decline-${size}-failure-${i}.png` }).catch(() => undefined);
+    }
+    throw error;
+  }
 }
 
 const browser = await launch();
@@ -101,7 +112,7 @@ try {
   }
   out.flows = [];
   for (const size of Object.keys(SIZES)) {
-    const flow = await decline(browser, size);
+    const flow = await declineShown(browser, size);
     out.flows.push({ size, declined: flow.declined, next: flow.next });
     out.problems.push(...flow.problems);
   }
