@@ -5,6 +5,8 @@
 import { ARTIFACTS, BASE, check, launch, PHONE, watched } from "./lib.mjs";
 
 const SIZES = { phone: PHONE, desktop: { width: 1280, height: 900 } };
+// {"decline_only": true}: only the decline flow, at a phone's size (the fresh-clone test).
+const PLAN = JSON.parse(process.env.SUIJI_E2E_PLAN || "{}");
 
 async function context(browser, size) {
   const mobile = size === "phone";
@@ -65,6 +67,7 @@ async function decline(browser, size, opened) {
   await card.locator("button[data-key='decline']").click();
   await page.locator(".wecard .answered", { hasText: "因公务无法参加" }).first().waitFor({ timeout: 30000 });
   await page.locator(".messages li.me", { hasText: "参加重要会议" }).first().waitFor();
+  await page.locator("#status", { hasText: "应用已答复" }).waitFor();
   await page.shot("declined");
   // The list refreshes by itself; reload to see the new badge at once.
   let next = null;
@@ -105,13 +108,13 @@ async function declineShown(browser, size) {
 const browser = await launch();
 try {
   const out = { sizes: {}, problems: [] };
-  for (const size of Object.keys(SIZES)) {
+  for (const size of PLAN.decline_only ? [] : Object.keys(SIZES)) {
     const seen = await pages(browser, size);
     out.sizes[size] = seen.seen;
     out.problems.push(...seen.problems);
   }
   out.flows = [];
-  for (const size of Object.keys(SIZES)) {
+  for (const size of PLAN.decline_only ? ["phone"] : Object.keys(SIZES)) {
     const flow = await declineShown(browser, size);
     out.flows.push({ size, declined: flow.declined, next: flow.next });
     out.problems.push(...flow.problems);

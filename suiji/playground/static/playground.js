@@ -3,7 +3,9 @@
 "use strict";
 
 const POLL_MS = 1500;
-const state = { people: [], userid: null, shown: "", reasons: {}, busy: false };
+// `fromApp`: what the app has sent this person (as text); `pending`: that, when an action was
+// sent, so the next change is the app's answer.
+const state = { people: [], userid: null, shown: "", fromApp: "", reasons: {}, busy: false, pending: null };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -62,6 +64,8 @@ function renderPeople() {
 function choose(userid) {
   state.userid = userid;
   state.shown = "";
+  state.fromApp = "";
+  state.pending = null;
   history.replaceState(null, "", "#" + new URLSearchParams({ u: userid }).toString());
   renderPeople();
   const p = person();
@@ -127,6 +131,12 @@ async function refresh() {
     const text = JSON.stringify(data.messages);
     if (text === state.shown) return;
     state.shown = text;
+    state.fromApp = JSON.stringify(data.messages.filter((m) => m.from === "app"));
+    if (state.pending !== null && state.fromApp !== state.pending) {
+      state.pending = null;
+      status("应用已答复。");
+      loadPeople();  // who now waits for an answer (a replacement called, this card answered)
+    }
     const list = document.getElementById("messages");
     list.replaceChildren(...data.messages.map(messageNode));
     if (!data.messages.length) list.replaceChildren(el("li", { className: "muted" }, "还没有收到消息。"));
@@ -147,6 +157,7 @@ async function loadPeople() {
 async function click(m, button) {
   if (state.busy) return;
   state.busy = true;
+  state.pending = state.fromApp;
   status("正在发送…");
   try {
     const reason = state.reasons[m.id] || (m.card.question ? m.card.question.selected : null);
@@ -154,6 +165,7 @@ async function click(m, button) {
     status("已点击“" + button.text + "”，等待应用答复…");
     setTimeout(loadPeople, 1500);
   } catch (err) {
+    state.pending = null;
     status(err.message, true);
   } finally {
     state.busy = false;
@@ -167,12 +179,14 @@ async function say(ev) {
   const text = input.value.trim();
   if (!text || state.busy) return;
   state.busy = true;
+  state.pending = state.fromApp;
   try {
     await postJSON("/dev/api/say", { userid: state.userid, text });
     input.value = "";
     status("已发送，等待应用答复…");
     setTimeout(loadPeople, 1500);
   } catch (err) {
+    state.pending = null;
     status(err.message, true);
   } finally {
     state.busy = false;
