@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run Suiji on a fresh machine: venv, install, migrate, demo data, the staff app's
 # build (when Node.js >= 20 is there; http://127.0.0.1:8080/app/), serve.
-#   ./run.sh                  serves on http://127.0.0.1:8080 with SQLite (no settings needed)
+#   ./run.sh                  serves on http://127.0.0.1:8080 with SQLite (no settings needed);
+#                             without WeCom settings, the playground at /dev/ (docs/playground.md)
 # Settings come from the environment or a .env file (see README.md).
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -8,7 +8,7 @@ minute, across two `suiji serve` processes on PostgreSQL + Redis, WeCom at a sta
 Creates a throwaway database, seeds `--campaigns` call-ups that together call `--answers`
 inspectors, starts two `suiji serve` processes (each with its in-process outbox worker) and two
 bare callback processes (signature check, decrypt, parse, nothing else), lets the workers
-deliver every card to the stand-in WeCom (tests/wecom_standin.py, in this process), then:
+deliver every card to the stand-in WeCom (suiji/playground/standin.py, in this process), then:
 
 1. **Burst**: every called inspector clicks their card (a `--decline-share` of them 因公务无法参加
    with a duty chosen), at uniformly random moments within `--seconds`, alternating between the
@@ -59,9 +59,9 @@ from models.enums import CallUpState, DrawKind, DrawStatus, ReceiptState  # noqa
 from models.org import Staff  # noqa: E402
 from models.system import InboundReceipt  # noqa: E402
 from suiji import db  # noqa: E402
+from suiji.playground.standin import SEND, UPDATE, WeComStandIn  # noqa: E402
 from tests import factories as f  # noqa: E402
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, card_event_xml, signed, text_xml  # noqa: E402
-from tests.wecom_standin import SEND, UPDATE, WeComStandIn  # noqa: E402
 
 AFTER = 20.0  # seconds watched after the load stops
 

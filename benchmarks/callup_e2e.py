@@ -4,7 +4,7 @@
 
 Uses SQLite in a temporary folder unless SUIJI_DATABASE_URL names a PostgreSQL database (migrated
 and empty; set SUIJI_REDIS_URL too for the Redis de-duplication store and wake-ups). The app runs
-with its in-process outbox worker, pointed at a stand-in WeCom (tests/wecom_standin.py, a real
+with its in-process outbox worker, pointed at a stand-in WeCom (suiji/playground/standin.py, a real
 aiohttp server on 127.0.0.1). Two measurements, same run, real HTTP over TCP:
 
 1. Decline click → the next inspector's card received by the stand-in: from sending the signed,
@@ -36,10 +36,10 @@ from models.enums import CallUpState
 from notifications.appkeys import OUTBOX_WAKE
 from suiji import db
 from suiji.app import create_app
+from suiji.playground.standin import WeComStandIn
 from suiji.settings import load_settings
 from tests import factories as f
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, card_event_xml, signed, text_xml
-from tests.wecom_standin import WeComStandIn
 
 WAIT = 10.0  # seconds; a card later than this is a failure, not a data point
 

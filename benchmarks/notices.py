@@ -29,6 +29,7 @@ from tortoise.transactions import in_transaction
 
 from inspection import typeset
 from inspection.notices import issuing as notices
+from inspection.notices.numbering import number_prefixes
 from inspection.notices.particulars import Issuer
 from models.employers import Employer
 from models.enums import FindingResult, NoticeKind, SectionKind
@@ -42,7 +43,8 @@ from suiji import db
 
 AUTHORITY = "重庆市涪陵区人力资源和社会保障局"
 ISSUER = Issuer(name=AUTHORITY, address="重庆市涪陵区太白大道1号", phone="023-72220000",
-                review_body="重庆市涪陵区人民政府", litigation_court="重庆市涪陵区人民法院")
+                review_body="重庆市涪陵区人民政府", litigation_court="重庆市涪陵区人民法院",
+                number_prefixes=number_prefixes("涪人社"))
 BODY = "经查，你单位存在未依法与劳动者订立书面劳动合同、未按时足额支付劳动报酬的行为。" * 3
 ITEMS = ["与全部在岗职工订立书面劳动合同", "补发拖欠的劳动报酬"]
 BASIS = "《劳动保障监察条例》第十一条、第三十条"

@@ -34,7 +34,7 @@ from notifications.wecom.ratelimit import RateLimiter
 from notifications.wecom.topics import MESSAGE, WeComMessageTopic
 from notifications.worker import OutboxWorker, WorkerOptions
 from suiji import db
-from tests.wecom_standin import WeComStandIn
+from suiji.playground.standin import WeComStandIn
 
 PG = os.environ.get("SUIJI_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("SUIJI_BENCH_REDIS", "redis://127.0.0.1:6379/0")

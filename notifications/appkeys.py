@@ -56,6 +56,9 @@ class AppConfig:
     # What one notice's addressee may upload on /n/{token} in all (SUIJI_NOTICE_UPLOAD_MAX_FILES,
     # SUIJI_NOTICE_UPLOAD_MAX_MB).
     upload_quota: issuing.UploadQuota = field(default_factory=issuing.UploadQuota)
+    # The playground's address (`/dev/`) when `suiji serve` runs it (development without WeCom):
+    # the landing page links it.
+    playground: str | None = None
 
 
 TokenProvider = Callable[[], Awaitable[str]]

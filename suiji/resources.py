@@ -29,7 +29,7 @@ from notifications.wakeup import OutboxWake
 from notifications.wecom.client import WeComClient
 from notifications.wecom.config import CallbackConfig, WeComConfig
 from suiji import db
-from suiji.settings import Settings
+from suiji.settings import Settings, number_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,11 @@ def issuer_of(settings: Settings) -> particulars.Issuer:
     """The bureau as its papers name it: one set of settings for every notice and report."""
     return particulars.Issuer(
         name=settings.bureau_name, address=settings.bureau_address, phone=settings.bureau_phone,
-        review_body=settings.review_body, litigation_court=settings.litigation_court)
+        review_body=settings.review_body, litigation_court=settings.litigation_court,
+        number_prefixes=number_prefixes(settings))
 
 
-def app_config(settings: Settings) -> AppConfig:
+def app_config(settings: Settings, *, playground: str | None = None) -> AppConfig:
     wecom = callback = None
     if settings.wecom_enabled:
         assert settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
@@ -65,7 +66,8 @@ def app_config(settings: Settings) -> AppConfig:
                          minutes=settings.draw_min_reveal_delay_minutes),
                      upload_quota=issuing.UploadQuota(
                          files=settings.notice_upload_max_files,
-                         bytes=settings.notice_upload_max_mb * 1024 * 1024))
+                         bytes=settings.notice_upload_max_mb * 1024 * 1024),
+                     playground=playground)
 
 
 def database(settings: Settings) -> Context:

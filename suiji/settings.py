@@ -13,7 +13,9 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from inspection.notices import numbering
 from inspection.worktime import OfficeHours
+from models.enums import NoticeKind
 from notifications.client_ip import DEFAULT_TRUSTED_PROXIES, TrustedProxies
 
 ENV_PREFIX = "SUIJI_"
@@ -90,6 +92,12 @@ class Settings(BaseSettings):
     # A PNG of the bureau's seal, printed over the date; unset: the space stays blank for a
     # hand stamp.
     seal_image: Path | None = None
+    # The bureau's short name in document numbers (发文机关代字): 涪人社 numbers a 限期改正指令书
+    # 涪人社监察〔2026〕第12号. Each numbered kind's prefix is this and the kind's word
+    # (inspection.notices.numbering.NUMBER_WORDS), unless NOTICE_NUMBER_PREFIXES sets the
+    # bureau's own: "rectification=涪人社监限改,inspection=涪人社监检" (kinds by their code).
+    bureau_short_name: str = Field(default="涪人社", min_length=1, max_length=10)
+    notice_number_prefixes: str | None = None
 
     # R10: the least time between a draw's commitment and its reveal (0 switches it off).
     draw_min_reveal_delay_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
@@ -180,7 +188,7 @@ class Settings(BaseSettings):
         return v or None
 
     @field_validator("bureau_name", "bureau_address", "bureau_phone", "review_body",
-                     "litigation_court", "bureau_complaint")
+                     "litigation_court", "bureau_complaint", "bureau_short_name")
     @classmethod
     def _printed_text(cls, v: str) -> str:
         v = v.strip()
@@ -202,6 +210,15 @@ class Settings(BaseSettings):
         if head != _PNG or size > MAX_SEAL_BYTES:
             raise ValueError("must be a PNG file (transparent background) of at most 2 MB")
         return v
+
+    @model_validator(mode="after")
+    def _number_prefixes(self) -> Settings:
+        try:
+            number_prefixes(self)
+        except ValueError as exc:  # a bad or shared prefix stops start-up, named
+            raise ValueError(f"{ENV_PREFIX}BUREAU_SHORT_NAME / {ENV_PREFIX}NOTICE_NUMBER_PREFIXES: "
+                             f"{exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _s3_complete(self) -> Settings:
@@ -236,6 +253,21 @@ class Settings(BaseSettings):
     @property
     def wecom_callback_enabled(self) -> bool:
         return bool(self.wecom_token and self.wecom_aes_key and self.wecom_corp_id)
+
+
+def number_prefixes(settings: Settings) -> dict[NoticeKind, str]:
+    """Each numbered kind's prefix from SUIJI_BUREAU_SHORT_NAME and SUIJI_NOTICE_NUMBER_PREFIXES
+    ("kind=prefix" pairs separated by commas); ValueError naming what is wrong."""
+    overrides: dict[NoticeKind, str] = {}
+    for pair in (settings.notice_number_prefixes or "").replace("，", ",").split(","):
+        if not pair.strip():
+            continue
+        kind, _, prefix = pair.partition("=")
+        if kind.strip() not in numbering.NUMBER_WORDS or not prefix.strip():
+            kinds = ", ".join(k.value for k in numbering.NUMBER_WORDS)
+            raise ValueError(f"{pair.strip()!r} is not kind=prefix with a kind among {kinds}")
+        overrides[NoticeKind(kind.strip())] = prefix.strip()
+    return numbering.number_prefixes(settings.bureau_short_name, overrides)
 
 
 def estimated_bits(key: str) -> float:

@@ -51,8 +51,8 @@ from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from notifications.wecom.client import WeComClient
 from notifications.wecom.config import WeComConfig
 from suiji import db
+from suiji.playground.standin import WeComStandIn
 from suiji.settings import Settings, load_settings
-from tests.wecom_standin import WeComStandIn
 
 # Fixtures shared by several folders: `moto_s3`, a real S3 server (tests/s3_server.py).
 pytest_plugins = ["tests.s3_server", "tests.clockkit"]
@@ -227,7 +227,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def wecom_standin() -> AsyncIterator[WeComStandIn]:
-    """A real stand-in WeCom server (tests/wecom_standin.py) on a random local port."""
+    """A real stand-in WeCom server (suiji/playground/standin.py) on a random local port."""
     standin = await WeComStandIn().start()
     yield standin
     await standin.close()

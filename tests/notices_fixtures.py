@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from inspection.clock import BEIJING
+from inspection.notices.numbering import number_prefixes
 from inspection.notices.particulars import Issuer
 from models.campaigns import Campaign, CampaignItem
 from models.employers import Employer
@@ -16,7 +17,8 @@ from models.org import Section, Staff
 
 AUTHORITY = "重庆市涪陵区人力资源和社会保障局"
 ISSUER = Issuer(name=AUTHORITY, address="重庆市涪陵区太白大道1号", phone="023-72220000",
-                review_body="重庆市涪陵区人民政府", litigation_court="重庆市涪陵区人民法院")
+                review_body="重庆市涪陵区人民政府", litigation_court="重庆市涪陵区人民法院",
+                number_prefixes=number_prefixes("涪人社"))
 
 
 async def _items(section: Section, inspection: Inspection) -> list[ItemVersion]:

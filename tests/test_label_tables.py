@@ -18,7 +18,7 @@ PACKAGES = ("inspection", "notifications", "bot", "miniprogram_api", "portal", "
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Per-kind texts that are not a label: the notice's full printed title (its label is
 # SHORT_TITLES), its number pattern, the heading of its list of items.
-NOT_LABELS = {"TITLES", "NUMBER_PATTERNS", "ITEMS_HEADING"}
+NOT_LABELS = {"TITLES", "NUMBER_WORDS", "ITEMS_HEADING"}
 Enums = dict[str, set[str]]  # enum name -> its values
 
 

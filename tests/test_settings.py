@@ -1,6 +1,7 @@
 import pytest
 
-from suiji.settings import SettingsError, load_settings
+from models.enums import NoticeKind
+from suiji.settings import SettingsError, load_settings, number_prefixes
 
 
 def test_defaults_run_without_any_setting(tmp_path, monkeypatch):
@@ -105,6 +106,20 @@ def test_bureau_defaults_name_fuling_and_its_review_body_and_court(tmp_path):
     assert (s.bureau_name, s.review_body, s.litigation_court) == (
         "重庆市涪陵区人力资源和社会保障局", "重庆市涪陵区人民政府", "重庆市涪陵区人民法院")
     assert s.seal_image is None
+
+
+def test_notice_number_prefixes_come_from_the_short_name_and_the_bureaus_own(monkeypatch,
+                                                                          tmp_path):
+    assert number_prefixes(load_settings(data_dir=tmp_path))[NoticeKind.RECTIFICATION] == "涪人社监察"
+    monkeypatch.setenv("SUIJI_BUREAU_SHORT_NAME", "渝北人社")
+    monkeypatch.setenv("SUIJI_NOTICE_NUMBER_PREFIXES", "rectification=渝北人社监限改，review=渝北人社复")
+    got = number_prefixes(load_settings(data_dir=tmp_path))
+    assert got[NoticeKind.RECTIFICATION] == "渝北人社监限改" and got[NoticeKind.REVIEW] == "渝北人社复"
+    assert got[NoticeKind.INSPECTION] == "渝北人社监察检"
+    for bad in ("inspection=渝北人社监限改,rectification=渝北人社监限改", "decision=x", "review=a〔b"):
+        monkeypatch.setenv("SUIJI_NOTICE_NUMBER_PREFIXES", bad)
+        with pytest.raises(SettingsError, match="SUIJI_NOTICE_NUMBER_PREFIXES"):
+            load_settings(data_dir=tmp_path)
 
 
 @pytest.mark.parametrize("name,value", [("SUIJI_BUREAU_ADDRESS", None),

@@ -1,8 +1,9 @@
 """Notices to employers (R3, R21, R22): issue with a gapless number, revoke, supersede, and the
 addressee's acknowledgment of receipt.
 
-Numbers follow a per-kind pattern (`NUMBER_PATTERNS`); each kind is its own series, counted per
-calendar year (Beijing time) from 1, with no gaps and no duplicates (see `inspection.numbering`).
+Numbers follow a per-kind prefix from the issuer (`numbering.number_prefixes`: the bureau's short
+name and the kind's word); each kind is its own series, counted per calendar year (Beijing time)
+from 1, with no gaps and no duplicates (see `numbering`).
 The token printed in the QR code is 128 random bits, never derived from an id.
 A notice's content never changes after issue: a correction is a new notice that supersedes it.
 """
@@ -23,7 +24,7 @@ from inspection import audit, clock
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import uploads
 from inspection.fieldwork.evidence import MiB, Storage, check_content, clean_filename, thumbnail
-from inspection.notices.numbering import next_number
+from inspection.notices.numbering import format_number, next_number
 from inspection.notices.particulars import Issuer, check_dates, gather
 from models.employers import Employer
 from models.enums import EvidenceReview, NoticeKind, NoticeStatus
@@ -50,17 +51,6 @@ SHORT_TITLES: dict[NoticeKind, str] = {
     NoticeKind.PENALTY_NOTICE: "行政处罚告知书",
     NoticeKind.PENALTY_DECISION: "行政处罚决定书",
 }
-# One series per kind, so each kind needs its own prefix: `number` is unique across kinds.
-# The 限期改正指令书 keeps the bureau's usual 监察 word; the others add one character. A
-# 行政处罚决定书 carries the number of the decision it prints (PenaltyDecision.number).
-NUMBER_PATTERNS: dict[NoticeKind, str] = {
-    NoticeKind.RECTIFICATION: "涪人社监察〔{year}〕第{seq}号",
-    NoticeKind.INSPECTION: "涪人社监察检〔{year}〕第{seq}号",
-    NoticeKind.REVIEW: "涪人社监察复〔{year}〕第{seq}号",
-    NoticeKind.RESULT: "涪人社监察告〔{year}〕第{seq}号",
-    NoticeKind.INQUIRY: "涪人社监察询〔{year}〕第{seq}号",
-    NoticeKind.PENALTY_NOTICE: "涪人社监罚告〔{year}〕第{seq}号",
-}
 STATUS_LABELS: dict[NoticeStatus, str] = {
     NoticeStatus.ISSUED: "有效",
     NoticeStatus.REVOKED: "已撤销",
@@ -80,11 +70,6 @@ _MAX_ITEM = 300
 def new_token() -> str:
     """128 random bits, URL-safe (22 characters)."""
     return secrets.token_urlsafe(16)
-
-
-def format_number(kind: NoticeKind, *, year: int, seq: int,
-                  patterns: dict[NoticeKind, str] | None = None) -> str:
-    return (patterns or NUMBER_PATTERNS)[kind].format(year=year, seq=seq)
 
 
 def _clean_content(content: dict[str, Any], default_body: str | None) -> dict[str, Any]:
@@ -158,12 +143,12 @@ def _default_body(kind: NoticeKind, links: _Links) -> str | None:
     return None
 
 
-async def _number(kind: NoticeKind, year: int, penalty: PenaltyDecision | None
-                  ) -> tuple[str, int]:
+async def _number(kind: NoticeKind, year: int, penalty: PenaltyDecision | None,
+                  issuer: Issuer) -> tuple[str, int]:
     seq = await next_number(series=f"notice.{kind.value}", year=year)
     if kind == NoticeKind.PENALTY_DECISION and penalty is not None:
         return penalty.number, seq
-    return format_number(kind, year=year, seq=seq), seq
+    return format_number(kind, year=year, seq=seq, prefixes=issuer.number_prefixes), seq
 
 
 async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str, Any],
@@ -211,7 +196,7 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
     problems += missing
     if problems:
         raise ValidationFailed(problems)
-    number, seq = await _number(kind, issued_on.year, links.penalty)
+    number, seq = await _number(kind, issued_on.year, links.penalty, issuer)
     notice = await Notice.create(
         kind=kind, number=number, year=issued_on.year, sequence=seq, token=new_token(),
         employer=employer, inspection=links.inspection, rectification_order=links.order,

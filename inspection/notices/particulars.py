@@ -9,7 +9,8 @@ said when it was served, whatever later happens to the team, the findings or the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -41,12 +42,14 @@ class Issuer:
     phone: str  # 联系电话
     review_body: str  # 行政复议机关
     litigation_court: str  # 行政诉讼的人民法院
+    # Each numbered kind's number prefix (`numbering.number_prefixes`: the bureau's short name
+    # and the kind's word, or the bureau's own).
+    number_prefixes: Mapping[NoticeKind, str]
 
     def contact(self) -> dict[str, str]:
-        """Everything but the name, which the notice keeps in its own column."""
-        data = asdict(self)
-        data.pop("name")
-        return data
+        """What the notice prints of the bureau besides its name (kept in its own column)."""
+        return {"address": self.address, "phone": self.phone, "review_body": self.review_body,
+                "litigation_court": self.litigation_court}
 
 
 def _fk(obj: Any, name: str) -> Any:

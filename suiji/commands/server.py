@@ -14,10 +14,11 @@ import time
 
 from aiohttp import web
 
-from suiji import db
+from suiji import db, playground
 from suiji.app import create_app
 from suiji.logs import AccessLogger, setup_logging
 from suiji.outbox import bootstrap_timers
+from suiji.playground import PATH as PLAYGROUND
 from suiji.settings import Settings
 
 
@@ -40,8 +41,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     app = create_app(settings, run_worker=not args.no_worker)
     app.on_startup.append(_freeze_startup_heap)
+    shown = banner(args.host, args.port, playground=playground.enabled(settings))
     web.run_app(app, host=args.host,
-                port=args.port, print=lambda _: print(banner(args.host, args.port), flush=True),
+                port=args.port, print=lambda _: print(shown, flush=True),
                 reuse_port=args.reuse_port, access_log_class=AccessLogger)
     return 0
 
@@ -69,7 +71,7 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def banner(host: str, port: int) -> str:
+def banner(host: str, port: int, *, playground: bool = False) -> str:
     """What to open, once the server listens (in Chinese and English)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (a name to show)
     base = f"http://{shown}:{port}"
@@ -79,6 +81,7 @@ def banner(host: str, port: int) -> str:
         f"  抽查公示窗口 Public window: {base}/public/",
         f"  工作人员应用 Staff app:     {base}/app/",
         f"  接口文档 API document:      {base}/api/v1/openapi.json",
+        *([f"  演练场 Playground:          {base}{PLAYGROUND}"] if playground else []),
         "按 Ctrl+C 停止 / press Ctrl+C to stop",
     ])
 

@@ -177,9 +177,10 @@ async def _rectify(stage: Stage, v: Visit, employer: Employer, problem: Violatio
         yield when
 
 
-async def _decision_number(year: int) -> str:
+async def _decision_number(stage: Stage, year: int) -> str:
+    """The decision's number, as the bureau numbers its 行政处罚决定书 (its short name, 监罚决)."""
     taken = await PenaltyDecision.filter(number__contains=f"〔{year}〕").count()
-    return f"涪人社监罚决〔{year}〕第{taken + 1}号"
+    return f"{stage.settings.bureau_short_name}监罚决〔{year}〕第{taken + 1}号"
 
 
 async def _punish(stage: Stage, v: Visit, employer: Employer, problem: Penalty) -> Script:
@@ -198,7 +199,7 @@ async def _punish(stage: Stage, v: Visit, employer: Employer, problem: Penalty) 
     served = stage.days.after(decided, problem.served_after)
     yield d.at(decided, "15:00")
     decision, _, _ = await penalties.record_decision(
-        staff=v.leader, inspection_id=v.inspection.id, number=await _decision_number(decided.year),
+        staff=v.leader, inspection_id=v.inspection.id, number=await _decision_number(stage, decided.year),
         procedure=PenaltyProcedure.GENERAL, cause=problem.cause, basis=problem.penalty_basis,
         result=result, decided_on=decided, amount_yuan=problem.amount, effective_on=served)
     yield d.at(decided, "15:20")

@@ -11,8 +11,8 @@ from models.campaigns import Campaign
 from models.draws import DrawEntry
 from models.enums import DrawKind, Grade
 from models.org import Staff
+from suiji.playground.standin import SEND, WeComStandIn
 from tests.drawkit import approved_campaign, employers_spec, make_world, reveal_now
-from tests.wecom_standin import SEND, WeComStandIn
 
 ENTROPY = "福彩3D 2026321期 5 8 2"
 CODE = "2026-FL-077"

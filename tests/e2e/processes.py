@@ -13,9 +13,9 @@ from typing import BinaryIO
 
 import aiohttp
 
+from suiji.playground.standin import WeComStandIn
 from suiji.settings import Settings
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN
-from tests.wecom_standin import WeComStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 # Fast retries so that a run with half the WeCom calls failing ends within seconds.

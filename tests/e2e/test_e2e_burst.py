@@ -19,11 +19,11 @@ from models.callups import CallUp
 from models.enums import CallUpState, ReceiptState
 from models.outbox import OutboxMessage
 from models.system import InboundReceipt
+from suiji.playground.standin import WeComStandIn
 from tests import factories as f
 from tests.e2e.processes import env, serve, stop
 from tests.notifications.outbox_helpers import eventually
 from tests.wecom_callbacks import CORP_ID, card_event_xml, signed
-from tests.wecom_standin import WeComStandIn
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.xdist_group("app-processes")]
 

@@ -18,10 +18,10 @@ from models.enums import CallUpState
 from models.outbox import OutboxMessage
 from notifications.appkeys import INBOUND, OUTBOX_WAKE
 from suiji.app import create_app
+from suiji.playground.standin import UPDATE, WeComStandIn
 from tests.e2e.e2e_kit import cards, drawn_campaign, response_code, texts_to
 from tests.notifications.outbox_helpers import eventually
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, card_event_xml, signed, text_xml
-from tests.wecom_standin import UPDATE, WeComStandIn
 
 URL = "/wecom/callback"
 

@@ -17,11 +17,11 @@ from inspection import audit
 from models.callups import CallUp
 from models.enums import CallUpState, OutboxStatus
 from models.outbox import OutboxMessage
+from suiji.playground.standin import WeComStandIn
 from tests.e2e.e2e_kit import cards, click_code, drawn_campaign, texts_to
 from tests.e2e.processes import WORKER_ARGS, env, serve, spawn, stop
 from tests.notifications.outbox_helpers import eventually
 from tests.wecom_callbacks import CORP_ID, card_event_xml, signed, text_xml
-from tests.wecom_standin import WeComStandIn
 
 # Several app processes each, with deadlines: on one xdist worker, one such test at a time
 # (two at once would starve each other of a 2-core machine's CPU).

@@ -11,12 +11,12 @@ import pytest
 from models.callups import CallUp
 from models.enums import CallUpState, CampaignState, OutboxStatus
 from models.outbox import OutboxMessage
+from suiji.playground.standin import WeComStandIn
 from tests.e2e.e2e_kit import cards
 from tests.e2e.processes import WORKER_ARGS, env, spawn, stop
 from tests.notifications.outbox_helpers import eventually
 from tests.wecom_callbacks import CORP_ID
 from tests.wecom_rows import body
-from tests.wecom_standin import WeComStandIn
 
 
 @pytest.fixture

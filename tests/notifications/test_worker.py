@@ -16,6 +16,7 @@ from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from notifications.wecom.client import TASK_ID_EXISTS
 from notifications.worker import GiveUp, WorkerOptions, retry_delay
+from suiji.playground.standin import SEND, UPDATE
 from tests.notifications.outbox_helpers import (
     drain,
     enqueue,
@@ -25,7 +26,6 @@ from tests.notifications.outbox_helpers import (
     text,
     wecom_handlers,
 )
-from tests.wecom_standin import SEND, UPDATE
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

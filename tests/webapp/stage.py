@@ -92,11 +92,13 @@ async def close(stage: Stage) -> None:
 NODE_TIMEOUT = 420  # seconds for one script; a stuck browser fails the test, never hangs CI
 
 
-async def run_node(script: str, *args: str, base: str, plan: dict[str, Any]) -> dict[str, Any]:
-    """Run webapp/e2e/SCRIPT; its last line of output is its result (JSON)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+async def run_node(script: str, *args: str, base: str, plan: dict[str, Any],
+                   artifacts: Path = ARTIFACTS) -> dict[str, Any]:
+    """Run webapp/e2e/SCRIPT; its last line of output is its result (JSON). Screenshots go to
+    `artifacts`."""
+    os.makedirs(artifacts, exist_ok=True)
     env = {**os.environ, "SUIJI_E2E_BASE": base, "SUIJI_E2E_PLAN": json.dumps(plan),
-           "SUIJI_E2E_ARTIFACTS": f"{ARTIFACTS}/"}
+           "SUIJI_E2E_ARTIFACTS": f"{artifacts}/"}
     proc = await asyncio.create_subprocess_exec(
         "node", str(WEBAPP / "e2e" / script), *args, cwd=str(WEBAPP), env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -107,5 +109,5 @@ async def run_node(script: str, *args: str, base: str, plan: dict[str, Any]) -> 
         await proc.wait()
         raise
     assert proc.returncode == 0, (f"{script} {' '.join(args)} failed; screenshots in "
-                                  f"{ARTIFACTS}\n{err.decode()[-4000:]}\n{out.decode()[-2000:]}")
+                                  f"{artifacts}\n{err.decode()[-4000:]}\n{out.decode()[-2000:]}")
     return dict(json.loads(out.decode().strip().splitlines()[-1]))

@@ -10,7 +10,9 @@ this pyproject.toml the way run.sh marks it) and webapp/node_modules (a link to 
 This checkout's build of the app is lent too when it is newer than every source (as run.sh
 judges it; a build takes minutes on a loaded machine), otherwise run.sh builds it. Then Debian's Chromium at 390×844
 picks a demo inspector, checks in at one of their inspections and records a finding with a
-photo (webapp/e2e/newcomer.mjs), and the staff API is asked for it.
+photo (webapp/e2e/newcomer.mjs), and the staff API is asked for it. Then issue 15's: in the
+playground at /dev/, an inspector's call-up is declined by clicking and the next inspector's card
+arrives (webapp/e2e/playground.mjs).
 """
 
 from __future__ import annotations
@@ -158,6 +160,12 @@ async def test_fresh_clone_run_sh_newcomer_records_a_finding_with_a_photo(tmp_pa
         photos = [e for e in detail["evidence"] if e["finding_id"] == found[0]["id"]]
         assert len(photos) == 1, detail["evidence"]
         assert photos[0]["content_type"] == "image/jpeg" and photos[0]["size"] <= 600 * 1024
+        # Issue 15's done-when: then, at /dev/, decline a call-up as an inspector by clicking and
+        # see the next inspector's card arrive (webapp/e2e/playground.mjs, docs/playground.md).
+        played = await run_node("playground.mjs", base=base, plan={"decline_only": True},
+                                artifacts=ROOT / "test-artifacts" / "playground" / "fresh-clone")
+        [flow] = played["flows"]
+        assert flow["next"]["userid"] != flow["declined"]["userid"] and not played["problems"]
     finally:
         if proc.returncode is None:
             os.killpg(proc.pid, signal.SIGTERM)  # run.sh exec's the server; its group is ours

@@ -1,5 +1,6 @@
 import asyncio
 import base64
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from inspection.errors import Conflict, ValidationFailed
 from inspection.notices import issuing as notices
+from inspection.notices import numbering
 from models.audit import AuditEvent
 from models.employers import Employer
 from models.enums import FindingResult, NoticeKind, NoticeStatus, PenaltyProcedure
@@ -27,8 +29,8 @@ async def _issue(w, kind=NoticeKind.RECTIFICATION, **kw):
     async with in_transaction():
         return await notices.issue_notice(
             kind=kind, employer_id=w["employer"].id, inspection_id=w["inspection"].id,
-            content=dict(CONTENT), issued_by_id=w["staff"].id, issuer=ISSUER,
-            issued_on=dt.date(2026, 9, 30), **kw)
+            content=dict(CONTENT), issued_by_id=w["staff"].id, issued_on=dt.date(2026, 9, 30),
+            **{"issuer": ISSUER, **kw})
 
 
 async def test_issue_numbers_token_and_audit():
@@ -48,12 +50,27 @@ async def test_issue_numbers_token_and_audit():
     assert actions.count("notice.issued") == 3
 
 
-def test_number_patterns_are_distinct_per_kind():
+def test_number_prefixes_are_distinct_per_kind():
     # A 行政处罚决定书 carries its decision's own number instead.
     kinds = set(NoticeKind) - {NoticeKind.PENALTY_DECISION}
-    rendered = {notices.format_number(k, year=2026, seq=12) for k in kinds}
-    assert len(rendered) == len(kinds) == len(notices.NUMBER_PATTERNS)
-    assert notices.format_number(NoticeKind.RECTIFICATION, year=2026, seq=12) == "涪人社监察〔2026〕第12号"
+    prefixes = numbering.number_prefixes("涪人社")
+    rendered = {numbering.format_number(k, year=2026, seq=12, prefixes=prefixes) for k in kinds}
+    assert len(rendered) == len(kinds) == len(numbering.NUMBER_WORDS)
+    assert numbering.format_number(NoticeKind.RECTIFICATION, year=2026, seq=12,
+                                   prefixes=prefixes) == "涪人社监察〔2026〕第12号"
+    with pytest.raises(ValueError, match="own prefix"):
+        numbering.number_prefixes("涪人社", {NoticeKind.REVIEW: "涪人社监察"})
+
+
+async def test_numbers_take_the_bureaus_short_name_and_its_own_prefixes():
+    # Another bureau's papers carry its own 机关代字 (nothing of Fuling's is hard-coded).
+    w = await make_world()
+    prefixes = numbering.number_prefixes("渝北人社", {NoticeKind.INSPECTION: "渝北人社监检字"})
+    issuer = dataclasses.replace(ISSUER, number_prefixes=prefixes)
+    order = await _issue(w, issuer=issuer)
+    notice = await _issue(w, kind=NoticeKind.INSPECTION, deadline=None, issuer=issuer)
+    assert order.number == "渝北人社监察〔2026〕第1号"
+    assert notice.number == "渝北人社监检字〔2026〕第1号"
 
 
 async def test_rectification_needs_deadline_and_takes_it_from_order():

@@ -10,7 +10,7 @@ import pytest
 
 from notifications.wecom.client import TRANSPORT_ERROR, WeComClient, WeComError
 from notifications.wecom.config import WeComConfig
-from tests.wecom_standin import GETTOKEN, SEND
+from suiji.playground.standin import GETTOKEN, SEND
 
 
 def _config(standin, **changes) -> WeComConfig:

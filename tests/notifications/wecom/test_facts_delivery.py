@@ -13,9 +13,9 @@ from inspection.messages import ConfidentialityBreach, Template
 from models.audit import AuditEvent
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
+from suiji.playground.standin import SEND, UPDATE
 from tests import factories as f
 from tests.notifications.outbox_helpers import drain, make_worker, wecom_handlers
-from tests.wecom_standin import SEND, UPDATE
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

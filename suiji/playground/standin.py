@@ -1,4 +1,5 @@
-"""A stand-in WeCom server for tests: a real aiohttp server on 127.0.0.1 (random port).
+"""A stand-in WeCom server: a real aiohttp server on 127.0.0.1, for the tests, the benchmarks and
+the playground (`suiji serve` in development without WeCom, docs/playground.md).
 
 It implements what Suiji calls — gettoken, message/send, message/update_template_card,
 miniprogram/jscode2session — with WeCom's checks (corp id and secret, access token, agent id,
@@ -13,15 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import random
 import secrets
+import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from notifications.wecom.client import RESPONSE_CODE_USED, TASK_ID_EXISTS
+
+log = logging.getLogger(__name__)
 
 RESPONSE_CODE_INVALID = RESPONSE_CODE_USED
 SEND = "/cgi-bin/message/send"
@@ -50,20 +57,40 @@ class Delivery:
     msgid: str
     body: dict[str, Any]
     at: float
+    # A template card's single-use response code (what a click on it carries back) and, once the
+    # card was updated with it, the grey label that replaced its buttons.
+    response_code: str | None = None
+    answered: str | None = None
+
+
+@dataclass
+class Said:
+    """What a member sent to the app (a chat text, a card click), as the playground sent it."""
+
+    userid: str
+    text: str
+    at: float
+
+
+# The playground keeps at most this many messages (and as many said) across restarts.
+KEEP = 2000
 
 
 @dataclass
 class WeComStandIn:
     corp_id: str = "ww-standin-corp"
-    secret: str = "standin-secret-value"
+    secret: str = "standin-secret-value"  # noqa: S105 (the tests' stand-in; the playground sets a random one)
     agent_id: int = 1000002
     expires_in: int = 7200
     seed: int = 1
     latency: float = 0.0
+    # Where the playground keeps what was delivered across restarts (None: in memory only).
+    state_file: Path | None = None
 
     calls: list[Call] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     card_updates: list[dict[str, Any]] = field(default_factory=list)
+    said: list[Said] = field(default_factory=list)
     duplicates_absorbed: int = 0
     gettoken_calls: int = 0
 
@@ -111,12 +138,47 @@ class WeComStandIn:
         return [d for d in self.deliveries
                 if userid in str(d.body.get("touser", "")).split("|")]
 
+    def delivery(self, msgid: str) -> Delivery | None:
+        return next((d for d in self.deliveries if d.msgid == msgid), None)
+
+    def record_said(self, userid: str, text: str) -> None:
+        self.said.append(Said(userid, text, time.time()))
+        self._save()
+
+    # --- state across restarts (the playground) ------------------------------------------------
+
+    def _load(self) -> None:
+        if self.state_file is None or not self.state_file.is_file():
+            return
+        try:
+            data = json.loads(self.state_file.read_text(encoding="utf-8"))
+            self.deliveries = [Delivery(**d) for d in data["deliveries"]]
+            self.said = [Said(**s) for s in data["said"]]
+            self._task_ids = set(data["task_ids"])
+            self._response_codes = dict(data["response_codes"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("stand-in state not read, starting empty", extra={"reason": str(exc)})
+
+    def _save(self) -> None:
+        if self.state_file is None:
+            return
+        self.deliveries, self.said = self.deliveries[-KEEP:], self.said[-KEEP:]
+        data = {"deliveries": [asdict(d) for d in self.deliveries],
+                "said": [asdict(s) for s in self.said], "task_ids": sorted(self._task_ids),
+                "response_codes": self._response_codes}
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.state_file)
+
     def calls_to(self, path: str) -> list[Call]:
         return [c for c in self.calls if c.path == path]
 
     # --- server --------------------------------------------------------------------------------
 
-    async def start(self) -> WeComStandIn:
+    async def start(self, sock: socket.socket | None = None) -> WeComStandIn:
+        """Listen on `sock` (already bound) or on a free port of 127.0.0.1."""
+        self._load()
         app = web.Application()
         app.router.add_get(GETTOKEN, self._gettoken)
         app.router.add_post(SEND, self._send)
@@ -124,7 +186,8 @@ class WeComStandIn:
         app.router.add_get(JSCODE, self._jscode)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site: web.BaseSite = (web.SockSite(self._runner, sock) if sock is not None
+                              else web.TCPSite(self._runner, "127.0.0.1", 0))
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
@@ -213,6 +276,7 @@ class WeComStandIn:
                 self.duplicates_absorbed += 1
                 return self._answer(call, {"errcode": 0, "errmsg": "ok", "msgid": seen[0]})
         answer: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
+        response_code = None
         if body["msgtype"] == "template_card":
             task_id = (body.get("template_card") or {}).get("task_id")
             if task_id:
@@ -220,11 +284,13 @@ class WeComStandIn:
                     return self._answer(call, {"errcode": TASK_ID_EXISTS,
                                                "errmsg": "task_id already exists"})
                 self._task_ids.add(task_id)
-            answer["response_code"] = self.issue_response_code(str(body.get("touser", "")))
+            response_code = answer["response_code"] = self.issue_response_code(
+                str(body.get("touser", "")))
         msgid = "msg-" + secrets.token_hex(10)
         answer["msgid"] = msgid
         self._recent[canonical] = (msgid, now)
-        self.deliveries.append(Delivery(msgid, body, now))
+        self.deliveries.append(Delivery(msgid, body, now, response_code))
+        self._save()
         if mode == "lost":
             return self._failure(call, mode)
         return self._answer(call, answer)
@@ -246,6 +312,11 @@ class WeComStandIn:
                                        "errmsg": "invalid or used response_code"})
         del self._response_codes[code]  # single use
         self.card_updates.append(body)
+        replaced = (body.get("button") or {}).get("replace_name")
+        for d in self.deliveries:
+            if d.response_code == code:
+                d.answered = str(replaced or "已处理")
+        self._save()
         if mode == "lost":
             return self._failure(call, mode)
         return self._answer(call, {"errcode": 0, "errmsg": "ok", "invaliduser": []})
