@@ -12,6 +12,7 @@ from miniprogram_api import (
     audit,
     calendar,
     callup,
+    campaign_wizard,
     campaigns,
     credit,
     credit_export,
@@ -36,7 +37,8 @@ from miniprogram_api.openapi import document
 def all_routes() -> list[Route]:
     """Every API route; the router, the document and the authorisation matrix read this."""
     return (login.routes() + webauth.routes() + fieldwork.routes() + rectification.routes() + rosters.routes()
-            + items.routes() + plans.routes() + campaigns.routes() + lifecycle.routes()
+            + items.routes() + plans.routes() + campaign_wizard.routes() + campaigns.routes()
+            + lifecycle.routes()
             + callup.routes() + answers.routes() + notices.routes() + credit.routes()
             + publication.routes() + major.routes() + calendar.routes() + oversight.routes()
             + audit.routes() + reviews.routes())

@@ -21,8 +21,7 @@ from tortoise.transactions import in_transaction
 from inspection import audit, clock
 from inspection.calendar import PROVISIONAL_NOTE
 from inspection.errors import DomainError
-from inspection.fieldwork import labels
-from inspection.fieldwork.evidence import MiB
+from inspection.fieldwork import evidence, labels
 from inspection.notices import issuing as domain
 from models.employers import Employer
 from models.enums import EvidenceReview, NoticeStatus
@@ -37,7 +36,7 @@ _DUMMY = "-" * 22  # looked up for malformed tokens, so every miss costs the sam
 VIEW_LIMIT = (60, 60.0)  # requests per IP per minute
 ACK_LIMIT = (10, 3600.0)  # acknowledgment tries per IP per hour
 UPLOAD_LIMIT = (20, 3600.0)
-MAX_UPLOAD = 10 * MiB  # per file; the notice's quota is a setting (AppConfig.upload_quota)
+MAX_UPLOAD = 10 * evidence.MiB  # per file; the notice's quota is a setting (AppConfig.upload_quota)
 # A browser that proved the code: a random session id in an HttpOnly cookie, its hash in the
 # shared KV store naming the notice, for a week. Each browser proves the code itself.
 COOKIE = "suiji_notice_session"
@@ -165,8 +164,8 @@ def _proof_or_upload(request: web.Request, notice: Notice, addressee: bool) -> s
             'enctype="multipart/form-data"><input type="file" name="file" '
             'accept="image/jpeg,image/png,image/webp,application/pdf" required> '
             '<button type="submit">上传</button></form>'
-            f'<p class="muted">支持 JPG、PNG、WebP 照片和 PDF 文件，单个不超过 {MAX_UPLOAD // MiB} MB；'
-            f"每份文书共可上传 {quota.files} 个文件、{quota.bytes // MiB} MB。材料由执法人员审核。"
+            f'<p class="muted">支持 JPG、PNG、WebP 照片和 PDF 文件，单个不超过 {MAX_UPLOAD // evidence.MiB} MB；'
+            f"每份文书共可上传 {quota.files} 个文件、{quota.bytes // evidence.MiB} MB。材料由执法人员审核。"
             "</p></section>")
 
 
@@ -297,7 +296,7 @@ async def _read_upload(request: web.Request) -> tuple[bytes, str] | str:
 
 async def _read_parts(request: web.Request) -> tuple[bytes, str] | str:
     if request.content_length is not None and request.content_length > MAX_UPLOAD + 64 * 1024:
-        return f"文件超过 {MAX_UPLOAD // MiB} MB"
+        return f"文件超过 {MAX_UPLOAD // evidence.MiB} MB"
     reader = await request.multipart()
     async for part in reader:
         if getattr(part, "name", None) != "file":
@@ -306,7 +305,7 @@ async def _read_parts(request: web.Request) -> tuple[bytes, str] | str:
         while chunk := await part.read_chunk(64 * 1024):  # type: ignore[union-attr]
             data.extend(chunk)
             if len(data) > MAX_UPLOAD:
-                return f"文件超过 {MAX_UPLOAD // MiB} MB"
+                return f"文件超过 {MAX_UPLOAD // evidence.MiB} MB"
         return bytes(data), str(getattr(part, "filename", "") or "")
     return "请选择要上传的文件"
 

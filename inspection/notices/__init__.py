@@ -7,6 +7,6 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.notices import admin, issuing, numbering, particulars
+    from inspection.notices import admin, content, issuing, numbering, particulars
 
-__all__ = ['admin', 'issuing', 'numbering', 'particulars']
+__all__ = ['admin', 'content', 'issuing', 'numbering', 'particulars']

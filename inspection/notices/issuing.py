@@ -24,11 +24,12 @@ from inspection import audit, clock
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import uploads
 from inspection.fieldwork.evidence import MiB, Storage, check_content, clean_filename, thumbnail
+from inspection.notices import content as notice_content
 from inspection.notices.numbering import format_number, next_number
 from inspection.notices.particulars import Issuer, check_dates, gather
 from models.employers import Employer
 from models.enums import EvidenceReview, NoticeKind, NoticeStatus
-from models.fieldwork import Evidence, Inspection, RectificationOrder
+from models.fieldwork import Evidence
 from models.notices import Notice
 from models.org import Staff
 from models.penalties import PenaltyDecision
@@ -60,87 +61,11 @@ CODE_LENGTH = 8  # digits of the verification code: 10^8 codes, typed on a phone
 LOCK_AFTER = 5  # wrong codes in a row before the notice locks
 FIRST_LOCK = dt.timedelta(minutes=15)  # the first lock; each further one twice as long
 MAX_LOCK = dt.timedelta(days=1)
-_CONTENT_KEYS = {"body", "basis", "items"}
-_MAX_BODY = 4000
-_MAX_BASIS = 1000
-_MAX_ITEMS = 30
-_MAX_ITEM = 300
 
 
 def new_token() -> str:
     """128 random bits, URL-safe (22 characters)."""
     return secrets.token_urlsafe(16)
-
-
-def _clean_content(content: dict[str, Any], default_body: str | None) -> dict[str, Any]:
-    problems: list[Problem] = []
-    unknown = set(content) - _CONTENT_KEYS
-    if unknown:
-        problems.append(Problem(f"不支持的字段：{'、'.join(sorted(unknown))}", field="content"))
-    body = content.get("body")
-    if (body is None or body == "") and default_body is not None:
-        body = default_body
-    if not isinstance(body, str) or not body.strip():
-        problems.append(Problem("请填写文书正文", field="content.body"))
-    elif len(body) > _MAX_BODY:
-        problems.append(Problem(f"正文不能超过 {_MAX_BODY} 字", field="content.body"))
-    basis = content.get("basis", "")
-    if not isinstance(basis, str) or len(basis) > _MAX_BASIS:
-        problems.append(Problem(f"法律依据应为不超过 {_MAX_BASIS} 字的文字", field="content.basis"))
-    items = content.get("items", [])
-    if (not isinstance(items, list) or len(items) > _MAX_ITEMS
-            or not all(isinstance(i, str) and 0 < len(i.strip()) <= _MAX_ITEM for i in items)):
-        problems.append(Problem(f"事项应为不超过 {_MAX_ITEMS} 条、每条不超过 {_MAX_ITEM} 字的文字",
-                                field="content.items"))
-    if problems:
-        raise ValidationFailed(problems)
-    assert isinstance(body, str) and isinstance(basis, str) and isinstance(items, list)
-    return {"body": body.strip(), "basis": basis.strip(), "items": [i.strip() for i in items]}
-
-
-@dataclass
-class _Links:
-    inspection: Inspection | None = None
-    order: RectificationOrder | None = None
-    penalty: PenaltyDecision | None = None
-
-
-async def _owned(model: Any, record_id: int | None, employer: Employer, what: str,
-                 field: str, problems: list[Problem]) -> Any:
-    if record_id is None:
-        return None
-    row = await model.get_or_none(id=record_id)
-    if row is None or row.employer_id != employer.id:
-        problems.append(Problem(f"{what}不存在或不属于该用人单位", field=field))
-        return None
-    return row
-
-
-async def _links(employer: Employer, inspection_id: int | None, order_id: int | None,
-                 penalty_id: int | None, problems: list[Problem]) -> _Links:
-    """The records a notice refers to; each must belong to the addressee. An order or a
-    decision brings its inspection when none is named."""
-    links = _Links(
-        inspection=await _owned(Inspection, inspection_id, employer, "检查记录", "inspection_id",
-                                problems),
-        order=await _owned(RectificationOrder, order_id, employer, "整改指令",
-                           "rectification_order_id", problems),
-        penalty=await _owned(PenaltyDecision, penalty_id, employer, "处罚决定",
-                             "penalty_decision_id", problems))
-    for linked in (links.order, links.penalty):
-        linked_inspection = getattr(linked, "inspection_id", None)
-        if links.inspection is None and linked_inspection is not None:
-            links.inspection = await Inspection.get(id=linked_inspection)
-    return links
-
-
-def _default_body(kind: NoticeKind, links: _Links) -> str | None:
-    # An order's notice states its requirements; a decision's, the penalty decided.
-    if kind == NoticeKind.RECTIFICATION and links.order is not None:
-        return links.order.requirements
-    if kind == NoticeKind.PENALTY_DECISION and links.penalty is not None:
-        return links.penalty.result
-    return None
 
 
 async def _number(kind: NoticeKind, year: int, penalty: PenaltyDecision | None,
@@ -174,8 +99,8 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         raise NotFound("签发人员")
     if not issuer.name.strip() or len(issuer.name) > 100:
         problems.append(Problem("请填写不超过 100 字的发文机关", field="issuer"))
-    links = await _links(employer, inspection_id, rectification_order_id, penalty_decision_id,
-                         problems)
+    links = await notice_content.links_of(employer, inspection_id, rectification_order_id,
+                                          penalty_decision_id, problems)
     provisional = False
     if kind == NoticeKind.RECTIFICATION and deadline is None and links.order is not None:
         # The order's working-day deadline, 暂定 if it was counted without the holiday schedule.
@@ -187,7 +112,7 @@ async def issue_notice(*, kind: NoticeKind, employer_id: int, content: dict[str,
         problems.append(Problem("该处罚决定书已签发；如需更正，请撤销后重新录入处罚决定",
                                 field="penalty_decision_id", code="already_issued"))
     try:
-        cleaned = _clean_content(content, _default_body(kind, links))
+        cleaned = notice_content.clean_content(content, notice_content.default_body(kind, links))
     except ValidationFailed as exc:
         problems.extend(exc.problems)
     facts, missing = await gather(kind=kind, employer=employer, inspection=links.inspection,

@@ -122,22 +122,12 @@ async def _names_in_order(draw: Draw) -> list[str]:
     return [str(n) for n in names]
 
 
-async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
-    """R10, R15: commit, entropy with source and date, reveal before named witnesses, the
-    projector; the published records then recompute with tools/verify_draw.py."""
-    code = "2026-FL-301"
-    witnesses = ["区纪委监委派驻纪检监察组 刘芳", "企业代表 陈建国"]
-    day = clock.today()
-    plan = await _wizard_plan(stage, code)
-    out = await run_node("desk-draw.mjs", base=stage.base, plan={
-        **plan, "source": "福彩3D 2026322期", "value": "3 1 7", "date": day.isoformat(),
-        "witnesses": witnesses})
-    assert out["problems"] == []
+async def _wizard_held(out: dict[str, Any], plan: dict[str, Any],
+                       campaign: Campaign) -> dict[str, int]:
+    """What the wizard showed and saved; returns the live count per stratum it showed last."""
     # The wizard: the plan as typed, the live count moved by the rule change and the exclusion,
     # the missing reason refused against its row, the approval by the initiating section.
-    campaign = await Campaign.get(code=code)
-    campaign_id = campaign.id
-    assert out["campaign_id"] == campaign_id and campaign.leader_id == plan["leader_id"]
+    assert out["campaign_id"] == campaign.id and campaign.leader_id == plan["leader_id"]
     assert campaign.rules["filters"] == {"townships": [plan["township"]]}
     left = plan["exclude"]
     assert campaign.rules["exclusions"] == [{"uscc": left["uscc"], "reason": left["reason"]}]
@@ -153,9 +143,39 @@ async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
     assert shown == {s["stratum"]: s["candidates"] for s in api_count["employers"]}
     assert out["counts_after"]["total"] == api_count["candidates_total"]
     assert int(out["summary_draw"]) == api_count["draw_total"] == campaign.employers_needed
+    return shown
+
+
+async def _recomputes(stage: Stage, d: Draw, tmp_path: Path) -> None:
+    async with stage.http.get(f"{stage.base}/public/draws/{d.id}.json") as resp:
+        assert resp.status == 200
+        record = tmp_path / f"draw-{d.id}.json"
+        record.write_text(json.dumps(await resp.json(), ensure_ascii=False), encoding="utf-8")
+    check = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "tools" / "verify_draw.py"), str(record),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    said, err = await check.communicate()
+    assert check.returncode == 0, said.decode() + err.decode()
+    assert "全部一致" in said.decode()
+
+
+async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
+    """R10, R15: commit, entropy with source and date, reveal before named witnesses, the
+    projector; the published records then recompute with tools/verify_draw.py."""
+    code = "2026-FL-301"
+    witnesses = ["区纪委监委派驻纪检监察组 刘芳", "企业代表 陈建国"]
+    day = clock.today()
+    plan = await _wizard_plan(stage, code)
+    out = await run_node("desk-draw.mjs", base=stage.base, plan={
+        **plan, "source": "福彩3D 2026322期", "value": "3 1 7", "date": day.isoformat(),
+        "witnesses": witnesses})
+    assert out["problems"] == []
+    campaign = await Campaign.get(code=code)
+    shown = await _wizard_held(out, plan, campaign)
+    left = plan["exclude"]
     entropy = f"福彩3D 2026322期 3 1 7（{day.year}年{day.month}月{day.day}日）"
     assert out["entropy_text"] == out["projector_entropy"] == entropy
-    draws = {d.kind: d for d in await Draw.filter(campaign_id=campaign_id)}
+    draws = {d.kind: d for d in await Draw.filter(campaign_id=campaign.id)}
     assert {d.status for d in draws.values()} == {DrawStatus.REVEALED}
     # … and what the commit froze.
     frozen = {s.stratum: s.candidate_count
@@ -175,16 +195,7 @@ async def draw_ceremony(stage: Stage, tmp_path: Path) -> None:
     labels = set(campaign_rules.LABELS.values())
     assert out["field_states"] and set(out["field_states"]) <= labels, out["field_states"]
     for d in draws.values():  # anyone can recompute the published record
-        async with stage.http.get(f"{stage.base}/public/draws/{d.id}.json") as resp:
-            assert resp.status == 200
-            record = tmp_path / f"draw-{d.id}.json"
-            record.write_text(json.dumps(await resp.json(), ensure_ascii=False), encoding="utf-8")
-        check = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "tools" / "verify_draw.py"), str(record),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        said, err = await check.communicate()
-        assert check.returncode == 0, said.decode() + err.decode()
-        assert "全部一致" in said.decode()
+        await _recomputes(stage, d, tmp_path)
 
 
 async def grade_review(stage: Stage) -> None:
