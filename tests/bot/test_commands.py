@@ -1,4 +1,4 @@
-"""Chat commands as WeCom delivers them (parsed `Inbound`), through `bot.inbound.process`."""
+"""Chat commands as WeCom delivers them (parsed `Inbound`), kept and applied at once through `bot.inbound.process_now`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bot.inbound import process
+from bot.inbound import process_now as process
 from bot.parse import Inbound
 from inspection.callup import calls as callup
 from models.callups import CallUp

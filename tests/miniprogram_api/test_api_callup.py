@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.inbound import process
+from bot.inbound import process_now as process
 from bot.parse import Inbound
 from inspection.callup import calls as callup
 from inspection.callup import leader as callup_leader
