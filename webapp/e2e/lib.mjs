@@ -14,10 +14,12 @@ export const PHONE = { width: 390, height: 844 };
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/** Chromium in Chinese: `--lang=zh-CN` makes its own widgets (a date input's 年/月/日, its
+ * pickers) Chinese as the bureau's machines show them; each context also sets `locale`. */
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"],
   });
 }
 
