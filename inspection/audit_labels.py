@@ -32,6 +32,7 @@ from inspection.items.catalogue import STATUS_LABELS as ITEM_STATUSES
 from inspection.notices.issuing import SHORT_TITLES
 from inspection.notices.issuing import STATUS_LABELS as NOTICE_STATUSES
 from inspection.planning.campaigns import LABELS as CAMPAIGN_STATES
+from inspection.planning.sampling import STRATUM_LABELS
 from inspection.publication.duties import KIND_LABELS as PUBLICATION_KINDS
 from inspection.rosters.employers import GRADE_LABELS
 from inspection.rosters.employers import STATUS_LABELS as EMPLOYER_STATUSES
@@ -41,6 +42,7 @@ from models.enums import (
     AssessmentStatus,
     BlacklistStatus,
     CampaignKind,
+    Grade,
     OutboxStatus,
     PenaltyProcedure,
     PlanStatus,
@@ -161,7 +163,7 @@ FIELDS: dict[str, str] = {
     "entropy_source_date": "公开随机数日期", "witnesses": "见证人", "revealed_at": "揭示时间",
     "committed_by_id": "承诺人", "revealed_by_id": "揭示人", "exclusions": "排除名单",
     "voided_at": "作废时间", "draw_id": "抽取", "stratum": "分层", "strata": "分层",
-    "candidate_count": "候选数", "candidates": "候选名单", "roster_hash": "名录指纹",
+    "candidate_count": "候选数", "candidates": "候选", "roster_hash": "名录指纹",
     "drawn": "抽中名单",
     # call-up
     "replaces_id": "递补对象", "answered_at": "答复时间", "task_id": "待办编号",
@@ -211,16 +213,16 @@ FIELDS: dict[str, str] = {
 
 # Enums that no other module puts into words.
 _MORE_VALUES: dict[type[Enum], dict[Any, str]] = {
-    BlacklistStatus: {BlacklistStatus.NOTICED: "已事先告知", BlacklistStatus.IN_FORCE: "已列入",
+    BlacklistStatus: {BlacklistStatus.NOTICED: "已告知，陈述申辩中", BlacklistStatus.IN_FORCE: "已列入名单",
                       BlacklistStatus.REMOVED: "已提前移出", BlacklistStatus.EXPIRED: "期满移出",
                       BlacklistStatus.WITHDRAWN: "不予列入"},
     PlanStatus: {PlanStatus.SUBMITTED: "已提交", PlanStatus.PUBLISHED: "已公布"},
     CampaignKind: {CampaignKind.PLANNED: "计划内抽查", CampaignKind.ADHOC: "临时抽查"},
     PenaltyProcedure: {PenaltyProcedure.GENERAL: "一般程序", PenaltyProcedure.SIMPLE: "简易程序"},
-    AssessmentStatus: {AssessmentStatus.PROPOSED: "拟评", AssessmentStatus.CONFIRMED: "已确认",
+    AssessmentStatus: {AssessmentStatus.PROPOSED: "待审核", AssessmentStatus.CONFIRMED: "已确认",
                        AssessmentStatus.REJECTED: "已退回"},
-    ReportStatus: {ReportStatus.DUE: "待生成", ReportStatus.GENERATED: "已生成",
-                   ReportStatus.ARCHIVED: "已归档"},
+    ReportStatus: {ReportStatus.DUE: "待生成", ReportStatus.GENERATED: "已生成，待审核",
+                   ReportStatus.ARCHIVED: "已审核归档"},
     OutboxStatus: {OutboxStatus.PENDING: "待发送", OutboxStatus.SENT: "已发送",
                    OutboxStatus.FAILED: "发送失败", OutboxStatus.CANCELLED: "已取消"},
 }
@@ -232,8 +234,22 @@ _VALUE_TABLES: list[dict[Any, str]] = [
 ]
 
 
+# A grade on its own reads "A级" (the roster's column shows the bare letter under its heading).
+_GRADE_WORDS = {str(k.value): v if len(v) > 1 else f"{v}级" for k, v in GRADE_LABELS.items()}
+_SOURCES = {"import": "名录导入", "assessment": "等级评价", "manual": "人工调整"}  # GradeChange.source
+# Values named by their field wherever they are recorded (also inside a nested record: a
+# draw's strata).
+_NAMED_VALUES: dict[str, dict[str, str]] = {
+    "object_type": OBJECT_TYPES, "source_type": OBJECT_TYPES, "stratum": STRATUM_LABELS,
+    "source": _SOURCES, "grade": _GRADE_WORDS, "previous": _GRADE_WORDS,
+    "proposed": _GRADE_WORDS, "confirmed": _GRADE_WORDS,
+}
+
+
 def enum_words(enum_type: type[Enum]) -> dict[str, str] | None:
     """{code: word} for an enum, from its one label table."""
+    if enum_type is Grade:
+        return _GRADE_WORDS
     for table in _VALUE_TABLES:
         first = next(iter(table), None)
         if isinstance(first, enum_type):
@@ -243,7 +259,7 @@ def enum_words(enum_type: type[Enum]) -> dict[str, str] | None:
 
 def _value_words(object_type: str) -> dict[str, dict[str, str]]:
     """Per field of the audited table, {code: word} for its enum values; the draw's kinds too."""
-    words: dict[str, dict[str, str]] = {}
+    words: dict[str, dict[str, str]] = dict(_NAMED_VALUES)
     for app in Tortoise.apps.values():
         for model in app.values():
             if model._meta.db_table != object_type:
@@ -278,7 +294,21 @@ class Change:
     after: str | None
 
 
-def _shown(value: Any, words: dict[str, str] | None) -> str:
+def _clauses(value: list[Any]) -> str:
+    """A grade's clauses as their words and citation (their codes, like "C1", are internal)."""
+    out = []
+    for c in value:
+        if not isinstance(c, dict):
+            return _shown(value, None)
+        facts = "、".join(str(f.get("summary", "")) for f in c.get("facts") or []
+                         if isinstance(f, dict))
+        out.append(f"{c.get('text', '')}（{c.get('citation', '')}）" + (f"：{facts}" if facts else ""))
+    return "；".join(out)
+
+
+def _shown(value: Any, words: dict[str, str] | None, name: str = "") -> str:
+    if name == "clauses" and isinstance(value, list) and value:
+        return _clauses(value)
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
@@ -297,7 +327,8 @@ def _shown(value: Any, words: dict[str, str] | None) -> str:
     if isinstance(value, list):
         return "、".join(_shown(v, words) for v in value) if value else "（无）"
     if isinstance(value, dict):
-        return "；".join(f"{field_label(k)}：{_shown(v, None)}" for k, v in value.items())
+        return "；".join(f"{field_label(k)}：{_shown(v, _NAMED_VALUES.get(k))}"
+                        for k, v in value.items())
     return str(value)
 
 
@@ -312,6 +343,6 @@ def changes(object_type: str, before: Any, after: Any) -> list[Change]:
         if name in b and name in a and b[name] == a[name]:
             continue
         out.append(Change(field=name, label=field_label(name),
-                          before=_shown(b[name], words.get(name)) if name in b else None,
-                          after=_shown(a[name], words.get(name)) if name in a else None))
+                          before=_shown(b[name], words.get(name), name) if name in b else None,
+                          after=_shown(a[name], words.get(name), name) if name in a else None))
     return out

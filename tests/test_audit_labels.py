@@ -67,6 +67,19 @@ def test_values_in_words() -> None:
     at = audit_labels.changes("callup", {}, {"answered_at": "2026-03-02T01:30:00+00:00"})
     assert at[0].after == "2026-03-02 09:30"
     assert audit_labels.action_label("gone.away") == "其他操作"
+    # Codes inside a nested record, and codes that name a table or a grade.
+    (strata,) = audit_labels.changes("draw", None, {"strata": [
+        {"stratum": "A", "count": 10}, {"stratum": "ungraded", "count": 2}]})
+    assert strata.after == "分层：A级；数量：10、分层：未评级；数量：2"
+    shown = audit_labels.changes("publication", None, {"object_type": "blacklist_entry"})
+    assert shown[0].after == "黑名单"
+    shown = audit_labels.changes("grade_change", None, {"source": "assessment", "grade": "B"})
+    assert [c.after for c in shown] == ["等级评价", "B级"]
+    (clauses,) = audit_labels.changes("grade_assessment", None, {"clauses": [
+        {"code": "C4", "grade": "C", "citation": "第五条第（三）项", "text": "拒不整改",
+         "facts": [{"source": "refused_rectification", "occurred_on": "2026-03-01",
+                    "summary": "限期改正逾期未改"}]}]})
+    assert clauses.after == "拒不整改（第五条第（三）项）：限期改正逾期未改"
 
 
 def test_every_audited_object_has_a_label() -> None:
