@@ -17,6 +17,7 @@ from tortoise.fields.data import CharEnumFieldInstance, IntEnumFieldInstance
 
 from inspection import clock
 from inspection.callup.states import STATE_LABELS as CALLUP_STATES
+from inspection.credit.fact_reviews import STATE_LABELS as REVIEW_STATES
 from inspection.credit.ledger import KIND_LABELS as CREDIT_KINDS
 from inspection.credit.major_quarters import CATEGORY_LABELS
 from inspection.draw.records import STATUS_LABELS as DRAW_STATUSES
@@ -36,7 +37,7 @@ from inspection.planning.sampling import STRATUM_LABELS
 from inspection.publication.duties import KIND_LABELS as PUBLICATION_KINDS
 from inspection.rosters.employers import GRADE_LABELS
 from inspection.rosters.employers import STATUS_LABELS as EMPLOYER_STATUSES
-from inspection.rosters.inspectors import SECTION_KIND_LABELS
+from inspection.rosters.inspectors import ROLE_LABELS, SECTION_KIND_LABELS
 from inspection.rosters.inspectors import STATUS_LABELS as STAFF_STATUSES
 from models.enums import (
     AssessmentStatus,
@@ -59,7 +60,8 @@ OBJECT_TYPES: dict[str, str] = {
     "penalty_decision": "处罚决定", "publication": "公示", "campaign_report": "抽查报告",
     "grade_assessment": "等级评价", "grade_change": "等级变更", "credit_event": "诚信档案事实",
     "blacklist_entry": "黑名单", "major_violation": "重大违法行为", "calendar_override": "工作日调整",
-    "holiday_schedule": "节假日安排", "outbox": "待发消息",
+    "holiday_schedule": "节假日安排", "outbox": "待发消息", "role_change": "角色或科室调整",
+    "credit_fact_review": "待复核的诚信档案事实",
 }
 
 UNKNOWN_ACTION = "其他操作"  # an action recorded by an older version, no longer in the code
@@ -69,6 +71,8 @@ ACTIONS: dict[str, str] = {
     "employer.create": "新增用人单位", "employer.update": "修改用人单位信息",
     "employer.grade": "用人单位等级变更", "section.create": "新增科室", "section.update": "修改科室",
     "staff.create": "新增人员", "staff.update": "修改人员信息",
+    "staff.role_change.propose": "提出角色或科室调整", "staff.role_change.approve": "批准角色或科室调整",
+    "staff.role_change.reject": "退回角色或科室调整",
     "conflict.declare": "登记回避关系", "conflict.delete": "撤销回避关系",
     "calendar.schedule_set": "录入节假日安排",
     # items and plans
@@ -106,13 +110,15 @@ ACTIONS: dict[str, str] = {
     "notice.issued": "签发文书", "notice.revoked": "撤销文书", "notice.superseded": "更正文书",
     "notice.viewed": "查看文书", "notice.downloaded": "下载文书",
     "notice.acknowledged": "单位确认收到文书", "notice.ack_failed": "确认收到时核验失败",
-    "notice.evidence_uploaded": "单位上传整改材料",
+    "notice.evidence_uploaded": "单位上传整改材料", "notice.proved": "单位核验文书验证码",
+    "notice.unlocked": "解除文书确认锁定",
     # publication
     "publication.duty_created": "生成公示任务", "publication.due_confirmed": "公示期限确认",
     "publication.published": "公示", "publication.auto_scheduled": "安排自动公示",
     "publication.withheld": "不予公示",
     # credit
-    "credit.fact.record": "记录诚信档案事实", "credit.sync": "报送信用平台",
+    "credit.fact.record": "记录诚信档案事实", "credit.fact.propose": "提出诚信档案事实（待审核）",
+    "credit.fact.approve": "批准诚信档案事实", "credit.fact.reject": "退回诚信档案事实", "credit.sync": "报送信用平台",
     "major_violation.record": "登记重大劳动保障违法行为",
     "grade.propose": "拟评等级", "grade.repropose": "重新拟评等级", "grade.confirm": "确认等级",
     "grade.reject": "退回等级评价", "grade.change": "等级变更",
@@ -185,7 +191,8 @@ FIELDS: dict[str, str] = {
     "issued_by_id": "签发人", "working_days": "工作日数", "deadline_provisional": "期限待确认",
     "issued_on": "签发日期", "closed_on": "办结日期",
     # notices and penalties
-    "ack_failures": "确认失败次数", "superseded_by_id": "更正后的文书",
+    "ack_failures": "确认失败次数", "ack_lockouts": "锁定次数", "ack_locked_until": "锁定至",
+    "event_id": "诚信档案事实", "superseded_by_id": "更正后的文书",
     "rectification_order_id": "限期改正指令", "status_reason": "状态说明", "issuer": "签发机关",
     "acknowledged_at": "确认收到时间", "decided_on": "决定日期", "amount_yuan": "罚款金额（元）",
     "effective_on": "生效日期", "procedure": "程序", "penalty_decision_id": "处罚决定",
@@ -208,6 +215,8 @@ FIELDS: dict[str, str] = {
     "approval_note": "批准意见", "is_workday": "工作日", "entered_by_id": "录入人",
     "workdays": "调休上班日", "holidays": "放假日",
     # roster imports
+    "changes": "调整内容", "decided_at": "审批时间", "proposed_by_id": "提出人", "roles": "角色",
+    "section": "科室",
     "created": "新增", "added": "新增", "deleted": "删除", "merged": "合并", "unlinked": "解除关联",
 }
 
@@ -229,7 +238,7 @@ _MORE_VALUES: dict[type[Enum], dict[Any, str]] = {
 _VALUE_TABLES: list[dict[Any, str]] = [
     CALLUP_STATES, CREDIT_KINDS, CATEGORY_LABELS, DRAW_STATUSES, INSPECTION_STATES,
     FOLLOW_UP_LABELS, ORDER_STATE_LABELS, RESULT_LABELS, REVIEW_LABELS, ITEM_STATUSES,
-    SHORT_TITLES, NOTICE_STATUSES, CAMPAIGN_STATES, PUBLICATION_KINDS, GRADE_LABELS,
+    SHORT_TITLES, NOTICE_STATUSES, REVIEW_STATES, CAMPAIGN_STATES, PUBLICATION_KINDS, GRADE_LABELS,
     EMPLOYER_STATUSES, SECTION_KIND_LABELS, STAFF_STATUSES, *_MORE_VALUES.values(),
 ]
 
@@ -243,6 +252,7 @@ _NAMED_VALUES: dict[str, dict[str, str]] = {
     "object_type": OBJECT_TYPES, "source_type": OBJECT_TYPES, "stratum": STRATUM_LABELS,
     "source": _SOURCES, "grade": _GRADE_WORDS, "previous": _GRADE_WORDS,
     "proposed": _GRADE_WORDS, "confirmed": _GRADE_WORDS,
+    "roles": {k.removeprefix("is_"): v for k, v in ROLE_LABELS.items()},  # a role change's roles
 }
 
 

@@ -76,6 +76,9 @@ class _Code:
                 else:
                     parts.append(self.strings(part, scan, seen))
             return {"".join(p) for p in itertools.product(*parts)}
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):  # "a." + ("b" if x else "c")
+            return {left + right for left in self.strings(expr.left, scan, seen)
+                    for right in self.strings(expr.right, scan, seen)}
         if isinstance(expr, ast.Name):
             return self._name(expr, scan, seen)
         scan.unresolved.append(f"{self.where(expr)}: {ast.unparse(expr)}")

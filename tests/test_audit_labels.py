@@ -79,6 +79,8 @@ def test_values_in_words() -> None:
         {"code": "C4", "grade": "C", "citation": "第五条第（三）项", "text": "拒不整改",
          "facts": [{"source": "refused_rectification", "occurred_on": "2026-03-01",
                     "summary": "限期改正逾期未改"}]}]})
+    (asked,) = audit_labels.changes("role_change", None, {"changes": {"roles": ["leader"]}})
+    assert asked.after == "角色：组长"
     assert clauses.after == "拒不整改（第五条第（三）项）：限期改正逾期未改"
 
 

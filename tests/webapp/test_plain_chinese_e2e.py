@@ -129,7 +129,9 @@ async def _screens(stage: Stage) -> dict[str, tuple[str, list[str]]]:
     init += [f"/campaigns/{c['id']}/draw" for c in started[:3]]
     duties = await _first(stage, "/publications", initiator["userid"])
     init += [f"/publication/{d['id']}" for d in duties[:2]]
-    desk = ["/desk/rosters", "/desk/items", "/desk/blacklist", "/desk/grades", "/publication",
+    init += ["/desk/campaigns", "/desk/campaigns/new"]
+    init += [f"/desk/campaigns/{c['id']}/edit" for c in started if c["state"] == "draft"][:1]
+    desk = ["/desk/rosters", "/desk/reviews", "/desk/items", "/desk/blacklist", "/desk/grades", "/publication",
             "/desk/statistics", "/desk/audit", "/desk/conflicts", "/desk/certificates",
             "/desk/calendar"]
     return {"inspector": (inspector["name"], common + field),
