@@ -29,7 +29,7 @@ class ChainStatus:
     broken: audit.ChainBreak | None
 
 
-def _require_admin(staff: Staff) -> None:
+def require_admin(staff: Staff) -> None:
     if not staff.is_admin or staff.status != StaffStatus.ACTIVE:
         raise Forbidden("只有政策法规科可以查阅审计记录", "admin_only")
 
@@ -38,7 +38,7 @@ async def trail(*, staff: Staff, object_type: str = "", object_id: str = "", by:
                 action: str = "", page: int = 1, page_size: int = 50) -> TrailPage:
     """Newest first. Filters: an object (type, and id), who (`by`: an actor code), an action
     prefix."""
-    _require_admin(staff)
+    require_admin(staff)
     query = AuditEvent.all()
     if object_type:
         query = query.filter(object_type=object_type)
@@ -76,6 +76,6 @@ async def actor_names(codes: set[str]) -> dict[str, str]:
 
 async def chain_status(*, staff: Staff) -> ChainStatus:
     """Walks the whole chain (seconds for a year's events)."""
-    _require_admin(staff)
+    require_admin(staff)
     count, broken = await audit.verify_chain()
     return ChainStatus(count, broken)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from inspection import audit_trail
+from inspection import audit_labels, audit_trail
 from miniprogram_api.framework import Call, Route
 from miniprogram_api.schemas import Request
 
@@ -26,16 +26,26 @@ class TrailQuery(Request):
     page_size: int = Field(50, ge=1, le=200)
 
 
+class AuditChangeOut(BaseModel):
+    field: str = Field(description="字段代码（审计链中记录的）")
+    label: str = Field(description="字段名称")
+    before: str | None = Field(description="修改前（文字；未记录时为空）")
+    after: str | None = Field(description="修改后（文字；未记录时为空）")
+
+
 class EventOut(BaseModel):
     seq: int
     at: dt.datetime
     actor: str
     actor_label: str = Field(description="操作人")
     action: str
+    action_label: str = Field(description="操作名称")
     object_type: str
+    object_label: str = Field(description="对象类别名称")
     object_id: str
     before: Any
     after: Any
+    changes: list[AuditChangeOut] = Field(description="变化的字段，以文字表示")
     hash: str
 
 
@@ -44,6 +54,16 @@ class TrailOut(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class AuditWordOut(BaseModel):
+    code: str
+    label: str
+
+
+class AuditWordsOut(BaseModel):
+    actions: list[AuditWordOut] = Field(description="可查询的操作")
+    object_types: list[AuditWordOut] = Field(description="可查询的对象类别")
 
 
 class ChainOut(BaseModel):
@@ -60,9 +80,21 @@ async def trail(call: Call[None, TrailQuery]) -> TrailOut:
                                    page_size=q.page_size)
     return TrailOut(items=[EventOut(
         seq=e.seq, at=e.at, actor=e.actor, actor_label=page.actors.get(e.actor, e.actor),
-        action=e.action, object_type=e.object_type, object_id=e.object_id, before=e.before,
-        after=e.after, hash=e.hash) for e in page.events], total=page.total, page=q.page,
+        action=e.action, action_label=audit_labels.action_label(e.action),
+        object_type=e.object_type, object_label=audit_labels.object_label(e.object_type),
+        object_id=e.object_id, before=e.before, after=e.after,
+        changes=[AuditChangeOut(field=c.field, label=c.label, before=c.before, after=c.after)
+                 for c in audit_labels.changes(e.object_type, e.before, e.after)],
+        hash=e.hash) for e in page.events], total=page.total, page=q.page,
         page_size=q.page_size)
+
+
+async def words(call: Call[None, None]) -> AuditWordsOut:
+    """The filters' choices in words (the codes are what the trail is filtered by)."""
+    audit_trail.require_admin(call.me)
+    return AuditWordsOut(
+        actions=[AuditWordOut(code=c, label=w) for c, w in audit_labels.ACTIONS.items()],
+        object_types=[AuditWordOut(code=c, label=w) for c, w in audit_labels.OBJECT_TYPES.items()])
 
 
 async def chain(call: Call[None, None]) -> ChainOut:
@@ -77,6 +109,8 @@ def routes() -> list[Route]:
         Route("GET", "/audit", "listAuditEvents",
               "审计记录：某一对象（或某人、某类操作）的全部操作，新的在前", "audit", ADMIN, trail,
               TrailOut, query=TrailQuery, errors=(403,)),
+        Route("GET", "/audit/words", "auditWords", "审计记录的操作和对象类别（查询条件的选项）",
+              "audit", ADMIN, words, AuditWordsOut, errors=(403,)),
         Route("GET", "/audit/chain", "verifyAuditChain", "核验审计链（哈希链是否完整）", "audit",
               ADMIN, chain, ChainOut, errors=(403,)),
     ]

@@ -25,6 +25,14 @@ async def test_an_objects_trail_and_the_chain(api: Any, world: Any) -> None:
     assert latest["seq"] > first["seq"] and latest["action"] == "employer.update"
     assert latest["actor_label"] == "管理员（政策法规科）"
     assert (latest["before"], latest["after"]) == ({"township": "李渡街道"}, {"township": "江北街道"})
+    # In words for the screen (the codes stay beside them, as recorded and hashed).
+    assert latest["action_label"] == "修改用人单位信息"
+    assert latest["changes"] == [{"field": "township", "label": "乡镇（街道）",
+                                  "before": "李渡街道", "after": "江北街道"}]
+    assert latest["object_label"] == "用人单位"
+    words = await (await api.get("/api/v1/audit/words", headers=admin)).json()
+    assert {"code": "conflict.declare", "label": "登记回避关系"} in words["actions"]
+    assert {"code": "employer", "label": "用人单位"} in words["object_types"]
 
     chain = await (await api.get("/api/v1/audit/chain", headers=admin)).json()
     assert chain["sound"] and chain["events"] >= 2 and chain["reason"] == ""
@@ -38,4 +46,5 @@ async def test_only_the_policy_section_reads_it(api: Any, world: Any) -> None:
     leader = await session_for(api, world.staff["leader"])
     resp = await api.get("/api/v1/audit", headers=leader)
     assert resp.status == 403
+    assert (await api.get("/api/v1/audit/words", headers=leader)).status == 403
     assert "政策法规科" in (await resp.json(content_type="application/problem+json"))["detail"]

@@ -126,7 +126,7 @@ MATRIX: dict[str, dict[str, Any]] = {
     "getCampaignStatistics": CAMPAIGN, "getYearStatistics": CREDIT, "getIntegrityFile": CREDIT,
     "recordCreditFact": ANY_STAFF,
     # The audit trail (R21): 政策法规科 only.
-    "listAuditEvents": ADMIN, "verifyAuditChain": ADMIN,
+    "listAuditEvents": ADMIN, "verifyAuditChain": ADMIN, "auditWords": ADMIN,
     "listGradeAssessments": ADMIN, "reviewGradeAssessment": ADMIN, "confirmGradeAssessments": ADMIN,
     # 谁执法、谁认定 (人社部令第45号): the enforcing labour-inspection section, not 政策法规科.
     "noticeBlacklist": INITIATE, "decideBlacklist": INITIATE, "removeBlacklist": INITIATE,

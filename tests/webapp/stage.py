@@ -41,7 +41,12 @@ def require_node_modules() -> None:
 def require_webapp() -> None:
     """Node, Chromium and the built app."""
     require_node_modules()
-    _require([("/usr/bin/chromium", Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).exists()),
+    chromium = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    _require([("/usr/bin/chromium", chromium.exists()),
+              # Chinese for Chromium's own widgets (date inputs read 年/月/日): Debian's package
+              ("chromium-l10n (apt)", not chromium.exists() or any(
+                  (d / "locales" / "zh-CN.pak").is_file()
+                  for d in (chromium.resolve().parent, Path("/usr/lib/chromium")))),
               ("webapp/dist (npm run build)", (WEBAPP / "dist" / "index.html").is_file())])
 
 

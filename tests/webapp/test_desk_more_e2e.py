@@ -205,6 +205,9 @@ async def smoke(stage: Stage) -> None:
     assert "王磊" in out["conflict_row"] and employer.name in out["conflict_row"]
     assert await Conflict.filter(staff__name="王磊", employer_id=employer.id).exists()
     assert "刘建国" in out["audit"] and "审计链完整" in out["chain"]
+    # In words, not codes (the codes are only tooltips): the action and the changed fields.
+    assert "登记回避关系" in out["audit"] and "理由：" in out["audit"]
+    assert "conflict.declare" not in out["audit"] and "staff_id" not in out["audit"]
     assert f"{year} 年的节假日安排已保存" in out["calendar"]
     schedule = await HolidaySchedule.get(year=year)
     assert schedule.holidays == [f"{year}-01-01"] and schedule.basis == "国办发明电〔2026〕7号"

@@ -14,10 +14,15 @@ export const PHONE = { width: 390, height: 844 };
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/** Chromium in Chinese, as the bureau's machines show it: its own widgets (a date input's
+ * 年/月/日, its pickers) follow the browser's language, which on Linux is LANGUAGE (`--lang` alone
+ * is ignored there) and needs Debian's chromium-l10n (locales/zh-CN.pak); each context also sets
+ * `locale` for the page (navigator.language, Accept-Language). */
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--lang=zh-CN"],
+    env: { ...process.env, LANGUAGE: "zh_CN" },
   });
 }
 

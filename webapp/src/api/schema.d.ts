@@ -41,6 +41,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 审计记录的操作和对象类别（查询条件的选项）
+         * @description 可调用者：policy-section admin (政策法规科)
+         */
+        get: operations["auditWords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/dev-login": {
         parameters: {
             query?: never;
@@ -2600,6 +2620,49 @@ export type components = {
              */
             target: string;
         };
+        /** AuditChangeOut */
+        AuditChangeOut: {
+            /**
+             * After
+             * @description 修改后（文字；未记录时为空）
+             */
+            after: string | null;
+            /**
+             * Before
+             * @description 修改前（文字；未记录时为空）
+             */
+            before: string | null;
+            /**
+             * Field
+             * @description 字段代码（审计链中记录的）
+             */
+            field: string;
+            /**
+             * Label
+             * @description 字段名称
+             */
+            label: string;
+        };
+        /** AuditWordOut */
+        AuditWordOut: {
+            /** Code */
+            code: string;
+            /** Label */
+            label: string;
+        };
+        /** AuditWordsOut */
+        AuditWordsOut: {
+            /**
+             * Actions
+             * @description 可查询的操作
+             */
+            actions: components["schemas"]["AuditWordOut"][];
+            /**
+             * Object Types
+             * @description 可查询的对象类别
+             */
+            object_types: components["schemas"]["AuditWordOut"][];
+        };
         /** AuthorizeOut */
         AuthorizeOut: {
             /**
@@ -3938,6 +4001,11 @@ export type components = {
         EventOut: {
             /** Action */
             action: string;
+            /**
+             * Action Label
+             * @description 操作名称
+             */
+            action_label: string;
             /** Actor */
             actor: string;
             /**
@@ -3954,10 +4022,20 @@ export type components = {
             at: string;
             /** Before */
             before: unknown;
+            /**
+             * Changes
+             * @description 变化的字段，以文字表示
+             */
+            changes: components["schemas"]["AuditChangeOut"][];
             /** Hash */
             hash: string;
             /** Object Id */
             object_id: string;
+            /**
+             * Object Label
+             * @description 对象类别名称
+             */
+            object_label: string;
             /** Object Type */
             object_type: string;
             /** Seq */
@@ -5905,6 +5983,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChainOut"];
+                };
+            };
+            /** @description 未登录或会话失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auditWords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditWordsOut"];
                 };
             };
             /** @description 未登录或会话失效 */
