@@ -6,4 +6,4 @@ this order, and must be idempotent (running the demo twice duplicates nothing). 
 stage a past move the domain's clock for their steps only (`inspection.clock.travel`).
 """
 
-PARTS: list[str] = ["rosters", "lifecycle", "credit", "draws", "callup"]
+PARTS: list[str] = ["rosters", "lifecycle", "credit", "draws", "callup", "window"]

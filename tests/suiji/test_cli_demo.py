@@ -16,6 +16,8 @@ from models.enums import BlacklistStatus, CampaignState, Grade
 from models.notices import Notice
 from models.org import Section, Staff
 from models.outbox import OutboxMessage
+from portal.window import LISTINGS
+from suiji.demo import window as demo_window
 from tests.suiji.cli_helpers import run_cli
 
 
@@ -40,8 +42,9 @@ async def test_demo_twice_same_data_and_audit_chain(settings, tmp_path):
     states = await Campaign.all().values_list("state", flat=True)
     assert sorted(states) == sorted([CampaignState.APPROVED, CampaignState.CALLING_UP,
                                      CampaignState.IN_FIELD, CampaignState.REPORTING,
-                                     CampaignState.CLOSED])
+                                     CampaignState.CLOSED, CampaignState.CANCELLED])
     assert after_one["notices"] >= 20
+    await every_listing_has_rows()
 
     # A newcomer is told where to try the notice page, and with which code (the paper's).
     found = re.search(r"试用文书核验页：\S+/n/(\S{22})（\S+，核验码 (\d{4}) (\d{4})", first.stdout)
@@ -79,3 +82,22 @@ async def test_demo_twice_same_data_and_audit_chain(settings, tmp_path):
         "UPDATE audit_event SET actor = 'staff:1' WHERE id = " + str(ev.id))
     broken = run_cli(settings, tmp_path, "audit", "verify")
     assert broken.returncode == 1 and f"第 {ev.seq} 号事件" in broken.stdout
+
+
+async def every_listing_has_rows() -> None:
+    """No public window listing is empty after `suiji demo` (issue 15), and the two the
+    window part fills say what they should (R17 major violations, R3 cancellations)."""
+    rows = {x.path: await x.load(1) for x in LISTINGS}
+    assert [path for path, found in rows.items() if not found] == []
+    [case] = rows["major-violations"]
+    assert "37 名农民工" in case["facts"] and "86.4 万元" in case["facts"]
+    assert case["category"] == "克扣、无故拖欠劳动者劳动报酬，数额较大"
+    assert "行政处理决定" in case["handling"] and case["legal_rep"] and case["address"]
+    assert re.fullmatch(r"\d{4}年第[1-4]季度", case["quarter"]) and case["published_on"]
+    # Published after its quarter ended, by the due date (R17), and not in the future.
+    assert case["published_on"] <= today().isoformat()
+    [cancelled] = rows["cancelled"]
+    assert cancelled["code"].endswith("-FL-010")
+    assert cancelled["reason"] == demo_window.CANCEL_REASON
+    assert cancelled["reason"].startswith("因区政府统一部署调整")
+    assert cancelled["cancelled_on"] < cancelled["field"][:10]  # cancelled before its window

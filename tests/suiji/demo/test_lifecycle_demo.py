@@ -14,6 +14,7 @@ from inspection.worktime import OfficeHours
 from models.audit import AuditEvent
 from models.callups import CallUp
 from models.campaigns import AnnualPlan, Campaign
+from models.credit import MajorViolation
 from models.draws import Draw
 from models.enums import (
     CallUpState,
@@ -36,6 +37,7 @@ from models.reports import CampaignReport
 from suiji.app import create_app
 from suiji.commands.demo import load_demo
 from suiji.demo import days as demo_days
+from suiji.demo import window as demo_window
 from suiji.demo.history import HISTORY_NOTE
 
 S = CampaignState
@@ -61,7 +63,17 @@ async def test_demo_states_times_publications_and_a_second_run(demo, settings) -
 
 
 async def _one_campaign_in_each_state(demo) -> None:
-    assert set(demo) == {S.APPROVED, S.CALLING_UP, S.IN_FIELD, S.REPORTING, S.CLOSED}
+    assert set(demo) == {S.APPROVED, S.CALLING_UP, S.IN_FIELD, S.REPORTING, S.CLOSED,
+                         S.CANCELLED}
+    # Cancelled after its draw's commitment was published, before the reveal (R3): nothing was
+    # drawn, so no visit (R20) or call-up of the other campaigns is touched.
+    cancelled = demo[S.CANCELLED]
+    assert await Draw.filter(campaign_id=cancelled.id).exists()
+    assert not await Draw.filter(campaign_id=cancelled.id, status=DrawStatus.REVEALED).exists()
+    assert not await Inspection.filter(campaigns=cancelled.id).exists()
+    assert not await CallUp.filter(campaign_id=cancelled.id).exists()
+    assert await Publication.filter(kind=PublicationKind.CANCELLATION, object_id=cancelled.id,
+                                    published_at__isnull=False).exists()
     assert await Draw.filter(campaign_id=demo[S.APPROVED].id, status=DrawStatus.REVEALED
                              ).count() == 0  # planned: committed at most, never drawn
     assert await CallUp.filter(campaign_id=demo[S.CALLING_UP].id,
@@ -144,6 +156,11 @@ async def test_window_and_notice_page_show_the_demo(demo, aiohttp_client, settin
     assert sum(v.code in results for v in closed) >= 5
     draws = await (await client.get("/public/draws")).text()
     assert all(c.code in draws for c in demo.values())
+    cancelled = await (await client.get("/public/cancelled")).text()
+    assert demo[S.CANCELLED].code in cancelled and demo_window.CANCEL_REASON in cancelled  # R3
+    case = await MajorViolation.get()
+    majors = await (await client.get("/public/major-violations")).text()
+    assert case.entity_name in majors and case.uscc in majors and "86.4 万元" in majors  # R17
     draw = await Draw.filter(campaign_id=demo[S.CLOSED].id).first()
     record = await client.get(f"/public/draws/{draw.id}")
     assert record.status == 200 and demo[S.CLOSED].code in await record.text()
