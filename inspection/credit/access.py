@@ -157,7 +157,8 @@ async def blacklist_party(*, staff: Staff, uscc: str) -> tuple[Employer, Blackli
     officer has the code from the case file), with its open or in-force case if any."""
     require_blacklist_reader(staff)
     code = uscc_rules.normalise(uscc)
-    employer = await Employer.get_or_none(uscc=code) if code else None
+    # Only a code of the column's length is looked up (a longer one is a typing error, said below).
+    employer = await Employer.get_or_none(uscc=code) if len(code) == 18 else None
     if employer is None:
         wrong = uscc_rules.problems(code) if code else ["必须填写"]
         if wrong:  # a typing error is said as such, not as "no such employer"

@@ -201,8 +201,8 @@ async def preview_strata(*, staff: Staff, field_start: dt.date, field_end: dt.da
     """The candidates each stratum would freeze if the draw were committed now under these
     draft rules: the very functions the commit calls (R11, R12, R14, R15), nothing saved."""
     require_initiator(staff)
-    if field_end < field_start:
-        raise ValidationFailed([Problem("检查结束日期不能早于开始日期", field="field_end")])
+    if wrong := campaigns.window_problems(field_start, field_end):
+        raise ValidationFailed(wrong)
     if (field_end - field_start).days > MAX_WINDOW_DAYS:
         raise ValidationFailed([Problem("检查期间不能超过一年", field="field_end")])
     parsed = sampling.parse_rules(rules)

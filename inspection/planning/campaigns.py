@@ -49,6 +49,23 @@ _TEXT_LIMITS = {"title": 200, "method": 200, "purpose": 4000, "confidentiality_n
                 "use_of_results": 4000}
 
 
+# Field windows a bureau could plan: also keeps every date sum (interval cut-offs, reminders,
+# deadlines in working days) inside the calendar's range.
+FIRST_FIELD_DAY = dt.date(2000, 1, 1)
+LAST_FIELD_DAY = dt.date(2099, 12, 31)
+
+
+def window_problems(start: Any, end: Any) -> list[Problem]:
+    """What is wrong with a field window (either end may be missing while a draft is edited)."""
+    problems = [Problem(f"日期须在 {FIRST_FIELD_DAY.year} 年至 {LAST_FIELD_DAY.year} 年之间",
+                        field=name)
+                for name, day in (("field_start", start), ("field_end", end))
+                if isinstance(day, dt.date) and not FIRST_FIELD_DAY <= day <= LAST_FIELD_DAY]
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        problems.append(Problem("检查结束日期不能早于开始日期", field="field_end"))
+    return problems
+
+
 def _validate(values: dict[str, Any], problems: list[Problem]) -> None:
     for name, limit in _TEXT_LIMITS.items():
         v = values.get(name)
@@ -56,9 +73,7 @@ def _validate(values: dict[str, Any], problems: list[Problem]) -> None:
             problems.append(Problem(f"不能超过 {limit} 字", field=name))
     if "title" in values and not str(values["title"] or "").strip():
         problems.append(Problem("请填写任务名称", field="title"))
-    start, end = values.get("field_start"), values.get("field_end")
-    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-        problems.append(Problem("检查结束日期不能早于开始日期", field="field_end"))
+    problems.extend(window_problems(values.get("field_start"), values.get("field_end")))
     per = values.get("inspectors_per_employer")
     if per is not None and (not isinstance(per, int) or per < 2):
         problems.append(Problem("每户至少 2 名执法检查人员", field="inspectors_per_employer"))

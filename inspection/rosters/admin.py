@@ -237,8 +237,10 @@ async def all_conflicts(*, staff: Staff, q: str, page: int, page_size: int
     require_admin(staff)
     query = ConflictOfInterest.all()
     if q:
-        query = query.filter(Q(staff__name__icontains=q) | Q(employer__name__icontains=q)
-                             | Q(employer__uscc=q.upper()))
+        names = Q(staff__name__icontains=q) | Q(employer__name__icontains=q)
+        # Only something shaped like a code is compared with one (the column holds 18).
+        code = q.strip().upper()
+        query = query.filter(names | Q(employer__uscc=code) if len(code) == 18 else names)
     total = await query.count()
     rows = await (query.order_by("-id").offset((page - 1) * page_size).limit(page_size)
                   .prefetch_related("staff__section", "employer"))

@@ -24,5 +24,9 @@ async def test_the_registry_lists_and_finds(api: Any, world: Any) -> None:
     by_code = await (await api.get(f"/api/v1/conflicts?q={world.employer.uscc}",
                                    headers=admin)).json()
     assert by_code["total"] == 2
+    # Longer than a code: searched as a name only (it once reached the 18-character column, 500).
+    long = await api.get("/api/v1/conflicts", params={"q": world.employer.uscc + "X"},
+                         headers=admin)
+    assert long.status == 200 and (await long.json())["total"] == 0
     leader = await session_for(api, world.staff["leader"])
     assert (await api.get("/api/v1/conflicts", headers=leader)).status == 403

@@ -161,6 +161,10 @@ async def test_blacklist_cases_with_their_deadlines(api: Any, world: Any) -> Non
     problem = await bad.json()
     assert bad.status == 422 and problem["errors"][0]["field"] == "uscc"
     assert "统一社会信用代码" in problem["errors"][0]["message"]
+    too_long = await api.get("/api/v1/blacklist/party", params={"uscc": "9" * 20},
+                             headers=initiator)  # once a 500 (found by the fuzz test)
+    assert too_long.status == 422
+    assert (await too_long.json())["errors"][0]["message"] == "统一社会信用代码长度应为18位，实为20位"
     for role in ("leader", "member"):
         refused = await api.get("/api/v1/blacklist", headers=await session_for(
             api, world.staff[role]))
