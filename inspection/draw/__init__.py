@@ -8,6 +8,6 @@ lazily (`from inspection.<part> import <module>`), so the parts may depend on ea
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inspection.draw import ceremony, protocol, records, verifier
+    from inspection.draw import ceremony, protocol, records, verifier, voiding
 
-__all__ = ['ceremony', 'protocol', 'records', 'verifier']
+__all__ = ['ceremony', 'protocol', 'records', 'verifier', 'voiding']

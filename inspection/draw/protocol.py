@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 from inspection import audit, bulk, clock
 from inspection.callup.calls import start_callup
 from inspection.draw import verifier as v1
+from inspection.draw import voiding
 from inspection.errors import Conflict, NotFound, Problem, ValidationFailed
 from inspection.fieldwork.visits import plan_visits
 from inspection.planning import sampling
@@ -60,11 +61,6 @@ def _kind(kind: DrawKind | str) -> DrawKind:
     except ValueError:
         raise ValidationFailed([Problem("抽取对象只能是 employers 或 inspectors", field="kind")]) \
             from None
-
-
-def field_opens_at(campaign: Campaign) -> dt.datetime:
-    """The start of the field window, midnight Beijing time: when a confidential record opens."""
-    return dt.datetime.combine(campaign.field_start, dt.time(), clock.BEIJING)
 
 
 async def _campaign_for_draw(code: str) -> Campaign:
@@ -236,7 +232,7 @@ async def reveal_draw(*, campaign_code: str, kind: DrawKind | str, public_entrop
     draw.revealed_by_id = staff_id
     draw.witnesses = witnesses.strip()
     await draw.save()
-    visible = field_opens_at(campaign) if campaign.confidential else now
+    visible = voiding.field_opens_at(campaign) if campaign.confidential else now
     await Publication.filter(kind=PublicationKind.DRAW, object_type="draw",
                              object_id=draw.id).update(visible_from=visible)
     await audit.record(actor=actor, action="draw.reveal", obj=draw,
@@ -307,15 +303,7 @@ async def void_draw(*, campaign_code: str, kind: DrawKind | str, reason: str, ac
         raise Conflict("draw_voided", "该抽取已作废")
     if campaign.state not in VOIDABLE_STATES:
         raise Conflict("draw_in_use", "检查已开始，抽取不能再作废")
-    before = {"status": draw.status.value}
-    draw.status, draw.voided_at, draw.void_reason = DrawStatus.VOIDED, clock.now(), reason
-    await draw.save()
-    pub = await Publication.get(kind=PublicationKind.DRAW, object_type="draw", object_id=draw.id)
-    if pub.visible_from is None:
-        pub.visible_from = field_opens_at(campaign) if campaign.confidential else draw.voided_at
-        await pub.save()
-    await audit.record(actor=actor, action="draw.void", obj=draw, before=before,
-                       after={"status": "voided", "reason": reason})
+    await voiding.mark_void(draw, campaign, reason=reason, actor=actor)
     if campaign.state != CampaignState.CANCELLED:
         await transition(campaign, CampaignState.CANCELLED, actor=actor,
                          reason=f"抽取作废：{reason}")

@@ -13,6 +13,7 @@ from typing import Any
 
 from inspection import audit, clock, messages
 from inspection.credit import reports
+from inspection.draw import voiding
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import visits
 from inspection.items import catalogue as item_list
@@ -311,5 +312,6 @@ async def cancel_campaign(*, code: str, actor: str, reason: str) -> Campaign:
     was = campaign.state
     campaign.cancel_reason = reason
     await transition(campaign, S.CANCELLED, actor=actor, reason=reason)
+    await voiding.void_pending(campaign, reason=f"抽查任务已取消：{reason}", actor=actor)
     await _announce_cancellation(campaign, was=was, actor=actor)
     return campaign

@@ -12,7 +12,9 @@ from tortoise.transactions import in_transaction
 from inspection.draw import protocol as draws
 from inspection.draw import records as draw_records
 from inspection.draw import verifier as verify_draw
+from inspection.draw import voiding
 from inspection.errors import Conflict, ValidationFailed
+from inspection.planning import campaigns
 from models.audit import AuditEvent
 from models.campaigns import Campaign
 from models.draws import Draw, DrawEntry, DrawStratum
@@ -250,11 +252,30 @@ async def test_void_needs_a_reason_is_audited_published_and_final():
     assert exc.value.code == "draw_voided"
 
 
+async def test_a_campaign_cancelled_before_its_reveal_voids_its_commitments():  # R3, R15
+    world = await make_world(employers=employers_spec(5))
+    campaign = await approved_campaign(world)
+    async with in_transaction():
+        await draws.commit_draws(campaign_code=campaign.code, actor="cli")
+    async with in_transaction():
+        await campaigns.cancel_campaign(code=campaign.code, actor="staff:1",
+                                        reason="因区政府统一部署调整，本次抽查取消")
+    voided = await Draw.filter(campaign_id=campaign.id).order_by("id")
+    assert len(voided) == 2 and {d.status for d in voided} == {DrawStatus.VOIDED}
+    assert await AuditEvent.filter(action="draw.void", actor="staff:1").count() == 2
+    # The window no longer lists a draw "still to be revealed"; the secret shows it was honest.
+    listed = await draw_records.public_list(now=LATER)
+    assert {r["status_label"] for r in listed} == {"已作废"}
+    record = await draw_records.public_record(voided[0].id, now=LATER)
+    assert record["void_reason"] == "抽查任务已取消：因区政府统一部署调整，本次抽查取消"
+    assert verify_draw.commitment(record["secret"]) == record["commitment"]
+
+
 async def test_confidential_result_opens_with_the_field_window_and_the_team():  # R14
     _, campaign = await drawn_campaign(confidential=True)
     draw = await Draw.get(campaign_id=campaign.id, kind="employers")
     pub = await Publication.get(object_type="draw", object_id=draw.id)
-    assert pub.visible_from == draws.field_opens_at(campaign)
+    assert pub.visible_from == voiding.field_opens_at(campaign)
     before = pub.visible_from - dt.timedelta(seconds=1)
     hidden = await draw_records.public_record(draw.id, now=before)
     # R14: no strata (names, sizes, roster hashes) before their time, only their seal.
