@@ -62,6 +62,8 @@ OBJECT_TYPES: dict[str, str] = {
     "blacklist_entry": "黑名单", "major_violation": "重大违法行为", "calendar_override": "工作日调整",
     "holiday_schedule": "节假日安排", "outbox": "待发消息", "role_change": "角色或科室调整",
     "credit_fact_review": "待复核的诚信档案事实",
+    # Not a table: a quarter's 重大违法行为 list as one published object (inspection/credit/major.py).
+    "major_violation_quarter": "重大违法行为季度公布",
 }
 
 UNKNOWN_ACTION = "其他操作"  # an action recorded by an older version, no longer in the code

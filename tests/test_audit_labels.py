@@ -4,6 +4,9 @@ an enum's codes are shown by that enum's label table."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from tortoise import Tortoise
 
@@ -84,7 +87,18 @@ def test_values_in_words() -> None:
     assert clauses.after == "拒不整改（第五条第（三）项）：限期改正逾期未改"
 
 
+def _named_object_types() -> set[str]:
+    """Object types the code names as text (audit events, publications) rather than by table."""
+    pattern = re.compile(r'(?:object_type=|OBJECT_TYPE = )"([a-z_]+)"')
+    found: set[str] = set()
+    for path in Path(__file__).resolve().parents[1].glob("inspection/**/*.py"):
+        found.update(pattern.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
 def test_every_audited_object_has_a_label() -> None:
     tables = set(_model_fields().values()) | {"credit_event"}  # credit.sync names it explicitly
     assert tables - set(audit_labels.OBJECT_TYPES) == set()
+    # A published quarter of 重大违法行为 once showed as its code on the audit screen.
+    assert _named_object_types() - set(audit_labels.OBJECT_TYPES) == set()
     assert audit_labels.object_label("conflict") == "回避关系"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from notifications.appkeys import INBOUND
 from suiji import playground
 from suiji.app import create_app
 from suiji.playground.standin import Delivery, WeComStandIn
@@ -85,6 +86,9 @@ async def test_a_chat_text_goes_to_the_callback_signed_and_is_answered(dev: Any,
     # waits in the outbox, and what the person said is shown).
     resp = await dev.post("/dev/api/say", json={"userid": "u-member", "text": "帮助"})
     assert resp.status == 200, await resp.text()
+    # The callback answers once the delivery is kept; the command is applied right after on the
+    # process's lanes: wait for them.
+    await dev.app[INBOUND].drain()
     from models.outbox import OutboxMessage
     [row] = await OutboxMessage.filter(topic="wecom.message")
     assert row.payload["to"] == ["u-member"] and "接受" in row.payload["facts"]["content"]
