@@ -199,6 +199,27 @@ def clean_filename(name: str) -> str:
     return "".join(c for c in name if c.isprintable())[:200]
 
 
+@dataclass(frozen=True)
+class Kept:
+    sha256: str
+    key: str
+    thumbnail_key: str | None
+
+
+async def store_file(storage: Storage, data: bytes, content_type: str) -> Kept:
+    """Put checked content (and an image's thumbnail) into the store under its SHA-256: the
+    names the staff's and the employer's uploads share, and the orphan sweep reads."""
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"evidence/{digest[:2]}/{digest}"
+    await storage.put(key, data, content_type)
+    thumb_key = None
+    if content_type.startswith("image/"):
+        thumb = await asyncio.to_thread(thumbnail, data)
+        thumb_key = f"thumbnails/{digest[:2]}/{digest}.jpg"
+        await storage.put(thumb_key, thumb, "image/jpeg")
+    return Kept(digest, key, thumb_key)
+
+
 async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, original_name: str,
                        storage: Storage, finding_id: int | None = None,
                        follow_up_id: int | None = None) -> Evidence:
@@ -215,18 +236,12 @@ async def add_evidence(*, staff: Staff, inspection_id: int, data: bytes, origina
     if problems:
         raise ValidationFailed(problems)
     content_type = await asyncio.to_thread(check_content, data)
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"evidence/{digest[:2]}/{digest}"
-    await storage.put(key, data, content_type)
-    thumb_key = None
-    if content_type.startswith("image/"):
-        thumb = await asyncio.to_thread(thumbnail, data)
-        thumb_key = f"thumbnails/{digest[:2]}/{digest}.jpg"
-        await storage.put(thumb_key, thumb, "image/jpeg")
+    stored = await store_file(storage, data, content_type)
     evidence = await Evidence.create(
         inspection_id=inspection.id, finding_id=finding_id, follow_up_id=follow_up_id,
-        content_type=content_type, size=len(data), sha256=digest, storage_key=key,
-        thumbnail_key=thumb_key, original_name=clean_filename(original_name), uploaded_by_id=staff.id)
+        content_type=content_type, size=len(data), sha256=stored.sha256,
+        storage_key=stored.key, thumbnail_key=stored.thumbnail_key,
+        original_name=clean_filename(original_name), uploaded_by_id=staff.id)
     await audit.record(actor=audit.staff_actor(staff.id), action="evidence.add", obj=evidence,
                        after=audit.snapshot(evidence))
     return evidence

@@ -23,7 +23,13 @@ from typing import Any
 from inspection import audit, clock
 from inspection.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
 from inspection.fieldwork import uploads
-from inspection.fieldwork.evidence import MiB, Storage, check_content, clean_filename, thumbnail
+from inspection.fieldwork.evidence import (
+    MiB,
+    Storage,
+    check_content,
+    clean_filename,
+    store_file,
+)
 from inspection.notices import content as notice_content
 from inspection.notices.numbering import format_number, next_number
 from inspection.notices.particulars import Issuer, check_dates, gather
@@ -366,18 +372,12 @@ async def add_employer_evidence(*, notice_id: int, data: bytes, original_name: s
                    "已达上限；如需补充，请联系执法人员")
         raise DomainError("upload_quota", message,
                           [Problem(message, field="file", code="upload_quota")], 413)
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"evidence/{digest[:2]}/{digest}"
-    await storage.put(key, data, content_type)
-    thumb_key = None
-    if content_type.startswith("image/"):
-        thumb = await asyncio.to_thread(thumbnail, data)
-        thumb_key = f"thumbnails/{digest[:2]}/{digest}.jpg"
-        await storage.put(thumb_key, thumb, "image/jpeg")
+    stored = await store_file(storage, data, content_type)
     evidence = await Evidence.create(
         inspection_id=notice.inspection_id,
-        notice=notice, content_type=content_type, size=len(data), sha256=digest,
-        storage_key=key, thumbnail_key=thumb_key, original_name=clean_filename(original_name),
+        notice=notice, content_type=content_type, size=len(data), sha256=stored.sha256,
+        storage_key=stored.key, thumbnail_key=stored.thumbnail_key,
+        original_name=clean_filename(original_name),
         uploaded_by=None, review_status=EvidenceReview.PENDING,
     )
     await audit.record(actor=audit.employer_actor(notice.id), action="notice.evidence_uploaded",
