@@ -23,11 +23,11 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from bot import commands
 from bot.parse import Inbound
 from inspection import clock, messages
+from inspection.audit import unit_of_work
 from inspection.errors import DomainError
 from models.enums import ReceiptState
 from models.system import InboundReceipt
@@ -109,13 +109,11 @@ def _error_text(exc: DomainError) -> str:
 async def apply(receipt_id: int) -> bool:
     """Apply a kept delivery once; False when it was done already or another process has it."""
     try:
-        async with in_transaction():
+        async with unit_of_work():
             taken = await _take(receipt_id)
             if taken is None:
                 return False
             msg, received = taken
-            # Marked first: the same commit, but out of the part that holds the audit chain's
-            # lock (taken by the command's first audit event, held until the commit).
             await _done(receipt_id)
             # The answer counts from when WeCom delivered it, not from when it was applied.
             reply = await commands.dispatch(msg, now=received.astimezone(clock.BEIJING))
@@ -125,7 +123,7 @@ async def apply(receipt_id: int) -> bool:
     except DomainError as exc:
         log.info("inbound refused", extra={"code": exc.code, "from_user": msg.from_user})
         text = _error_text(exc)
-    async with in_transaction():
+    async with unit_of_work():
         if await _take(receipt_id) is None:
             return False
         await _done(receipt_id)

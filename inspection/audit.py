@@ -1,8 +1,13 @@
 """The audit trail (R21): every change, who made it, before and after, chained by SHA-256.
 
 `record` must run inside the caller's transaction, so the event commits or rolls back with the
-change it describes. Appends are serialised (an advisory lock on PostgreSQL; SQLite serialises
-writers itself) so that the chain has exactly one order.
+change it describes. Linking into the chain is serialised (an advisory lock on PostgreSQL; SQLite
+serialises writers itself) so that the chain has exactly one order.
+
+Inside `unit_of_work` the events of the transaction are kept and linked together just before it
+commits, so the chain's lock is held for that tail only (read the head, insert, commit) and not
+from a command's first event to its commit: call-up answers on different campaigns apply side by
+side instead of one after another. Outside it (tests, one-off scripts) `record` links at once.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise import connections
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from inspection import clock
 from models.audit import AuditEvent
@@ -104,28 +112,86 @@ async def _lock_chain() -> None:
         await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_LOCK_ID])
 
 
+@dataclass
+class _Pending:
+    events: list[AuditEvent] = field(default_factory=list)
+    # Set once linked: an event recorded later (by a task that outlived its unit of work) is
+    # then linked on its own, or fails loudly, instead of vanishing from a list nobody reads.
+    closed: bool = False
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("audit_pending", default=None)
+
+
+async def _link(events: list[AuditEvent]) -> None:
+    """Give the events their places after the chain's head, under the lock, and insert them."""
+    if not events:
+        return
+    await _lock_chain()
+    last = await AuditEvent.all().order_by("-seq").only("seq", "hash").first()
+    prev_hash, seq = (last.hash, last.seq + 1) if last else (GENESIS, 1)
+    for ev in events:
+        ev.seq, ev.prev_hash = seq, prev_hash
+        ev.hash = event_hash(prev_hash=prev_hash, seq=seq, at=ev.at, actor=ev.actor,
+                             action=ev.action, object_type=ev.object_type,
+                             object_id=ev.object_id, before=ev.before, after=ev.after)
+        prev_hash, seq = ev.hash, seq + 1
+    if len(events) == 1:
+        await events[0].save()
+    else:
+        await AuditEvent.bulk_create(events, batch_size=500)
+
+
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[None]:
+    """One transaction whose audit events are linked into the chain at its end (see above).
+
+    Nested, it is a savepoint: events recorded inside one that rolls back are forgotten with it.
+    """
+    outer = _pending.get()
+    if outer is not None and not outer.closed:
+        mark = len(outer.events)
+        try:
+            async with in_transaction():
+                yield
+        except BaseException:
+            del outer.events[mark:]
+            raise
+        return
+    pending = _Pending()
+    token = _pending.set(pending)
+    try:
+        async with in_transaction():
+            yield
+            pending.closed = True
+            await _link(pending.events)
+    finally:
+        pending.closed = True
+        _pending.reset(token)
+
+
 async def record(*, actor: str, action: str, obj: Model | None = None,
                  object_type: str | None = None, object_id: str | int | None = None,
                  before: Any = None, after: Any = None,
                  at: dt.datetime | None = None) -> AuditEvent:
-    """Append one event. Call inside the transaction that makes the change."""
+    """Append one event. Call inside the transaction that makes the change.
+
+    Inside `unit_of_work` the event returned has no `seq` or `hash` yet: they are given at the
+    transaction's end."""
     if obj is not None:
         object_type = object_type or obj._meta.db_table
         object_id = obj.pk if object_id is None else object_id
     if object_type is None or object_id is None:
         raise ValueError("audit.record needs obj or object_type and object_id")
-    await _lock_chain()
-    last = await AuditEvent.all().order_by("-seq").first()
-    prev_hash, seq = (last.hash, last.seq + 1) if last else (GENESIS, 1)
-    when = at or clock.now()
-    before_j, after_j = jsonable(before), jsonable(after)
-    digest = event_hash(prev_hash=prev_hash, seq=seq, at=when, actor=actor, action=action,
-                        object_type=object_type, object_id=str(object_id),
-                        before=before_j, after=after_j)
-    return await AuditEvent.create(seq=seq, at=when, actor=actor, action=action,
-                                   object_type=object_type, object_id=str(object_id),
-                                   before=before_j, after=after_j, prev_hash=prev_hash,
-                                   hash=digest)
+    event = AuditEvent(at=at or clock.now(), actor=actor, action=action,
+                       object_type=object_type, object_id=str(object_id),
+                       before=jsonable(before), after=jsonable(after))
+    pending = _pending.get()
+    if pending is not None and not pending.closed:
+        pending.events.append(event)
+    else:
+        await _link([event])
+    return event
 
 
 @dataclass

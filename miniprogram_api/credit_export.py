@@ -10,9 +10,9 @@ import hmac
 from typing import Any
 
 from aiohttp import web
-from tortoise.transactions import in_transaction
 
 from inspection import audit
+from inspection.audit import unit_of_work
 from inspection.credit import export
 from inspection.errors import DomainError, Problem
 from notifications.appkeys import CONFIG
@@ -42,7 +42,7 @@ async def handle_export(request: web.Request) -> web.Response:
     try:
         since, limit = export.check_params(since=request.query.get("since"),
                                            limit=request.query.get("limit"))
-        async with in_transaction():
+        async with unit_of_work():
             batch = await export.fetch(since=since, limit=limit, actor=audit.SYSTEM)
     except DomainError as exc:
         return from_domain(exc)

@@ -20,9 +20,9 @@ from typing import Any, Generic, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from inspection import access
+from inspection.audit import unit_of_work
 from inspection.errors import DomainError, Problem
 from miniprogram_api import sessions
 from miniprogram_api.problems import ApiError, problems_from
@@ -239,7 +239,7 @@ def make_handler(route: Route) -> Callable[[web.Request], Awaitable[web.StreamRe
             return web.Response(body=raw_json, status=route.status,
                                 content_type="application/json", charset="utf-8")
         try:
-            async with in_transaction():
+            async with unit_of_work():
                 claim = None
                 if key is not None:
                     assert staff is not None

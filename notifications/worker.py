@@ -26,9 +26,9 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from inspection import audit, clock
+from inspection.audit import unit_of_work
 from inspection.errors import DomainError
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
@@ -206,7 +206,7 @@ class OutboxWorker:
             ids = [r["id"] for r in found]
         else:
             # SQLite has no row locks; the transaction serialises claims in this process.
-            async with in_transaction():
+            async with unit_of_work():
                 query = OutboxMessage.filter(
                     status=OutboxStatus.PENDING, due_at__lte=now,
                 ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
@@ -276,7 +276,7 @@ class OutboxWorker:
     async def _run_internal(self, handler: Handler, row: OutboxMessage) -> None:
         error: Retry | GiveUp | None = None
         try:
-            async with in_transaction():
+            async with unit_of_work():
                 # Re-read under a row lock: only the lease holder runs the handler, once.
                 current = await self._lock_mine(row)
                 if current is None:
@@ -318,7 +318,7 @@ class OutboxWorker:
             "delay_s": round(delay, 3), "reason": r.reason[:200]})
 
     async def _fail(self, row: OutboxMessage, reason: str, *, attempts: int) -> None:
-        async with in_transaction():
+        async with unit_of_work():
             updated = await self._mine(row).update(
                 status=OutboxStatus.FAILED, attempts=attempts, last_error=reason[:2000],
                 locked_until=None)

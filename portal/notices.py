@@ -16,9 +16,9 @@ import re
 import secrets
 
 from aiohttp import web
-from tortoise.transactions import in_transaction
 
 from inspection import audit, clock
+from inspection.audit import unit_of_work
 from inspection.calendar import PROVISIONAL_NOTE
 from inspection.errors import DomainError
 from inspection.fieldwork import evidence, labels
@@ -213,7 +213,7 @@ async def _looked_up(request: web.Request, action: str) -> Notice | web.Response
     if await over_limit(request, "notice", limit=VIEW_LIMIT[0], window=VIEW_LIMIT[1]):
         return too_many(request)
     token = request.match_info["token"]
-    async with in_transaction():
+    async with unit_of_work():
         notice = await _find(token)
         if notice is None:
             return _miss(request)
@@ -244,7 +244,7 @@ async def acknowledge(request: web.Request) -> web.Response:
     form = await request.post()
     code = str(form.get("code", ""))[:32]
     config = request.app[CONFIG]
-    async with in_transaction():
+    async with unit_of_work():
         notice = await _find(token)
         if notice is None:
             return _miss(request)
@@ -336,7 +336,7 @@ async def upload(request: web.Request) -> web.Response:
     data, name = got
     config = request.app[CONFIG]
     try:
-        async with in_transaction():
+        async with unit_of_work():
             # The store inspectors read evidence from (local folder or S3), content-addressed.
             await domain.add_employer_evidence(notice_id=notice.id, data=data,
                                                original_name=name,

@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from inspection import housekeeping
+from inspection.audit import unit_of_work
 from notifications.appkeys import CONFIG, KV, OUTBOX_WAKE, OUTBOX_WORKERS, STORAGE, WECOM
 from notifications.worker import OutboxWorker, WorkerOptions, default_name
 from notifications.worker_pool import WorkerPool
@@ -28,7 +28,7 @@ async def bootstrap_timers() -> None:
     install, and after a failed run broke the chain. Called wherever workers start and by
     `suiji migrate`; cheap when the row exists."""
     try:
-        async with in_transaction():
+        async with unit_of_work():
             row = await housekeeping.ensure_scheduled()
     except IntegrityError:
         return  # another process inserted the same run at the same moment

@@ -9,6 +9,7 @@ The initiating section may also replace the leader (组长, R16), with a reason.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from inspection import access, audit, clock, messages, outbox
 from inspection.credit import figures, reports
@@ -161,17 +162,18 @@ async def replace_leader(*, staff: Staff, campaign_id: int, leader_id: int,
     before = {"leader_id": old_id}
     campaign.leader_id = new.id
     await campaign.save(update_fields=["leader_id", "updated_at"])
-    event = await audit.record(actor=audit.staff_actor(staff.id), action="campaign.leader_replaced",
-                               obj=campaign, before=before,
-                               after={"leader_id": new.id, "reason": reason})
+    await audit.record(actor=audit.staff_actor(staff.id), action="campaign.leader_replaced",
+                       obj=campaign, before=before, after={"leader_id": new.id, "reason": reason})
+    # Each replacement is its own message (the same person may be appointed twice).
+    change = uuid.uuid4().hex[:16]
     head = f"{campaign.code}「{campaign.title}」（{campaigns.LABELS[campaign.state]}）"
     await messages.send_text(
-        to=[new.wecom_userid], key=f"campaign:{campaign.id}:leader:{event.seq}", campaign=campaign,
+        to=[new.wecom_userid], key=f"campaign:{campaign.id}:leader:{change}", campaign=campaign,
         content=(f"【组长任命】您已被任命为 {head} 的执法检查组组长，原因：{reason}。"
                  "回复“进度”查看召集和检查进度。"))
     old = await Staff.get_or_none(id=old_id) if old_id else None
     if old is not None:
         await messages.send_text(
-            to=[old.wecom_userid], key=f"campaign:{campaign.id}:leader:{event.seq}:old",
+            to=[old.wecom_userid], key=f"campaign:{campaign.id}:leader:{change}:old",
             campaign=campaign, content=f"【组长更换】您不再担任 {head} 的组长，原因：{reason}。")
     return campaign

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from inspection import audit
+from inspection.audit import unit_of_work
 from inspection.errors import NotFound, Problem, ValidationFailed
 from inspection.items import importing as item_import
 from inspection.rosters import admin, employers, inspectors
@@ -76,7 +75,7 @@ async def preview_roster(*, staff: Staff, kind: str, data: bytes, filename: str,
     problems: list[Problem] = []
     message = ""
     try:
-        async with in_transaction():
+        async with unit_of_work():
             summary = await admin.import_kind(kind=kind, data=data, filename=filename,
                                               actor=audit.staff_actor(staff.id), publish=publish,
                                               grants=False)  # as the upload will (issue 16)

@@ -7,9 +7,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
-from tortoise.transactions import in_transaction
-
 from inspection import worktime
+from inspection.audit import unit_of_work
 from inspection.errors import DomainError, Problem
 from inspection.worktime import OfficeHours
 from suiji import db
@@ -61,7 +60,7 @@ def run_unit(settings: Settings, work: Callable[[], Awaitable[T]], *, transactio
     async def unit() -> T:
         if not transaction:
             return await work()
-        async with in_transaction():
+        async with unit_of_work():
             return await work()
 
     try:
