@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from inspection import access
 from inspection.notices.issuing import verification_code
 from models.audit import AuditEvent
 from models.callups import CallUp
@@ -181,8 +182,13 @@ async def test_an_inspector_declares_a_conflict_from_the_phone(stage: Stage) -> 
     # 回避: the conflict registered, the inspector off the team of a visit not yet begun, the
     # leader told; a reason too short changes nothing.
     campaign = await Campaign.get(code=DONE_CODE).prefetch_related("leader")
-    people = await Staff.filter(callups__campaign_id=campaign.id, callups__state="accepted"
-                                ).order_by("id").limit(2)
+    # Off the team, the visit must be none of theirs: not someone of the initiating section, who
+    # sees every visit of the campaign anyway (which inspectors are still accepted depends on the
+    # tests that ran before on this stage: one withdraws the first free one).
+    accepted = await Staff.filter(callups__campaign_id=campaign.id, callups__state="accepted"
+                                  ).order_by("id")
+    people = [s for s in accepted
+              if s.id != campaign.leader_id and not access.initiates(s, campaign)][:2]
     inspection = await Inspection.filter(campaigns__id=campaign.id).order_by("id").offset(2).first(
         ).prefetch_related("employer")
     assert inspection is not None and len(people) == 2
