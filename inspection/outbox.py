@@ -7,11 +7,28 @@ that caused it committed. Topics are handled in `notifications`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from inspection import clock
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
+
+_written: ContextVar[list[int] | None] = ContextVar("outbox_written", default=None)
+
+
+@contextmanager
+def noting() -> Iterator[list[int]]:
+    """Note the ids of the rows written inside, so the caller can send them right after its
+    commit instead of waiting for a worker to find them (a WeCom delivery's answer, its cards)."""
+    written: list[int] = []
+    token = _written.set(written)
+    try:
+        yield written
+    finally:
+        _written.reset(token)
 
 
 async def enqueue(*, topic: str, payload: dict[str, Any], key: str,
@@ -20,10 +37,14 @@ async def enqueue(*, topic: str, payload: dict[str, Any], key: str,
     existing = await OutboxMessage.get_or_none(idempotency_key=key)
     if existing is not None:
         return existing
-    return await OutboxMessage.create(
+    row = await OutboxMessage.create(
         topic=topic, payload=payload, idempotency_key=key,
         due_at=clock.db_time(due_at) if due_at else clock.now(), status=OutboxStatus.PENDING,
     )
+    written = _written.get()
+    if written is not None:
+        written.append(row.id)
+    return row
 
 
 async def cancel(*, key: str) -> bool:

@@ -88,6 +88,17 @@ WHERE id IN (
     FOR UPDATE SKIP LOCKED)
 RETURNING id
 """
+# The same, for rows named by id (sent right after the commit that wrote them).
+_CLAIM_IDS_PG = """
+UPDATE outbox SET locked_until = $1, locked_by = $2
+WHERE id IN (
+    SELECT id FROM outbox
+    WHERE id = ANY($5::bigint[]) AND status = 'pending' AND due_at <= $3
+      AND (locked_until IS NULL OR locked_until < $3)
+      AND NOT (topic = ANY($4::text[]))
+    FOR UPDATE SKIP LOCKED)
+RETURNING id
+"""
 # Taken by the lease holder around an internal handler: a worker that re-claims the row after
 # the lease ran out skips it (SKIP LOCKED) until this transaction ends.
 _LOCK_ROW_PG = """
@@ -194,33 +205,49 @@ class OutboxWorker:
 
     # --- claiming ----------------------------------------------------------------------------
 
-    async def _claim(self) -> list[OutboxMessage]:
+    async def deliver_now(self, ids: list[int]) -> int:
+        """Send these rows now, those still due and unclaimed (a process that just committed
+        them: its answer need not wait for a loop to find them); how many were taken. A row this
+        cannot send stays for the loops, as if it had never been tried here."""
+        rows = await self._claim(ids=ids) if ids else []
+        for row in rows:
+            await self._process(row)
+        return len(rows)
+
+    async def _claim(self, *, ids: list[int] | None = None) -> list[OutboxMessage]:
         now = db_now()
         until = now + dt.timedelta(seconds=self.options.lease)
         conn = connections.get("default")
         if conn.capabilities.dialect == "postgres":
             # One statement: concurrent workers skip each other's locked rows (SKIP LOCKED)
             # and the lease is taken atomically, without a transaction held over the send.
-            found = await conn.execute_query_dict(_CLAIM_PG, [
-                until, self.name, now, self.held_topics, self.options.batch])
-            ids = [r["id"] for r in found]
+            if ids is None:
+                found = await conn.execute_query_dict(_CLAIM_PG, [
+                    until, self.name, now, self.held_topics, self.options.batch])
+            else:
+                found = await conn.execute_query_dict(_CLAIM_IDS_PG, [
+                    until, self.name, now, self.held_topics, ids])
+            taken = [r["id"] for r in found]
         else:
             # SQLite has no row locks; the transaction serialises claims in this process.
             async with unit_of_work():
                 query = OutboxMessage.filter(
                     status=OutboxStatus.PENDING, due_at__lte=now,
                 ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+                if ids is not None:
+                    query = query.filter(id__in=ids)
                 held = self.held_topics
                 if held:
                     query = query.exclude(topic__in=held)
-                ids = list(await query.order_by("due_at", "id").limit(self.options.batch)
-                           .values_list("id", flat=True))
-                if ids:
-                    await OutboxMessage.filter(id__in=ids).update(locked_until=until,
-                                                                  locked_by=self.name)
-        if not ids:
+                limit = self.options.batch if ids is None else len(ids)
+                taken = list(await query.order_by("due_at", "id").limit(limit)
+                             .values_list("id", flat=True))
+                if taken:
+                    await OutboxMessage.filter(id__in=taken).update(locked_until=until,
+                                                                    locked_by=self.name)
+        if not taken:
             return []
-        return list(await OutboxMessage.filter(id__in=ids).order_by("due_at", "id"))
+        return list(await OutboxMessage.filter(id__in=taken).order_by("due_at", "id"))
 
     async def _release(self, rows: list[OutboxMessage]) -> None:
         if rows:

@@ -3,6 +3,9 @@
 `suiji serve` runs one loop, `suiji worker` `--concurrency` of them. Stopping is graceful: each
 loop finishes the row in hand and releases the rest of its batch; a loop still busy after the
 grace period is cancelled, and its rows are sent again once their lease runs out.
+
+`direct` sends rows right after the commit that wrote them, from the task that committed them (a
+WeCom delivery's lane): under its own name, so its leases are told apart from the loops'.
 """
 
 from __future__ import annotations
@@ -19,16 +22,24 @@ STOP_GRACE = 30.0
 
 
 class WorkerPool:
-    def __init__(self, workers: list[OutboxWorker]) -> None:
+    def __init__(self, workers: list[OutboxWorker], direct: OutboxWorker | None = None) -> None:
         self.workers = workers
+        self.direct = direct
         self._tasks: list[asyncio.Task[None]] = []
+
+    async def deliver_now(self, ids: list[int]) -> int:
+        """Send these rows now if they are due and unclaimed; how many were taken (0 while
+        stopping, or without a direct sender: the loops will find them)."""
+        if self.direct is None or self.direct.stopping or not ids:
+            return 0
+        return await self.direct.deliver_now(ids)
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(w.run(), name=w.name) for w in self.workers]
 
     def stop(self) -> None:
         """Ask every loop to stop after the row in hand (safe from a signal handler)."""
-        for w in self.workers:
+        for w in [*self.workers, *([self.direct] if self.direct else [])]:
             w.stop()
 
     async def wait(self) -> None:

@@ -16,12 +16,22 @@ import aiohttp
 from aiohttp import web
 
 from bot import inbound as bot_inbound
-from inspection import worktime
+from inspection import outbox, worktime
 from inspection.fieldwork import evidence
 from inspection.notices import issuing, particulars
 from inspection.worktime import OfficeHours
 from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
-from notifications.appkeys import HTTP, INBOUND, KV, OUTBOX_WAKE, REDIS, STORAGE, WECOM, AppConfig
+from notifications.appkeys import (
+    HTTP,
+    INBOUND,
+    KV,
+    OUTBOX_WAKE,
+    OUTBOX_WORKERS,
+    REDIS,
+    STORAGE,
+    WECOM,
+    AppConfig,
+)
 from notifications.client_ip import TrustedProxies
 from notifications.s3 import S3Storage
 from notifications.taskqueue import TaskQueue
@@ -161,8 +171,22 @@ def inbound_queue(config: AppConfig, *, lanes: int = 4, sweep_interval: float = 
         wake = app[OUTBOX_WAKE]
 
         async def apply(receipt_id: int) -> None:
-            if await bot_inbound.apply(receipt_id):
-                wake.wake()  # the answer's cards and texts are committed: send them now
+            with outbox.noting() as written:
+                if not await bot_inbound.apply(receipt_id):
+                    return
+            # The answer's cards and texts are committed: this lane sends them itself, so they
+            # neither wait for a loop's turn nor queue behind the other lanes' rows; the loops
+            # (woken) take whatever it could not.
+            sent = 0
+            pool = app.get(OUTBOX_WORKERS)
+            if pool is not None:
+                try:
+                    sent = await pool.deliver_now(written)
+                except Exception:
+                    log.exception("inbound: sending right after the commit failed; the outbox "
+                                  "worker sends it")
+            if sent < len(written):
+                wake.wake()
 
         queue = app[INBOUND] = TaskQueue(apply=apply, left_pending=bot_inbound.left_pending,
                                          failed=bot_inbound.failed, lanes=lanes,

@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from inspection import audit
+from inspection import audit, clock
 from models.audit import AuditEvent
 from models.callups import CallUp
-from models.enums import CallUpState
+from models.enums import CallUpState, OutboxStatus
 from models.outbox import OutboxMessage
-from notifications.appkeys import INBOUND, OUTBOX_WAKE
+from notifications.appkeys import INBOUND, OUTBOX_WAKE, OUTBOX_WORKERS
 from suiji.app import create_app
 from suiji.playground.standin import UPDATE, WeComStandIn
 from tests.e2e.e2e_kit import cards, drawn_campaign, response_code, texts_to
@@ -120,3 +120,32 @@ async def test_draw_cards_decline_next_card_progress_and_audit(client, standin):
     await asyncio.sleep(0.5)
     assert await db_state() == before
     assert len(standin.calls) == seen and len(standin.calls_to(UPDATE)) == 1
+
+
+async def test_the_lane_that_applied_a_decline_sends_its_cards_itself(client, standin):
+    # Issue 16, item 16: decline -> next card without waiting for an outbox loop's turn. The
+    # loop is stopped once the first cards are out: what follows can only come from the lane.
+    campaign, order, _ = await drawn_campaign(inspectors=6, needed=2)
+    client.app[OUTBOX_WAKE].wake()
+    await eventually(lambda: len(cards(standin)) == 2)
+    pool = client.app[OUTBOX_WORKERS]
+    for loop in pool.workers:
+        loop.stop()
+    await asyncio.sleep(0.5)  # the loop sees its stop between idle waits
+    declined = order[0]
+    task_id = next(c for c in cards(standin)
+                   if c["touser"] == declined.wecom_userid)["template_card"]["task_id"]
+    click = card_event_xml(declined.wecom_userid, task_id=task_id, key="decline",
+                           response_code=response_code(standin, task_id), reason="meeting")
+    before = max(await OutboxMessage.all().values_list("id", flat=True))
+    resp = await post(client, click)
+    assert resp.status == 200
+    # Already at the stand-in when the lane is done: nobody else was sending.
+    assert [c["touser"] for c in cards(standin)[2:]] == [order[2].wecom_userid]
+    assert len(standin.card_updates) == 1
+    due = await OutboxMessage.filter(id__gt=before, due_at__lte=clock.now()).values_list(
+        "topic", "status", "locked_by")
+    assert {t for t, _, _ in due} >= {"wecom.message", "wecom.update_card"}
+    assert all(s == OutboxStatus.SENT and by.endswith(":now") for _, s, by in due), due
+    assert (await CallUp.get(staff_id=order[2].id, campaign_id=campaign.id)).state == \
+        CallUpState.CALLED

@@ -328,3 +328,28 @@ async def test_used_code_on_a_retry_counts_as_applied(wecom_standin, wecom_clien
     row = await OutboxMessage.get(idempotency_key="u-retry")
     assert row.status == OutboxStatus.SENT and row.result.get("already_applied") is True
     assert len(wecom_standin.card_updates) == 1
+
+
+async def test_deliver_now_sends_the_named_rows_that_are_due_and_free(wecom_standin, wecom_client,
+                                                                      kv):
+    handlers = wecom_handlers(wecom_client, kv)
+    mine = await enqueue("wecom.message", text("zhangsan", "mine"), "m-1")
+    later = await enqueue("wecom.message", text("zhangsan", "later"), "m-2",
+                          due_at=clock.now() + dt.timedelta(hours=1))
+    other = await enqueue("wecom.message", text("lisi", "not named"), "m-3")
+    held = await enqueue("wecom.message", text("wangwu", "held"), "m-4")
+    assert await make_worker(handlers, name="loop").run_once() == 3  # the loop had them all
+    assert contents(wecom_standin) == Counter({"mine": 1, "not named": 1, "held": 1})
+
+    # Named rows still pending: due and under nobody's lease are sent; the rest are left alone.
+    again = await enqueue("wecom.message", text("zhangsan", "again"), "m-5")
+    leased = await enqueue("wecom.message", text("wangwu", "leased"), "m-6")
+    await OutboxMessage.filter(id=leased.id).update(
+        locked_by="elsewhere", locked_until=clock.now() + dt.timedelta(minutes=2))
+    now = make_worker(handlers, name="now")
+    assert await now.deliver_now([mine.id, later.id, again.id, leased.id, held.id]) == 1
+    assert contents(wecom_standin)["again"] == 1 and contents(wecom_standin)["leased"] == 0
+    assert (await OutboxMessage.get(id=again.id)).status == OutboxStatus.SENT
+    assert (await OutboxMessage.get(id=later.id)).status == OutboxStatus.PENDING
+    assert (await OutboxMessage.get(id=leased.id)).locked_by == "elsewhere"
+    assert await now.deliver_now([]) == 0
