@@ -210,8 +210,9 @@ class OutboxWorker:
         them: its answer need not wait for a loop to find them); how many were taken. A row this
         cannot send stays for the loops, as if it had never been tried here."""
         rows = await self._claim(ids=ids) if ids else []
-        for row in rows:
-            await self._process(row)
+        # Side by side: a decline's card update and the next inspector's card go to different
+        # people, and neither should wait for the other's round trip to WeCom.
+        await asyncio.gather(*(self._process(row) for row in rows))
         return len(rows)
 
     async def _claim(self, *, ids: list[int] | None = None) -> list[OutboxMessage]:

@@ -175,17 +175,18 @@ def inbound_queue(config: AppConfig, *, lanes: int = 4, sweep_interval: float = 
                 if not await bot_inbound.apply(receipt_id):
                     return
             # The answer's cards and texts are committed: this lane sends them itself, so they
-            # neither wait for a loop's turn nor queue behind the other lanes' rows; the loops
-            # (woken) take whatever it could not.
-            sent = 0
+            # neither wait for a loop's turn nor queue behind the other lanes' rows. What it
+            # leaves (timers due later, a delivery postponed) the loops find by their due time;
+            # they are woken only when this process sends nothing itself.
             pool = app.get(OUTBOX_WORKERS)
-            if pool is not None:
-                try:
-                    sent = await pool.deliver_now(written)
-                except Exception:
-                    log.exception("inbound: sending right after the commit failed; the outbox "
-                                  "worker sends it")
-            if sent < len(written):
+            if pool is None or pool.direct is None:
+                wake.wake()
+                return
+            try:
+                await pool.deliver_now(written)
+            except Exception:
+                log.exception("inbound: sending right after the commit failed; the outbox "
+                              "worker sends it")
                 wake.wake()
 
         queue = app[INBOUND] = TaskQueue(apply=apply, left_pending=bot_inbound.left_pending,

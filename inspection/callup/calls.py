@@ -225,10 +225,14 @@ async def _own(callup_id: int, staff_id: int) -> tuple[Campaign, CallUp]:
 
 
 async def _team_formed(campaign: Campaign, *, now: dt.datetime, actor: str) -> None:
+    # Counted before anyone is loaded: every accept asks, and a call-up of hundreds would
+    # otherwise read every accepted inspector on each answer.
+    if campaign.team_formed_at is not None or await CallUp.filter(
+            campaign_id=campaign.id, state=CallUpState.ACCEPTED).count() < \
+            campaign.inspectors_needed:
+        return
     accepted = await CallUp.filter(campaign_id=campaign.id, state=CallUpState.ACCEPTED
                                    ).order_by("position").prefetch_related("staff")
-    if len(accepted) < campaign.inspectors_needed or campaign.team_formed_at is not None:
-        return
     before = audit.snapshot(campaign, ["state", "team_formed_at"])
     campaign.team_formed_at = now
     campaign.state = CampaignState.IN_FIELD
