@@ -49,8 +49,13 @@ async def enqueue(*, topic: str, payload: dict[str, Any], key: str,
 
 async def cancel(*, key: str) -> bool:
     """Cancel a pending row (e.g. a reminder made moot by an answer)."""
+    return await cancel_all(keys=[key])
+
+
+async def cancel_all(*, keys: list[str]) -> bool:
+    """Cancel the pending rows among `keys`, in one statement; True if any was pending."""
     updated = await OutboxMessage.filter(
-        idempotency_key=key, status=OutboxStatus.PENDING
+        idempotency_key__in=keys, status=OutboxStatus.PENDING
     ).update(status=OutboxStatus.CANCELLED)
     return updated > 0
 

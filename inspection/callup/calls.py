@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from inspection import audit, messages, outbox, worktime
 from inspection.callup import states
@@ -24,6 +24,7 @@ from inspection.planning import lifecycle
 from models.callups import CallUp
 from models.campaigns import Campaign, CampaignItem
 from models.draws import Draw, DrawEntry
+from models.employers import Employer
 from models.enums import (
     CallUpState,
     CampaignState,
@@ -79,8 +80,7 @@ async def schedule_timers(callup: CallUp, now: dt.datetime) -> None:
 
 
 async def cancel_timers(callup: CallUp) -> None:
-    for key in timer_keys(callup):
-        await outbox.cancel(key=key)
+    await outbox.cancel_all(keys=list(timer_keys(callup)))
 
 
 async def _ineligible(staff: Staff, campaign: Campaign, employer_ids: set[int]) -> str | None:
@@ -101,12 +101,15 @@ async def _ineligible(staff: Staff, campaign: Campaign, employer_ids: set[int]) 
     return None
 
 
-async def _card(campaign: Campaign, callup: CallUp, staff: Staff) -> None:
+async def _card(campaign: Campaign, callup: CallUp, staff: Staff,
+                drawn: list[Employer]) -> None:
+    """`drawn`: the campaign's employers (`messages.campaign_employers`), read once by the
+    caller for all the cards it sends."""
     items = await CampaignItem.filter(campaign_id=campaign.id).prefetch_related("item_version")
     leader = await Staff.get_or_none(id=campaign.leader_id) if campaign.leader_id else None
     employers = None
     if messages.reveal_employers(campaign):  # R14
-        employers = [e.name for e in await messages.campaign_employers(campaign.id)]
+        employers = [e.name for e in drawn]
     facts = {
         "task_id": callup.task_id, "code": campaign.code, "title": campaign.title,
         "items": [ci.item_version.name for ci in items],
@@ -128,13 +131,16 @@ async def escalation_recipients(campaign: Campaign) -> list[str]:
             .values_list("wecom_userid", flat=True)]
 
 
-async def _uncalled(draw_id: int, seen: set[int]) -> AsyncIterator[DrawEntry]:
-    """Draw entries not yet called, in draw order, read in small batches (orders can be long)."""
+async def _uncalled(draw_id: int, campaign_id: int) -> AsyncIterator[DrawEntry]:
+    """Draw entries not yet called, in draw order, read in small batches (orders can be long).
+    Who was called is asked in the same statement: a call-up of hundreds would otherwise send
+    every called inspector's id back as a parameter on each decline."""
+    called = Subquery(CallUp.filter(campaign_id=campaign_id).values("staff_id"))
     after = ("", 0)
     while True:
         batch = await DrawEntry.filter(draw_id=draw_id, staff_id__isnull=False).filter(
             Q(stratum__gt=after[0]) | Q(stratum=after[0], position__gt=after[1])
-        ).exclude(staff_id__in=seen or {0}).order_by("stratum", "position").limit(
+        ).exclude(staff_id__in=called).order_by("stratum", "position").limit(
             _BATCH).prefetch_related("staff")
         for entry in batch:
             yield entry
@@ -154,12 +160,11 @@ async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
     open_places = campaign.inspectors_needed - taken
     if open_places <= 0:
         return []
-    rows = await CallUp.filter(campaign_id=campaign.id).values_list("staff_id", flat=True)
-    seen: set[int] = set(rows)  # type: ignore[arg-type]  # flat: ints, not tuples
-    employer_ids = {e.id for e in await messages.campaign_employers(campaign.id)}
+    drawn = await messages.campaign_employers(campaign.id)
+    employer_ids = {e.id for e in drawn}
     deadline = await worktime.reply_deadline(now, campaign.reply_hours)
     called: list[CallUp] = []
-    async for entry in _uncalled(draw.id, seen):
+    async for entry in _uncalled(draw.id, campaign.id):
         if open_places <= 0:
             break
         staff: Staff = entry.staff  # type: ignore[assignment]  # prefetched above
@@ -177,7 +182,7 @@ async def fill_places(campaign: Campaign, *, now: dt.datetime, actor: str,
                            obj=callup, after=_snap(callup), at=now)
         if why:
             continue
-        await _card(campaign, callup, staff)
+        await _card(campaign, callup, staff, drawn)
         await schedule_timers(callup, now)
         called.append(callup)
         open_places -= 1

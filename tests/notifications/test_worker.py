@@ -336,7 +336,7 @@ async def test_deliver_now_sends_the_named_rows_that_are_due_and_free(wecom_stan
     mine = await enqueue("wecom.message", text("zhangsan", "mine"), "m-1")
     later = await enqueue("wecom.message", text("zhangsan", "later"), "m-2",
                           due_at=clock.now() + dt.timedelta(hours=1))
-    other = await enqueue("wecom.message", text("lisi", "not named"), "m-3")
+    await enqueue("wecom.message", text("lisi", "not named"), "m-3")
     held = await enqueue("wecom.message", text("wangwu", "held"), "m-4")
     assert await make_worker(handlers, name="loop").run_once() == 3  # the loop had them all
     assert contents(wecom_standin) == Counter({"mine": 1, "not named": 1, "held": 1})
