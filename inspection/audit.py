@@ -115,6 +115,7 @@ async def _lock_chain() -> None:
 @dataclass
 class _Pending:
     events: list[AuditEvent] = field(default_factory=list)
+    linked: int = 0  # events[:linked] are in the table already (`flush`)
     # Set once linked: an event recorded later (by a task that outlived its unit of work) is
     # then linked on its own, or fails loudly, instead of vanishing from a list nobody reads.
     closed: bool = False
@@ -150,12 +151,14 @@ async def unit_of_work() -> AsyncIterator[None]:
     """
     outer = _pending.get()
     if outer is not None and not outer.closed:
-        mark = len(outer.events)
+        # Rolled back, the savepoint takes its own events and any row it linked (`flush`).
+        mark, linked = len(outer.events), outer.linked
         try:
             async with in_transaction():
                 yield
         except BaseException:
             del outer.events[mark:]
+            outer.linked = min(outer.linked, linked)
             raise
         return
     pending = _Pending()
@@ -164,10 +167,20 @@ async def unit_of_work() -> AsyncIterator[None]:
         async with in_transaction():
             yield
             pending.closed = True
-            await _link(pending.events)
+            await _link(pending.events[pending.linked:])
     finally:
         pending.closed = True
         _pending.reset(token)
+
+
+async def flush() -> None:
+    """Link the current unit's events now, for a reader that must see them in the table (the
+    chain's head published in the same transaction). The lock is then held to the commit, as it
+    was before events were kept to the end: only for such rare transactions."""
+    pending = _pending.get()
+    if pending is not None and not pending.closed:
+        await _link(pending.events[pending.linked:])
+        pending.linked = len(pending.events)
 
 
 async def record(*, actor: str, action: str, obj: Model | None = None,

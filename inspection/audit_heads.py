@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from inspection import clock
+from inspection import audit, clock
 from models.audit import AuditEvent, AuditHead
 
 RECENT = 7  # heads in each credit export: a weekly poll still sees every day's
@@ -45,6 +45,7 @@ async def publish(*, now: dt.datetime) -> Head | None:
     day = clock.db_time(now).date()
     row = await AuditHead.get_or_none(day=day)
     if row is None:
+        await audit.flush()  # this transaction's own events are part of the head
         last = await AuditEvent.all().order_by("-seq").first()
         if last is None:
             return None

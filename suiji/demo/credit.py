@@ -22,6 +22,7 @@ from models.enums import (
     SectionKind,
 )
 from models.org import Section, Staff
+from suiji.demo.days import Days, last_office_moment
 from suiji.settings import Settings
 
 OWN_EMPLOYERS = [("91500102MA60CRED1A", "重庆涪陵示范劳务有限公司", "张建华"),
@@ -59,6 +60,14 @@ async def _employers() -> list[Employer]:
 
 
 async def load(settings: Settings | None = None) -> None:
+    # Done by people, so in office hours: the latest office moment up to now (a demo loaded in
+    # the evening or at a weekend would otherwise show the officer at work then).
+    days = await Days.load()
+    with clock.travel(last_office_moment(clock.now(), days)):
+        await _load()
+
+
+async def _load() -> None:
     today = clock.today()
     last_year = today.year - 1
     admin, officer = await _people()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspection import audit
+from inspection import audit, audit_heads, clock
 from models.audit import AuditEvent
 from models.org import Section
 
@@ -57,6 +57,34 @@ async def test_a_nested_unit_that_rolls_back_takes_its_events_with_it() -> None:
     assert [e.after["code"] for e in await AuditEvent.all().order_by("seq")] == ["A", "C"]
     assert sorted(await Section.all().values_list("code", flat=True)) == ["A", "C"]
     assert await audit.verify_chain() == (2, None)
+
+
+async def test_flush_links_what_the_unit_recorded_so_far() -> None:
+    async with audit.unit_of_work():
+        await _section("A")
+        await audit.flush()
+        assert [e.after["code"] for e in await AuditEvent.all()] == ["A"]
+        await _section("B")
+        with pytest.raises(RuntimeError):
+            async with audit.unit_of_work():
+                await _section("X")
+                await audit.flush()  # linked inside the savepoint, then rolled back with it
+                await _section("Y")
+                raise RuntimeError("undo")
+        await _section("C")
+    assert [e.after["code"] for e in await AuditEvent.all().order_by("seq")] == ["A", "B", "C"]
+    assert await audit.verify_chain() == (3, None)
+
+
+async def test_the_head_published_in_a_unit_includes_its_own_events() -> None:
+    # `suiji demo` records hundreds of events and publishes the day's head in one unit.
+    async with audit.unit_of_work():
+        await _section("A")
+        await _section("B")
+        head = await audit_heads.publish(now=clock.now())
+    assert head is not None and head.seq == 2
+    last = await AuditEvent.get(seq=2)
+    assert head.hash == last.hash and await audit_heads.check([head]) == []
 
 
 @pytest.mark.postgres_only
