@@ -13,6 +13,11 @@ await scenario(launch, async (browser, pages) => {
   const out = {};
   const { page } = await desk(browser, "stats");
   pages.push(page);
+  // The screen opens on a campaign of its own choosing (loaded at once): the tiles are read only
+  // once the chosen campaign's figures have arrived — on opening if it is that one, else after
+  // choosing it — not another campaign's still on screen.
+  const figures = page.waitForResponse((r) =>
+    r.url().includes(`/campaigns/${plan.campaign_id}/statistics`) && r.ok(), { timeout: 60000 });
   await loginVia(page, "/desk/statistics", plan.user);
   await page.locator("select[data-test=stats-year]").selectOption(String(plan.year));
   await page.locator("[data-tile]").first().waitFor();
@@ -23,6 +28,7 @@ await scenario(launch, async (browser, pages) => {
   await page.shot("year", { fullPage: true });
   await page.getByRole("tab", { name: "抽查任务统计" }).click();
   await page.locator("select[data-test=stats-campaign]").selectOption(String(plan.campaign_id));
+  await figures;
   await page.getByText("抽中单位", { exact: true }).waitFor();
   await page.waitForTimeout(500);
   out.campaign_tiles = await tiles(page);
