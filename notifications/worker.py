@@ -76,29 +76,22 @@ Topic = Handler | External
 # How often a worker looks for newly held rows to log (WeCom not configured).
 HELD_CHECK_INTERVAL = 5.0
 
-_CLAIM_PG = """
+# One statement: concurrent workers skip each other's locked rows (SKIP LOCKED) and the lease
+# is taken atomically, without a transaction held over the send. $5 picks the rows: the batch
+# size for a loop's due rows, or the ids a process just committed (`deliver_now`).
+_CLAIM_TEMPLATE_PG = """
 UPDATE outbox SET locked_until = $1, locked_by = $2
 WHERE id IN (
     SELECT id FROM outbox
     WHERE status = 'pending' AND due_at <= $3
       AND (locked_until IS NULL OR locked_until < $3)
       AND NOT (topic = ANY($4::text[]))
-    ORDER BY due_at, id
-    LIMIT $5
+      {rows}
     FOR UPDATE SKIP LOCKED)
 RETURNING id
 """
-# The same, for rows named by id (sent right after the commit that wrote them).
-_CLAIM_IDS_PG = """
-UPDATE outbox SET locked_until = $1, locked_by = $2
-WHERE id IN (
-    SELECT id FROM outbox
-    WHERE id = ANY($5::bigint[]) AND status = 'pending' AND due_at <= $3
-      AND (locked_until IS NULL OR locked_until < $3)
-      AND NOT (topic = ANY($4::text[]))
-    FOR UPDATE SKIP LOCKED)
-RETURNING id
-"""
+_CLAIM_DUE_PG = _CLAIM_TEMPLATE_PG.format(rows="ORDER BY due_at, id LIMIT $5")
+_CLAIM_IDS_PG = _CLAIM_TEMPLATE_PG.format(rows="AND id = ANY($5::bigint[])")
 # Taken by the lease holder around an internal handler: a worker that re-claims the row after
 # the lease ran out skips it (SKIP LOCKED) until this transaction ends.
 _LOCK_ROW_PG = """
@@ -220,14 +213,9 @@ class OutboxWorker:
         until = now + dt.timedelta(seconds=self.options.lease)
         conn = connections.get("default")
         if conn.capabilities.dialect == "postgres":
-            # One statement: concurrent workers skip each other's locked rows (SKIP LOCKED)
-            # and the lease is taken atomically, without a transaction held over the send.
-            if ids is None:
-                found = await conn.execute_query_dict(_CLAIM_PG, [
-                    until, self.name, now, self.held_topics, self.options.batch])
-            else:
-                found = await conn.execute_query_dict(_CLAIM_IDS_PG, [
-                    until, self.name, now, self.held_topics, ids])
+            sql, rows = (_CLAIM_DUE_PG, self.options.batch) if ids is None else (_CLAIM_IDS_PG, ids)
+            found = await conn.execute_query_dict(sql, [until, self.name, now, self.held_topics,
+                                                        rows])
             taken = [r["id"] for r in found]
         else:
             # SQLite has no row locks; the transaction serialises claims in this process.

@@ -5,7 +5,8 @@ loop finishes the row in hand and releases the rest of its batch; a loop still b
 grace period is cancelled, and its rows are sent again once their lease runs out.
 
 `direct` sends rows right after the commit that wrote them, from the task that committed them (a
-WeCom delivery's lane): under its own name, so its leases are told apart from the loops'.
+WeCom delivery's lane): the first loop's topics and options under its name + ":now", so its
+leases are told apart from the loops'.
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ STOP_GRACE = 30.0
 
 
 class WorkerPool:
-    def __init__(self, workers: list[OutboxWorker], direct: OutboxWorker | None = None) -> None:
+    def __init__(self, workers: list[OutboxWorker]) -> None:
+        if not workers:
+            raise ValueError("a worker pool runs at least one loop")
         self.workers = workers
-        self.direct = direct
+        first = workers[0]
+        self.direct = OutboxWorker(handlers=first.handlers, name=f"{first.name}:now",
+                                   options=first.options, log_held=False)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def deliver_now(self, ids: list[int]) -> int:
         """Send these rows now if they are due and unclaimed; how many were taken (0 while
-        stopping, or without a direct sender: the loops will find them)."""
-        if self.direct is None or self.direct.stopping or not ids:
+        stopping: the loops will find them)."""
+        if self.direct.stopping or not ids:
             return 0
         return await self.direct.deliver_now(ids)
 
@@ -39,7 +44,7 @@ class WorkerPool:
 
     def stop(self) -> None:
         """Ask every loop to stop after the row in hand (safe from a signal handler)."""
-        for w in [*self.workers, *([self.direct] if self.direct else [])]:
+        for w in [*self.workers, self.direct]:
             w.stop()
 
     async def wait(self) -> None:

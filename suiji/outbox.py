@@ -46,9 +46,7 @@ def build_pool(app: web.Application, count: int,
                               storage=app.get(STORAGE))
     wake = app[OUTBOX_WAKE].event
     return WorkerPool([OutboxWorker(handlers=handlers, name=default_name(i), options=options,
-                                    wake=wake, log_held=i == 0) for i in range(count)],
-                      direct=OutboxWorker(handlers=handlers, name=f"{default_name()}:now",
-                                          options=options, log_held=False))
+                                    wake=wake, log_held=i == 0) for i in range(count)])
 
 
 def workers(count: int = 1, options: WorkerOptions | None = None) -> Context:

@@ -179,7 +179,7 @@ def inbound_queue(config: AppConfig, *, lanes: int = 4, sweep_interval: float = 
             # leaves (timers due later, a delivery postponed) the loops find by their due time;
             # they are woken only when this process sends nothing itself.
             pool = app.get(OUTBOX_WORKERS)
-            if pool is None or pool.direct is None:
+            if pool is None:  # a process without a worker of its own
                 wake.wake()
                 return
             try:

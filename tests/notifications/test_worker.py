@@ -337,7 +337,7 @@ async def test_deliver_now_sends_the_named_rows_that_are_due_and_free(wecom_stan
     later = await enqueue("wecom.message", text("zhangsan", "later"), "m-2",
                           due_at=clock.now() + dt.timedelta(hours=1))
     await enqueue("wecom.message", text("lisi", "not named"), "m-3")
-    held = await enqueue("wecom.message", text("wangwu", "held"), "m-4")
+    sent_before = await enqueue("wecom.message", text("wangwu", "held"), "m-4")
     assert await make_worker(handlers, name="loop").run_once() == 3  # the loop had them all
     assert contents(wecom_standin) == Counter({"mine": 1, "not named": 1, "held": 1})
 
@@ -347,7 +347,7 @@ async def test_deliver_now_sends_the_named_rows_that_are_due_and_free(wecom_stan
     await OutboxMessage.filter(id=leased.id).update(
         locked_by="elsewhere", locked_until=clock.now() + dt.timedelta(minutes=2))
     now = make_worker(handlers, name="now")
-    assert await now.deliver_now([mine.id, later.id, again.id, leased.id, held.id]) == 1
+    assert await now.deliver_now([mine.id, later.id, again.id, leased.id, sent_before.id]) == 1
     assert contents(wecom_standin)["again"] == 1 and contents(wecom_standin)["leased"] == 0
     assert (await OutboxMessage.get(id=again.id)).status == OutboxStatus.SENT
     assert (await OutboxMessage.get(id=later.id)).status == OutboxStatus.PENDING
