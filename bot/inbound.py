@@ -5,9 +5,9 @@
    second delivery of the same message (WeCom's retry, a replay, the same delivery reaching two
    processes) inserts nothing and is not applied again.
 2. `apply` (the process's task queue, `notifications.taskqueue`): ONE transaction that takes the
-   receipt if it is still pending and nobody holds it (PostgreSQL: `FOR UPDATE SKIP LOCKED`;
-   SQLite serialises transactions in its one process), applies the command, writes the answer
-   to the outbox and marks the receipt done. A domain refusal rolls that back and, in a second
+   receipt if it is still pending and nobody holds it, marking it done (PostgreSQL: one
+   statement, `FOR UPDATE SKIP LOCKED`; SQLite serialises transactions in its one process),
+   applies the command and writes the answer to the outbox. A domain refusal rolls that back and, in a second
    transaction, answers with its reason and marks the receipt done. Any other failure leaves it
    pending: `failed` counts the attempt, and the sweep (`left_pending`) brings it back; after
    `MAX_ATTEMPTS` it is `failed` and logged.
@@ -21,7 +21,7 @@ import json
 import logging
 from typing import Any
 
-from tortoise import connections
+from tortoise import connections, timezone
 from tortoise.exceptions import IntegrityError
 
 from bot import commands
@@ -46,9 +46,15 @@ VALUES ($1, 'pending', $2::jsonb, 0, '', $3, $3)
 ON CONFLICT (key) DO NOTHING
 RETURNING id
 """
+# Takes the receipt if it is still pending and nobody holds it, and marks it done, in one
+# statement: the CTE reads the row (and its message) as it was before the update.
 _TAKE_PG = """
-SELECT id, payload, created_at FROM inbound_receipt
-WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED
+WITH taken AS (
+    SELECT id, payload, created_at FROM inbound_receipt
+    WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED)
+UPDATE inbound_receipt r SET state = 'done', payload = NULL, updated_at = $2
+FROM taken WHERE r.id = taken.id
+RETURNING taken.payload, taken.created_at
 """
 
 
@@ -80,10 +86,12 @@ async def keep(msg: Inbound, *, received_at: dt.datetime) -> int | None:
 
 
 async def _take(receipt_id: int) -> tuple[Inbound, dt.datetime] | None:
-    """Inside the caller's transaction: the pending message, locked; None if done or held."""
+    """Inside the caller's transaction: the pending message, now marked done (undone with the
+    transaction if it rolls back); None if done already or held by another process."""
     payload: Any
     if _postgres():
-        rows = await connections.get("default").execute_query_dict(_TAKE_PG, [receipt_id])
+        rows = await connections.get("default").execute_query_dict(
+            _TAKE_PG, [receipt_id, timezone.now()])
         if not rows:
             return None
         payload, received = rows[0]["payload"], rows[0]["created_at"]
@@ -94,11 +102,9 @@ async def _take(receipt_id: int) -> tuple[Inbound, dt.datetime] | None:
         if row is None:
             return None
         payload, received = row.payload, row.created_at
+        await InboundReceipt.filter(id=receipt_id).update(state=ReceiptState.DONE, payload=None,
+                                                          updated_at=timezone.now())
     return Inbound.from_payload(payload or {}), received
-
-
-async def _done(receipt_id: int) -> None:
-    await InboundReceipt.filter(id=receipt_id).update(state=ReceiptState.DONE, payload=None)
 
 
 def _error_text(exc: DomainError) -> str:
@@ -114,7 +120,6 @@ async def apply(receipt_id: int) -> bool:
             if taken is None:
                 return False
             msg, received = taken
-            await _done(receipt_id)
             # The answer counts from when WeCom delivered it, not from when it was applied.
             reply = await commands.dispatch(msg, now=received.astimezone(clock.BEIJING))
             if reply:
@@ -126,7 +131,6 @@ async def apply(receipt_id: int) -> bool:
     async with unit_of_work():
         if await _take(receipt_id) is None:
             return False
-        await _done(receipt_id)
         # The refusal is this delivery's answer: once.
         await messages.send_text(to=[msg.from_user], content=text, key=reply_key(msg))
     return True

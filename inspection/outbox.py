@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from tortoise import connections, timezone
+
 from inspection import clock
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
@@ -31,16 +33,35 @@ def noting() -> Iterator[list[int]]:
         _written.reset(token)
 
 
+# One statement on PostgreSQL: the row, or nothing when its key was written before (no look-up
+# first, and no unique violation to abort the caller's transaction when two write it at once).
+_ENQUEUE_PG = """
+INSERT INTO outbox (topic, payload, idempotency_key, status, due_at, attempts, last_error,
+                    locked_by, result, created_at, updated_at)
+VALUES ($1, $2::jsonb, $3, 'pending', $4, 0, '', '', '{}'::jsonb, $5, $5)
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING *
+"""
+
+
 async def enqueue(*, topic: str, payload: dict[str, Any], key: str,
                   due_at: dt.datetime | None = None) -> OutboxMessage:
     """Queue one message or timer. The same `key` twice is one row (the first wins)."""
-    existing = await OutboxMessage.get_or_none(idempotency_key=key)
-    if existing is not None:
-        return existing
-    row = await OutboxMessage.create(
-        topic=topic, payload=payload, idempotency_key=key,
-        due_at=clock.db_time(due_at) if due_at else clock.now(), status=OutboxStatus.PENDING,
-    )
+    when = clock.db_time(due_at) if due_at else clock.now()
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        fields = OutboxMessage._meta.fields_map
+        found = await conn.execute_query_dict(_ENQUEUE_PG, [
+            topic, fields["payload"].to_db_value(payload, OutboxMessage), key, when, timezone.now()])
+        if not found:
+            return await OutboxMessage.get(idempotency_key=key)
+        row = OutboxMessage._init_from_db(**found[0])
+    else:
+        existing = await OutboxMessage.get_or_none(idempotency_key=key)
+        if existing is not None:
+            return existing
+        row = await OutboxMessage.create(topic=topic, payload=payload, idempotency_key=key,
+                                         due_at=when, status=OutboxStatus.PENDING)
     written = _written.get()
     if written is not None:
         written.append(row.id)

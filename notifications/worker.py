@@ -78,7 +78,8 @@ HELD_CHECK_INTERVAL = 5.0
 
 # One statement: concurrent workers skip each other's locked rows (SKIP LOCKED) and the lease
 # is taken atomically, without a transaction held over the send. $5 picks the rows: the batch
-# size for a loop's due rows, or the ids a process just committed (`deliver_now`).
+# size for a loop's due rows, or the ids a process just committed (`deliver_now`). The claimed
+# rows come back whole, so sending them needs no second read.
 _CLAIM_TEMPLATE_PG = """
 UPDATE outbox SET locked_until = $1, locked_by = $2
 WHERE id IN (
@@ -88,7 +89,7 @@ WHERE id IN (
       AND NOT (topic = ANY($4::text[]))
       {rows}
     FOR UPDATE SKIP LOCKED)
-RETURNING id
+RETURNING *
 """
 _CLAIM_DUE_PG = _CLAIM_TEMPLATE_PG.format(rows="ORDER BY due_at, id LIMIT $5")
 _CLAIM_IDS_PG = _CLAIM_TEMPLATE_PG.format(rows="AND id = ANY($5::bigint[])")
@@ -216,26 +217,25 @@ class OutboxWorker:
             sql, rows = (_CLAIM_DUE_PG, self.options.batch) if ids is None else (_CLAIM_IDS_PG, ids)
             found = await conn.execute_query_dict(sql, [until, self.name, now, self.held_topics,
                                                         rows])
-            taken = [r["id"] for r in found]
-        else:
-            # SQLite has no row locks; the transaction serialises claims in this process.
-            async with unit_of_work():
-                query = OutboxMessage.filter(
-                    status=OutboxStatus.PENDING, due_at__lte=now,
-                ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-                if ids is not None:
-                    query = query.filter(id__in=ids)
-                held = self.held_topics
-                if held:
-                    query = query.exclude(topic__in=held)
-                limit = self.options.batch if ids is None else len(ids)
-                taken = list(await query.order_by("due_at", "id").limit(limit)
-                             .values_list("id", flat=True))
-                if taken:
-                    await OutboxMessage.filter(id__in=taken).update(locked_until=until,
-                                                                    locked_by=self.name)
-        if not taken:
-            return []
+            return sorted((OutboxMessage._init_from_db(**r) for r in found),
+                          key=lambda r: (r.due_at, r.id))
+        # SQLite has no row locks; the transaction serialises claims in this process.
+        async with unit_of_work():
+            query = OutboxMessage.filter(
+                status=OutboxStatus.PENDING, due_at__lte=now,
+            ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+            if ids is not None:
+                query = query.filter(id__in=ids)
+            held = self.held_topics
+            if held:
+                query = query.exclude(topic__in=held)
+            limit = self.options.batch if ids is None else len(ids)
+            taken = list(await query.order_by("due_at", "id").limit(limit)
+                         .values_list("id", flat=True))
+            if not taken:
+                return []
+            await OutboxMessage.filter(id__in=taken).update(locked_until=until,
+                                                            locked_by=self.name)
         return list(await OutboxMessage.filter(id__in=taken).order_by("due_at", "id"))
 
     async def _release(self, rows: list[OutboxMessage]) -> None:
