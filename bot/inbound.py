@@ -1,16 +1,17 @@
 """Keeping and applying WeCom deliveries: acknowledged once stored, applied right after.
 
-1. `keep` (the callback route, before it answers WeCom): ONE insert of the receipt, keyed by
-   the hash of the delivery's de-duplication key, with the decrypted message, `pending`. A
-   second delivery of the same message (WeCom's retry, a replay, the same delivery reaching two
-   processes) inserts nothing and is not applied again.
+1. `keep_group` (the callback route, before it answers WeCom): ONE insert of the receipt, keyed
+   by the hash of the delivery's de-duplication key, with the decrypted message, `pending`;
+   deliveries arriving while an insert is on its way share the next one
+   (`notifications.grouping`). A second delivery of the same message (WeCom's retry, a replay,
+   the same delivery reaching two processes) inserts nothing and is not applied again.
 2. `apply` (the process's task queue, `notifications.taskqueue`): ONE transaction that takes the
    receipt if it is still pending and nobody holds it, marking it done (PostgreSQL: one
    statement, `FOR UPDATE SKIP LOCKED`; SQLite serialises transactions in its one process),
-   applies the command and writes the answer to the outbox. A domain refusal rolls that back and, in a second
-   transaction, answers with its reason and marks the receipt done. Any other failure leaves it
-   pending: `failed` counts the attempt, and the sweep (`left_pending`) brings it back; after
-   `MAX_ATTEMPTS` it is `failed` and logged.
+   applies the command and writes the answer to the outbox. A domain refusal rolls that back
+   and, in a second transaction, answers with its reason and marks the receipt done. Any other
+   failure leaves it pending: `failed` counts the attempt, and the sweep (`left_pending`) brings
+   it back; after `MAX_ATTEMPTS` it is `failed` and logged.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from tortoise import connections, timezone
@@ -40,11 +42,14 @@ log = logging.getLogger(__name__)
 RECOVER_AFTER = 30.0
 MAX_ATTEMPTS = 5
 
+# A group of deliveries in one statement (`keep_group`); a key already stored, or twice in the
+# group, inserts nothing more.
 _KEEP_PG = """
 INSERT INTO inbound_receipt (key, state, payload, attempts, last_error, created_at, updated_at)
-VALUES ($1, 'pending', $2::jsonb, 0, '', $3, $3)
+SELECT k, 'pending', p::jsonb, 0, '', c, c
+FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS d(k, p, c)
 ON CONFLICT (key) DO NOTHING
-RETURNING id
+RETURNING id, key
 """
 # Takes the receipt if it is still pending and nobody holds it, and marks it done, in one
 # statement: the CTE reads the row (and its message) as it was before the update.
@@ -72,17 +77,30 @@ def _postgres() -> bool:
 
 async def keep(msg: Inbound, *, received_at: dt.datetime) -> int | None:
     """Store the delivery; its receipt's id, or None when it was stored before (a duplicate)."""
+    return (await keep_group([(msg, received_at)]))[0]
+
+
+async def keep_group(deliveries: Sequence[tuple[Inbound, dt.datetime]]) -> list[int | None]:
+    """Store these deliveries (message, received at) together, in order: each one's receipt
+    id, or None for a duplicate (stored before, or earlier in the group)."""
+    keys = [receipt_key(msg) for msg, _ in deliveries]
     if _postgres():
-        conn = connections.get("default")
-        rows = await conn.execute_query_dict(_KEEP_PG, [
-            receipt_key(msg), json.dumps(msg.to_payload(), ensure_ascii=False), received_at])
-        return int(rows[0]["id"]) if rows else None
-    try:
-        row = await InboundReceipt.create(key=receipt_key(msg), payload=msg.to_payload(),
-                                          created_at=clock.db_time(received_at))
-    except IntegrityError:
-        return None
-    return row.id
+        rows = await connections.get("default").execute_query_dict(_KEEP_PG, [
+            keys, [json.dumps(msg.to_payload(), ensure_ascii=False) for msg, _ in deliveries],
+            [received for _, received in deliveries]])
+        new = {row["key"]: int(row["id"]) for row in rows}
+        # The first of a key in the group is the one stored; a later one is its duplicate.
+        return [new.pop(key, None) for key in keys]
+    ids: list[int | None] = []
+    for key, (msg, received) in zip(keys, deliveries, strict=True):
+        try:
+            row = await InboundReceipt.create(key=key, payload=msg.to_payload(),
+                                              created_at=clock.db_time(received))
+        except IntegrityError:
+            ids.append(None)
+        else:
+            ids.append(row.id)
+    return ids
 
 
 async def _take(receipt_id: int) -> tuple[Inbound, dt.datetime] | None:

@@ -15,11 +15,10 @@ import time
 
 from aiohttp import web
 
-from bot import inbound
 from bot.crypto import CallbackCrypto, CallbackMalformed, CallbackRejected
 from bot.parse import MAX_BODY, parse_envelope, parse_message
 from inspection import clock
-from notifications.appkeys import CONFIG, INBOUND
+from notifications.appkeys import CONFIG, INBOUND_KEEPER
 from notifications.problems import problem
 
 log = logging.getLogger(__name__)
@@ -98,12 +97,12 @@ async def receive(request: web.Request, crypto: CallbackCrypto | None) -> web.Re
         log.warning("wecom callback refused", extra={"reason": str(exc)})
         return problem(403, "bad_signature", "签名或企业校验失败")
     try:
-        receipt = await inbound.keep(msg, received_at=clock.now())
+        # Stored (with the deliveries that arrived meanwhile) and handed to the lanes; a retry or
+        # replay of a delivery already kept stores nothing and is answered the same.
+        await request.app[INBOUND_KEEPER].add((msg, clock.now()))
     except Exception:
         log.exception("inbound could not be kept; WeCom will retry")
         return problem(500, "unavailable", "暂时无法处理，请稍后重试")
-    if receipt is not None:  # None: a retry or replay of a delivery already kept
-        request.app[INBOUND].submit(receipt, msg.from_user)
     return web.Response(text="")
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -24,6 +25,7 @@ from inspection.fieldwork import evidence
 from inspection.notices import issuing, particulars
 from models.kv import KeyValue
 from notifications.client_ip import TrustedProxies
+from notifications.grouping import Grouped
 from notifications.taskqueue import TaskQueue
 from notifications.wakeup import OutboxWake
 from notifications.wecom.client import WeComClient
@@ -98,3 +100,6 @@ LOGIN_EXCHANGE = web.AppKey("login_exchange", LoginExchange)
 # WeCom deliveries kept by the callback, applied right after in this process; only where the
 # callback is configured.
 INBOUND = web.AppKey("inbound_queue", TaskQueue)
+# The callback's inserts, grouped: items are (bot.parse.Inbound, received at), results the new
+# receipt's id or None for a duplicate (typed loosely: notifications does not import bot).
+INBOUND_KEEPER = web.AppKey("inbound_keeper", Grouped[Any, "int | None"])

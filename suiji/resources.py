@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import aiohttp
 from aiohttp import web
 
 from bot import inbound as bot_inbound
+from bot.parse import Inbound
 from inspection import outbox, worktime
 from inspection.fieldwork import evidence
 from inspection.notices import issuing, particulars
@@ -24,6 +25,7 @@ from models.kv import KeyValue, MemoryKV, RedisKV, connect_redis
 from notifications.appkeys import (
     HTTP,
     INBOUND,
+    INBOUND_KEEPER,
     KV,
     OUTBOX_WAKE,
     OUTBOX_WORKERS,
@@ -33,6 +35,7 @@ from notifications.appkeys import (
     AppConfig,
 )
 from notifications.client_ip import TrustedProxies
+from notifications.grouping import Grouped
 from notifications.s3 import S3Storage
 from notifications.taskqueue import TaskQueue
 from notifications.wakeup import OutboxWake
@@ -192,8 +195,20 @@ def inbound_queue(config: AppConfig, *, lanes: int = 4, sweep_interval: float = 
         queue = app[INBOUND] = TaskQueue(apply=apply, left_pending=bot_inbound.left_pending,
                                          failed=bot_inbound.failed, lanes=lanes,
                                          sweep_interval=sweep_interval)
+
+        async def keep(deliveries: Sequence[tuple[Inbound, dt.datetime]]) -> list[int | None]:
+            ids = await bot_inbound.keep_group(deliveries)
+            # Handed to the lanes here, as soon as stored, not by the request: a caller that
+            # went away still has its delivery applied now rather than by the next sweep.
+            for (msg, _), receipt in zip(deliveries, ids, strict=True):
+                if receipt is not None:
+                    queue.submit(receipt, msg.from_user)
+            return ids
+
+        keeper = app[INBOUND_KEEPER] = Grouped(keep)
         queue.start()
         yield
+        await keeper.close()
         await queue.close()
 
     return ctx

@@ -18,7 +18,7 @@ from models.callups import CallUp
 from models.enums import CallUpState, ReceiptState
 from models.outbox import OutboxMessage
 from models.system import InboundReceipt
-from notifications.appkeys import INBOUND
+from notifications.appkeys import INBOUND, INBOUND_KEEPER
 from suiji.app import create_app
 from tests import factories as f
 from tests.wecom_callbacks import AES_KEY, CORP_ID, TOKEN, signed, text_xml
@@ -109,6 +109,33 @@ async def test_concurrent_duplicate_deliveries_apply_once(client):
     assert (await CallUp.get(id=called[1].id)).state == CallUpState.DECLINED
     assert await AuditEvent.filter(action="callup.decline").count() == 1
     assert await CallUp.filter(replaces_id=called[1].id).count() == 1  # one replacement called
+
+
+async def test_a_burst_is_kept_in_groups_each_delivery_applied_once(client):
+    """Deliveries arriving while an insert is on its way share the next insert; duplicates in
+    one group (WeCom's retry racing the first delivery) are stored and applied once."""
+    await called_three()
+    texts = [signed(text_xml(f"user{i}", "帮助", msg_id=f"m{i}")) for i in range(12)]
+    posts = [*texts, texts[0], texts[5], texts[5]]
+    keeper = client.app[INBOUND_KEEPER]
+    answers = await asyncio.gather(*(client.post(URL, params=params, data=body.encode())
+                                     for params, body in posts))
+    assert [r.status for r in answers] == [200] * len(posts)
+    assert keeper.writes < len(posts)  # grouped: fewer inserts than deliveries
+    await client.app[INBOUND].drain()
+    receipts = await InboundReceipt.all()
+    assert len(receipts) == 12 and {r.state for r in receipts} == {ReceiptState.DONE}
+    replies = await OutboxMessage.filter(idempotency_key__startswith="reply:")
+    assert sorted(r.payload["to"][0] for r in replies) == sorted(f"user{i}" for i in range(12))
+
+
+async def test_keeping_a_group_returns_each_delivery_its_receipt_or_none():
+    first, second = (parse_message(text_xml(u, "帮助", msg_id=f"x-{u}")) for u in ("a", "b"))
+    ids = await inbound.keep_group([(first, clock.now()), (second, clock.now()),
+                                    (first, clock.now())])
+    stored = {r.id: r.payload["from_user"] for r in await InboundReceipt.all()}
+    assert ids[2] is None and stored == {ids[0]: "a", ids[1]: "b"}
+    assert await inbound.keep_group([(second, clock.now())]) == [None]  # stored before
 
 
 async def test_a_failing_receipt_is_retried_then_given_up(client, monkeypatch):
