@@ -31,7 +31,7 @@ Failed = Callable[[int, BaseException], Awaitable[None]]
 
 class TaskQueue:
     def __init__(self, *, apply: Apply, left_pending: LeftPending, failed: Failed,
-                 lanes: int = 4, sweep_interval: float = 10.0, name: str = "inbound") -> None:
+                 lanes: int = 2, sweep_interval: float = 10.0, name: str = "inbound") -> None:
         self._apply, self._left_pending, self._failed = apply, left_pending, failed
         self._queues: list[asyncio.Queue[int]] = [asyncio.Queue() for _ in range(lanes)]
         self._sweep_interval = sweep_interval

@@ -164,7 +164,9 @@ def outbox_wake(settings: Settings, *, listen: bool) -> Context:
     return ctx
 
 
-def inbound_queue(config: AppConfig, *, lanes: int = 4, sweep_interval: float = 10.0) -> Context:
+# Two lanes: see docs/callup.md, "The callback" (more lanes apply no faster on a busy process and
+# leave the callback less of it).
+def inbound_queue(config: AppConfig, *, lanes: int = 2, sweep_interval: float = 10.0) -> Context:
     """Where the callback is configured: apply the deliveries it kept, right after it answered,
     and those other processes left pending (docs/callup.md, "The callback")."""
     async def ctx(app: web.Application) -> AsyncIterator[None]:
