@@ -1,9 +1,8 @@
 """The burst (issue 16, item 16): 2,000 inspectors answering their call-up cards within one
 minute, across two `suiji serve` processes on PostgreSQL + Redis, WeCom at a stand-in.
 
-    .venv/bin/python -m benchmarks.burst [--pg postgres://postgres@127.0.0.1:5432/postgres]
-        [--redis redis://127.0.0.1:6379/0] [--answers 2000] [--seconds 60] [--campaigns 10]
-        [--decline-share 0.1] [--requests 8000] [--concurrency 20]
+    .venv/bin/python -m benchmarks.burst [--pg URL] [--redis URL] [--answers 2000] [--seconds 60]
+        [--campaigns 10] [--decline-share 0.1] [--requests 8000] [--concurrency 20]
 
 Creates a throwaway database, seeds `--campaigns` call-ups that together call `--answers`
 inspectors, starts two `suiji serve` processes (each with its in-process outbox worker) and two
@@ -16,15 +15,13 @@ deliver every card to the stand-in WeCom (suiji/playground/standin.py, in this p
    response time p50/p95/p99/max; decline click → the next inspector's card at the stand-in; click
    → its card update at the stand-in; WeCom calls completed during the burst and in the 20 s after.
 2. **Throughput**, same run: `--requests` signed texts (帮助, each a new delivery) at
-   `--concurrency` in a closed loop against the two bare processes, then against the two app
-   processes, then the bare ones again (the app is compared with the mean of the two): answered
-   per second, and the time until every one was applied; replies reaching the stand-in during
-   that load and in the 20 s after. Fewer than a few thousand requests measure mostly the
-   warm-up (1,000 made the bare handler look 40 % slower).
+   `--concurrency` in a closed loop against the two bare processes, the two app processes and
+   the bare ones again (their mean is the reference; a short run measures the warm-up):
+   answered per second, the time until every one was applied; replies reaching the stand-in
+   during that load and in the 20 s after.
 
 Then it checks that no answer was lost or applied twice. The load generator and the stand-in
-share this process and the machine's cores with the servers: the figures are upper bounds.
-"""
+share this process and the machine's cores with the servers: the figures are upper bounds."""
 
 from __future__ import annotations
 
@@ -190,8 +187,7 @@ async def burst(http: aiohttp.ClientSession, urls: list[str], standin: WeComStan
     end = time.time()
     applying = asyncio.create_task(applied_all())
     await asyncio.sleep(AFTER)
-    during, after = delivered_between(standin, start, end), delivered_between(standin, end,
-                                                                              end + AFTER)
+    during, after = (delivered_between(standin, a, b) for a, b in ((start, end), (end, end + AFTER)))
     all_applied = await applying
     await asyncio.sleep(5.0)  # the last answers' WeCom calls
     # click → its card's update at the stand-in; and from the commit that applied the click (the
@@ -215,8 +211,7 @@ async def burst(http: aiohttp.ClientSession, urls: list[str], standin: WeComStan
     return {"answers": len(plan), "declines": len(declining), "statuses": dict(statuses),
             "wall": end - start, "latency": latencies, "during": during, "after": after,
             "update_lag": update_lag, "outbox_lag": outbox_lag, "all_applied": all_applied,
-            "next_card": next_card, "declining": declining,
-            "called": [c.id for c in called]}
+            "next_card": next_card, "declining": declining, "called": [c.id for c in called]}
 
 
 async def closed_loop(http: aiohttp.ClientSession, urls: list[str],
@@ -251,8 +246,7 @@ async def throughput(http: aiohttp.ClientSession, app_urls: list[str], bare_urls
     applied = time.time() - start
     await asyncio.sleep(max(0.0, end + AFTER - time.time()))
     texts = [c for c in ok_calls(standin, SEND) if c.body.get("msgtype") == "text"]
-    # The bare handler again, the machine quiet again: its rate drifts by a fifth between runs,
-    # so the app is compared with the mean of one run before and one after it.
+    # Its rate drifts by a fifth between runs: the mean of one before and one after the app.
     bare_after = await closed_loop(http, bare_urls, bodies, args.concurrency)
     return {"bare": (bare + bare_after) / 2, "bare_runs": (bare, bare_after), "full": full,
             "applied_rate": len(bodies) / applied,
@@ -357,8 +351,8 @@ async def run(args: argparse.Namespace) -> None:
         print(f"  lost or doubled: {'; '.join(problems) or 'none'}")
         print(f"\nthroughput, {args.requests} texts at concurrency {args.concurrency}, "
               "two processes each:")
-        print(f"  bare decrypt+parse: {tp['bare']:.0f} req/s (before {tp['bare_runs'][0]:.0f}, "
-              f"after {tp['bare_runs'][1]:.0f})")
+        print(f"  bare decrypt+parse: {tp['bare']:.0f} req/s (runs {tp['bare_runs'][0]:.0f}, "
+              f"{tp['bare_runs'][1]:.0f})")
         print(f"  full app answered:  {tp['full']:.0f} req/s ({tp['full'] / tp['bare']:.0%} "
               f"of bare); all applied at {tp['applied_rate']:.0f} msg/s "
               f"({tp['applied_rate'] / tp['bare']:.0%} of bare)")
