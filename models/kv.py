@@ -50,6 +50,7 @@ class KeyValue(Protocol):
     async def delete(self, key: str) -> None: ...
     async def delete_if_equals(self, key: str, value: str) -> bool: ...
     async def incr(self, key: str, *, ttl: float) -> int: ...
+    async def incr_many(self, keys: list[tuple[str, float]]) -> list[int]: ...
     async def ping(self) -> bool: ...
 
 
@@ -112,6 +113,9 @@ class MemoryKV:
             self._data[self._prefix + key] = (str(value), self._data[self._prefix + key][1])
             return value
 
+    async def incr_many(self, keys: list[tuple[str, float]]) -> list[int]:
+        return [await self.incr(key, ttl=ttl) for key, ttl in keys]
+
     async def ping(self) -> bool:
         return True
 
@@ -172,6 +176,16 @@ class RedisKV:
                 pipe.pexpire(full, int(ttl * 1000), nx=True)
                 value, _ = await pipe.execute()
         return int(value)
+
+    async def incr_many(self, keys: list[tuple[str, float]]) -> list[int]:
+        """`incr` of each (key, ttl), in one round trip."""
+        with _reachable():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for key, ttl in keys:
+                    pipe.incr(self._prefix + key)
+                    pipe.pexpire(self._prefix + key, int(ttl * 1000), nx=True)
+                results = await pipe.execute()
+        return [int(v) for v in results[::2]]
 
     async def ping(self) -> bool:
         with _reachable():

@@ -33,6 +33,7 @@ class Grouped(Generic[T, R]):
         self._waiting.append((item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all(), name="grouped-write")
+            self._writer.add_done_callback(self._writer_ended)
         # Shielded: a caller that goes away does not cancel the result its group shares.
         return await asyncio.shield(future)
 
@@ -40,6 +41,11 @@ class Grouped(Generic[T, R]):
         """Until the writes under way have finished."""
         if self._writer is not None:
             await self._writer
+
+    def _writer_ended(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled():  # also before it began: nobody would answer those waiting
+            waiting, self._waiting = self._waiting, []
+            _fail(waiting, _CANCELLED)
 
     async def _write_all(self) -> None:
         while self._waiting:
@@ -50,12 +56,21 @@ class Grouped(Generic[T, R]):
                 results = await self._write([item for item, _ in group])
                 if len(results) != len(group):
                     raise RuntimeError(f"{len(results)} results for {len(group)} items")
-            except Exception as exc:  # every caller of the group answers with the failure
-                for _, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
-                        future.exception()  # retrieved here: its caller may have gone away
+            except BaseException as exc:  # every caller of the group answers with the failure
+                _fail(group, exc if isinstance(exc, Exception) else _CANCELLED)
+                if not isinstance(exc, Exception):
+                    raise  # cancelled (shutdown): `_writer_ended` answers those still waiting
                 continue
             for (_, future), result in zip(group, results, strict=True):
                 if not future.done():
                     future.set_result(result)
+
+
+_CANCELLED = RuntimeError("write cancelled")
+
+
+def _fail(group: list[tuple[T, asyncio.Future[R]]], exc: Exception) -> None:
+    for _, future in group:
+        if not future.done():
+            future.set_exception(exc)
+            future.exception()  # retrieved here: its caller may have gone away

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import secrets
+import time
 from typing import Any
 
 import aiohttp
@@ -38,6 +39,10 @@ RESPONSE_CODE_USED = 40156
 # Refresh this long before WeCom's own expiry so a token never dies mid-request.
 TOKEN_SAFETY_MARGIN = 300.0
 LOCK_TTL = 15.0
+# A process keeps the token it read from the shared cache this long, so a call costs no round
+# trip to the cache. Well inside TOKEN_SAFETY_MARGIN, so a copy never outlives the token at
+# WeCom; a token WeCom rejects before that is dropped here as there (`_invalidate`).
+LOCAL_TOKEN_SECONDS = 60.0
 
 
 class WeComError(Exception):
@@ -63,7 +68,8 @@ class WeComClient:
     """Typed calls to the WeCom server API. One per process, over a shared ClientSession."""
 
     def __init__(self, session: aiohttp.ClientSession, config: WeComConfig, kv: KeyValue, *,
-                 timeout: float = 10.0, token_wait: float = 20.0) -> None:
+                 timeout: float = 10.0, token_wait: float = 20.0,
+                 local_token_seconds: float = LOCAL_TOKEN_SECONDS) -> None:
         self._session = session
         self._config = config
         self._kv = kv
@@ -71,6 +77,8 @@ class WeComClient:
         self._token_wait = token_wait
         self._token_key = f"wecom:token:{config.corp_id}:{config.agent_id}"
         self._lock_key = f"wecom:token-lock:{config.corp_id}:{config.agent_id}"
+        self._local_seconds = local_token_seconds
+        self._local: tuple[str, float] | None = None  # (token, until: time.monotonic())
 
     @property
     def config(self) -> WeComConfig:
@@ -115,7 +123,15 @@ class WeComClient:
         return token, expires_in
 
     async def get_token(self) -> str:
-        """The app's access token from the shared cache, fetched by one process when missing."""
+        """The app's access token: this process's recent copy, else the shared cache's, fetched
+        by one process when missing."""
+        if self._local is not None and self._local[1] > time.monotonic():
+            return self._local[0]
+        token = await self._shared_token()
+        self._local = (token, time.monotonic() + self._local_seconds)
+        return token
+
+    async def _shared_token(self) -> str:
         cached = await self._kv.get(self._token_key)
         if cached:
             return cached
@@ -147,6 +163,8 @@ class WeComClient:
 
     async def _invalidate(self, token: str) -> None:
         # Only drop the token we used: another process may already have stored a fresh one.
+        if self._local is not None and self._local[0] == token:
+            self._local = None
         await self._kv.delete_if_equals(self._token_key, token)
 
     async def _call(self, method: str, path: str, *, params: dict[str, str] | None = None,

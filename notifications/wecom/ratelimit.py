@@ -49,11 +49,15 @@ class RateLimiter:
         now = self._clock()
         wait = 0.0
         minute, hour = int(now // 60), int(now // 3600)
-        for member in members:
-            per_min = await self._kv.incr(f"{self._prefix}m:{member}:{minute}", ttl=120)
+        members = list(members)
+        # Every member's two windows in one round trip to the store.
+        counts = await self._kv.incr_many([
+            item for member in members
+            for item in ((f"{self._prefix}m:{member}:{minute}", 120.0),
+                         (f"{self._prefix}h:{member}:{hour}", 7200.0))])
+        for per_min, per_hour in zip(counts[::2], counts[1::2], strict=True):
             if per_min > self._per_minute:
                 wait = max(wait, (minute + 1) * 60 - now)
-            per_hour = await self._kv.incr(f"{self._prefix}h:{member}:{hour}", ttl=7200)
             if per_hour > self._per_hour:
                 wait = max(wait, (hour + 1) * 3600 - now)
         return wait

@@ -105,3 +105,20 @@ async def test_a_write_returning_the_wrong_number_of_results_fails_its_callers()
         await first
     with pytest.raises(RuntimeError):
         await second
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["before-it-began", "mid-write"])
+async def test_a_write_cancelled_at_shutdown_answers_its_callers(started: bool) -> None:
+    store = Store()
+    store.gate = asyncio.Event()
+    grouped = Grouped(store.write)
+    caller = asyncio.create_task(grouped.add(1))
+    await asyncio.sleep(0)
+    if started:
+        await asyncio.sleep(0)
+        assert store.groups == [[1]]  # held at the gate
+    assert grouped._writer is not None
+    grouped._writer.cancel()
+    with pytest.raises(RuntimeError, match="write cancelled"):
+        async with asyncio.timeout(1):
+            await caller

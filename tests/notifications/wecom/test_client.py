@@ -34,6 +34,49 @@ async def test_token_is_cached_and_shared_between_clients(wecom_standin, kv, ses
     assert wecom_standin.gettoken_calls == 1
 
 
+class CountingKV:
+    """The shared cache, counting the token reads (each a round trip to Redis)."""
+
+    def __init__(self, kv) -> None:
+        self.kv, self.token_reads = kv, 0
+
+    def __getattr__(self, name):
+        return getattr(self.kv, name)
+
+    async def get(self, key):
+        self.token_reads += key.startswith("wecom:token:")
+        return await self.kv.get(key)
+
+
+async def test_a_process_keeps_its_copy_of_the_token_for_a_while(wecom_standin, kv, session):
+    counting = CountingKV(kv)
+    client = WeComClient(session, _config(wecom_standin), counting)
+    await client.send_message({"touser": "a", "msgtype": "text", "text": {"content": "0"}})
+    fetched = counting.token_reads  # the miss, and the check again under the refresh lock
+    for i in range(1, 5):
+        await client.send_message({"touser": "a", "msgtype": "text", "text": {"content": str(i)}})
+    assert counting.token_reads == fetched and wecom_standin.gettoken_calls == 1
+    brief = WeComClient(session, _config(wecom_standin), counting, local_token_seconds=0.0)
+    await brief.get_token()
+    await brief.get_token()
+    assert counting.token_reads == fetched + 2  # without a copy, every call reads the cache
+
+
+async def test_a_token_rejected_in_one_process_is_dropped_from_its_copy(wecom_standin, kv,
+                                                                       session):
+    one = WeComClient(session, _config(wecom_standin), kv)
+    two = WeComClient(session, _config(wecom_standin), kv)
+    await one.send_message({"touser": "a", "msgtype": "text", "text": {"content": "1"}})
+    await two.send_message({"touser": "a", "msgtype": "text", "text": {"content": "2"}})
+    wecom_standin.expire_tokens()
+    await one.send_message({"touser": "a", "msgtype": "text", "text": {"content": "3"}})
+    # `two` still holds the old token: WeCom rejects it once, then it takes the fresh one that
+    # `one` stored, without fetching another.
+    await two.send_message({"touser": "a", "msgtype": "text", "text": {"content": "4"}})
+    assert wecom_standin.gettoken_calls == 2
+    assert len(wecom_standin.deliveries) == 4
+
+
 async def test_ten_concurrent_first_calls_fetch_one_token(wecom_standin, kv, session):
     wecom_standin.latency = 0.05  # make the refresh slow enough for everyone to pile up
     clients = [WeComClient(session, _config(wecom_standin), kv) for _ in range(10)]

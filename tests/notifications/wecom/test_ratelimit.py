@@ -47,3 +47,33 @@ async def test_app_pause_after_45009(kv):
     clock.t += 20
     assert await limiter.app_paused_for() == 40.0
     assert await limiter.pause_app(40003) == 0.0  # not a throttling answer
+
+
+async def test_a_message_to_several_members_counts_each_and_waits_for_the_fullest(kv):
+    clock = FakeClock(1_800_000_010.0)
+    limiter = RateLimiter(kv, corp_id="c", agent_id=1, clock=clock)
+    for _ in range(30):
+        assert await limiter.reserve(["zhangsan"]) == 0.0
+    assert await limiter.reserve(["lisi", "wangwu", "zhangsan"]) == 50.0
+    for _ in range(29):  # lisi and wangwu were counted by the message held back
+        assert await limiter.reserve(["lisi", "wangwu"]) == 0.0
+    assert await limiter.reserve(["wangwu"]) == 50.0
+
+
+class CountingKV:
+    """The store, counting the calls made to it (one call is one round trip to Redis)."""
+
+    def __init__(self, kv) -> None:
+        self.kv, self.calls = kv, 0
+
+    def __getattr__(self, name):
+        self.calls += 1
+        return getattr(self.kv, name)
+
+
+async def test_one_round_trip_to_the_store_however_many_members(kv):
+    counting = CountingKV(kv)
+    limiter = RateLimiter(counting, corp_id="c", agent_id=1, clock=FakeClock(1_800_000_000.0))
+    assert await limiter.reserve([f"member{i}" for i in range(5)]) == 0.0
+    assert counting.calls == 1
+    assert await kv.incr_many([("c:x", 60.0), ("c:x", 60.0), ("c:y", 60.0)]) == [1, 2, 1]
