@@ -167,8 +167,11 @@ async def test_a_leader_assigns_a_team_from_the_phone(stage: Stage) -> None:
 
 
 async def withdrawable(campaign: Campaign) -> Staff:
-    """An inspector who accepted and is on no visit that has begun (those may not withdraw)."""
+    """An inspector who accepted and is on none of this campaign's visits that have begun (those
+    may not withdraw; a begun visit of another campaign does not matter, as in the domain's
+    rule — the demo's random draw can put every accepted inspector on one of those)."""
     begun = set(await InspectionMember.filter(
+        inspection__campaigns__id=campaign.id,
         inspection__state__not_in=[InspectionState.PLANNED, InspectionState.ASSIGNED]
     ).values_list("staff_id", flat=True))
     accepted = await Staff.filter(callups__campaign_id=campaign.id,
