@@ -169,16 +169,11 @@ class RedisKV:
         return bool(result)
 
     async def incr(self, key: str, *, ttl: float) -> int:
-        full = self._prefix + key
-        with _reachable():
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.incr(full)
-                pipe.pexpire(full, int(ttl * 1000), nx=True)
-                value, _ = await pipe.execute()
-        return int(value)
+        return (await self.incr_many([(key, ttl)]))[0]
 
     async def incr_many(self, keys: list[tuple[str, float]]) -> list[int]:
-        """`incr` of each (key, ttl), in one round trip."""
+        """`incr` of each (key, ttl), in one round trip: INCR, and PEXPIRE NX for a fixed
+        window."""
         with _reachable():
             async with self._redis.pipeline(transaction=True) as pipe:
                 for key, ttl in keys:

@@ -24,6 +24,7 @@ class Grouped(Generic[T, R]):
         self._write = write
         self._max_group = max_group
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._in_flight: list[tuple[T, asyncio.Future[R]]] = []
         self._writer: asyncio.Task[None] | None = None
         self.writes = 0  # statements issued, for tests and benchmarks
 
@@ -43,30 +44,28 @@ class Grouped(Generic[T, R]):
             await self._writer
 
     def _writer_ended(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():  # also before it began: nobody would answer those waiting
-            waiting, self._waiting = self._waiting, []
-            _fail(waiting, _CANCELLED)
+        # Cancelled (shutdown), also before it began: nobody else would answer these callers.
+        if task.cancelled():
+            stranded = [*self._in_flight, *self._waiting]
+            self._in_flight, self._waiting = [], []
+            _fail(stranded, RuntimeError("write cancelled"))
 
     async def _write_all(self) -> None:
         while self._waiting:
-            group = self._waiting[:self._max_group]
+            group = self._in_flight = self._waiting[:self._max_group]
             del self._waiting[:self._max_group]
             self.writes += 1
             try:
                 results = await self._write([item for item, _ in group])
                 if len(results) != len(group):
                     raise RuntimeError(f"{len(results)} results for {len(group)} items")
-            except BaseException as exc:  # every caller of the group answers with the failure
-                _fail(group, exc if isinstance(exc, Exception) else _CANCELLED)
-                if not isinstance(exc, Exception):
-                    raise  # cancelled (shutdown): `_writer_ended` answers those still waiting
+            except Exception as exc:  # every caller of the group answers with the failure
+                _fail(group, exc)
                 continue
             for (_, future), result in zip(group, results, strict=True):
                 if not future.done():
                     future.set_result(result)
-
-
-_CANCELLED = RuntimeError("write cancelled")
+        self._in_flight = []
 
 
 def _fail(group: list[tuple[T, asyncio.Future[R]]], exc: Exception) -> None:

@@ -29,9 +29,15 @@ LeftPending = Callable[[], Awaitable[list[tuple[int, str]]]]
 Failed = Callable[[int, BaseException], Awaitable[None]]
 
 
+# Two: applying is CPU work in the process that also answers the callback; on two cores four
+# lanes applied no faster and left the callback less of the process (docs/callup.md, "The
+# callback"; benchmarks/README.md, "The burst").
+LANES = 2
+
+
 class TaskQueue:
     def __init__(self, *, apply: Apply, left_pending: LeftPending, failed: Failed,
-                 lanes: int = 2, sweep_interval: float = 10.0, name: str = "inbound") -> None:
+                 lanes: int = LANES, sweep_interval: float = 10.0, name: str = "inbound") -> None:
         self._apply, self._left_pending, self._failed = apply, left_pending, failed
         self._queues: list[asyncio.Queue[int]] = [asyncio.Queue() for _ in range(lanes)]
         self._sweep_interval = sweep_interval

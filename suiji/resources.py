@@ -164,9 +164,7 @@ def outbox_wake(settings: Settings, *, listen: bool) -> Context:
     return ctx
 
 
-# Two lanes: see docs/callup.md, "The callback" (more lanes apply no faster on a busy process and
-# leave the callback less of it).
-def inbound_queue(config: AppConfig, *, lanes: int = 2, sweep_interval: float = 10.0) -> Context:
+def inbound_queue(config: AppConfig, *, sweep_interval: float = 10.0) -> Context:
     """Where the callback is configured: apply the deliveries it kept, right after it answered,
     and those other processes left pending (docs/callup.md, "The callback")."""
     async def ctx(app: web.Application) -> AsyncIterator[None]:
@@ -195,7 +193,7 @@ def inbound_queue(config: AppConfig, *, lanes: int = 2, sweep_interval: float = 
                 wake.wake()
 
         queue = app[INBOUND] = TaskQueue(apply=apply, left_pending=bot_inbound.left_pending,
-                                         failed=bot_inbound.failed, lanes=lanes,
+                                         failed=bot_inbound.failed,
                                          sweep_interval=sweep_interval)
 
         async def keep(deliveries: Sequence[tuple[Inbound, dt.datetime]]) -> list[int | None]:

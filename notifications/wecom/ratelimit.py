@@ -49,7 +49,6 @@ class RateLimiter:
         now = self._clock()
         wait = 0.0
         minute, hour = int(now // 60), int(now // 3600)
-        members = list(members)
         # Every member's two windows in one round trip to the store.
         counts = await self._kv.incr_many([
             item for member in members
